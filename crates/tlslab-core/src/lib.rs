@@ -1,0 +1,9 @@
+//! A sans-IO TLS 1.2 client and server (RSA key exchange) that record everything they do.
+//!
+//! Bytes go in, bytes and [`timeline`] events come out. Time and randomness are inputs, so a run
+//! is reproducible from a seed.
+#![forbid(unsafe_code)]
+
+pub mod bytes;
+pub mod rng;
+pub mod msgs;

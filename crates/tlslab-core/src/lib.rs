@@ -7,3 +7,14 @@
 pub mod bytes;
 pub mod rng;
 pub mod msgs;
+pub mod codec;
+pub mod crypto;
+pub mod error;
+pub mod record;
+pub mod pki;
+pub mod timeline;
+pub(crate) mod conn;
+pub mod client;
+pub mod server;
+pub mod http;
+pub mod driver;

@@ -1,3 +1,127 @@
-fn main() {
-    println!("Hello, world!");
+//! `tlslab`: the tlslab core over real TCP, and its timeline on the command line.
+
+mod net;
+mod trace;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use tlslab_core::msgs::enums::CipherSuite;
+
+#[derive(Parser)]
+#[command(name = "tlslab", version, about = "A TLS 1.2 (RSA key exchange) client and server you can watch")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Write the demo PKI: ca.pem (root), chain.pem (leaf first) and leaf.key (PKCS#8 PEM).
+    Pki {
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Serve TLS 1.2 on a TCP port: handshake, read an HTTP request, answer 200, close.
+    Serve {
+        #[arg(long, default_value = "127.0.0.1:8443")]
+        listen: String,
+        /// Certificate chain (PEM, leaf first); default: the demo chain.
+        #[arg(long, requires = "key")]
+        cert: Option<PathBuf>,
+        /// Private key (PEM, PKCS#8 or PKCS#1); default: the demo leaf key.
+        #[arg(long, requires = "cert")]
+        key: Option<PathBuf>,
+        /// Comma-separated IANA suite names, most preferred first.
+        #[arg(long, value_parser = parse_suites)]
+        suites: Option<Vec<CipherSuite>>,
+        /// Serve one connection, then exit (status 0 if it succeeded).
+        #[arg(long)]
+        once: bool,
+    },
+    /// Connect to a TLS 1.2 server, validate its chain, send a request, print the body.
+    Connect {
+        /// HOST:PORT
+        address: String,
+        /// Name to ask for and to check the certificate against.
+        #[arg(long, default_value = "example.com")]
+        servername: String,
+        /// Trust anchors (PEM); default: the demo root.
+        #[arg(long)]
+        cafile: Option<PathBuf>,
+        #[arg(long, value_parser = parse_suites)]
+        suites: Option<Vec<CipherSuite>>,
+        /// Request to send; default: GET / with a Host header.
+        #[arg(long)]
+        request: Option<String>,
+        /// Do not offer the extended master secret (RFC 7627).
+        #[arg(long)]
+        no_ems: bool,
+    },
+    /// Run the in-memory handshake and print its timeline.
+    Trace {
+        /// Seed for all randomness; the same seed gives the same bytes.
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Print the JSON the web app consumes.
+        #[arg(long)]
+        json: bool,
+        /// Use only this suite.
+        #[arg(long, value_parser = parse_suite)]
+        suite: Option<CipherSuite>,
+        /// Do not offer the extended master secret (RFC 7627).
+        #[arg(long)]
+        no_ems: bool,
+        /// The client's clock, seconds since the Unix epoch; default: now.
+        #[arg(long)]
+        now: Option<u64>,
+    },
+}
+
+fn parse_suite(name: &str) -> Result<CipherSuite, String> {
+    CipherSuite::from_name(name.trim()).ok_or_else(|| {
+        let known: Vec<_> = CipherSuite::SUPPORTED.iter().map(|s| s.name()).collect();
+        format!("unknown or unsupported suite {name:?}; supported: {}", known.join(", "))
+    })
+}
+
+fn parse_suites(list: &str) -> Result<Vec<CipherSuite>, String> {
+    list.split(',').map(parse_suite).collect()
+}
+
+fn main() -> ExitCode {
+    let result = match Cli::parse().command {
+        Command::Pki { out } => net::write_pki(&out),
+        Command::Serve { listen, cert, key, suites, once } => {
+            net::serve(&listen, cert.zip(key), suites, once)
+        }
+        Command::Connect { address, servername, cafile, suites, request, no_ems } => {
+            net::connect(&address, &servername, cafile, suites, request, !no_ems)
+        }
+        Command::Trace { seed, json, suite, no_ems, now } => {
+            trace::trace(seed, json, suite, !no_ems, now)
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("tlslab: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Seconds since the Unix epoch from the system clock: the CLI's input to the core.
+pub fn now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
+/// A fresh seed from the OS: the CLI's randomness input to the core.
+pub fn os_seed() -> Result<[u8; 32], String> {
+    let mut seed = [0u8; 32];
+    getrandom::fill(&mut seed).map_err(|e| format!("no OS randomness: {e}"))?;
+    Ok(seed)
 }

@@ -1,0 +1,379 @@
+//! The TLS 1.2 client (RFC 5246 section 7.3, RSA key exchange), sans-IO.
+//!
+//! ```text
+//! ClientHello          -------->
+//!                                       ServerHello
+//!                                       Certificate
+//!                      <--------    ServerHelloDone
+//! ClientKeyExchange
+//! [ChangeCipherSpec]
+//! Finished             -------->
+//!                                [ChangeCipherSpec]
+//!                      <--------           Finished
+//! Application Data     <------->   Application Data
+//! ```
+
+use crate::conn::{Conn, Incoming};
+use crate::crypto::prf::{LABEL_CLIENT_FINISHED, LABEL_SERVER_FINISHED};
+use crate::crypto::record_cipher::RecordProtector;
+use crate::crypto::rsa_kx;
+use crate::crypto::suite::{self, SuiteParams};
+use crate::error::TlsError;
+use crate::msgs::enums::{AlertDescription, AlertLevel, CipherSuite, ExtensionType, SignatureScheme};
+use crate::msgs::handshake::{ClientHello, Extension, HandshakePayload, TLS12};
+use crate::pki::{self, Policy};
+use crate::rng::RandomSource;
+use crate::timeline::{Actor, Computation, Event, EventKind};
+use subtle::ConstantTimeEq;
+
+/// What the client offers and whom it trusts.
+#[derive(Clone, Debug)]
+pub struct ClientConfig {
+    /// The host name to ask for (server_name) and to check the certificate against.
+    pub server_name: String,
+    /// Offered suites, most preferred first.
+    pub cipher_suites: Vec<CipherSuite>,
+    /// Offer RFC 7627's extended master secret.
+    pub offer_extended_master_secret: bool,
+    /// Trust anchors (root certificates, DER).
+    pub trust_anchors: Vec<Vec<u8>>,
+    /// The client's clock, seconds since the Unix epoch, for certificate validity.
+    pub now: u64,
+    pub policy: Policy,
+}
+
+impl ClientConfig {
+    /// Offers every implemented suite and the extended master secret; trusts `trust_anchors`.
+    pub fn new(server_name: &str, trust_anchors: Vec<Vec<u8>>, now: u64) -> Self {
+        ClientConfig {
+            server_name: server_name.into(),
+            cipher_suites: CipherSuite::SUPPORTED.to_vec(),
+            offer_extended_master_secret: true,
+            trust_anchors,
+            now,
+            policy: Policy::default(),
+        }
+    }
+}
+
+/// Values fixed once the hellos are exchanged.
+struct Hello {
+    client_random: [u8; 32],
+    server_random: [u8; 32],
+    suite: &'static SuiteParams,
+    extended_master_secret: bool,
+}
+
+enum State {
+    ExpectServerHello { client_random: [u8; 32] },
+    ExpectCertificate(Hello),
+    ExpectServerHelloDone(Hello, rsa::PublicKey),
+    ExpectChangeCipherSpec(Hello, [u8; 48], RecordProtector),
+    ExpectFinished(Hello, [u8; 48]),
+    Connected,
+    Closed,
+}
+
+pub struct Client {
+    config: ClientConfig,
+    conn: Conn,
+    state: State,
+}
+
+impl Client {
+    /// A client that has queued its ClientHello.
+    pub fn new(config: ClientConfig, rng: Box<dyn RandomSource>) -> Self {
+        let mut conn = Conn::new(Actor::Client, rng);
+        let mut client_random = [0u8; 32];
+        conn.rng.fill(&mut client_random);
+        conn.compute(Computation::Random {
+            name: "client_random".into(),
+            value: client_random.to_vec().into(),
+        });
+        conn.learn("client_random", &client_random);
+        let mut client = Client { config, conn, state: State::ExpectServerHello { client_random } };
+        let hello = client.client_hello(client_random);
+        if let Err(e) = client.conn.send_handshake(&HandshakePayload::ClientHello(hello)) {
+            client.fail(e);
+        }
+        client
+    }
+
+    fn client_hello(&self, random: [u8; 32]) -> ClientHello {
+        let mut extensions = vec![
+            Extension::ServerName(self.config.server_name.clone()),
+            Extension::SignatureAlgorithms(vec![
+                SignatureScheme::RsaPkcs1Sha256,
+                SignatureScheme::RsaPkcs1Sha384,
+                SignatureScheme::RsaPkcs1Sha512,
+            ]),
+            // RFC 5746 section 3.4: an initial handshake carries an empty renegotiation_info.
+            Extension::RenegotiationInfo(Vec::new()),
+        ];
+        if self.config.offer_extended_master_secret {
+            extensions.push(Extension::ExtendedMasterSecret);
+        }
+        ClientHello {
+            client_version: TLS12,
+            random,
+            session_id: Vec::new(),
+            cipher_suites: self.config.cipher_suites.clone(),
+            compression_methods: vec![0],
+            extensions,
+        }
+    }
+
+    // ---- sans-IO surface ----
+
+    /// Feeds bytes from the server; protocol errors end in an alert (see `take_output`).
+    pub fn receive(&mut self, bytes: &[u8]) {
+        if matches!(self.state, State::Closed) {
+            return;
+        }
+        self.conn.push_received(bytes);
+        loop {
+            match self.conn.next_incoming() {
+                Ok(Some(msg)) => {
+                    if let Err(e) = self.handle(msg) {
+                        self.fail(e);
+                        return;
+                    }
+                    if matches!(self.state, State::Closed) {
+                        return;
+                    }
+                }
+                Ok(None) => return,
+                Err(e) => {
+                    self.fail(e);
+                    return;
+                }
+            }
+        }
+    }
+
+    /// Bytes to send to the server.
+    pub fn take_output(&mut self) -> Vec<u8> {
+        self.conn.take_output()
+    }
+
+    pub fn poll_event(&mut self) -> Option<Event> {
+        self.conn.poll_event()
+    }
+
+    /// Application data received so far (drained).
+    pub fn take_app_data(&mut self) -> Vec<u8> {
+        self.conn.take_app_data()
+    }
+
+    pub fn is_connected(&self) -> bool {
+        matches!(self.state, State::Connected)
+    }
+
+    pub fn is_closed(&self) -> bool {
+        matches!(self.state, State::Closed)
+    }
+
+    pub fn knows(&self) -> &[crate::timeline::Known] {
+        self.conn.known()
+    }
+
+    pub fn send_application_data(&mut self, data: &[u8]) -> Result<(), TlsError> {
+        if !self.is_connected() {
+            return Err(TlsError::new(AlertDescription::InternalError, "handshake not complete"));
+        }
+        let r = self.conn.send_application_data(data);
+        if let Err(e) = &r {
+            self.fail(e.clone());
+        }
+        r
+    }
+
+    /// Sends close_notify (RFC 5246 section 7.2.1).
+    pub fn close(&mut self) {
+        if !self.is_closed() {
+            self.conn.send_alert(AlertLevel::Warning, AlertDescription::CloseNotify, "done");
+            self.state = State::Closed;
+        }
+    }
+
+    fn fail(&mut self, e: TlsError) {
+        self.conn.fail(&e);
+        self.state = State::Closed;
+    }
+
+    // ---- the state machine ----
+
+    fn handle(&mut self, msg: Incoming) -> Result<(), TlsError> {
+        let state = core::mem::replace(&mut self.state, State::Closed);
+        self.state = match (state, msg) {
+            (_, Incoming::Alert(alert)) => {
+                if alert.description == AlertDescription::CloseNotify && !self.conn.closed {
+                    self.conn.send_alert(AlertLevel::Warning, AlertDescription::CloseNotify, "reply to close_notify");
+                }
+                self.conn.closed = true;
+                State::Closed
+            }
+            (State::ExpectServerHello { client_random }, Incoming::Handshake(HandshakePayload::ServerHello(sh))) => {
+                State::ExpectCertificate(self.server_hello(client_random, &sh)?)
+            }
+            (State::ExpectCertificate(hello), Incoming::Handshake(HandshakePayload::Certificate(chain))) => {
+                let key = self.validate(&chain)?;
+                State::ExpectServerHelloDone(hello, key)
+            }
+            (State::ExpectServerHelloDone(hello, key), Incoming::Handshake(HandshakePayload::ServerHelloDone)) => {
+                self.key_exchange(hello, &key)?
+            }
+            (State::ExpectChangeCipherSpec(hello, master, reader), Incoming::ChangeCipherSpec) => {
+                self.conn.set_read(reader);
+                State::ExpectFinished(hello, master)
+            }
+            (State::ExpectFinished(hello, master), Incoming::Handshake(HandshakePayload::Finished(received))) => {
+                let (hash, expected) = self.conn.verify_data(&master, LABEL_SERVER_FINISHED, "server_finished");
+                let matches = bool::from(expected.ct_eq(received.as_slice()));
+                self.conn.compute(Computation::VerifyData {
+                    label: "server finished".into(),
+                    handshake_hash: hash.to_vec().into(),
+                    verify_data: expected.to_vec().into(),
+                    received: Some(received.clone().into()),
+                    matches: Some(matches),
+                });
+                if !matches {
+                    return Err(TlsError::new(
+                        AlertDescription::DecryptError,
+                        "the server's Finished does not match our transcript",
+                    ));
+                }
+                self.conn.add_to_transcript("Finished", &HandshakePayload::Finished(received).encode());
+                self.conn.emit(EventKind::HandshakeComplete {
+                    cipher_suite: hello.suite.suite.name(),
+                    extended_master_secret: hello.extended_master_secret,
+                });
+                State::Connected
+            }
+            (State::Connected, Incoming::ApplicationData(data)) => {
+                self.conn.deliver(data);
+                State::Connected
+            }
+            (state, msg) => {
+                return Err(TlsError::unexpected(&describe(&msg), state.expecting()));
+            }
+        };
+        Ok(())
+    }
+
+    /// RFC 5246 section 7.4.1.3, RFC 5746 section 3.4, RFC 7627 section 5.2.
+    fn server_hello(&mut self, client_random: [u8; 32], sh: &crate::msgs::handshake::ServerHello) -> Result<Hello, TlsError> {
+        if sh.server_version != TLS12 {
+            return Err(TlsError::new(
+                AlertDescription::ProtocolVersion,
+                format!("server chose version {}.{}; this client speaks TLS 1.2 only", sh.server_version[0], sh.server_version[1]),
+            ));
+        }
+        if !self.config.cipher_suites.contains(&sh.cipher_suite) {
+            return Err(TlsError::new(
+                AlertDescription::IllegalParameter,
+                format!("server chose {}, which we did not offer", sh.cipher_suite.name()),
+            ));
+        }
+        let suite = suite::params(sh.cipher_suite).ok_or_else(|| {
+            TlsError::new(AlertDescription::IllegalParameter, "server chose a suite we cannot run")
+        })?;
+        if sh.compression_method != 0 {
+            return Err(TlsError::new(AlertDescription::IllegalParameter, "server chose compression"));
+        }
+        let mut seen = Vec::new();
+        for ext in &sh.extensions {
+            let typ = ext.typ();
+            if seen.contains(&typ) {
+                return Err(TlsError::new(AlertDescription::IllegalParameter, format!("duplicate {} extension", typ.name())));
+            }
+            seen.push(typ);
+            let offered = match ext {
+                Extension::RenegotiationInfo(data) => {
+                    if !data.is_empty() {
+                        return Err(TlsError::new(AlertDescription::HandshakeFailure, "non-empty renegotiation_info on an initial handshake (RFC 5746 section 3.4)"));
+                    }
+                    true
+                }
+                Extension::ExtendedMasterSecret => self.config.offer_extended_master_secret,
+                // RFC 5246 section 7.4.1.4: only extensions we offered may come back; a server
+                // acknowledges server_name with an empty one, which decodes as Unknown.
+                Extension::Unknown(ExtensionType::ServerName, data) => data.is_empty(),
+                _ => false,
+            };
+            if !offered {
+                return Err(TlsError::new(AlertDescription::UnsupportedExtension, format!("server sent {} which we did not offer", typ.name())));
+            }
+        }
+        let extended_master_secret = sh.extension(ExtensionType::ExtendedMasterSecret).is_some();
+        self.conn.learn("server_random", &sh.random);
+        Ok(Hello { client_random, server_random: sh.random, suite, extended_master_secret })
+    }
+
+    /// Certificate validation, each check an event (RFC 5280 section 6, RFC 6125).
+    fn validate(&mut self, chain: &[Vec<u8>]) -> Result<rsa::PublicKey, TlsError> {
+        let report = pki::validate_chain(
+            chain,
+            &self.config.trust_anchors,
+            &self.config.server_name,
+            self.config.now,
+            &self.config.policy,
+        );
+        for check in report.checks {
+            self.conn.emit(EventKind::CertificateCheck(check));
+        }
+        report.result.map_err(|e| TlsError::new(e.alert, e.reason))
+    }
+
+    /// ClientKeyExchange, ChangeCipherSpec and Finished (RFC 5246 sections 7.4.7, 7.1, 7.4.9).
+    fn key_exchange(&mut self, hello: Hello, server_key: &rsa::PublicKey) -> Result<State, TlsError> {
+        let encrypted = rsa_kx::encrypt_premaster(server_key, TLS12, self.conn.rng.as_mut())
+            .map_err(|e| TlsError::new(AlertDescription::InternalError, e.to_string()))?;
+        let premaster = encrypted.premaster.clone();
+        let ciphertext = encrypted.ciphertext.0.clone();
+        self.conn.learn("premaster", &premaster.0);
+        self.conn.compute(Computation::PremasterEncrypted(encrypted));
+        self.conn.send_handshake(&HandshakePayload::ClientKeyExchange(ciphertext))?;
+
+        let master = self.conn.master_secret(&premaster.0, &hello.client_random, &hello.server_random, hello.extended_master_secret);
+        let keys = self.conn.key_block(&master, &hello.client_random, &hello.server_random, hello.suite)?;
+
+        self.conn.send_change_cipher_spec()?;
+        self.conn.set_write(RecordProtector::new(hello.suite, keys.client_keys()));
+        let (hash, verify_data) = self.conn.verify_data(&master, LABEL_CLIENT_FINISHED, "client_finished");
+        self.conn.compute(Computation::VerifyData {
+            label: "client finished".into(),
+            handshake_hash: hash.to_vec().into(),
+            verify_data: verify_data.to_vec().into(),
+            received: None,
+            matches: None,
+        });
+        self.conn.send_handshake(&HandshakePayload::Finished(verify_data.to_vec()))?;
+        let reader = RecordProtector::new(hello.suite, keys.server_keys());
+        Ok(State::ExpectChangeCipherSpec(hello, master, reader))
+    }
+}
+
+impl State {
+    fn expecting(&self) -> &'static str {
+        match self {
+            State::ExpectServerHello { .. } => "expecting ServerHello",
+            State::ExpectCertificate(_) => "expecting Certificate",
+            State::ExpectServerHelloDone(..) => "expecting ServerHelloDone",
+            State::ExpectChangeCipherSpec(..) => "expecting ChangeCipherSpec",
+            State::ExpectFinished(..) => "expecting Finished",
+            State::Connected => "connected",
+            State::Closed => "closed",
+        }
+    }
+}
+
+/// A short name for an incoming message, for error messages.
+pub(crate) fn describe(msg: &Incoming) -> String {
+    match msg {
+        Incoming::Handshake(p) => p.title(),
+        Incoming::ChangeCipherSpec => "ChangeCipherSpec".into(),
+        Incoming::Alert(a) => format!("alert {}", a.description.name()),
+        Incoming::ApplicationData(_) => "application data".into(),
+    }
+}

@@ -1,0 +1,231 @@
+//! What each implemented cipher suite needs (RFC 5246 appendix C) and the key block split
+//! (RFC 5246 section 6.3).
+
+use hmac::Hmac;
+use serde::Serialize;
+use sha1::Sha1;
+use sha2::Sha256;
+
+use super::hmac;
+use super::record_cipher::DirectionKeys;
+use crate::bytes::Bytes;
+use crate::msgs::enums::CipherSuite;
+
+/// The bulk encryption algorithm (RFC 5246 section 6.1 `BulkCipherAlgorithm` with its
+/// `CipherType`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Bulk {
+    /// AES-128 in Galois/Counter Mode, an AEAD cipher (RFC 5288).
+    Aes128Gcm,
+    /// AES-128 in CBC mode, a block cipher used with a separate HMAC (RFC 5246 section 6.2.3.2).
+    Aes128Cbc,
+}
+
+/// The record MAC (RFC 5246 section 6.1 `MACAlgorithm`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MacAlgorithm {
+    HmacSha1,
+    HmacSha256,
+}
+
+impl MacAlgorithm {
+    /// `SecurityParameters.mac_length` (RFC 5246 appendix C: 20 for SHA, 32 for SHA256).
+    pub fn output_len(self) -> usize {
+        match self {
+            MacAlgorithm::HmacSha1 => 20,
+            MacAlgorithm::HmacSha256 => 32,
+        }
+    }
+
+    /// The name RFC 5246 section 6.1 gives it.
+    pub fn name(self) -> &'static str {
+        match self {
+            MacAlgorithm::HmacSha1 => "hmac_sha1",
+            MacAlgorithm::HmacSha256 => "hmac_sha256",
+        }
+    }
+
+    /// HMAC of the concatenation of `parts` with `key`.
+    pub fn mac(self, key: &[u8], parts: &[&[u8]]) -> Vec<u8> {
+        match self {
+            MacAlgorithm::HmacSha1 => hmac::<Hmac<Sha1>>(key, parts),
+            MacAlgorithm::HmacSha256 => hmac::<Hmac<Sha256>>(key, parts),
+        }
+    }
+}
+
+/// The security parameters a cipher suite fixes (RFC 5246 section 6.1 and appendix C).
+///
+/// The PRF is P_SHA256 for all of them (see [`super::prf`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct SuiteParams {
+    pub suite: CipherSuite,
+    pub bulk: Bulk,
+    /// `None` for AEAD suites: "AEAD ciphers ... do not use a MAC key" (RFC 5246 section 6.2.3.3).
+    pub mac: Option<MacAlgorithm>,
+    /// `SecurityParameters.mac_key_length`.
+    pub mac_key_len: usize,
+    /// `SecurityParameters.enc_key_length`.
+    pub enc_key_len: usize,
+    /// `SecurityParameters.fixed_iv_length`: the IV taken from the key block.
+    pub fixed_iv_len: usize,
+    /// `SecurityParameters.record_iv_length`: the IV sent in each record (GCM's nonce_explicit,
+    /// CBC's explicit IV).
+    pub record_iv_len: usize,
+}
+
+impl SuiteParams {
+    /// Length of the AEAD authentication tag, or of the MAC, appended to each record.
+    pub fn tag_len(&self) -> usize {
+        match (self.bulk, self.mac) {
+            (Bulk::Aes128Gcm, _) => 16,
+            (Bulk::Aes128Cbc, Some(mac)) => mac.output_len(),
+            (Bulk::Aes128Cbc, None) => 0,
+        }
+    }
+}
+
+/// The three suites this crate implements, in [`CipherSuite::SUPPORTED`] order.
+///
+/// For the CBC suites `fixed_iv_len` is 16: RFC 5246 section 6.3 still generates
+/// `client_write_IV` and `server_write_IV` from the key block for them (appendix C lists "IV
+/// Size 16" for AES_128_CBC), as OpenSSL and Go do, and the known-answer vectors include them.
+/// They are never used in TLS 1.2: each CBC record carries its own explicit IV (section
+/// 6.2.3.2); they were the first chaining IV in TLS 1.0.
+static SUITES: [SuiteParams; 3] = [
+    // RFC 5288 section 3: "The fixed_iv_length is 4 ... the record_iv_length is 8".
+    SuiteParams {
+        suite: CipherSuite::TLS_RSA_WITH_AES_128_GCM_SHA256,
+        bulk: Bulk::Aes128Gcm,
+        mac: None,
+        mac_key_len: 0,
+        enc_key_len: 16,
+        fixed_iv_len: 4,
+        record_iv_len: 8,
+    },
+    SuiteParams {
+        suite: CipherSuite::TLS_RSA_WITH_AES_128_CBC_SHA256,
+        bulk: Bulk::Aes128Cbc,
+        mac: Some(MacAlgorithm::HmacSha256),
+        mac_key_len: 32,
+        enc_key_len: 16,
+        fixed_iv_len: 16,
+        record_iv_len: 16,
+    },
+    SuiteParams {
+        suite: CipherSuite::TLS_RSA_WITH_AES_128_CBC_SHA,
+        bulk: Bulk::Aes128Cbc,
+        mac: Some(MacAlgorithm::HmacSha1),
+        mac_key_len: 20,
+        enc_key_len: 16,
+        fixed_iv_len: 16,
+        record_iv_len: 16,
+    },
+];
+
+/// The parameters of `suite`, or `None` if this crate does not implement it.
+pub fn params(suite: CipherSuite) -> Option<&'static SuiteParams> {
+    SUITES.iter().find(|p| p.suite == suite)
+}
+
+/// The key block split into its parts, RFC 5246 section 6.3:
+///
+/// ```text
+/// client_write_MAC_key[SecurityParameters.mac_key_length]
+/// server_write_MAC_key[SecurityParameters.mac_key_length]
+/// client_write_key[SecurityParameters.enc_key_length]
+/// server_write_key[SecurityParameters.enc_key_length]
+/// client_write_IV[SecurityParameters.fixed_iv_length]
+/// server_write_IV[SecurityParameters.fixed_iv_length]
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct KeyBlock {
+    pub client_write_mac_key: Bytes,
+    pub server_write_mac_key: Bytes,
+    pub client_write_key: Bytes,
+    pub server_write_key: Bytes,
+    pub client_write_iv: Bytes,
+    pub server_write_iv: Bytes,
+}
+
+impl KeyBlock {
+    /// How many key block bytes `params` needs: `2 * (mac_key_len + enc_key_len + fixed_iv_len)`.
+    pub fn len(params: &SuiteParams) -> usize {
+        2 * (params.mac_key_len + params.enc_key_len + params.fixed_iv_len)
+    }
+
+    /// Splits `block` in the order of RFC 5246 section 6.3. `None` unless `block` is exactly
+    /// [`KeyBlock::len`] bytes.
+    pub fn split(block: &[u8], params: &SuiteParams) -> Option<KeyBlock> {
+        if block.len() != Self::len(params) {
+            return None;
+        }
+        let mut rest = block;
+        let mut take = |n: usize| -> Option<Bytes> {
+            let (head, tail) = rest.split_at_checked(n)?;
+            rest = tail;
+            Some(Bytes::from(head))
+        };
+        Some(KeyBlock {
+            client_write_mac_key: take(params.mac_key_len)?,
+            server_write_mac_key: take(params.mac_key_len)?,
+            client_write_key: take(params.enc_key_len)?,
+            server_write_key: take(params.enc_key_len)?,
+            client_write_iv: take(params.fixed_iv_len)?,
+            server_write_iv: take(params.fixed_iv_len)?,
+        })
+    }
+
+    /// The keys protecting records the client sends (and the server receives).
+    pub fn client_keys(&self) -> DirectionKeys {
+        DirectionKeys {
+            mac_key: self.client_write_mac_key.0.clone(),
+            enc_key: self.client_write_key.0.clone(),
+            fixed_iv: self.client_write_iv.0.clone(),
+        }
+    }
+
+    /// The keys protecting records the server sends (and the client receives).
+    pub fn server_keys(&self) -> DirectionKeys {
+        DirectionKeys {
+            mac_key: self.server_write_mac_key.0.clone(),
+            enc_key: self.server_write_key.0.clone(),
+            fixed_iv: self.server_write_iv.0.clone(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn supported_suites_have_params_and_key_block_lengths() {
+        for suite in CipherSuite::SUPPORTED {
+            assert_eq!(params(suite).map(|p| p.suite), Some(suite));
+        }
+        assert!(params(CipherSuite::TLS_RSA_WITH_AES_256_GCM_SHA384).is_none());
+        let len = |s| params(s).map(KeyBlock::len);
+        assert_eq!(len(CipherSuite::TLS_RSA_WITH_AES_128_GCM_SHA256), Some(40));
+        assert_eq!(len(CipherSuite::TLS_RSA_WITH_AES_128_CBC_SHA256), Some(128));
+        assert_eq!(len(CipherSuite::TLS_RSA_WITH_AES_128_CBC_SHA), Some(104));
+    }
+
+    #[test]
+    fn split_takes_the_rfc_order_and_rejects_other_lengths() {
+        let Some(p) = params(CipherSuite::TLS_RSA_WITH_AES_128_GCM_SHA256) else {
+            panic!("gcm params")
+        };
+        let block: Vec<u8> = (0..40).collect();
+        let kb = KeyBlock::split(&block, p).expect("split");
+        assert!(kb.client_write_mac_key.is_empty() && kb.server_write_mac_key.is_empty());
+        assert_eq!(kb.client_write_key.0, (0..16).collect::<Vec<u8>>());
+        assert_eq!(kb.server_write_key.0, (16..32).collect::<Vec<u8>>());
+        assert_eq!(kb.client_write_iv.0, vec![32, 33, 34, 35]);
+        assert_eq!(kb.server_write_iv.0, vec![36, 37, 38, 39]);
+        assert!(KeyBlock::split(&block[..39], p).is_none());
+        assert!(KeyBlock::split(&[0; 41], p).is_none());
+    }
+}

@@ -1,0 +1,232 @@
+//! Runs a client and a server against each other in memory and records the timeline.
+//!
+//! The driver is the network: it carries each side's output to the other and, as a passive
+//! observer, notes what anyone on the wire can read.
+
+use crate::client::{Client, ClientConfig};
+use crate::http;
+use crate::msgs::enums::{CipherSuite, ContentType, HandshakeType};
+use crate::msgs::handshake::HandshakePayload;
+use crate::pki::{DemoPki, KeyError};
+use crate::record::Deframer;
+use crate::rng::Drbg;
+use crate::server::{Server, ServerConfig};
+use crate::timeline::{Actor, Event, EventKind, Knowledge, Known, Outcome, Timeline};
+use std::sync::{Arc, OnceLock};
+
+/// What to run.
+#[derive(Clone, Debug)]
+pub struct RunConfig {
+    pub seed: u64,
+    /// The client's clock (seconds since the Unix epoch).
+    pub now: u64,
+    /// Restrict both sides to this suite (default: the client offers all, server picks GCM).
+    pub suite: Option<CipherSuite>,
+    pub extended_master_secret: bool,
+}
+
+impl RunConfig {
+    pub fn new(seed: u64, now: u64) -> Self {
+        RunConfig { seed, now, suite: None, extended_master_secret: true }
+    }
+}
+
+/// The host name the demo client asks for.
+pub const SERVER_NAME: &str = "example.com";
+
+/// Upper bound on exchanges: a handshake, a request and a response take a handful; anything
+/// more means neither side can progress, which is reported instead of looped on.
+const MAX_ROUNDS: usize = 32;
+
+/// The demo PKI, decoded once per process.
+pub fn demo_pki() -> Result<&'static DemoPki, KeyError> {
+    static PKI: OnceLock<Result<DemoPki, KeyError>> = OnceLock::new();
+    PKI.get_or_init(DemoPki::load).as_ref().map_err(Clone::clone)
+}
+
+/// One complete run with the demo PKI: handshake, an HTTP request and response, close_notify.
+/// Fails only if the embedded demo keys do not decode (a test guards against that).
+pub fn run(config: &RunConfig) -> Result<Timeline, KeyError> {
+    let pki = demo_pki()?;
+    let mut rng = Drbg::from_u64(config.seed);
+    let mut client_config = ClientConfig::new(SERVER_NAME, pki.trust_anchors(), config.now);
+    client_config.offer_extended_master_secret = config.extended_master_secret;
+    let mut server_config = ServerConfig::new(pki.chain(), Arc::new(pki.leaf_key().clone()));
+    if let Some(suite) = config.suite {
+        client_config.cipher_suites = vec![suite];
+        server_config.cipher_suites = vec![suite];
+    }
+    let client = Client::new(client_config, Box::new(rng.fork("client")));
+    let server = Server::new(server_config, Box::new(rng.fork("server")));
+    let mut run = InMemory::new(client, server);
+    run.exchange();
+    Ok(Timeline {
+        format: Timeline::FORMAT,
+        seed: config.seed,
+        now: config.now,
+        server_name: SERVER_NAME.into(),
+        outcome: run.outcome(),
+        events: run.events,
+    })
+}
+
+/// Two peers, the wire between them, and everything that happened.
+pub struct InMemory {
+    pub client: Client,
+    pub server: Server,
+    pub events: Vec<Event>,
+    observer: Observer,
+    request_sent: bool,
+    response_sent: bool,
+}
+
+impl InMemory {
+    pub fn new(client: Client, server: Server) -> Self {
+        InMemory {
+            client,
+            server,
+            events: Vec::new(),
+            observer: Observer::default(),
+            request_sent: false,
+            response_sent: false,
+        }
+    }
+
+    /// Carries bytes back and forth until both sides are done or stuck.
+    pub fn exchange(&mut self) {
+        self.drain_events();
+        for _ in 0..MAX_ROUNDS {
+            let to_server = self.client.take_output();
+            let to_client = self.server.take_output();
+            if to_server.is_empty() && to_client.is_empty() {
+                if !self.application_step() {
+                    break;
+                }
+                continue;
+            }
+            if !to_server.is_empty() {
+                self.observer.see(Direction::ToServer, &to_server);
+                self.server.receive(&to_server);
+                self.drain_events();
+                self.snapshot();
+            }
+            if !to_client.is_empty() {
+                self.observer.see(Direction::ToClient, &to_client);
+                self.client.receive(&to_client);
+                self.drain_events();
+                self.snapshot();
+            }
+        }
+    }
+
+    /// The application's turn: the client sends its request once connected, the server
+    /// answers a complete request and closes. Returns whether anything was sent.
+    fn application_step(&mut self) -> bool {
+        if self.client.is_connected() && !self.request_sent {
+            self.request_sent = true;
+            let _ = self.client.send_application_data(&http::request(SERVER_NAME, "/"));
+        } else if self.server.is_connected() && !self.response_sent {
+            let received = self.server.take_app_data();
+            if !http::request_complete(&received) {
+                return false;
+            }
+            self.response_sent = true;
+            let _ = self.server.send_application_data(&http::response(http::GREETING));
+            self.server.close();
+        } else {
+            return false;
+        }
+        self.drain_events();
+        true
+    }
+
+    fn drain_events(&mut self) {
+        while let Some(e) = self.client.poll_event() {
+            self.events.push(e);
+        }
+        while let Some(e) = self.server.poll_event() {
+            self.events.push(e);
+        }
+    }
+
+    fn snapshot(&mut self) {
+        let knowledge = Knowledge {
+            client: self.client.knows().to_vec(),
+            server: self.server.knows().to_vec(),
+            observer: self.observer.known.clone(),
+        };
+        self.events.push(Event { actor: Actor::Network, kind: EventKind::Knowledge(knowledge) });
+    }
+
+    /// How the run ended: the first fatal alert, or success if the response arrived.
+    pub fn outcome(&self) -> Outcome {
+        for e in &self.events {
+            if let EventKind::AlertSent(a) = &e.kind {
+                if a.level == "fatal" {
+                    return Outcome::Alert { sender: e.actor, description: a.description.clone(), reason: a.reason.clone() };
+                }
+            }
+        }
+        let got_response = self.events.iter().any(|e| {
+            e.actor == Actor::Client && matches!(&e.kind, EventKind::ApplicationData { text, .. } if text.starts_with("HTTP/1.1 200"))
+        });
+        if got_response { Outcome::Success } else { Outcome::Stalled }
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Direction {
+    ToServer,
+    ToClient,
+}
+
+/// A passive eavesdropper: reads the plaintext handshake records on the wire.
+#[derive(Default)]
+struct Observer {
+    to_server: Deframer,
+    to_client: Deframer,
+    encrypted: [bool; 2],
+    known: Vec<Known>,
+}
+
+impl Observer {
+    fn see(&mut self, direction: Direction, bytes: &[u8]) {
+        let (deframer, idx) = match direction {
+            Direction::ToServer => (&mut self.to_server, 0),
+            Direction::ToClient => (&mut self.to_client, 1),
+        };
+        deframer.push(bytes);
+        let mut learned = Vec::new();
+        while let Ok(Some((record, _))) = deframer.next_record() {
+            match record.content_type {
+                ContentType::ChangeCipherSpec => self.encrypted[idx] = true,
+                ContentType::Handshake if !self.encrypted[idx] => {
+                    if let Ok((msg, _)) = HandshakePayload::decode(&record.fragment) {
+                        learned.extend(public_values(&msg));
+                    }
+                }
+                _ => {}
+            }
+        }
+        for k in learned {
+            if !self.known.iter().any(|o| o.name == k.name) {
+                self.known.push(k);
+            }
+        }
+    }
+}
+
+/// What a handshake message in the clear tells anyone who reads it.
+fn public_values(msg: &HandshakePayload) -> Vec<Known> {
+    let known = |name: &str, value: &[u8]| Known { name: name.into(), value: value.into() };
+    match msg {
+        HandshakePayload::ClientHello(ch) => vec![known("client_random", &ch.random)],
+        HandshakePayload::ServerHello(sh) => vec![known("server_random", &sh.random)],
+        HandshakePayload::Certificate(chain) => {
+            chain.first().map(|leaf| vec![known("server_certificate", leaf)]).unwrap_or_default()
+        }
+        HandshakePayload::ClientKeyExchange(c) => vec![known("encrypted_premaster", c)],
+        _ if msg.typ() == HandshakeType::Finished => Vec::new(),
+        _ => Vec::new(),
+    }
+}

@@ -1,0 +1,148 @@
+//! Two peers in memory: every suite, with and without the extended master secret, and
+//! reproducibility from the seed.
+
+use tlslab_core::driver::{self, RunConfig};
+use tlslab_core::msgs::enums::CipherSuite;
+use tlslab_core::timeline::{Actor, Computation, EventKind, Outcome, Timeline};
+
+/// 2026-11-26T00:00:00Z: inside the demo certificates' validity.
+const NOW: u64 = 1_795_651_200;
+
+fn run(seed: u64, suite: CipherSuite, ems: bool) -> Timeline {
+    let mut config = RunConfig::new(seed, NOW);
+    config.suite = Some(suite);
+    config.extended_master_secret = ems;
+    driver::run(&config).expect("demo PKI loads")
+}
+
+fn wire(t: &Timeline) -> Vec<u8> {
+    t.events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::RecordSent(r) => Some(r.bytes.0.clone()),
+            _ => None,
+        })
+        .flatten()
+        .collect()
+}
+
+fn computed<'t>(t: &'t Timeline, actor: Actor) -> Vec<&'t Computation> {
+    t.events
+        .iter()
+        .filter(|e| e.actor == actor)
+        .filter_map(|e| match &e.kind {
+            EventKind::Computation(c) => Some(c),
+            _ => None,
+        })
+        .collect()
+}
+
+fn master_secret(t: &Timeline, actor: Actor) -> (bool, Vec<u8>) {
+    computed(t, actor)
+        .into_iter()
+        .find_map(|c| match c {
+            Computation::MasterSecret { extended, master_secret, .. } => {
+                Some((*extended, master_secret.0.clone()))
+            }
+            _ => None,
+        })
+        .expect("a master secret was derived")
+}
+
+#[test]
+fn every_suite_completes_with_and_without_extended_master_secret() {
+    for suite in CipherSuite::SUPPORTED {
+        for ems in [true, false] {
+            let t = run(1, suite, ems);
+            assert_eq!(t.outcome, Outcome::Success, "{} ems={ems}: {:?}", suite.name(), t.outcome);
+            let (client_ext, client_master) = master_secret(&t, Actor::Client);
+            let (server_ext, server_master) = master_secret(&t, Actor::Server);
+            assert_eq!((client_ext, server_ext), (ems, ems));
+            assert_eq!(client_master, server_master);
+            let complete: Vec<_> = t
+                .events
+                .iter()
+                .filter_map(|e| match &e.kind {
+                    EventKind::HandshakeComplete { cipher_suite, extended_master_secret } => {
+                        Some((cipher_suite.clone(), *extended_master_secret))
+                    }
+                    _ => None,
+                })
+                .collect();
+            assert_eq!(complete, vec![(suite.name(), ems); 2]);
+            let response = t.events.iter().find_map(|e| match &e.kind {
+                EventKind::ApplicationData { text, .. } if e.actor == Actor::Client => Some(text),
+                _ => None,
+            });
+            assert!(response.unwrap().starts_with("HTTP/1.1 200 OK"));
+        }
+    }
+}
+
+#[test]
+fn the_same_seed_gives_the_same_bytes_and_another_seed_other_randoms() {
+    let suite = CipherSuite::TLS_RSA_WITH_AES_128_GCM_SHA256;
+    let a = run(42, suite, true);
+    let b = run(42, suite, true);
+    let c = run(43, suite, true);
+    assert_eq!(wire(&a), wire(&b));
+    assert_eq!(serde_json::to_string(&a).unwrap(), serde_json::to_string(&b).unwrap());
+    let randoms = |t: &Timeline| -> Vec<Vec<u8>> {
+        t.events
+            .iter()
+            .filter_map(|e| match &e.kind {
+                EventKind::Computation(Computation::Random { value, .. }) => Some(value.0.clone()),
+                _ => None,
+            })
+            .collect()
+    };
+    assert_eq!(randoms(&a).len(), 2);
+    assert_ne!(randoms(&a)[0], randoms(&c)[0]);
+    assert_ne!(randoms(&a)[1], randoms(&c)[1]);
+    assert_ne!(wire(&a), wire(&c));
+}
+
+#[test]
+fn the_default_run_negotiates_gcm_with_extended_master_secret() {
+    let t = driver::run(&RunConfig::new(7, NOW)).unwrap();
+    assert_eq!(t.outcome, Outcome::Success);
+    assert!(t.events.iter().any(|e| matches!(&e.kind,
+        EventKind::HandshakeComplete { cipher_suite, extended_master_secret: true }
+            if cipher_suite == "TLS_RSA_WITH_AES_128_GCM_SHA256")));
+}
+
+#[test]
+fn an_expired_certificate_ends_in_certificate_expired_from_the_client() {
+    // 2036: after the demo leaf's notAfter.
+    let t = driver::run(&RunConfig::new(7, 2_082_758_400)).unwrap();
+    match t.outcome {
+        Outcome::Alert { sender, description, .. } => {
+            assert_eq!(sender, Actor::Client);
+            assert_eq!(description, "certificate_expired");
+        }
+        other => panic!("expected an alert, got {other:?}"),
+    }
+}
+
+#[test]
+fn the_observer_sees_randoms_and_ciphertext_but_never_the_premaster() {
+    let t = driver::run(&RunConfig::new(9, NOW)).unwrap();
+    let last = t
+        .events
+        .iter()
+        .rev()
+        .find_map(|e| match &e.kind {
+            EventKind::Knowledge(k) => Some(k.clone()),
+            _ => None,
+        })
+        .unwrap();
+    let names = |v: &[tlslab_core::timeline::Known]| -> Vec<String> {
+        v.iter().map(|k| k.name.clone()).collect()
+    };
+    let observer = names(&last.observer);
+    assert!(observer.contains(&"client_random".to_string()));
+    assert!(observer.contains(&"encrypted_premaster".to_string()));
+    assert!(!observer.contains(&"premaster".to_string()));
+    assert!(names(&last.client).contains(&"master_secret".to_string()));
+    assert!(names(&last.server).contains(&"premaster".to_string()));
+}

@@ -1,0 +1,236 @@
+//! The core over TCP: `pki`, `serve` and `connect`.
+//!
+//! The core is sans-IO; this module is the IO: it moves bytes between a socket and a peer,
+//! with timeouts so a stalled peer cannot hold a connection forever.
+
+use std::io::{ErrorKind, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+use tlslab_core::client::{Client, ClientConfig};
+use tlslab_core::driver::demo_pki;
+use tlslab_core::http;
+use tlslab_core::msgs::enums::CipherSuite;
+use tlslab_core::pki::pem;
+use tlslab_core::rng::Drbg;
+use tlslab_core::server::{Server, ServerConfig};
+use tlslab_core::timeline::{Event, EventKind};
+
+/// How long a peer may stay silent before we give up on it.
+const IDLE_TIMEOUT: Duration = Duration::from_secs(10);
+/// Smallest RSA key accepted from files given on the command line.
+const MIN_KEY_BITS: usize = 1024;
+
+pub fn write_pki(out: &Path) -> Result<(), String> {
+    let pki = demo_pki().map_err(|e| e.to_string())?;
+    std::fs::create_dir_all(out).map_err(|e| format!("{}: {e}", out.display()))?;
+    let write = |name: &str, text: &str| {
+        let path = out.join(name);
+        std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))
+    };
+    write("ca.pem", &pem::cert_to_pem(pki.root_cert()).map_err(|e| e.to_string())?)?;
+    write("chain.pem", &pem::certs_to_pem(&pki.chain()).map_err(|e| e.to_string())?)?;
+    write("leaf.key", &pem::private_key_to_pem(pki.leaf_key()).map_err(|e| e.to_string())?)?;
+    eprintln!("wrote ca.pem, chain.pem and leaf.key to {}", out.display());
+    Ok(())
+}
+
+fn read(path: &Path) -> Result<String, String> {
+    std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// What both peers offer to the IO loop.
+trait Peer {
+    fn receive(&mut self, bytes: &[u8]);
+    fn take_output(&mut self) -> Vec<u8>;
+    fn poll_event(&mut self) -> Option<Event>;
+    fn is_closed(&self) -> bool;
+}
+
+macro_rules! impl_peer {
+    ($t:ty) => {
+        impl Peer for $t {
+            fn receive(&mut self, bytes: &[u8]) {
+                <$t>::receive(self, bytes)
+            }
+            fn take_output(&mut self) -> Vec<u8> {
+                <$t>::take_output(self)
+            }
+            fn poll_event(&mut self) -> Option<Event> {
+                <$t>::poll_event(self)
+            }
+            fn is_closed(&self) -> bool {
+                <$t>::is_closed(self)
+            }
+        }
+    };
+}
+impl_peer!(Client);
+impl_peer!(Server);
+
+/// The end of a connection as the user sees it.
+#[derive(Default)]
+struct Ending {
+    /// A fatal alert we sent or received, with its reason.
+    alert: Option<String>,
+}
+
+/// Flushes the peer's output, then reads once and feeds the peer. Returns false at EOF.
+fn pump(stream: &mut TcpStream, peer: &mut impl Peer, ending: &mut Ending) -> Result<bool, String> {
+    flush(stream, peer, ending)?;
+    if peer.is_closed() {
+        return Ok(false);
+    }
+    let mut buf = [0u8; 16 * 1024];
+    match stream.read(&mut buf) {
+        Ok(0) => Ok(false),
+        Ok(n) => {
+            peer.receive(&buf[..n]);
+            flush(stream, peer, ending)?;
+            Ok(true)
+        }
+        Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
+            Err("peer went silent: timed out".into())
+        }
+        Err(e) => Err(format!("read: {e}")),
+    }
+}
+
+fn flush(stream: &mut TcpStream, peer: &mut impl Peer, ending: &mut Ending) -> Result<(), String> {
+    while let Some(e) = peer.poll_event() {
+        match e.kind {
+            EventKind::AlertSent(a) if a.level == "fatal" => {
+                ending.alert = Some(format!("sent alert {}: {}", a.description, a.reason));
+            }
+            EventKind::AlertReceived(a) if a.level == "fatal" => {
+                ending.alert = Some(format!("received alert {} from the peer", a.description));
+            }
+            _ => {}
+        }
+    }
+    let out = peer.take_output();
+    if !out.is_empty() {
+        // A peer that hung up after its alert may already be gone; what we sent is moot then.
+        if let Err(e) = stream.write_all(&out) {
+            if ending.alert.is_none() {
+                return Err(format!("write: {e}"));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn rng() -> Result<Box<Drbg>, String> {
+    Ok(Box::new(Drbg::from_seed(&crate::os_seed()?)))
+}
+
+pub fn serve(
+    listen: &str,
+    files: Option<(PathBuf, PathBuf)>,
+    suites: Option<Vec<CipherSuite>>,
+    once: bool,
+) -> Result<(), String> {
+    let (chain, key) = match files {
+        Some((cert, key)) => (
+            pem::certs_from_pem(&read(&cert)?).map_err(|e| format!("{}: {e}", cert.display()))?,
+            pem::private_key_from_pem(&read(&key)?, MIN_KEY_BITS)
+                .map_err(|e| format!("{}: {e}", key.display()))?,
+        ),
+        None => {
+            let pki = demo_pki().map_err(|e| e.to_string())?;
+            (pki.chain(), pki.leaf_key().clone())
+        }
+    };
+    let mut config = ServerConfig::new(chain, Arc::new(key));
+    if let Some(s) = suites {
+        config.cipher_suites = s;
+    }
+    let listener = TcpListener::bind(listen).map_err(|e| format!("bind {listen}: {e}"))?;
+    eprintln!("tlslab: serving TLS 1.2 on {listen}");
+    for stream in listener.incoming() {
+        let result = stream
+            .map_err(|e| format!("accept: {e}"))
+            .and_then(|s| serve_one(s, config.clone()));
+        match (&result, once) {
+            (_, true) => return result,
+            (Ok(()), false) => eprintln!("tlslab: connection done"),
+            (Err(e), false) => eprintln!("tlslab: connection failed: {e}"),
+        }
+    }
+    Ok(())
+}
+
+fn serve_one(mut stream: TcpStream, config: ServerConfig) -> Result<(), String> {
+    stream.set_read_timeout(Some(IDLE_TIMEOUT)).map_err(|e| e.to_string())?;
+    stream.set_write_timeout(Some(IDLE_TIMEOUT)).map_err(|e| e.to_string())?;
+    let mut server = Server::new(config, rng()?);
+    let mut ending = Ending::default();
+    let mut request = Vec::new();
+    let mut answered = false;
+    while pump(&mut stream, &mut server, &mut ending)? {
+        request.extend(server.take_app_data());
+        if !answered && http::request_complete(&request) {
+            answered = true;
+            server.send_application_data(&http::response(http::GREETING)).map_err(|e| e.to_string())?;
+            server.close();
+            flush(&mut stream, &mut server, &mut ending)?;
+            break;
+        }
+    }
+    let _ = stream.shutdown(std::net::Shutdown::Write);
+    match ending.alert {
+        Some(a) => Err(a),
+        None if answered => Ok(()),
+        None => Err("the client left before sending a request".into()),
+    }
+}
+
+pub fn connect(
+    address: &str,
+    server_name: &str,
+    cafile: Option<PathBuf>,
+    suites: Option<Vec<CipherSuite>>,
+    request: Option<String>,
+    extended_master_secret: bool,
+) -> Result<(), String> {
+    let anchors = match cafile {
+        Some(path) => pem::certs_from_pem(&read(&path)?).map_err(|e| format!("{}: {e}", path.display()))?,
+        None => demo_pki().map_err(|e| e.to_string())?.trust_anchors(),
+    };
+    let mut config = ClientConfig::new(server_name, anchors, crate::now());
+    config.offer_extended_master_secret = extended_master_secret;
+    if let Some(s) = suites {
+        config.cipher_suites = s;
+    }
+    let mut stream = TcpStream::connect(address).map_err(|e| format!("connect {address}: {e}"))?;
+    stream.set_read_timeout(Some(IDLE_TIMEOUT)).map_err(|e| e.to_string())?;
+    let mut client = Client::new(config, rng()?);
+    let mut ending = Ending::default();
+    let request = request
+        .map(|r| r.replace("\\r\\n", "\r\n").into_bytes())
+        .unwrap_or_else(|| http::request(server_name, "/"));
+    let mut sent = false;
+    let mut response = Vec::new();
+    loop {
+        let open = pump(&mut stream, &mut client, &mut ending)?;
+        if client.is_connected() && !sent {
+            sent = true;
+            client.send_application_data(&request).map_err(|e| e.to_string())?;
+            flush(&mut stream, &mut client, &mut ending)?;
+        }
+        response.extend(client.take_app_data());
+        if !open {
+            break;
+        }
+    }
+    if let Some(a) = ending.alert {
+        return Err(a);
+    }
+    if !sent {
+        return Err("the server closed the connection during the handshake".into());
+    }
+    let body = http::response_body(&response).unwrap_or(&response);
+    std::io::stdout().write_all(body).map_err(|e| e.to_string())?;
+    Ok(())
+}

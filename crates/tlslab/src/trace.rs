@@ -1,0 +1,102 @@
+//! `tlslab trace`: the in-memory run, as text or JSON.
+
+use tlslab_core::driver::{self, RunConfig};
+use tlslab_core::msgs::enums::CipherSuite;
+use tlslab_core::timeline::{Computation, EventKind, Outcome};
+
+pub fn trace(
+    seed: Option<u64>,
+    json: bool,
+    suite: Option<CipherSuite>,
+    extended_master_secret: bool,
+    now: Option<u64>,
+) -> Result<(), String> {
+    let seed = match seed {
+        Some(s) => s,
+        None => u64::from_le_bytes(crate::os_seed()?[..8].try_into().map_err(|_| "seed")?),
+    };
+    let mut config = RunConfig::new(seed, now.unwrap_or_else(crate::now));
+    config.suite = suite;
+    config.extended_master_secret = extended_master_secret;
+    let timeline = driver::run(&config).map_err(|e| e.to_string())?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&timeline).map_err(|e| e.to_string())?);
+        return Ok(());
+    }
+    println!("tlslab trace: seed {seed}, client clock {}, server name {}", timeline.now, timeline.server_name);
+    for (i, e) in timeline.events.iter().enumerate() {
+        let who = format!("{:?}", e.actor).to_lowercase();
+        let line = match &e.kind {
+            EventKind::MessageSent(m) => format!("sends {} ({} bytes)", m.title, m.bytes.len()),
+            EventKind::RecordSent(r) => format!(
+                "  record {} {} bytes{}",
+                r.content_type,
+                r.bytes.len(),
+                if r.protection.is_some() { ", encrypted" } else { "" }
+            ),
+            EventKind::RecordReceived(_) | EventKind::Knowledge(_) => continue,
+            EventKind::MessageReceived(m) => format!("receives {}", m.title),
+            EventKind::Computation(c) => describe(c),
+            EventKind::CertificateCheck(c) => format!(
+                "checks {}: {:?} ({})",
+                c.certificate.subject,
+                c.kind,
+                if c.passed { "ok" } else { "FAILED" }
+            ),
+            EventKind::AlertSent(a) => format!("sends alert {} {}: {}", a.level, a.description, a.reason),
+            EventKind::AlertReceived(a) => format!("receives alert {} {}", a.level, a.description),
+            EventKind::HandshakeComplete { cipher_suite, extended_master_secret } => format!(
+                "handshake complete: {cipher_suite}{}",
+                if *extended_master_secret { ", extended master secret" } else { "" }
+            ),
+            EventKind::ApplicationData { text, .. } => {
+                format!("reads {:?}", text.lines().next().unwrap_or_default())
+            }
+        };
+        println!("{i:4} {who:>7}  {line}");
+    }
+    match timeline.outcome {
+        Outcome::Success => println!("outcome: success"),
+        Outcome::Alert { sender, description, reason } => {
+            println!("outcome: {sender:?} sent {description}: {reason}")
+        }
+        Outcome::Stalled => println!("outcome: stalled"),
+    }
+    Ok(())
+}
+
+fn describe(c: &Computation) -> String {
+    match c {
+        Computation::Random { name, value } => format!("{name} = {}", value.hex()),
+        Computation::SuiteSelected { cipher_suite, .. } => format!("chooses {cipher_suite}"),
+        Computation::PremasterEncrypted(p) => format!(
+            "premaster = {}, RSA-{} PKCS#1 v1.5 encrypted",
+            p.premaster.hex(),
+            p.modulus_bits
+        ),
+        Computation::PremasterDecrypted { premaster, .. } => {
+            format!("decrypts premaster = {}", premaster.hex())
+        }
+        Computation::TranscriptHash { purpose, messages, hash, .. } => {
+            format!("{purpose}: SHA-256({}) = {}", messages.join(" + "), hash.hex())
+        }
+        Computation::MasterSecret { label, master_secret, .. } => {
+            format!("master_secret = PRF(premaster, {label:?}, ...) = {}", master_secret.hex())
+        }
+        Computation::KeyBlock { key_block, .. } => {
+            format!("key_block ({} bytes) = {}", key_block.len(), key_block.hex())
+        }
+        Computation::VerifyData { label, verify_data, matches, .. } => format!(
+            "verify_data({label}) = {}{}",
+            verify_data.hex(),
+            match matches {
+                Some(true) => ", matches",
+                Some(false) => ", DOES NOT MATCH",
+                None => "",
+            }
+        ),
+        Computation::CipherStateChanged { direction, cipher_suite } => {
+            format!("{direction} side now protected with {cipher_suite}")
+        }
+    }
+}

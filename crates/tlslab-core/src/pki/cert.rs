@@ -58,16 +58,26 @@ pub(crate) struct ParseFailure {
 }
 
 fn fail(alert: AlertDescription, reason: impl Into<String>) -> ParseFailure {
-    ParseFailure { alert, reason: reason.into() }
+    ParseFailure {
+        alert,
+        reason: reason.into(),
+    }
 }
 
 impl ParsedCert {
     pub fn parse(der: &[u8]) -> Result<ParsedCert, ParseFailure> {
         let cert = Certificate::from_der(der).map_err(|e| {
-            fail(AlertDescription::DecodeError, format!("not a DER X.509 certificate: {e}"))
+            fail(
+                AlertDescription::DecodeError,
+                format!("not a DER X.509 certificate: {e}"),
+            )
         })?;
-        let tbs_der = raw_tbs(der)
-            .map_err(|e| fail(AlertDescription::DecodeError, format!("tbsCertificate: {e}")))?;
+        let tbs_der = raw_tbs(der).map_err(|e| {
+            fail(
+                AlertDescription::DecodeError,
+                format!("tbsCertificate: {e}"),
+            )
+        })?;
         let tbs = cert.tbs_certificate();
 
         // RFC 5280 section 4.1.1.2: "This field MUST contain the same algorithm identifier as
@@ -144,9 +154,9 @@ fn directory_string(value: &der::Any) -> Option<String> {
     use der::asn1::{Ia5StringRef, PrintableStringRef, Utf8StringRef};
     match value.tag() {
         der::Tag::Utf8String => Utf8StringRef::try_from(value).ok().map(|s| s.to_string()),
-        der::Tag::PrintableString => {
-            PrintableStringRef::try_from(value).ok().map(|s| s.to_string())
-        }
+        der::Tag::PrintableString => PrintableStringRef::try_from(value)
+            .ok()
+            .map(|s| s.to_string()),
         der::Tag::Ia5String => Ia5StringRef::try_from(value).ok().map(|s| s.to_string()),
         _ => None,
     }
@@ -160,7 +170,9 @@ fn raw_tbs(der: &[u8]) -> der::Result<Vec<u8>> {
     Ok(reader.tlv_bytes()?.to_vec())
 }
 
-fn signature_hash(alg: &x509_cert::spki::AlgorithmIdentifierOwned) -> Result<HashAlg, ParseFailure> {
+fn signature_hash(
+    alg: &x509_cert::spki::AlgorithmIdentifierOwned,
+) -> Result<HashAlg, ParseFailure> {
     let hash = match alg.oid {
         oids::SHA1_WITH_RSA => HashAlg::Sha1,
         oids::SHA256_WITH_RSA => HashAlg::Sha256,
@@ -179,13 +191,13 @@ fn signature_hash(alg: &x509_cert::spki::AlgorithmIdentifierOwned) -> Result<Has
     // RFC 4055 section 5: "When any of these four object identifiers appears within an
     // AlgorithmIdentifier, the parameters MUST be NULL. Implementations MUST accept the
     // parameters being absent as well as present."
-    if let Some(p) = &alg.parameters {
-        if p.tag() != der::Tag::Null || !p.value().is_empty() {
-            return Err(fail(
-                AlertDescription::BadCertificate,
-                "signature algorithm parameters are not NULL",
-            ));
-        }
+    if let Some(p) = &alg.parameters
+        && (p.tag() != der::Tag::Null || !p.value().is_empty())
+    {
+        return Err(fail(
+            AlertDescription::BadCertificate,
+            "signature algorithm parameters are not NULL",
+        ));
     }
     Ok(hash)
 }
@@ -198,7 +210,11 @@ fn signature_hash(alg: &x509_cert::spki::AlgorithmIdentifierOwned) -> Result<Has
 /// that it cannot process."
 fn extensions(cert: &Certificate) -> Result<Extensions, ParseFailure> {
     let mut out = Extensions::default();
-    let list = cert.tbs_certificate().extensions().map(|e| e.as_slice()).unwrap_or(&[]);
+    let list = cert
+        .tbs_certificate()
+        .extensions()
+        .map(|e| e.as_slice())
+        .unwrap_or(&[]);
     for (i, e) in list.iter().enumerate() {
         let name = oids::name(&e.extn_id);
         if list[..i].iter().any(|p| p.extn_id == e.extn_id) {
@@ -215,7 +231,10 @@ fn extensions(cert: &Certificate) -> Result<Extensions, ParseFailure> {
         }
         let value = e.extn_value.as_bytes();
         let bad = |err: der::Error| {
-            fail(AlertDescription::BadCertificate, format!("extension {name}: {err}"))
+            fail(
+                AlertDescription::BadCertificate,
+                format!("extension {name}: {err}"),
+            )
         };
         match e.extn_id {
             oids::BASIC_CONSTRAINTS => {

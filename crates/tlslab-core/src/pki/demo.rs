@@ -136,30 +136,52 @@ impl DemoPki {
     /// The issuer (certificate and key) for certificates issued at run time.
     pub fn issuer(&self, which: DemoIssuer) -> Issuer<'_> {
         match which {
-            DemoIssuer::Root => Issuer::Ca { certificate: ROOT_CA_CERT, key: &self.root_key },
-            DemoIssuer::Intermediate => {
-                Issuer::Ca { certificate: INTERMEDIATE_CA_CERT, key: &self.intermediate_key }
-            }
-            DemoIssuer::AttackerRoot => {
-                Issuer::Ca { certificate: ATTACKER_ROOT_CA_CERT, key: &self.attacker_root_key }
-            }
+            DemoIssuer::Root => Issuer::Ca {
+                certificate: ROOT_CA_CERT,
+                key: &self.root_key,
+            },
+            DemoIssuer::Intermediate => Issuer::Ca {
+                certificate: INTERMEDIATE_CA_CERT,
+                key: &self.intermediate_key,
+            },
+            DemoIssuer::AttackerRoot => Issuer::Ca {
+                certificate: ATTACKER_ROOT_CA_CERT,
+                key: &self.attacker_root_key,
+            },
         }
     }
 
     /// Issues a certificate at run time (one RSA-2048 signature), e.g. an expired leaf:
     /// `pki.issue(&CertSpec { not_after: past, ..DemoPki::leaf_spec() }, pki.leaf_key().as_public_key(), DemoIssuer::Intermediate)`.
-    pub fn issue(&self, spec: &CertSpec, subject_key: &PublicKey, issuer: DemoIssuer) -> Result<Vec<u8>, IssueError> {
+    pub fn issue(
+        &self,
+        spec: &CertSpec,
+        subject_key: &PublicKey,
+        issuer: DemoIssuer,
+    ) -> Result<Vec<u8>, IssueError> {
         issue(spec, subject_key, self.issuer(issuer))
     }
 
     /// The spec of the embedded root certificate.
     pub fn root_spec() -> CertSpec {
-        CertSpec::root_ca(0x01, "tlslab Demo Root CA", "tlslab", NOT_BEFORE, ROOT_NOT_AFTER)
+        CertSpec::root_ca(
+            0x01,
+            "tlslab Demo Root CA",
+            "tlslab",
+            NOT_BEFORE,
+            ROOT_NOT_AFTER,
+        )
     }
 
     /// The spec of the embedded intermediate certificate.
     pub fn intermediate_spec() -> CertSpec {
-        CertSpec::intermediate_ca(0x02, "tlslab Demo Intermediate CA", "tlslab", NOT_BEFORE, INTERMEDIATE_NOT_AFTER)
+        CertSpec::intermediate_ca(
+            0x02,
+            "tlslab Demo Intermediate CA",
+            "tlslab",
+            NOT_BEFORE,
+            INTERMEDIATE_NOT_AFTER,
+        )
     }
 
     /// The spec of the embedded example.com certificate (a starting point for variants).
@@ -169,37 +191,63 @@ impl DemoPki {
 
     /// The spec of Mallory's root certificate.
     pub fn attacker_root_spec() -> CertSpec {
-        CertSpec::root_ca(0x66, "tlslab Attacker Root CA", "Mallory", NOT_BEFORE, ROOT_NOT_AFTER)
+        CertSpec::root_ca(
+            0x66,
+            "tlslab Attacker Root CA",
+            "Mallory",
+            NOT_BEFORE,
+            ROOT_NOT_AFTER,
+        )
     }
 
     /// The spec of Mallory's example.com certificate: the same names as the real one.
     pub fn attacker_leaf_spec() -> CertSpec {
-        CertSpec { serial: 0x67, ..Self::leaf_spec() }
+        CertSpec {
+            serial: 0x67,
+            ..Self::leaf_spec()
+        }
     }
 
     /// Issues all five embedded certificates again from their specs: root, intermediate, leaf,
     /// attacker root, attacker leaf. Five RSA signatures; used by the reproducibility test.
     pub fn reissue_all(&self) -> Result<[Vec<u8>; 5], IssueError> {
-        let root = issue(&Self::root_spec(), self.root_key.as_public_key(), Issuer::SelfSigned { key: &self.root_key })?;
+        let root = issue(
+            &Self::root_spec(),
+            self.root_key.as_public_key(),
+            Issuer::SelfSigned {
+                key: &self.root_key,
+            },
+        )?;
         let intermediate = issue(
             &Self::intermediate_spec(),
             self.intermediate_key.as_public_key(),
-            Issuer::Ca { certificate: &root, key: &self.root_key },
+            Issuer::Ca {
+                certificate: &root,
+                key: &self.root_key,
+            },
         )?;
         let leaf = issue(
             &Self::leaf_spec(),
             self.leaf_key.as_public_key(),
-            Issuer::Ca { certificate: &intermediate, key: &self.intermediate_key },
+            Issuer::Ca {
+                certificate: &intermediate,
+                key: &self.intermediate_key,
+            },
         )?;
         let attacker_root = issue(
             &Self::attacker_root_spec(),
             self.attacker_root_key.as_public_key(),
-            Issuer::SelfSigned { key: &self.attacker_root_key },
+            Issuer::SelfSigned {
+                key: &self.attacker_root_key,
+            },
         )?;
         let attacker_leaf = issue(
             &Self::attacker_leaf_spec(),
             self.attacker_leaf_key.as_public_key(),
-            Issuer::Ca { certificate: &attacker_root, key: &self.attacker_root_key },
+            Issuer::Ca {
+                certificate: &attacker_root,
+                key: &self.attacker_root_key,
+            },
         )?;
         Ok([root, intermediate, leaf, attacker_root, attacker_leaf])
     }
@@ -221,10 +269,19 @@ mod tests {
     fn embedded_certificates_are_reproduced_byte_for_byte() {
         let pki = DemoPki::load().unwrap();
         let again = pki.reissue_all().unwrap();
-        let embedded =
-            [ROOT_CA_CERT, INTERMEDIATE_CA_CERT, LEAF_CERT, ATTACKER_ROOT_CA_CERT, ATTACKER_LEAF_CERT];
+        let embedded = [
+            ROOT_CA_CERT,
+            INTERMEDIATE_CA_CERT,
+            LEAF_CERT,
+            ATTACKER_ROOT_CA_CERT,
+            ATTACKER_LEAF_CERT,
+        ];
         for ((name, fresh), committed) in FILES.iter().zip(&again).zip(embedded) {
-            assert_eq!(fresh.as_slice(), committed, "data/demo/{name} differs from what issue() produces");
+            assert_eq!(
+                fresh.as_slice(),
+                committed,
+                "data/demo/{name} differs from what issue() produces"
+            );
         }
     }
 

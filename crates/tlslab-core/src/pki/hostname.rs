@@ -85,7 +85,11 @@ pub fn match_dns_name(presented: &str, reference: &str) -> NameMatch {
         return NameMatch::WildcardNotLeftmostLabel;
     }
     if *first != "*" {
-        return if eq_labels(&presented, &reference) { NameMatch::Exact } else { NameMatch::Different };
+        return if eq_labels(&presented, &reference) {
+            NameMatch::Exact
+        } else {
+            NameMatch::Different
+        };
     }
     if presented.len() < 3 {
         return NameMatch::WildcardTooBroad;
@@ -138,16 +142,32 @@ mod tests {
             ("*.com", "example.com", WildcardTooBroad),
             ("*.com", "com", WildcardTooBroad),
             ("*", "com", WildcardTooBroad),
-            ("f*.example.com", "foo.example.com", WildcardNotLeftmostLabel),
-            ("a.*.example.com", "a.b.example.com", WildcardNotLeftmostLabel),
-            ("*.*.example.com", "a.b.example.com", WildcardNotLeftmostLabel),
+            (
+                "f*.example.com",
+                "foo.example.com",
+                WildcardNotLeftmostLabel,
+            ),
+            (
+                "a.*.example.com",
+                "a.b.example.com",
+                WildcardNotLeftmostLabel,
+            ),
+            (
+                "*.*.example.com",
+                "a.b.example.com",
+                WildcardNotLeftmostLabel,
+            ),
             ("example.com", "*.example.com", Malformed),
             ("exa..mple.com", "exa..mple.com", Malformed),
             ("", "", Malformed),
             ("bücher.example", "bücher.example", Malformed),
         ];
         for (presented, reference, expected) in cases {
-            assert_eq!(match_dns_name(presented, reference), expected, "{presented} vs {reference}");
+            assert_eq!(
+                match_dns_name(presented, reference),
+                expected,
+                "{presented} vs {reference}"
+            );
         }
     }
 }

@@ -102,7 +102,13 @@ pub enum ExtKeyUsage {
 
 impl CertSpec {
     /// A self-signed root CA: basicConstraints cA (critical), keyUsage keyCertSign + cRLSign.
-    pub fn root_ca(serial: u64, common_name: &str, organization: &str, not_before: u64, not_after: u64) -> Self {
+    pub fn root_ca(
+        serial: u64,
+        common_name: &str,
+        organization: &str,
+        not_before: u64,
+        not_after: u64,
+    ) -> Self {
         CertSpec {
             serial,
             common_name: common_name.into(),
@@ -110,7 +116,10 @@ impl CertSpec {
             not_before,
             not_after,
             dns_names: Vec::new(),
-            basic_constraints: Some(BasicConstraintsSpec { ca: true, path_len: None }),
+            basic_constraints: Some(BasicConstraintsSpec {
+                ca: true,
+                path_len: None,
+            }),
             key_usage: Some(vec![KeyUsageBit::KeyCertSign, KeyUsageBit::CrlSign]),
             extended_key_usage: None,
             key_identifiers: true,
@@ -118,9 +127,18 @@ impl CertSpec {
     }
 
     /// An intermediate CA that may only issue end-entity certificates (pathLenConstraint 0).
-    pub fn intermediate_ca(serial: u64, common_name: &str, organization: &str, not_before: u64, not_after: u64) -> Self {
+    pub fn intermediate_ca(
+        serial: u64,
+        common_name: &str,
+        organization: &str,
+        not_before: u64,
+        not_after: u64,
+    ) -> Self {
         CertSpec {
-            basic_constraints: Some(BasicConstraintsSpec { ca: true, path_len: Some(0) }),
+            basic_constraints: Some(BasicConstraintsSpec {
+                ca: true,
+                path_len: Some(0),
+            }),
             ..Self::root_ca(serial, common_name, organization, not_before, not_after)
         }
     }
@@ -135,8 +153,14 @@ impl CertSpec {
             not_before,
             not_after,
             dns_names: dns_names.iter().map(|s| s.to_string()).collect(),
-            basic_constraints: Some(BasicConstraintsSpec { ca: false, path_len: None }),
-            key_usage: Some(vec![KeyUsageBit::DigitalSignature, KeyUsageBit::KeyEncipherment]),
+            basic_constraints: Some(BasicConstraintsSpec {
+                ca: false,
+                path_len: None,
+            }),
+            key_usage: Some(vec![
+                KeyUsageBit::DigitalSignature,
+                KeyUsageBit::KeyEncipherment,
+            ]),
             extended_key_usage: Some(vec![ExtKeyUsage::ServerAuth]),
             key_identifiers: true,
         }
@@ -150,7 +174,10 @@ pub enum Issuer<'a> {
     SelfSigned { key: &'a PrivateKey },
     /// A CA: the issuer name (and key identifier) come from its certificate, the signature from
     /// `key`. Nothing checks that `key` matches the certificate, so a scenario can forge.
-    Ca { certificate: &'a [u8], key: &'a PrivateKey },
+    Ca {
+        certificate: &'a [u8],
+        key: &'a PrivateKey,
+    },
 }
 
 /// Why a certificate could not be issued.
@@ -207,11 +234,19 @@ struct CertificateOut {
 }
 
 /// Issues a certificate for `subject_key` described by `spec`, signed by `issuer`. Returns DER.
-pub fn issue(spec: &CertSpec, subject_key: &PublicKey, issuer: Issuer<'_>) -> Result<Vec<u8>, IssueError> {
+pub fn issue(
+    spec: &CertSpec,
+    subject_key: &PublicKey,
+    issuer: Issuer<'_>,
+) -> Result<Vec<u8>, IssueError> {
     if spec.serial == 0 {
-        return Err(IssueError::InvalidSpec("serial numbers must be positive".into()));
+        return Err(IssueError::InvalidSpec(
+            "serial numbers must be positive".into(),
+        ));
     }
-    let spki_der = subject_key.to_public_key_der().map_err(|e| IssueError::Encoding(e.to_string()))?;
+    let spki_der = subject_key
+        .to_public_key_der()
+        .map_err(|e| IssueError::Encoding(e.to_string()))?;
     let spki = SubjectPublicKeyInfoOwned::from_der(spki_der.as_bytes()).map_err(encoding)?;
     let subject_key_id = key_identifier(&spki);
     let subject = name(spec)?;
@@ -258,7 +293,10 @@ pub fn issue(spec: &CertSpec, subject_key: &PublicKey, issuer: Issuer<'_>) -> Re
 
 /// `sha256WithRSAEncryption` with NULL parameters (RFC 4055 section 5).
 fn sha256_with_rsa() -> AlgorithmIdentifierOwned {
-    AlgorithmIdentifierOwned { oid: oids::SHA256_WITH_RSA, parameters: Some(Any::from(der::asn1::Null)) }
+    AlgorithmIdentifierOwned {
+        oid: oids::SHA256_WITH_RSA,
+        parameters: Some(Any::from(der::asn1::Null)),
+    }
 }
 
 /// RFC 5280 section 4.2.1.2, method (1): "The keyIdentifier is composed of the 160-bit SHA-1
@@ -289,14 +327,19 @@ fn name(spec: &CertSpec) -> Result<Name, IssueError> {
     for (oid, value) in attributes {
         let value = Any::from(Utf8StringRef::new(value).map_err(encoding)?);
         let mut rdn = RelativeDistinguishedName::default();
-        rdn.insert(AttributeTypeAndValue { oid, value }).map_err(encoding)?;
+        rdn.insert(AttributeTypeAndValue { oid, value })
+            .map_err(encoding)?;
         rdns.push(rdn);
     }
     // `Name ::= CHOICE { rdnSequence RDNSequence }`: the two encode identically.
     Name::from_der(&rdns.to_der().map_err(encoding)?).map_err(encoding)
 }
 
-fn extension(value: &impl Encode, oid: der::oid::ObjectIdentifier, critical: bool) -> Result<Extension, IssueError> {
+fn extension(
+    value: &impl Encode,
+    oid: der::oid::ObjectIdentifier,
+    critical: bool,
+) -> Result<Extension, IssueError> {
     Ok(Extension {
         extn_id: oid,
         critical,
@@ -308,10 +351,17 @@ fn extension(value: &impl Encode, oid: der::oid::ObjectIdentifier, critical: boo
 /// "MUST [be marked] critical" in CA certificates (4.2.1.9), keyUsage "SHOULD" be critical
 /// (4.2.1.3), authorityKeyIdentifier and subjectKeyIdentifier "MUST [be] non-critical"
 /// (4.2.1.1, 4.2.1.2), subjectAltName non-critical when the subject is not empty (4.2.1.6).
-fn extensions(spec: &CertSpec, subject_key_id: Vec<u8>, authority_key_id: Vec<u8>) -> Result<Vec<Extension>, IssueError> {
+fn extensions(
+    spec: &CertSpec,
+    subject_key_id: Vec<u8>,
+    authority_key_id: Vec<u8>,
+) -> Result<Vec<Extension>, IssueError> {
     let mut out = Vec::new();
     if let Some(bc) = spec.basic_constraints {
-        let value = BasicConstraints { ca: bc.ca, path_len_constraint: bc.path_len };
+        let value = BasicConstraints {
+            ca: bc.ca,
+            path_len_constraint: bc.path_len,
+        };
         out.push(extension(&value, oids::BASIC_CONSTRAINTS, true)?);
     }
     if let Some(bits) = &spec.key_usage {
@@ -334,7 +384,11 @@ fn extensions(spec: &CertSpec, subject_key_id: Vec<u8>, authority_key_id: Vec<u8
                 ExtKeyUsage::ClientAuth => oids::KP_CLIENT_AUTH,
             })
             .collect();
-        out.push(extension(&ExtendedKeyUsage(oids), oids::EXT_KEY_USAGE, false)?);
+        out.push(extension(
+            &ExtendedKeyUsage(oids),
+            oids::EXT_KEY_USAGE,
+            false,
+        )?);
     }
     if spec.key_identifiers {
         let ski = SubjectKeyIdentifier(OctetString::new(subject_key_id).map_err(encoding)?);
@@ -356,7 +410,11 @@ fn extensions(spec: &CertSpec, subject_key_id: Vec<u8>, authority_key_id: Vec<u8
                     .map_err(|_| IssueError::InvalidSpec(format!("DNS name {n:?} is not ASCII")))
             })
             .collect::<Result<Vec<_>, _>>()?;
-        out.push(extension(&SubjectAltName(names), oids::SUBJECT_ALT_NAME, false)?);
+        out.push(extension(
+            &SubjectAltName(names),
+            oids::SUBJECT_ALT_NAME,
+            false,
+        )?);
     }
     Ok(out)
 }
@@ -378,7 +436,10 @@ mod tests {
         let tbs = cert.tbs_certificate();
         assert_eq!(tbs.version(), Version::V3);
         assert_eq!(tbs.serial_number().as_bytes(), &[7]);
-        assert_eq!(tbs.issuer().to_string(), "CN=tlslab Demo Intermediate CA,O=tlslab");
+        assert_eq!(
+            tbs.issuer().to_string(),
+            "CN=tlslab Demo Intermediate CA,O=tlslab"
+        );
         assert_eq!(tbs.subject().to_string(), "CN=a.example.com");
         let (critical, ku) = tbs.get_extension::<KeyUsage>().unwrap().unwrap();
         assert!(critical && ku.digital_signature() && ku.key_encipherment() && !ku.key_cert_sign());
@@ -388,14 +449,28 @@ mod tests {
     fn bad_specs_are_errors() {
         let pki = DemoPki::load().unwrap();
         let key = pki.leaf_key().as_public_key();
-        let issuer = Issuer::SelfSigned { key: pki.leaf_key() };
+        let issuer = Issuer::SelfSigned {
+            key: pki.leaf_key(),
+        };
         let mut spec = CertSpec::tls_server(0, &["example.com"], 0, 1);
-        assert!(matches!(issue(&spec, key, issuer), Err(IssueError::InvalidSpec(_))));
+        assert!(matches!(
+            issue(&spec, key, issuer),
+            Err(IssueError::InvalidSpec(_))
+        ));
         spec.serial = 1;
         spec.dns_names = vec!["bücher.example".into()];
-        assert!(matches!(issue(&spec, key, issuer), Err(IssueError::InvalidSpec(_))));
-        let garbage = Issuer::Ca { certificate: b"not a certificate", key: pki.leaf_key() };
+        assert!(matches!(
+            issue(&spec, key, issuer),
+            Err(IssueError::InvalidSpec(_))
+        ));
+        let garbage = Issuer::Ca {
+            certificate: b"not a certificate",
+            key: pki.leaf_key(),
+        };
         spec.dns_names.clear();
-        assert!(matches!(issue(&spec, key, garbage), Err(IssueError::IssuerCertificate(_))));
+        assert!(matches!(
+            issue(&spec, key, garbage),
+            Err(IssueError::IssuerCertificate(_))
+        ));
     }
 }

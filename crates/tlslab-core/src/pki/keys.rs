@@ -55,7 +55,10 @@ impl fmt::Display for KeyError {
             KeyError::Malformed(why) => write!(f, "malformed key: {why}"),
             KeyError::NotRsa(alg) => write!(f, "not an RSA key (algorithm {alg})"),
             KeyError::TooSmall { bits, min_bits } => {
-                write!(f, "RSA key of {bits} bits is smaller than the minimum {min_bits} bits")
+                write!(
+                    f,
+                    "RSA key of {bits} bits is smaller than the minimum {min_bits} bits"
+                )
             }
             KeyError::Invalid(why) => write!(f, "invalid RSA key: {why}"),
         }
@@ -87,10 +90,12 @@ pub fn public_key_from_spki(
     }
     // RFC 3279 section 2.3.1: "the parameters field MUST have ASN.1 type NULL for this
     // algorithm identifier." (Absent parameters are tolerated, as most implementations do.)
-    if let Some(params) = &spki.algorithm.parameters {
-        if params.tag() != der::Tag::Null || !params.value().is_empty() {
-            return Err(KeyError::Malformed("rsaEncryption parameters are not NULL".into()));
-        }
+    if let Some(params) = &spki.algorithm.parameters
+        && (params.tag() != der::Tag::Null || !params.value().is_empty())
+    {
+        return Err(KeyError::Malformed(
+            "rsaEncryption parameters are not NULL".into(),
+        ));
     }
     let bits = spki
         .subject_public_key
@@ -102,7 +107,10 @@ pub fn public_key_from_spki(
     let e = uint(rsa_key.public_exponent.as_bytes())?;
     let bits = n.bit_width_vartime() as usize;
     if bits < min_bits.max(PARSE_FLOOR_BITS) {
-        return Err(KeyError::TooSmall { bits, min_bits: min_bits.max(PARSE_FLOOR_BITS) });
+        return Err(KeyError::TooSmall {
+            bits,
+            min_bits: min_bits.max(PARSE_FLOOR_BITS),
+        });
     }
     PublicKey::new_with_size_limits(n, e, PARSE_FLOOR_BITS..=PublicKey::MAX_SIZE)
         .map_err(|e| KeyError::Invalid(e.to_string()))
@@ -133,7 +141,9 @@ pub fn private_key_from_pkcs1_der(der: &[u8], min_bits: usize) -> Result<Private
 
 /// The PKCS#8 `PrivateKeyInfo` DER of a private key (wiped from memory when dropped).
 pub fn private_key_to_pkcs8_der(key: &PrivateKey) -> Result<Zeroizing<Vec<u8>>, KeyError> {
-    let doc = key.to_pkcs8_der().map_err(|e| KeyError::Invalid(e.to_string()))?;
+    let doc = key
+        .to_pkcs8_der()
+        .map_err(|e| KeyError::Invalid(e.to_string()))?;
     Ok(doc.to_bytes())
 }
 
@@ -150,10 +160,8 @@ mod tests {
     use super::*;
     use crate::bytes::from_hex;
 
-    const GO_CERT_HEX: &str =
-        include_str!("../../data/go/testRSACertificate.der.hex");
-    const GO_KEY_PKCS1_HEX: &str =
-        include_str!("../../data/go/testRSAPrivateKey.pkcs1.hex");
+    const GO_CERT_HEX: &str = include_str!("../../data/go/testRSACertificate.der.hex");
+    const GO_KEY_PKCS1_HEX: &str = include_str!("../../data/go/testRSAPrivateKey.pkcs1.hex");
 
     #[test]
     fn go_1024_bit_certificate_needs_an_explicit_minimum() {
@@ -162,7 +170,10 @@ mod tests {
         assert_eq!(modulus_bits(&key), 1024);
         assert_eq!(
             leaf_public_key(&der, DEFAULT_MIN_RSA_BITS),
-            Err(KeyError::TooSmall { bits: 1024, min_bits: 2048 })
+            Err(KeyError::TooSmall {
+                bits: 1024,
+                min_bits: 2048
+            })
         );
     }
 
@@ -182,7 +193,12 @@ mod tests {
 
     #[test]
     fn garbage_is_an_error_not_a_panic() {
-        for bad in [&[][..], &[0x30], &[0x30, 0x03, 0x02, 0x01, 0x01], &[0xff; 64]] {
+        for bad in [
+            &[][..],
+            &[0x30],
+            &[0x30, 0x03, 0x02, 0x01, 0x01],
+            &[0xff; 64],
+        ] {
             assert!(leaf_public_key(bad, 1024).is_err());
             assert!(private_key_from_pkcs8_der(bad, 1024).is_err());
             assert!(private_key_from_pkcs1_der(bad, 1024).is_err());

@@ -32,6 +32,8 @@ pub mod keys;
 mod oids;
 pub mod pem;
 pub mod pkcs1;
+#[cfg(test)]
+mod tests;
 pub mod validate;
 
 pub use demo::{DemoIssuer, DemoPki};

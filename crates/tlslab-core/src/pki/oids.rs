@@ -10,14 +10,11 @@ pub const RSA_ENCRYPTION: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.8
 /// RFC 8017 appendix A.2.4: `sha1WithRSAEncryption ::= { pkcs-1 5 }`.
 pub const SHA1_WITH_RSA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.5");
 /// RFC 8017 appendix A.2.4: `sha256WithRSAEncryption ::= { pkcs-1 11 }`.
-pub const SHA256_WITH_RSA: ObjectIdentifier =
-    ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.11");
+pub const SHA256_WITH_RSA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.11");
 /// RFC 8017 appendix A.2.4: `sha384WithRSAEncryption ::= { pkcs-1 12 }`.
-pub const SHA384_WITH_RSA: ObjectIdentifier =
-    ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.12");
+pub const SHA384_WITH_RSA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.12");
 /// RFC 8017 appendix A.2.4: `sha512WithRSAEncryption ::= { pkcs-1 13 }`.
-pub const SHA512_WITH_RSA: ObjectIdentifier =
-    ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.13");
+pub const SHA512_WITH_RSA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.13");
 
 /// X.520 `id-at-commonName` (2.5.4.3).
 pub const COMMON_NAME: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.4.3");

@@ -30,7 +30,10 @@ pub enum PemError {
     /// A block's boundaries or base64 are malformed.
     Malformed(String),
     /// A block has a label other than the one expected here.
-    UnexpectedLabel { found: String, expected: &'static str },
+    UnexpectedLabel {
+        found: String,
+        expected: &'static str,
+    },
     /// The text contains no block with the expected label.
     Missing(&'static str),
     /// The text contains more blocks than expected.
@@ -64,7 +67,8 @@ pub struct Block {
 
 /// Encodes DER as one PEM block with `label` (64-character lines, LF line endings).
 pub fn encode(label: &str, der: &[u8]) -> Result<String, PemError> {
-    rfc7468::encode_string(label, LineEnding::LF, der).map_err(|e| PemError::Malformed(e.to_string()))
+    rfc7468::encode_string(label, LineEnding::LF, der)
+        .map_err(|e| PemError::Malformed(e.to_string()))
 }
 
 /// Every `-----BEGIN ...-----` ... `-----END ...-----` block in `text`, in order.
@@ -83,9 +87,12 @@ pub fn decode_all(text: &str) -> Result<Vec<Block>, PemError> {
             .find(&end_line)
             .ok_or_else(|| PemError::Malformed(format!("no END line for {label:?}")))?
             + end_line.len();
-        let (found, der) = rfc7468::decode_vec(from_begin[..end].as_bytes())
+        let (found, der) = rfc7468::decode_vec(&from_begin.as_bytes()[..end])
             .map_err(|e| PemError::Malformed(format!("{label}: {e}")))?;
-        blocks.push(Block { label: found.to_string(), der });
+        blocks.push(Block {
+            label: found.to_string(),
+            der,
+        });
         rest = &from_begin[end..];
     }
     Ok(blocks)
@@ -112,7 +119,10 @@ pub fn certs_from_pem(text: &str) -> Result<Vec<Vec<u8>>, PemError> {
         .into_iter()
         .map(|b| match b.label.as_str() {
             CERTIFICATE => Ok(b.der),
-            _ => Err(PemError::UnexpectedLabel { found: b.label, expected: CERTIFICATE }),
+            _ => Err(PemError::UnexpectedLabel {
+                found: b.label,
+                expected: CERTIFICATE,
+            }),
         })
         .collect()
 }
@@ -133,7 +143,9 @@ pub fn cert_from_pem(text: &str) -> Result<Vec<u8>, PemError> {
 /// certificate in the same file, say) are ignored.
 pub fn private_key_from_pem(text: &str, min_bits: usize) -> Result<PrivateKey, PemError> {
     let blocks = decode_all(text)?;
-    let mut keys = blocks.iter().filter(|b| b.label == PRIVATE_KEY || b.label == RSA_PRIVATE_KEY);
+    let mut keys = blocks
+        .iter()
+        .filter(|b| b.label == PRIVATE_KEY || b.label == RSA_PRIVATE_KEY);
     let block = keys.next().ok_or(PemError::Missing(PRIVATE_KEY))?;
     if keys.next().is_some() {
         return Err(PemError::TooMany(PRIVATE_KEY));
@@ -176,7 +188,10 @@ mod tests {
         let chain = pki.chain();
         let pem = certs_to_pem(&chain).unwrap();
         assert_eq!(certs_from_pem(&pem).unwrap(), chain);
-        let annotated = format!("subject=example.com\n{}\nissuer stuff\r\n", pem.replace('\n', "\r\n"));
+        let annotated = format!(
+            "subject=example.com\n{}\nissuer stuff\r\n",
+            pem.replace('\n', "\r\n")
+        );
         assert_eq!(certs_from_pem(&annotated).unwrap(), chain);
         assert_eq!(cert_from_pem(&pem), Err(PemError::TooMany("CERTIFICATE")));
     }
@@ -186,7 +201,10 @@ mod tests {
         // Go's test key is 1024 bits: refused by default, accepted when asked for.
         assert!(matches!(
             private_key_from_pem(GO_KEY_PEM, keys::DEFAULT_MIN_RSA_BITS),
-            Err(PemError::Key(KeyError::TooSmall { bits: 1024, min_bits: 2048 }))
+            Err(PemError::Key(KeyError::TooSmall {
+                bits: 1024,
+                min_bits: 2048
+            }))
         ));
         let go = private_key_from_pem(GO_KEY_PEM, 1024).unwrap();
         let pkcs1 = encode("RSA PRIVATE KEY", &from_hex(GO_KEY_PKCS1_HEX).unwrap()).unwrap();

@@ -200,9 +200,9 @@ pub fn verify(key: &PublicKey, hash: HashAlg, message: &[u8], signature: &[u8]) 
             "invalid signature: the recovered block does not have the form 00 01 FF..FF 00 T"
                 .into(),
         ),
-        (Some(_), false) => Some(
-            "invalid signature: the recovered DigestInfo differs from the expected one".into(),
-        ),
+        (Some(_), false) => {
+            Some("invalid signature: the recovered DigestInfo differs from the expected one".into())
+        }
     };
     v.recovered_block = Some(recovered);
     v
@@ -219,7 +219,7 @@ fn rsavp1(key: &PublicKey, signature: &[u8]) -> Result<Vec<u8>, String> {
     let k = key.size();
     let s = BoxedUint::from_be_slice(signature, key.n_bits_precision())
         .map_err(|e| format!("signature does not fit the modulus: {e:?}"))?;
-    if &s >= key.n().as_ref() {
+    if s >= **key.n() {
         return Err("signature representative out of range".into());
     }
     let m = rsa_encrypt(key, &s).map_err(|e| format!("RSAVP1 failed: {e}"))?;
@@ -249,8 +249,14 @@ mod tests {
         assert_eq!(&em[..2], &[0x00, 0x01]);
         assert!(em[2..256 - 52].iter().all(|b| *b == 0xff));
         assert_eq!(em[256 - 52], 0x00);
-        assert_eq!(digest_info_of_block(&em).unwrap(), &HashAlg::Sha256.digest_info(&h)[..]);
-        assert_eq!(emsa_pkcs1_v1_5_encode(HashAlg::Sha512, &[0; 64], 64 + 19 + 10), None);
+        assert_eq!(
+            digest_info_of_block(&em).unwrap(),
+            &HashAlg::Sha256.digest_info(&h)[..]
+        );
+        assert_eq!(
+            emsa_pkcs1_v1_5_encode(HashAlg::Sha512, &[0; 64], 64 + 19 + 10),
+            None
+        );
     }
 
     #[test]
@@ -266,7 +272,10 @@ mod tests {
             let v = verify(key.as_public_key(), hash, msg, &sig);
             assert!(v.valid, "{v:?}");
             assert_eq!(v.recovered_block, v.expected_block);
-            assert_eq!(v.recovered_digest_info.as_ref(), Some(&v.expected_digest_info));
+            assert_eq!(
+                v.recovered_digest_info.as_ref(),
+                Some(&v.expected_digest_info)
+            );
             assert!(!verify(key.as_public_key(), hash, b"tlslaB", &sig).valid);
             let mut bad = sig.clone();
             bad[10] ^= 1;
@@ -279,11 +288,20 @@ mod tests {
     fn hostile_signatures_are_rejected_without_panicking() {
         let pki = DemoPki::load().unwrap();
         let key = pki.leaf_key().as_public_key();
-        for sig in [vec![], vec![0xff; 255], vec![0xff; 256], vec![0xff; 257], vec![0; 256]] {
+        for sig in [
+            vec![],
+            vec![0xff; 255],
+            vec![0xff; 256],
+            vec![0xff; 257],
+            vec![0; 256],
+        ] {
             assert!(!verify(key, HashAlg::Sha256, b"m", &sig).valid);
         }
         let n = key.n_bytes().to_vec();
         let v = verify(key, HashAlg::Sha256, b"m", &n);
-        assert_eq!(v.failure.as_deref(), Some("signature representative out of range"));
+        assert_eq!(
+            v.failure.as_deref(),
+            Some("signature representative out of range")
+        );
     }
 }

@@ -54,14 +54,20 @@ pub struct Policy {
 
 impl Default for Policy {
     fn default() -> Self {
-        Policy { min_rsa_bits: DEFAULT_MIN_RSA_BITS, common_name_fallback: true }
+        Policy {
+            min_rsa_bits: DEFAULT_MIN_RSA_BITS,
+            common_name_fallback: true,
+        }
     }
 }
 
 impl Policy {
     /// The default policy with another minimum key size (Go's test certificates are 1024-bit).
     pub fn with_min_rsa_bits(min_rsa_bits: usize) -> Self {
-        Policy { min_rsa_bits, ..Policy::default() }
+        Policy {
+            min_rsa_bits,
+            ..Policy::default()
+        }
     }
 }
 
@@ -96,7 +102,10 @@ pub enum Value {
     Number(u64),
     Bool(bool),
     /// A point in time as unix seconds and as `YYYY-MM-DDTHH:MM:SSZ`.
-    Time { unix: u64, utc: String },
+    Time {
+        unix: u64,
+        utc: String,
+    },
     List(Vec<String>),
 }
 
@@ -123,7 +132,10 @@ pub struct CertCheck {
 impl CertCheck {
     /// The value of the input called `name`.
     pub fn input(&self, name: &str) -> Option<&Value> {
-        self.inputs.iter().find(|i| i.name == name).map(|i| &i.value)
+        self.inputs
+            .iter()
+            .find(|i| i.name == name)
+            .map(|i| &i.value)
     }
 }
 
@@ -179,7 +191,11 @@ impl Serialize for ChainValidation {
         #[derive(Serialize)]
         #[serde(rename_all = "snake_case")]
         enum Outcome<'a> {
-            Trusted { leaf_key_bits: usize, leaf_modulus: Bytes, leaf_exponent: Bytes },
+            Trusted {
+                leaf_key_bits: usize,
+                leaf_modulus: Bytes,
+                leaf_exponent: Bytes,
+            },
             Rejected(&'a ChainError),
         }
         let outcome = match &self.result {
@@ -216,9 +232,16 @@ pub fn validate_chain(
             AlertDescription::DecodeError,
             CertCheck {
                 kind: CheckKind::Parse,
-                certificate: CertRef { index: 0, subject: "(none)".into() },
+                certificate: CertRef {
+                    index: 0,
+                    subject: "(none)".into(),
+                },
                 rfc: "RFC 5246 section 7.4.2",
-                inputs: vec![input("certificates", "Certificates received", Value::Number(0))],
+                inputs: vec![input(
+                    "certificates",
+                    "Certificates received",
+                    Value::Number(0),
+                )],
                 passed: false,
                 explanation: "The server's Certificate message contains no certificate.".into(),
             },
@@ -226,8 +249,11 @@ pub fn validate_chain(
         return run.finish(Vec::new(), None);
     }
 
-    let parsed: Vec<Option<ParsedCert>> =
-        chain.iter().enumerate().map(|(i, der)| run.parse_check(i, der)).collect();
+    let parsed: Vec<Option<ParsedCert>> = chain
+        .iter()
+        .enumerate()
+        .map(|(i, der)| run.parse_check(i, der))
+        .collect();
     let anchors: Vec<(usize, ParsedCert)> = trust_anchors
         .iter()
         .enumerate()
@@ -241,13 +267,15 @@ pub fn validate_chain(
     run.trust_check(&path, &parsed, &anchors, trust_anchors.len());
 
     for (pos, &i) in path.certs.iter().enumerate() {
-        let Some(cert) = parsed[i].as_ref() else { continue };
+        let Some(cert) = parsed[i].as_ref() else {
+            continue;
+        };
         let signer = match path.certs.get(pos + 1) {
             Some(&j) => parsed[j].as_ref().map(|c| Signer::Chain(j, c)),
             None => match path.end {
-                End::IssuedByAnchor(a) | End::ChainCertIsAnchor { anchor: a, .. } => {
-                    anchors.get(a).map(|(store_index, c)| Signer::Anchor(*store_index, c))
-                }
+                End::IssuedByAnchor(a) => anchors
+                    .get(a)
+                    .map(|(store_index, c)| Signer::Anchor(*store_index, c)),
                 End::LeafIsAnchor(_) => None,
                 End::Broken { .. } => cert.is_self_issued().then_some(Signer::Itself),
             },
@@ -283,22 +311,19 @@ pub fn validate_chain(
         })
         .collect();
     match path.end {
-        End::IssuedByAnchor(a) | End::ChainCertIsAnchor { anchor: a, .. } | End::LeafIsAnchor(a) => {
+        End::IssuedByAnchor(a) => {
             if let Some((store_index, c)) = anchors.get(a) {
-                let chain_index = match path.end {
-                    End::ChainCertIsAnchor { chain_index, .. } => Some(chain_index),
-                    End::LeafIsAnchor(_) => Some(0),
-                    _ => None,
-                };
-                if matches!(path.end, End::LeafIsAnchor(_)) {
-                    path_out.clear();
-                }
                 path_out.push(PathCert {
                     subject: c.subject.clone(),
                     issuer: c.issuer.clone(),
-                    chain_index,
+                    chain_index: None,
                     anchor_index: Some(*store_index),
                 });
+            }
+        }
+        End::LeafIsAnchor(a) => {
+            if let (Some(leaf), Some((store_index, _))) = (path_out.first_mut(), anchors.get(a)) {
+                leaf.anchor_index = Some(*store_index);
             }
         }
         End::Broken { .. } => {}
@@ -336,19 +361,17 @@ enum Signer<'a> {
 /// How the path ends.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum End {
-    /// The last path certificate was issued by `anchors[_]`.
+    /// The last path certificate was issued by `anchors[_]`. (A root the server sends along is
+    /// never used: the certificate below it names it as issuer, which finds the anchor first.)
     IssuedByAnchor(usize),
-    /// `chain[chain_index]` is itself the trust anchor `anchors[anchor]` (the server sent the
-    /// root too); the path stops below it.
-    ChainCertIsAnchor { chain_index: usize, anchor: usize },
-    /// The leaf itself is in the trust store.
+    /// The leaf itself is in the trust store (directly trusted, no signature to check).
     LeafIsAnchor(usize),
     /// No anchor reached: `chain[top]` is the last certificate whose issuer was found.
     Broken { top: usize },
 }
 
 struct Path {
-    /// Chain indices, leaf first, excluding a chain certificate that is itself the anchor.
+    /// Chain indices, leaf first.
     certs: Vec<usize>,
     end: End,
     /// Why the path is broken, for the explanation.
@@ -360,23 +383,28 @@ struct Path {
 fn build_path(parsed: &[Option<ParsedCert>], anchors: &[(usize, ParsedCert)]) -> Path {
     let mut certs = Vec::new();
     let mut i = 0;
+    if let Some(Some(leaf)) = parsed.first()
+        && let Some(a) = anchors
+            .iter()
+            .position(|(_, anchor)| anchor.der == leaf.der)
+    {
+        return Path {
+            certs: vec![0],
+            end: End::LeafIsAnchor(a),
+            broken_reason: String::new(),
+        };
+    }
     loop {
         let Some(cert) = parsed.get(i).and_then(Option::as_ref) else {
             // Unreachable for i = 0 (the caller checked the leaf); for i > 0 the previous
             // iteration only moves on to a decoded certificate.
             let top = i.saturating_sub(1);
-            return Path { certs, end: End::Broken { top }, broken_reason: String::new() };
-        };
-        if let Some(a) = anchors.iter().position(|(_, anchor)| anchor.der == cert.der) {
-            if i == 0 {
-                return Path { certs: vec![0], end: End::LeafIsAnchor(a), broken_reason: String::new() };
-            }
             return Path {
                 certs,
-                end: End::ChainCertIsAnchor { chain_index: i, anchor: a },
+                end: End::Broken { top },
                 broken_reason: String::new(),
             };
-        }
+        };
         certs.push(i);
         let named: Vec<usize> = anchors
             .iter()
@@ -416,7 +444,11 @@ fn build_path(parsed: &[Option<ParsedCert>], anchors: &[(usize, ParsedCert)]) ->
                 cert.issuer
             ),
         };
-        return Path { certs, end: End::Broken { top: i }, broken_reason };
+        return Path {
+            certs,
+            end: End::Broken { top: i },
+            broken_reason,
+        };
     }
 }
 
@@ -436,7 +468,10 @@ fn time(unix: u64) -> Value {
 }
 
 fn cert_ref(index: usize, cert: &ParsedCert) -> CertRef {
-    CertRef { index, subject: cert.subject.clone() }
+    CertRef {
+        index,
+        subject: cert.subject.clone(),
+    }
 }
 
 fn role(index: usize) -> &'static str {
@@ -471,7 +506,11 @@ impl Run {
                 check: None,
             }),
         };
-        ChainValidation { checks: self.checks, path, result }
+        ChainValidation {
+            checks: self.checks,
+            path,
+            result,
+        }
     }
 
     /// RFC 5280 section 4.1: the certificate decodes as DER, names an RSA PKCS#1 v1.5 signature
@@ -485,12 +524,26 @@ impl Run {
                     .ext
                     .listed
                     .iter()
-                    .map(|(n, critical)| if *critical { format!("{n} (critical)") } else { n.clone() })
+                    .map(|(n, critical)| {
+                        if *critical {
+                            format!("{n} (critical)")
+                        } else {
+                            n.clone()
+                        }
+                    })
                     .collect();
                 let inputs = vec![
-                    input("der_length", "DER length (bytes)", Value::Number(der.len() as u64)),
+                    input(
+                        "der_length",
+                        "DER length (bytes)",
+                        Value::Number(der.len() as u64),
+                    ),
                     input("version", "Version", text(format!("{:?}", tbs.version()))),
-                    input("serial", "Serial number", Value::Bytes(tbs.serial_number().as_bytes().into())),
+                    input(
+                        "serial",
+                        "Serial number",
+                        Value::Bytes(tbs.serial_number().as_bytes().into()),
+                    ),
                     input("subject", "Subject", text(cert.subject.clone())),
                     input("issuer", "Issuer", text(cert.issuer.clone())),
                     input("not_before", "Not before", time(cert.not_before)),
@@ -500,7 +553,11 @@ impl Run {
                         "Signature algorithm",
                         text(oids::name(&cert.cert.signature_algorithm().oid)),
                     ),
-                    input("public_key", "Public key", text(format!("RSA {} bits", keys::modulus_bits(&cert.key)))),
+                    input(
+                        "public_key",
+                        "Public key",
+                        text(format!("RSA {} bits", keys::modulus_bits(&cert.key))),
+                    ),
                     input("extensions", "Extensions", Value::List(ext)),
                 ];
                 self.push(
@@ -527,14 +584,28 @@ impl Run {
                     failure.alert,
                     CertCheck {
                         kind: CheckKind::Parse,
-                        certificate: CertRef { index, subject: "(undecodable certificate)".into() },
+                        certificate: CertRef {
+                            index,
+                            subject: "(undecodable certificate)".into(),
+                        },
                         rfc,
                         inputs: vec![
-                            input("der_length", "DER length (bytes)", Value::Number(der.len() as u64)),
-                            input("der_prefix", "First bytes", Value::Bytes(der[..der.len().min(16)].into())),
+                            input(
+                                "der_length",
+                                "DER length (bytes)",
+                                Value::Number(der.len() as u64),
+                            ),
+                            input(
+                                "der_prefix",
+                                "First bytes",
+                                Value::Bytes(der[..der.len().min(16)].into()),
+                            ),
                         ],
                         passed: false,
-                        explanation: format!("Certificate {index} cannot be used: {}.", failure.reason),
+                        explanation: format!(
+                            "Certificate {index} cannot be used: {}.",
+                            failure.reason
+                        ),
                     },
                 );
                 None
@@ -550,17 +621,48 @@ impl Run {
         store_len: usize,
     ) {
         let top_index = match path.end {
-            End::ChainCertIsAnchor { chain_index, .. } => chain_index.saturating_sub(1),
             End::Broken { top } => top,
-            End::IssuedByAnchor(_) | End::LeafIsAnchor(_) => path.certs.last().copied().unwrap_or(0),
+            End::IssuedByAnchor(_) | End::LeafIsAnchor(_) => {
+                path.certs.last().copied().unwrap_or(0)
+            }
         };
-        let Some(top) = parsed.get(top_index).and_then(Option::as_ref) else { return };
+        let Some(top) = parsed.get(top_index).and_then(Option::as_ref) else {
+            return;
+        };
         let store: Vec<String> = anchors.iter().map(|(_, a)| a.subject.clone()).collect();
         let mut inputs = vec![
-            input("issuer", "Issuer of the top certificate", text(top.issuer.clone())),
-            input("trust_store", "Trust anchors of the client", Value::List(store)),
-            input("chain_length", "Certificates sent by the server", Value::Number(parsed.len() as u64)),
+            input(
+                "issuer",
+                "Issuer of the top certificate",
+                text(top.issuer.clone()),
+            ),
+            input(
+                "trust_store",
+                "Trust anchors of the client",
+                Value::List(store),
+            ),
+            input(
+                "chain_length",
+                "Certificates sent by the server",
+                Value::Number(parsed.len() as u64),
+            ),
         ];
+        let unused: Vec<String> = parsed
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !path.certs.contains(i))
+            .map(|(i, c)| match c {
+                Some(c) => format!("{i}: {}", c.subject),
+                None => format!("{i}: (undecodable)"),
+            })
+            .collect();
+        if !unused.is_empty() {
+            inputs.push(input(
+                "unused_certificates",
+                "Certificates sent but not on the path (a root sent along is ignored: the client uses its own copy)",
+                Value::List(unused),
+            ));
+        }
         if anchors.len() < store_len {
             inputs.push(input(
                 "unusable_anchors",
@@ -568,7 +670,12 @@ impl Run {
                 Value::Number((store_len - anchors.len()) as u64),
             ));
         }
-        let anchor_name = |a: usize| anchors.get(a).map(|(_, c)| c.subject.clone()).unwrap_or_default();
+        let anchor_name = |a: usize| {
+            anchors
+                .get(a)
+                .map(|(_, c)| c.subject.clone())
+                .unwrap_or_default()
+        };
         let (passed, explanation) = match path.end {
             End::IssuedByAnchor(a) => (
                 true,
@@ -578,16 +685,12 @@ impl Run {
                     anchor_name(a)
                 ),
             ),
-            End::ChainCertIsAnchor { chain_index, anchor } => (
-                true,
-                format!(
-                    "The server also sent certificate {chain_index}, {}, which is identical to a trust anchor; the path ends there.",
-                    anchor_name(anchor)
-                ),
-            ),
             End::LeafIsAnchor(a) => (
                 true,
-                format!("The leaf certificate {} is itself in the trust store.", anchor_name(a)),
+                format!(
+                    "The leaf certificate {} is itself in the trust store.",
+                    anchor_name(a)
+                ),
             ),
             End::Broken { .. } => (
                 false,
@@ -597,10 +700,12 @@ impl Run {
                 ),
             ),
         };
-        if let End::IssuedByAnchor(a) | End::ChainCertIsAnchor { anchor: a, .. } | End::LeafIsAnchor(a) =
-            path.end
-        {
-            inputs.push(input("anchor", "Trust anchor reached", text(anchor_name(a))));
+        if let End::IssuedByAnchor(a) | End::LeafIsAnchor(a) = path.end {
+            inputs.push(input(
+                "anchor",
+                "Trust anchor reached",
+                text(anchor_name(a)),
+            ));
         }
         self.push(
             Rank::Trust,
@@ -627,21 +732,47 @@ impl Run {
         };
         let key = &signer_cert.key;
         let v = pkcs1::verify(key, cert.hash, &cert.tbs_der, &cert.signature);
-        let e = key.e_bytes().iter().fold(0u64, |acc, b| acc.saturating_mul(256).saturating_add(u64::from(*b)));
+        let e = key.e_bytes().iter().fold(0u64, |acc, b| {
+            acc.saturating_mul(256).saturating_add(u64::from(*b))
+        });
         let opt_bytes = |b: &Option<Vec<u8>>, none: &str| match b {
             Some(b) => Value::Bytes(Bytes(b.clone())),
             None => text(none),
         };
         let inputs = vec![
-            input("signature_algorithm", "Signature algorithm", text(oids::name(&cert.cert.signature_algorithm().oid))),
+            input(
+                "signature_algorithm",
+                "Signature algorithm",
+                text(oids::name(&cert.cert.signature_algorithm().oid)),
+            ),
             input("signer", "Signed by", text(signer_desc.clone())),
-            input("n", "n (signer's modulus)", Value::Bytes(Bytes(key.n_bytes().to_vec()))),
+            input(
+                "n",
+                "n (signer's modulus)",
+                Value::Bytes(Bytes(key.n_bytes().to_vec())),
+            ),
             input("e", "e (signer's public exponent)", Value::Number(e)),
-            input("k", "k (modulus length in bytes)", Value::Number(v.k as u64)),
-            input("tbs_certificate", "tbsCertificate (the signed bytes)", Value::Bytes(Bytes(cert.tbs_der.clone()))),
+            input(
+                "k",
+                "k (modulus length in bytes)",
+                Value::Number(v.k as u64),
+            ),
+            input(
+                "tbs_certificate",
+                "tbsCertificate (the signed bytes)",
+                Value::Bytes(Bytes(cert.tbs_der.clone())),
+            ),
             input("hash_algorithm", "Hash", text(cert.hash.name())),
-            input("tbs_hash", "H = Hash(tbsCertificate)", Value::Bytes(Bytes(v.digest.clone()))),
-            input("signature", "s (signature)", Value::Bytes(Bytes(cert.signature.clone()))),
+            input(
+                "tbs_hash",
+                "H = Hash(tbsCertificate)",
+                Value::Bytes(Bytes(v.digest.clone())),
+            ),
+            input(
+                "signature",
+                "s (signature)",
+                Value::Bytes(Bytes(cert.signature.clone())),
+            ),
             input(
                 "recovered_block",
                 "EM = s^e mod n (recovered with the public key)",
@@ -650,14 +781,21 @@ impl Run {
             input(
                 "recovered_digest_info",
                 "DigestInfo found in EM",
-                opt_bytes(&v.recovered_digest_info, "(EM is not of the form 00 01 FF..FF 00 DigestInfo)"),
+                opt_bytes(
+                    &v.recovered_digest_info,
+                    "(EM is not of the form 00 01 FF..FF 00 DigestInfo)",
+                ),
             ),
             input(
                 "expected_block",
                 "EM' = EMSA-PKCS1-v1_5-ENCODE(H) (expected)",
                 opt_bytes(&v.expected_block, "(modulus too short for this hash)"),
             ),
-            input("expected_digest_info", "DigestInfo expected for H", Value::Bytes(Bytes(v.expected_digest_info.clone()))),
+            input(
+                "expected_digest_info",
+                "DigestInfo expected for H",
+                Value::Bytes(Bytes(v.expected_digest_info.clone())),
+            ),
         ];
         let explanation = if v.valid {
             format!(
@@ -688,11 +826,29 @@ impl Run {
     /// time." Section 4.1.2.5: "the period of time from notBefore through notAfter, inclusive."
     fn validity_check(&mut self, index: usize, cert: &ParsedCert, now: u64) {
         let (passed, explanation) = if now < cert.not_before {
-            (false, format!("{} is not valid yet: the client's clock is before notBefore.", cert.subject))
+            (
+                false,
+                format!(
+                    "{} is not valid yet: the client's clock is before notBefore.",
+                    cert.subject
+                ),
+            )
         } else if now > cert.not_after {
-            (false, format!("{} has expired: the client's clock is after notAfter.", cert.subject))
+            (
+                false,
+                format!(
+                    "{} has expired: the client's clock is after notAfter.",
+                    cert.subject
+                ),
+            )
         } else {
-            (true, format!("The client's clock is between notBefore and notAfter of {}.", cert.subject))
+            (
+                true,
+                format!(
+                    "The client's clock is between notBefore and notAfter of {}.",
+                    cert.subject
+                ),
+            )
         };
         self.push(
             Rank::Validity,
@@ -716,7 +872,10 @@ impl Run {
         let bits = keys::modulus_bits(&cert.key);
         let passed = bits >= policy.min_rsa_bits;
         let explanation = if passed {
-            format!("The RSA modulus has {bits} bits, at least the {} the client requires.", policy.min_rsa_bits)
+            format!(
+                "The RSA modulus has {bits} bits, at least the {} the client requires.",
+                policy.min_rsa_bits
+            )
         } else {
             format!(
                 "The RSA modulus has only {bits} bits; the client requires at least {}: smaller keys can be factored.",
@@ -731,8 +890,16 @@ impl Run {
                 certificate: cert_ref(index, cert),
                 rfc: "NIST SP 800-131A (RSA keys of at least 2048 bits); RFC 8017 section 3.1",
                 inputs: vec![
-                    input("modulus_bits", "Modulus size (bits)", Value::Number(bits as u64)),
-                    input("minimum_bits", "Minimum accepted (bits)", Value::Number(policy.min_rsa_bits as u64)),
+                    input(
+                        "modulus_bits",
+                        "Modulus size (bits)",
+                        Value::Number(bits as u64),
+                    ),
+                    input(
+                        "minimum_bits",
+                        "Minimum accepted (bits)",
+                        Value::Number(policy.min_rsa_bits as u64),
+                    ),
                 ],
                 passed,
                 explanation,
@@ -744,7 +911,12 @@ impl Run {
     /// basicConstraints extension is present and that cA is set to TRUE." (l)/(m): the
     /// pathLenConstraint bounds the number of non-self-issued intermediate certificates that may
     /// follow it in the path.
-    fn basic_constraints_check(&mut self, index: usize, cert: &ParsedCert, intermediates_below: usize) {
+    fn basic_constraints_check(
+        &mut self,
+        index: usize,
+        cert: &ParsedCert,
+        intermediates_below: usize,
+    ) {
         let bc = cert.ext.basic_constraints.as_ref();
         let shown = match bc {
             None => "absent".to_string(),
@@ -776,7 +948,13 @@ impl Run {
                         cert.subject
                     ),
                 ),
-                _ => (true, format!("{} is a CA (cA=TRUE) and the path length is within its limit.", cert.subject)),
+                _ => (
+                    true,
+                    format!(
+                        "{} is a CA (cA=TRUE) and the path length is within its limit.",
+                        cert.subject
+                    ),
+                ),
             },
         };
         self.push(
@@ -830,7 +1008,11 @@ impl Run {
                 ku.is_none_or(|k| k.key_encipherment()),
             )
         } else {
-            ("keyCertSign", "RFC 5280 section 6.1.4 (n) and 4.2.1.3", ku.is_none_or(|k| k.key_cert_sign()))
+            (
+                "keyCertSign",
+                "RFC 5280 section 6.1.4 (n) and 4.2.1.3",
+                ku.is_none_or(|k| k.key_cert_sign()),
+            )
         };
         let explanation = match (ku.is_some(), ok, index) {
             (false, _, _) => format!("No keyUsage extension: the key may be used for {required}."),
@@ -866,7 +1048,8 @@ impl Run {
             Some(e) => e.0.iter().map(oids::name).collect(),
         };
         let passed = eku.is_none_or(|e| {
-            e.0.iter().any(|o| *o == oids::KP_SERVER_AUTH || *o == oids::ANY_EXTENDED_KEY_USAGE)
+            e.0.iter()
+                .any(|o| *o == oids::KP_SERVER_AUTH || *o == oids::ANY_EXTENDED_KEY_USAGE)
         });
         let explanation = match (eku.is_some(), passed) {
             (false, _) => "No extKeyUsage extension: the certificate is not restricted to other purposes.".into(),
@@ -882,7 +1065,11 @@ impl Run {
                 rfc: "RFC 5280 section 4.2.1.12",
                 inputs: vec![
                     input("extended_key_usage", "extKeyUsage", Value::List(shown)),
-                    input("required", "Required purpose", text(oids::name(&oids::KP_SERVER_AUTH))),
+                    input(
+                        "required",
+                        "Required purpose",
+                        text(oids::name(&oids::KP_SERVER_AUTH)),
+                    ),
                 ],
                 passed,
                 explanation,
@@ -906,11 +1093,19 @@ impl Run {
             })
             .collect();
         let mut inputs = vec![
-            input("server_name", "Name the client asked for", text(server_name)),
+            input(
+                "server_name",
+                "Name the client asked for",
+                text(server_name),
+            ),
             input(
                 "san_dns_names",
                 "subjectAltName dNSName entries",
-                Value::List(if san.is_some() { dns_names.clone() } else { vec!["(no subjectAltName extension)".into()] }),
+                Value::List(if san.is_some() {
+                    dns_names.clone()
+                } else {
+                    vec!["(no subjectAltName extension)".into()]
+                }),
             ),
         ];
         let mut comparisons = Vec::new();
@@ -924,32 +1119,54 @@ impl Run {
             for g in san.unwrap_or(&[]) {
                 if let GeneralName::IpAddress(a) = g {
                     let same = a.as_bytes() == octets.as_slice();
-                    comparisons.push(format!("IP {}: {}", crate::bytes::to_hex(a.as_bytes()), if same { "matches" } else { "does not match" }));
+                    comparisons.push(format!(
+                        "IP {}: {}",
+                        crate::bytes::to_hex(a.as_bytes()),
+                        if same { "matches" } else { "does not match" }
+                    ));
                     if same && matched.is_none() {
                         matched = Some(format!("iPAddress {ip}"));
                     }
                 }
             }
         } else {
-            let mut candidates: Vec<(String, &str)> = dns_names.iter().map(|n| (n.clone(), "DNS")).collect();
+            let mut candidates: Vec<(String, &str)> =
+                dns_names.iter().map(|n| (n.clone(), "DNS")).collect();
             if san.is_none() && policy.common_name_fallback {
                 let cns = cert.common_names();
-                inputs.push(input("common_name", "Subject CN (fallback: no subjectAltName)", Value::List(cns.clone())));
+                inputs.push(input(
+                    "common_name",
+                    "Subject CN (fallback: no subjectAltName)",
+                    Value::List(cns.clone()),
+                ));
                 candidates.extend(cns.into_iter().map(|n| (n, "CN")));
             }
             for (presented, source) in &candidates {
                 let m = hostname::match_dns_name(presented, server_name);
                 comparisons.push(format!("{source} {presented}: {}", m.describe()));
                 if m.matched() && matched.is_none() {
-                    matched = Some(format!("{source} {presented}{}", if m == NameMatch::Wildcard { " (wildcard)" } else { "" }));
+                    matched = Some(format!(
+                        "{source} {presented}{}",
+                        if m == NameMatch::Wildcard {
+                            " (wildcard)"
+                        } else {
+                            ""
+                        }
+                    ));
                 }
             }
         }
-        inputs.push(input("comparisons", "Comparisons", Value::List(comparisons)));
+        inputs.push(input(
+            "comparisons",
+            "Comparisons",
+            Value::List(comparisons),
+        ));
         let passed = matched.is_some();
         let explanation = match matched {
             Some(m) => format!("{server_name} matches the certificate's {m}."),
-            None => format!("None of the names in the certificate matches {server_name}: this certificate belongs to another site."),
+            None => format!(
+                "None of the names in the certificate matches {server_name}: this certificate belongs to another site."
+            ),
         };
         self.push(
             Rank::HostName,

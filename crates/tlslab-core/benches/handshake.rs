@@ -1,0 +1,58 @@
+//! One complete in-memory run (RSA-2048, AES-128-GCM, chain validation with the embedded
+//! certificates, one request and response) against its floor, one RSA-2048 PKCS#1 v1.5
+//! decryption with the same crate. Prints medians and their ratio; asserts nothing.
+//!
+//! `cargo bench -p tlslab-core --bench handshake`
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+use tlslab_core::crypto::rsa_kx;
+use tlslab_core::driver::{self, RunConfig, demo_pki};
+use tlslab_core::msgs::handshake::TLS12;
+use tlslab_core::rng::Drbg;
+
+const NOW: u64 = 1_795_651_200;
+
+fn median(mut samples: Vec<Duration>) -> Duration {
+    samples.sort();
+    samples[samples.len() / 2]
+}
+
+fn measure(runs: usize, mut f: impl FnMut(u64)) -> Duration {
+    for i in 0..5 {
+        f(i as u64); // warm up
+    }
+    median(
+        (0..runs)
+            .map(|i| {
+                let start = Instant::now();
+                f(i as u64);
+                start.elapsed()
+            })
+            .collect(),
+    )
+}
+
+fn main() {
+    let runs: usize = std::env::var("RUNS").ok().and_then(|r| r.parse().ok()).unwrap_or(201);
+    let pki = demo_pki().expect("demo PKI");
+    let key = pki.leaf_key();
+    let mut rng = Drbg::from_u64(1);
+    let encrypted = rsa_kx::encrypt_premaster(key.as_public_key(), TLS12, &mut rng).unwrap();
+    let ciphertext = encrypted.ciphertext.0;
+
+    let decrypt = measure(runs, |i| {
+        let mut blinding = Drbg::from_u64(i);
+        let mut adapter = tlslab_core::rng::CryptoRngAdapter(&mut blinding);
+        black_box(key.pkcs1v15_decrypt_with_rng(&mut adapter, black_box(&ciphertext)).unwrap());
+    });
+    let handshake = measure(runs, |i| {
+        let t = driver::run(&RunConfig::new(i, NOW)).unwrap();
+        assert!(matches!(t.outcome, tlslab_core::timeline::Outcome::Success));
+        black_box(t);
+    });
+    println!("runs per measurement:            {runs}");
+    println!("RSA-2048 PKCS#1 v1.5 decryption: {decrypt:?} (median)");
+    println!("complete in-memory run:          {handshake:?} (median)");
+    println!("ratio:                           {:.2}", handshake.as_secs_f64() / decrypt.as_secs_f64());
+}

@@ -34,7 +34,10 @@ fn measure(runs: usize, mut f: impl FnMut(u64)) -> Duration {
 }
 
 fn main() {
-    let runs: usize = std::env::var("RUNS").ok().and_then(|r| r.parse().ok()).unwrap_or(201);
+    let runs: usize = std::env::var("RUNS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(201);
     let pki = demo_pki().expect("demo PKI");
     let key = pki.leaf_key();
     let mut rng = Drbg::from_u64(1);
@@ -44,7 +47,10 @@ fn main() {
     let decrypt = measure(runs, |i| {
         let mut blinding = Drbg::from_u64(i);
         let mut adapter = tlslab_core::rng::CryptoRngAdapter(&mut blinding);
-        black_box(key.pkcs1v15_decrypt_with_rng(&mut adapter, black_box(&ciphertext)).unwrap());
+        black_box(
+            key.pkcs1v15_decrypt_with_rng(&mut adapter, black_box(&ciphertext))
+                .unwrap(),
+        );
     });
     let handshake = measure(runs, |i| {
         let t = driver::run(&RunConfig::new(i, NOW)).unwrap();
@@ -54,5 +60,8 @@ fn main() {
     println!("runs per measurement:            {runs}");
     println!("RSA-2048 PKCS#1 v1.5 decryption: {decrypt:?} (median)");
     println!("complete in-memory run:          {handshake:?} (median)");
-    println!("ratio:                           {:.2}", handshake.as_secs_f64() / decrypt.as_secs_f64());
+    println!(
+        "ratio:                           {:.2}",
+        handshake.as_secs_f64() / decrypt.as_secs_f64()
+    );
 }

@@ -19,7 +19,9 @@ use crate::crypto::record_cipher::RecordProtector;
 use crate::crypto::rsa_kx;
 use crate::crypto::suite::{self, SuiteParams};
 use crate::error::TlsError;
-use crate::msgs::enums::{AlertDescription, AlertLevel, CipherSuite, ExtensionType, SignatureScheme};
+use crate::msgs::enums::{
+    AlertDescription, AlertLevel, CipherSuite, ExtensionType, SignatureScheme,
+};
 use crate::msgs::handshake::{ClientHello, Extension, HandshakePayload, TLS12};
 use crate::pki::{self, Policy};
 use crate::rng::RandomSource;
@@ -91,9 +93,16 @@ impl Client {
             value: client_random.to_vec().into(),
         });
         conn.learn("client_random", &client_random);
-        let mut client = Client { config, conn, state: State::ExpectServerHello { client_random } };
+        let mut client = Client {
+            config,
+            conn,
+            state: State::ExpectServerHello { client_random },
+        };
         let hello = client.client_hello(client_random);
-        if let Err(e) = client.conn.send_handshake(&HandshakePayload::ClientHello(hello)) {
+        if let Err(e) = client
+            .conn
+            .send_handshake(&HandshakePayload::ClientHello(hello))
+        {
             client.fail(e);
         }
         client
@@ -179,7 +188,10 @@ impl Client {
 
     pub fn send_application_data(&mut self, data: &[u8]) -> Result<(), TlsError> {
         if !self.is_connected() {
-            return Err(TlsError::new(AlertDescription::InternalError, "handshake not complete"));
+            return Err(TlsError::new(
+                AlertDescription::InternalError,
+                "handshake not complete",
+            ));
         }
         let r = self.conn.send_application_data(data);
         if let Err(e) = &r {
@@ -191,7 +203,8 @@ impl Client {
     /// Sends close_notify (RFC 5246 section 7.2.1).
     pub fn close(&mut self) {
         if !self.is_closed() {
-            self.conn.send_alert(AlertLevel::Warning, AlertDescription::CloseNotify, "done");
+            self.conn
+                .send_alert(AlertLevel::Warning, AlertDescription::CloseNotify, "done");
             self.state = State::Closed;
         }
     }
@@ -208,27 +221,41 @@ impl Client {
         self.state = match (state, msg) {
             (_, Incoming::Alert(alert)) => {
                 if alert.description == AlertDescription::CloseNotify && !self.conn.closed {
-                    self.conn.send_alert(AlertLevel::Warning, AlertDescription::CloseNotify, "reply to close_notify");
+                    self.conn.send_alert(
+                        AlertLevel::Warning,
+                        AlertDescription::CloseNotify,
+                        "reply to close_notify",
+                    );
                 }
                 self.conn.closed = true;
                 State::Closed
             }
-            (State::ExpectServerHello { client_random }, Incoming::Handshake(HandshakePayload::ServerHello(sh))) => {
-                State::ExpectCertificate(self.server_hello(client_random, &sh)?)
-            }
-            (State::ExpectCertificate(hello), Incoming::Handshake(HandshakePayload::Certificate(chain))) => {
+            (
+                State::ExpectServerHello { client_random },
+                Incoming::Handshake(HandshakePayload::ServerHello(sh)),
+            ) => State::ExpectCertificate(self.server_hello(client_random, &sh)?),
+            (
+                State::ExpectCertificate(hello),
+                Incoming::Handshake(HandshakePayload::Certificate(chain)),
+            ) => {
                 let key = self.validate(&chain)?;
                 State::ExpectServerHelloDone(hello, key)
             }
-            (State::ExpectServerHelloDone(hello, key), Incoming::Handshake(HandshakePayload::ServerHelloDone)) => {
-                self.key_exchange(hello, &key)?
-            }
+            (
+                State::ExpectServerHelloDone(hello, key),
+                Incoming::Handshake(HandshakePayload::ServerHelloDone),
+            ) => self.key_exchange(hello, &key)?,
             (State::ExpectChangeCipherSpec(hello, master, reader), Incoming::ChangeCipherSpec) => {
                 self.conn.set_read(reader);
                 State::ExpectFinished(hello, master)
             }
-            (State::ExpectFinished(hello, master), Incoming::Handshake(HandshakePayload::Finished(received))) => {
-                let (hash, expected) = self.conn.verify_data(&master, LABEL_SERVER_FINISHED, "server_finished");
+            (
+                State::ExpectFinished(hello, master),
+                Incoming::Handshake(HandshakePayload::Finished(received)),
+            ) => {
+                let (hash, expected) =
+                    self.conn
+                        .verify_data(&master, LABEL_SERVER_FINISHED, "server_finished");
                 let matches = bool::from(expected.ct_eq(received.as_slice()));
                 self.conn.compute(Computation::VerifyData {
                     label: "server finished".into(),
@@ -243,7 +270,8 @@ impl Client {
                         "the server's Finished does not match our transcript",
                     ));
                 }
-                self.conn.add_to_transcript("Finished", &HandshakePayload::Finished(received).encode());
+                self.conn
+                    .add_to_transcript("Finished", &HandshakePayload::Finished(received).encode());
                 self.conn.emit(EventKind::HandshakeComplete {
                     cipher_suite: hello.suite.suite.name(),
                     extended_master_secret: hello.extended_master_secret,
@@ -262,36 +290,58 @@ impl Client {
     }
 
     /// RFC 5246 section 7.4.1.3, RFC 5746 section 3.4, RFC 7627 section 5.2.
-    fn server_hello(&mut self, client_random: [u8; 32], sh: &crate::msgs::handshake::ServerHello) -> Result<Hello, TlsError> {
+    fn server_hello(
+        &mut self,
+        client_random: [u8; 32],
+        sh: &crate::msgs::handshake::ServerHello,
+    ) -> Result<Hello, TlsError> {
         if sh.server_version != TLS12 {
             return Err(TlsError::new(
                 AlertDescription::ProtocolVersion,
-                format!("server chose version {}.{}; this client speaks TLS 1.2 only", sh.server_version[0], sh.server_version[1]),
+                format!(
+                    "server chose version {}.{}; this client speaks TLS 1.2 only",
+                    sh.server_version[0], sh.server_version[1]
+                ),
             ));
         }
         if !self.config.cipher_suites.contains(&sh.cipher_suite) {
             return Err(TlsError::new(
                 AlertDescription::IllegalParameter,
-                format!("server chose {}, which we did not offer", sh.cipher_suite.name()),
+                format!(
+                    "server chose {}, which we did not offer",
+                    sh.cipher_suite.name()
+                ),
             ));
         }
         let suite = suite::params(sh.cipher_suite).ok_or_else(|| {
-            TlsError::new(AlertDescription::IllegalParameter, "server chose a suite we cannot run")
+            TlsError::new(
+                AlertDescription::IllegalParameter,
+                "server chose a suite we cannot run",
+            )
         })?;
         if sh.compression_method != 0 {
-            return Err(TlsError::new(AlertDescription::IllegalParameter, "server chose compression"));
+            return Err(TlsError::new(
+                AlertDescription::IllegalParameter,
+                "server chose compression",
+            ));
         }
         let mut seen = Vec::new();
         for ext in &sh.extensions {
             let typ = ext.typ();
             if seen.contains(&typ) {
-                return Err(TlsError::new(AlertDescription::IllegalParameter, format!("duplicate {} extension", typ.name())));
+                return Err(TlsError::new(
+                    AlertDescription::IllegalParameter,
+                    format!("duplicate {} extension", typ.name()),
+                ));
             }
             seen.push(typ);
             let offered = match ext {
                 Extension::RenegotiationInfo(data) => {
                     if !data.is_empty() {
-                        return Err(TlsError::new(AlertDescription::HandshakeFailure, "non-empty renegotiation_info on an initial handshake (RFC 5746 section 3.4)"));
+                        return Err(TlsError::new(
+                            AlertDescription::HandshakeFailure,
+                            "non-empty renegotiation_info on an initial handshake (RFC 5746 section 3.4)",
+                        ));
                     }
                     true
                 }
@@ -302,12 +352,20 @@ impl Client {
                 _ => false,
             };
             if !offered {
-                return Err(TlsError::new(AlertDescription::UnsupportedExtension, format!("server sent {} which we did not offer", typ.name())));
+                return Err(TlsError::new(
+                    AlertDescription::UnsupportedExtension,
+                    format!("server sent {} which we did not offer", typ.name()),
+                ));
             }
         }
         let extended_master_secret = sh.extension(ExtensionType::ExtendedMasterSecret).is_some();
         self.conn.learn("server_random", &sh.random);
-        Ok(Hello { client_random, server_random: sh.random, suite, extended_master_secret })
+        Ok(Hello {
+            client_random,
+            server_random: sh.random,
+            suite,
+            extended_master_secret,
+        })
     }
 
     /// Certificate validation, each check an event (RFC 5280 section 6, RFC 6125).
@@ -326,21 +384,40 @@ impl Client {
     }
 
     /// ClientKeyExchange, ChangeCipherSpec and Finished (RFC 5246 sections 7.4.7, 7.1, 7.4.9).
-    fn key_exchange(&mut self, hello: Hello, server_key: &rsa::PublicKey) -> Result<State, TlsError> {
+    fn key_exchange(
+        &mut self,
+        hello: Hello,
+        server_key: &rsa::PublicKey,
+    ) -> Result<State, TlsError> {
         let encrypted = rsa_kx::encrypt_premaster(server_key, TLS12, self.conn.rng.as_mut())
             .map_err(|e| TlsError::new(AlertDescription::InternalError, e.to_string()))?;
         let premaster = encrypted.premaster.clone();
         let ciphertext = encrypted.ciphertext.0.clone();
         self.conn.learn("premaster", &premaster.0);
-        self.conn.compute(Computation::PremasterEncrypted(encrypted));
-        self.conn.send_handshake(&HandshakePayload::ClientKeyExchange(ciphertext))?;
+        self.conn
+            .compute(Computation::PremasterEncrypted(encrypted));
+        self.conn
+            .send_handshake(&HandshakePayload::ClientKeyExchange(ciphertext))?;
 
-        let master = self.conn.master_secret(&premaster.0, &hello.client_random, &hello.server_random, hello.extended_master_secret);
-        let keys = self.conn.key_block(&master, &hello.client_random, &hello.server_random, hello.suite)?;
+        let master = self.conn.master_secret(
+            &premaster.0,
+            &hello.client_random,
+            &hello.server_random,
+            hello.extended_master_secret,
+        );
+        let keys = self.conn.key_block(
+            &master,
+            &hello.client_random,
+            &hello.server_random,
+            hello.suite,
+        )?;
 
         self.conn.send_change_cipher_spec()?;
-        self.conn.set_write(RecordProtector::new(hello.suite, keys.client_keys()));
-        let (hash, verify_data) = self.conn.verify_data(&master, LABEL_CLIENT_FINISHED, "client_finished");
+        self.conn
+            .set_write(RecordProtector::new(hello.suite, keys.client_keys()));
+        let (hash, verify_data) =
+            self.conn
+                .verify_data(&master, LABEL_CLIENT_FINISHED, "client_finished");
         self.conn.compute(Computation::VerifyData {
             label: "client finished".into(),
             handshake_hash: hash.to_vec().into(),
@@ -348,7 +425,8 @@ impl Client {
             received: None,
             matches: None,
         });
-        self.conn.send_handshake(&HandshakePayload::Finished(verify_data.to_vec()))?;
+        self.conn
+            .send_handshake(&HandshakePayload::Finished(verify_data.to_vec()))?;
         let reader = RecordProtector::new(hello.suite, keys.server_keys());
         Ok(State::ExpectChangeCipherSpec(hello, master, reader))
     }

@@ -22,7 +22,13 @@ pub struct Field {
 impl Field {
     /// The field named `name` at any depth below this one, first match in reading order.
     pub fn find(&self, name: &str) -> Option<&Field> {
-        self.children.iter().find_map(|c| if c.name == name { Some(c) } else { c.find(name) })
+        self.children.iter().find_map(|c| {
+            if c.name == name {
+                Some(c)
+            } else {
+                c.find(name)
+            }
+        })
     }
 
     /// Moves this field and all its parts `by` bytes further into an enclosing buffer.
@@ -46,7 +52,11 @@ pub struct DecodeError {
 
 impl core::fmt::Display for DecodeError {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        write!(f, "{} at byte {} ({})", self.problem, self.offset, self.field)
+        write!(
+            f,
+            "{} at byte {} ({})",
+            self.problem, self.offset, self.field
+        )
     }
 }
 
@@ -63,7 +73,12 @@ pub struct Reader<'a> {
 
 impl<'a> Reader<'a> {
     pub fn new(buf: &'a [u8]) -> Self {
-        Reader { buf, pos: 0, end: buf.len(), fields: Vec::new() }
+        Reader {
+            buf,
+            pos: 0,
+            end: buf.len(),
+            fields: Vec::new(),
+        }
     }
 
     pub fn position(&self) -> usize {
@@ -84,7 +99,11 @@ impl<'a> Reader<'a> {
     }
 
     fn error(&self, field: &str, problem: &'static str) -> DecodeError {
-        DecodeError { field: field.to_string(), offset: self.pos, problem }
+        DecodeError {
+            field: field.to_string(),
+            offset: self.pos,
+            problem,
+        }
     }
 
     fn take(&mut self, name: &str, n: usize) -> DecodeResult<&'a [u8]> {
@@ -109,7 +128,10 @@ impl<'a> Reader<'a> {
     /// Reads a big-endian unsigned integer of `width` bytes (1 to 3).
     fn uint(&mut self, name: &str, width: usize) -> DecodeResult<u32> {
         let start = self.pos;
-        let v = self.take(name, width)?.iter().fold(0u32, |acc, b| (acc << 8) | u32::from(*b));
+        let v = self
+            .take(name, width)?
+            .iter()
+            .fold(0u32, |acc, b| (acc << 8) | u32::from(*b));
         self.push(name, start, Some(v.to_string()));
         Ok(v)
     }
@@ -214,7 +236,11 @@ impl<'a> Reader<'a> {
 
     /// Fails unless every byte has been read.
     pub fn expect_end(&self, what: &str) -> DecodeResult<()> {
-        if self.is_empty() { Ok(()) } else { Err(self.error(what, "unexpected trailing bytes")) }
+        if self.is_empty() {
+            Ok(())
+        } else {
+            Err(self.error(what, "unexpected trailing bytes"))
+        }
     }
 }
 
@@ -253,7 +279,10 @@ impl Writer {
         self.buf.extend(core::iter::repeat_n(0, len_width));
         write(self);
         let len = self.buf.len() - at - len_width;
-        debug_assert!(len < 1 << (8 * len_width), "vector too long for its length prefix");
+        debug_assert!(
+            len < 1 << (8 * len_width),
+            "vector too long for its length prefix"
+        );
         let be = (len as u64).to_be_bytes();
         self.buf[at..at + len_width].copy_from_slice(&be[8 - len_width..]);
     }
@@ -278,7 +307,10 @@ mod tests {
         let fields = r.into_fields();
         assert_eq!((fields[0].start, fields[0].len), (0, 5));
         assert_eq!(fields[0].children[0].name, "length");
-        assert_eq!((fields[0].children[1].start, fields[0].children[1].len), (2, 3));
+        assert_eq!(
+            (fields[0].children[1].start, fields[0].children[1].len),
+            (2, 3)
+        );
         assert_eq!((fields[1].start, fields[1].len), (5, 1));
 
         assert!(Reader::new(&[0x00, 0x04, 1, 2, 3]).opaque("x", 2).is_err());

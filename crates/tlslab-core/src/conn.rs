@@ -11,8 +11,8 @@ use crate::msgs::enums::{AlertDescription, AlertLevel, ContentType};
 use crate::msgs::handshake::{HandshakePayload, TLS12};
 use crate::record::{self, Alert, Deframer, MAX_PLAINTEXT, Record};
 use crate::rng::RandomSource;
-use crate::timeline::{AlertInfo, Computation, Event, EventKind, Known, Message, WireRecord};
 use crate::timeline::Actor;
+use crate::timeline::{AlertInfo, Computation, Event, EventKind, Known, Message, WireRecord};
 use sha2::{Digest, Sha256};
 use std::collections::VecDeque;
 
@@ -92,7 +92,10 @@ impl Conn {
     }
 
     pub fn emit(&mut self, kind: EventKind) {
-        self.events.push_back(Event { actor: self.actor, kind });
+        self.events.push_back(Event {
+            actor: self.actor,
+            kind,
+        });
     }
 
     pub fn compute(&mut self, c: Computation) {
@@ -104,7 +107,10 @@ impl Conn {
         if let Some(k) = self.known.iter_mut().find(|k| k.name == name) {
             k.value = value.into();
         } else {
-            self.known.push(Known { name: name.into(), value: value.into() });
+            self.known.push(Known {
+                name: name.into(),
+                value: value.into(),
+            });
         }
     }
 
@@ -114,7 +120,9 @@ impl Conn {
     pub fn send_handshake(&mut self, payload: &HandshakePayload) -> Result<(), TlsError> {
         let bytes = payload.encode();
         // We decode what we encoded, so the annotation comes from the decoder.
-        let fields = HandshakePayload::decode(&bytes).map(|(_, f)| vec![f]).unwrap_or_default();
+        let fields = HandshakePayload::decode(&bytes)
+            .map(|(_, f)| vec![f])
+            .unwrap_or_default();
         self.transcript.bytes.extend_from_slice(&bytes);
         self.transcript.titles.push(payload.title());
         self.send(ContentType::Handshake, &payload.title(), bytes, fields)
@@ -123,7 +131,12 @@ impl Conn {
     pub fn send_change_cipher_spec(&mut self) -> Result<(), TlsError> {
         let bytes = record::CHANGE_CIPHER_SPEC.to_vec();
         let fields = record::decode_change_cipher_spec(&bytes).unwrap_or_default();
-        self.send(ContentType::ChangeCipherSpec, "ChangeCipherSpec", bytes, fields)
+        self.send(
+            ContentType::ChangeCipherSpec,
+            "ChangeCipherSpec",
+            bytes,
+            fields,
+        )
     }
 
     pub fn send_application_data(&mut self, data: &[u8]) -> Result<(), TlsError> {
@@ -134,7 +147,12 @@ impl Conn {
             value: Some(String::from_utf8_lossy(data).into_owned()),
             children: Vec::new(),
         }];
-        self.send(ContentType::ApplicationData, "ApplicationData", data.to_vec(), fields)
+        self.send(
+            ContentType::ApplicationData,
+            "ApplicationData",
+            data.to_vec(),
+            fields,
+        )
     }
 
     /// Sends an alert; a fatal one closes the connection. Errors sending it are ignored: the
@@ -169,7 +187,10 @@ impl Conn {
         plaintext: Vec<u8>,
         fields: Vec<Field>,
     ) -> Result<(), TlsError> {
-        let chunks: Vec<Vec<u8>> = plaintext.chunks(MAX_PLAINTEXT).map(<[u8]>::to_vec).collect();
+        let chunks: Vec<Vec<u8>> = plaintext
+            .chunks(MAX_PLAINTEXT)
+            .map(<[u8]>::to_vec)
+            .collect();
         let single = chunks.len() == 1;
         self.emit(EventKind::MessageSent(Message {
             title: title.into(),
@@ -187,7 +208,11 @@ impl Conn {
                 }
                 None => (chunk, None),
             };
-            let record = Record { content_type, version: TLS12, fragment };
+            let record = Record {
+                content_type,
+                version: TLS12,
+                fragment,
+            };
             let bytes = record.encode();
             let children = match &protection {
                 Some(p) => protected_fields(p),
@@ -221,7 +246,12 @@ impl Conn {
                 Some(r) => {
                     let opened = r
                         .open(rec.content_type, rec.version, &rec.fragment)
-                        .map_err(|e| TlsError::new(e.alert(), "record failed authentication: wrong key, or modified in transit"))?;
+                        .map_err(|e| {
+                            TlsError::new(
+                                e.alert(),
+                                "record failed authentication: wrong key, or modified in transit",
+                            )
+                        })?;
                     (opened.plaintext, Some(opened.detail))
                 }
                 None => (rec.fragment.clone(), None),
@@ -260,7 +290,12 @@ impl Conn {
                 }
                 ContentType::ChangeCipherSpec => {
                     let fields = record::decode_change_cipher_spec(&plaintext)?;
-                    self.received("ChangeCipherSpec", ContentType::ChangeCipherSpec, &plaintext, fields);
+                    self.received(
+                        "ChangeCipherSpec",
+                        ContentType::ChangeCipherSpec,
+                        &plaintext,
+                        fields,
+                    );
                     return Ok(Some(Incoming::ChangeCipherSpec));
                 }
                 ContentType::Alert => {
@@ -281,7 +316,12 @@ impl Conn {
                         value: Some(String::from_utf8_lossy(&plaintext).into_owned()),
                         children: Vec::new(),
                     };
-                    self.received("ApplicationData", ContentType::ApplicationData, &plaintext, vec![field]);
+                    self.received(
+                        "ApplicationData",
+                        ContentType::ApplicationData,
+                        &plaintext,
+                        vec![field],
+                    );
                     return Ok(Some(Incoming::ApplicationData(plaintext)));
                 }
                 // The deframer refuses unknown content types.
@@ -309,11 +349,14 @@ impl Conn {
         let Some(header) = self.handshake_buf.get(..4) else {
             return Ok(None);
         };
-        let len = usize::from(header[1]) << 16 | usize::from(header[2]) << 8 | usize::from(header[3]);
+        let len =
+            usize::from(header[1]) << 16 | usize::from(header[2]) << 8 | usize::from(header[3]);
         if len > MAX_HANDSHAKE_MESSAGE {
             return Err(TlsError::new(
                 AlertDescription::DecodeError,
-                format!("handshake message of {len} bytes is larger than this implementation accepts"),
+                format!(
+                    "handshake message of {len} bytes is larger than this implementation accepts"
+                ),
             ));
         }
         if self.handshake_buf.len() < 4 + len {
@@ -321,7 +364,12 @@ impl Conn {
         }
         let bytes: Vec<u8> = self.handshake_buf.drain(..4 + len).collect();
         let (payload, field) = HandshakePayload::decode(&bytes)?;
-        self.received(&payload.title(), ContentType::Handshake, &bytes, vec![field]);
+        self.received(
+            &payload.title(),
+            ContentType::Handshake,
+            &bytes,
+            vec![field],
+        );
         // HelloRequest is not part of the transcript (RFC 5246 section 7.4.1.1); every other
         // message is, and Finished is added by the caller after it has been checked.
         if !matches!(payload, HandshakePayload::Finished(_)) {
@@ -361,7 +409,11 @@ impl Conn {
         let (label, seed, master) = if extended {
             let session_hash = self.transcript_hash("session_hash");
             let master = prf::extended_master_secret(premaster, &session_hash);
-            (prf::LABEL_EXTENDED_MASTER_SECRET, session_hash.to_vec(), master)
+            (
+                prf::LABEL_EXTENDED_MASTER_SECRET,
+                session_hash.to_vec(),
+                master,
+            )
         } else {
             let seed = [client_random, server_random].concat();
             let master = prf::master_secret(premaster, client_random, server_random);
@@ -387,7 +439,10 @@ impl Conn {
     ) -> Result<KeyBlock, TlsError> {
         let block = prf::key_block(master, server_random, client_random, KeyBlock::len(params));
         let keys = KeyBlock::split(&block, params).ok_or_else(|| {
-            TlsError::new(AlertDescription::InternalError, "key block of the wrong length")
+            TlsError::new(
+                AlertDescription::InternalError,
+                "key block of the wrong length",
+            )
         })?;
         self.compute(Computation::KeyBlock {
             label: String::from_utf8_lossy(prf::LABEL_KEY_EXPANSION).into_owned(),
@@ -400,7 +455,12 @@ impl Conn {
     }
 
     /// verify_data for `label` over the transcript so far.
-    pub fn verify_data(&mut self, master: &[u8], label: &[u8], purpose: &str) -> ([u8; 32], [u8; 12]) {
+    pub fn verify_data(
+        &mut self,
+        master: &[u8],
+        label: &[u8],
+        purpose: &str,
+    ) -> ([u8; 32], [u8; 12]) {
         let hash = self.transcript_hash(purpose);
         (hash, prf::verify_data(master, label, &hash))
     }
@@ -408,13 +468,19 @@ impl Conn {
     pub fn set_write(&mut self, p: RecordProtector) {
         let suite = p.params().suite.name();
         self.write = Some(p);
-        self.compute(Computation::CipherStateChanged { direction: "write".into(), cipher_suite: suite });
+        self.compute(Computation::CipherStateChanged {
+            direction: "write".into(),
+            cipher_suite: suite,
+        });
     }
 
     pub fn set_read(&mut self, p: RecordProtector) {
         let suite = p.params().suite.name();
         self.read = Some(p);
-        self.compute(Computation::CipherStateChanged { direction: "read".into(), cipher_suite: suite });
+        self.compute(Computation::CipherStateChanged {
+            direction: "read".into(),
+            cipher_suite: suite,
+        });
     }
 
     /// Delivers received application data to the application.
@@ -451,7 +517,12 @@ fn protected_fields(p: &Protection) -> Vec<Field> {
         children: Vec::new(),
     };
     match p {
-        Protection::Gcm { nonce_explicit, ciphertext, tag, .. } => vec![
+        Protection::Gcm {
+            nonce_explicit,
+            ciphertext,
+            tag,
+            ..
+        } => vec![
             leaf("nonce_explicit", 0, nonce_explicit),
             leaf("encrypted content", nonce_explicit.len(), ciphertext),
             leaf("tag", nonce_explicit.len() + ciphertext.len(), tag),

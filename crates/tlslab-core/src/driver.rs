@@ -27,7 +27,12 @@ pub struct RunConfig {
 
 impl RunConfig {
     pub fn new(seed: u64, now: u64) -> Self {
-        RunConfig { seed, now, suite: None, extended_master_secret: true }
+        RunConfig {
+            seed,
+            now,
+            suite: None,
+            extended_master_secret: true,
+        }
     }
 }
 
@@ -41,7 +46,9 @@ const MAX_ROUNDS: usize = 32;
 /// The demo PKI, decoded once per process.
 pub fn demo_pki() -> Result<&'static DemoPki, KeyError> {
     static PKI: OnceLock<Result<DemoPki, KeyError>> = OnceLock::new();
-    PKI.get_or_init(DemoPki::load).as_ref().map_err(Clone::clone)
+    PKI.get_or_init(DemoPki::load)
+        .as_ref()
+        .map_err(Clone::clone)
 }
 
 /// One complete run with the demo PKI: handshake, an HTTP request and response, close_notify.
@@ -124,14 +131,18 @@ impl InMemory {
     fn application_step(&mut self) -> bool {
         if self.client.is_connected() && !self.request_sent {
             self.request_sent = true;
-            let _ = self.client.send_application_data(&http::request(SERVER_NAME, "/"));
+            let _ = self
+                .client
+                .send_application_data(&http::request(SERVER_NAME, "/"));
         } else if self.server.is_connected() && !self.response_sent {
             let received = self.server.take_app_data();
             if !http::request_complete(&received) {
                 return false;
             }
             self.response_sent = true;
-            let _ = self.server.send_application_data(&http::response(http::GREETING));
+            let _ = self
+                .server
+                .send_application_data(&http::response(http::GREETING));
             self.server.close();
         } else {
             return false;
@@ -155,22 +166,33 @@ impl InMemory {
             server: self.server.knows().to_vec(),
             observer: self.observer.known.clone(),
         };
-        self.events.push(Event { actor: Actor::Network, kind: EventKind::Knowledge(knowledge) });
+        self.events.push(Event {
+            actor: Actor::Network,
+            kind: EventKind::Knowledge(knowledge),
+        });
     }
 
     /// How the run ended: the first fatal alert, or success if the response arrived.
     pub fn outcome(&self) -> Outcome {
-        for e in &self.events {
-            if let EventKind::AlertSent(a) = &e.kind {
-                if a.level == "fatal" {
-                    return Outcome::Alert { sender: e.actor, description: a.description.clone(), reason: a.reason.clone() };
-                }
-            }
+        let fatal = self.events.iter().find_map(|e| match &e.kind {
+            EventKind::AlertSent(a) if a.level == "fatal" => Some(Outcome::Alert {
+                sender: e.actor,
+                description: a.description.clone(),
+                reason: a.reason.clone(),
+            }),
+            _ => None,
+        });
+        if let Some(outcome) = fatal {
+            return outcome;
         }
         let got_response = self.events.iter().any(|e| {
             e.actor == Actor::Client && matches!(&e.kind, EventKind::ApplicationData { text, .. } if text.starts_with("HTTP/1.1 200"))
         });
-        if got_response { Outcome::Success } else { Outcome::Stalled }
+        if got_response {
+            Outcome::Success
+        } else {
+            Outcome::Stalled
+        }
     }
 }
 
@@ -218,13 +240,17 @@ impl Observer {
 
 /// What a handshake message in the clear tells anyone who reads it.
 fn public_values(msg: &HandshakePayload) -> Vec<Known> {
-    let known = |name: &str, value: &[u8]| Known { name: name.into(), value: value.into() };
+    let known = |name: &str, value: &[u8]| Known {
+        name: name.into(),
+        value: value.into(),
+    };
     match msg {
         HandshakePayload::ClientHello(ch) => vec![known("client_random", &ch.random)],
         HandshakePayload::ServerHello(sh) => vec![known("server_random", &sh.random)],
-        HandshakePayload::Certificate(chain) => {
-            chain.first().map(|leaf| vec![known("server_certificate", leaf)]).unwrap_or_default()
-        }
+        HandshakePayload::Certificate(chain) => chain
+            .first()
+            .map(|leaf| vec![known("server_certificate", leaf)])
+            .unwrap_or_default(),
         HandshakePayload::ClientKeyExchange(c) => vec![known("encrypted_premaster", c)],
         _ if msg.typ() == HandshakeType::Finished => Vec::new(),
         _ => Vec::new(),

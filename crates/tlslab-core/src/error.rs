@@ -13,11 +13,17 @@ pub struct TlsError {
 
 impl TlsError {
     pub fn new(alert: AlertDescription, reason: impl Into<String>) -> Self {
-        TlsError { alert, reason: reason.into() }
+        TlsError {
+            alert,
+            reason: reason.into(),
+        }
     }
 
     pub fn unexpected(what: &str, state: &str) -> Self {
-        Self::new(AlertDescription::UnexpectedMessage, format!("received {what} while {state}"))
+        Self::new(
+            AlertDescription::UnexpectedMessage,
+            format!("received {what} while {state}"),
+        )
     }
 }
 

@@ -2,8 +2,10 @@
 
 /// `GET path` for `host`, asking the server to close afterwards.
 pub fn request(host: &str, path: &str) -> Vec<u8> {
-    format!("GET {path} HTTP/1.1\r\nHost: {host}\r\nUser-Agent: tlslab\r\nConnection: close\r\n\r\n")
-        .into_bytes()
+    format!(
+        "GET {path} HTTP/1.1\r\nHost: {host}\r\nUser-Agent: tlslab\r\nConnection: close\r\n\r\n"
+    )
+    .into_bytes()
 }
 
 /// A 200 response with a plain-text `body`.
@@ -22,7 +24,10 @@ pub fn request_complete(received: &[u8]) -> bool {
 
 /// The body of a response: what follows the blank line after the head.
 pub fn response_body(response: &[u8]) -> Option<&[u8]> {
-    response.windows(4).position(|w| w == b"\r\n\r\n").map(|i| &response[i + 4..])
+    response
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .map(|i| &response[i + 4..])
 }
 
 /// The body the demo server answers with.

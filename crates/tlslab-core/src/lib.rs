@@ -5,16 +5,16 @@
 #![forbid(unsafe_code)]
 
 pub mod bytes;
-pub mod rng;
-pub mod msgs;
-pub mod codec;
-pub mod crypto;
-pub mod error;
-pub mod record;
-pub mod pki;
-pub mod timeline;
-pub(crate) mod conn;
 pub mod client;
-pub mod server;
-pub mod http;
+pub mod codec;
+pub(crate) mod conn;
+pub mod crypto;
 pub mod driver;
+pub mod error;
+pub mod http;
+pub mod msgs;
+pub mod pki;
+pub mod record;
+pub mod rng;
+pub mod server;
+pub mod timeline;

@@ -113,7 +113,14 @@ impl Deframer {
         }
         let encoded: Vec<u8> = self.buf.drain(..HEADER_LEN + len).collect();
         let fragment = encoded[HEADER_LEN..].to_vec();
-        Ok(Some((Record { content_type, version, fragment }, encoded)))
+        Ok(Some((
+            Record {
+                content_type,
+                version,
+                fragment,
+            },
+            encoded,
+        )))
     }
 
     /// Bytes received that do not yet form a record.
@@ -168,8 +175,12 @@ mod tests {
     use super::*;
 
     fn record(len: usize) -> Vec<u8> {
-        Record { content_type: ContentType::Handshake, version: [3, 3], fragment: vec![0xaa; len] }
-            .encode()
+        Record {
+            content_type: ContentType::Handshake,
+            version: [3, 3],
+            fragment: vec![0xaa; len],
+        }
+        .encode()
     }
 
     #[test]
@@ -194,13 +205,22 @@ mod tests {
     fn oversized_unknown_and_non_tls_records_are_refused_from_the_header() {
         let mut d = Deframer::default();
         d.push(&[22, 3, 3, 0x48, 0x01]);
-        assert_eq!(d.next_record().unwrap_err().alert, AlertDescription::RecordOverflow);
+        assert_eq!(
+            d.next_record().unwrap_err().alert,
+            AlertDescription::RecordOverflow
+        );
         let mut d = Deframer::default();
         d.push(&[99, 3, 3, 0, 1]);
-        assert_eq!(d.next_record().unwrap_err().alert, AlertDescription::UnexpectedMessage);
+        assert_eq!(
+            d.next_record().unwrap_err().alert,
+            AlertDescription::UnexpectedMessage
+        );
         let mut d = Deframer::default();
         d.push(&[22, 2, 0, 0, 1]);
-        assert_eq!(d.next_record().unwrap_err().alert, AlertDescription::ProtocolVersion);
+        assert_eq!(
+            d.next_record().unwrap_err().alert,
+            AlertDescription::ProtocolVersion
+        );
         let mut d = Deframer::default();
         d.push(&record(MAX_CIPHERTEXT));
         assert!(d.next_record().unwrap().is_some());
@@ -208,7 +228,10 @@ mod tests {
 
     #[test]
     fn alerts_and_change_cipher_spec_decode_strictly() {
-        let a = Alert { level: AlertLevel::Fatal, description: AlertDescription::UnknownCa };
+        let a = Alert {
+            level: AlertLevel::Fatal,
+            description: AlertDescription::UnknownCa,
+        };
         assert_eq!(Alert::decode(&a.encode()).unwrap().0, a);
         assert!(Alert::decode(&[2]).is_err());
         assert!(Alert::decode(&[2, 48, 0]).is_err());

@@ -52,7 +52,10 @@ pub struct Drbg {
 impl Drbg {
     /// A generator whose whole output is determined by `seed`.
     pub fn from_seed(seed: &[u8]) -> Self {
-        let mut drbg = Drbg { key: [0; 32], value: [1; 32] };
+        let mut drbg = Drbg {
+            key: [0; 32],
+            value: [1; 32],
+        };
         drbg.update(seed);
         drbg
     }

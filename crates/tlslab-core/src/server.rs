@@ -64,7 +64,11 @@ impl Server {
     pub fn new(config: ServerConfig, rng: Box<dyn RandomSource>) -> Self {
         let mut conn = Conn::new(Actor::Server, rng);
         conn.learn("server_private_key", b"(the RSA private key)");
-        Server { config, conn, state: State::ExpectClientHello }
+        Server {
+            config,
+            conn,
+            state: State::ExpectClientHello,
+        }
     }
 
     // ---- sans-IO surface (as the client's) ----
@@ -120,7 +124,10 @@ impl Server {
 
     pub fn send_application_data(&mut self, data: &[u8]) -> Result<(), TlsError> {
         if !self.is_connected() {
-            return Err(TlsError::new(AlertDescription::InternalError, "handshake not complete"));
+            return Err(TlsError::new(
+                AlertDescription::InternalError,
+                "handshake not complete",
+            ));
         }
         let r = self.conn.send_application_data(data);
         if let Err(e) = &r {
@@ -131,7 +138,8 @@ impl Server {
 
     pub fn close(&mut self) {
         if !self.is_closed() {
-            self.conn.send_alert(AlertLevel::Warning, AlertDescription::CloseNotify, "done");
+            self.conn
+                .send_alert(AlertLevel::Warning, AlertDescription::CloseNotify, "done");
             self.state = State::Closed;
         }
     }
@@ -148,7 +156,11 @@ impl Server {
         self.state = match (state, msg) {
             (_, Incoming::Alert(alert)) => {
                 if alert.description == AlertDescription::CloseNotify && !self.conn.closed {
-                    self.conn.send_alert(AlertLevel::Warning, AlertDescription::CloseNotify, "reply to close_notify");
+                    self.conn.send_alert(
+                        AlertLevel::Warning,
+                        AlertDescription::CloseNotify,
+                        "reply to close_notify",
+                    );
                 }
                 self.conn.closed = true;
                 State::Closed
@@ -156,16 +168,21 @@ impl Server {
             (State::ExpectClientHello, Incoming::Handshake(HandshakePayload::ClientHello(ch))) => {
                 State::ExpectClientKeyExchange(self.client_hello(&ch)?)
             }
-            (State::ExpectClientKeyExchange(hello), Incoming::Handshake(HandshakePayload::ClientKeyExchange(encrypted))) => {
-                self.client_key_exchange(hello, &encrypted)?
-            }
-            (State::ExpectChangeCipherSpec(hello, master, reader, writer), Incoming::ChangeCipherSpec) => {
+            (
+                State::ExpectClientKeyExchange(hello),
+                Incoming::Handshake(HandshakePayload::ClientKeyExchange(encrypted)),
+            ) => self.client_key_exchange(hello, &encrypted)?,
+            (
+                State::ExpectChangeCipherSpec(hello, master, reader, writer),
+                Incoming::ChangeCipherSpec,
+            ) => {
                 self.conn.set_read(reader);
                 State::ExpectFinished(hello, master, writer)
             }
-            (State::ExpectFinished(hello, master, writer), Incoming::Handshake(HandshakePayload::Finished(received))) => {
-                self.finished(hello, &master, writer, received)?
-            }
+            (
+                State::ExpectFinished(hello, master, writer),
+                Incoming::Handshake(HandshakePayload::Finished(received)),
+            ) => self.finished(hello, &master, writer, received)?,
             (State::Connected, Incoming::ApplicationData(data)) => {
                 self.conn.deliver(data);
                 State::Connected
@@ -181,11 +198,17 @@ impl Server {
         if ch.client_version < TLS12 {
             return Err(TlsError::new(
                 AlertDescription::ProtocolVersion,
-                format!("client offers at most version {}.{}; this server needs TLS 1.2", ch.client_version[0], ch.client_version[1]),
+                format!(
+                    "client offers at most version {}.{}; this server needs TLS 1.2",
+                    ch.client_version[0], ch.client_version[1]
+                ),
             ));
         }
         if !ch.compression_methods.contains(&0) {
-            return Err(TlsError::new(AlertDescription::IllegalParameter, "client does not offer the null compression method"));
+            return Err(TlsError::new(
+                AlertDescription::IllegalParameter,
+                "client does not offer the null compression method",
+            ));
         }
         let chosen = self
             .config
@@ -198,16 +221,25 @@ impl Server {
                     AlertDescription::HandshakeFailure,
                     format!(
                         "no cipher suite in common: client offers {}",
-                        ch.cipher_suites.iter().map(|s| s.name()).collect::<Vec<_>>().join(", ")
+                        ch.cipher_suites
+                            .iter()
+                            .map(|s| s.name())
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     ),
                 )
             })?;
         // RFC 5746 section 3.6: the client signals support with the SCSV or the extension.
-        let secure_renegotiation = ch.cipher_suites.contains(&CipherSuite::TLS_EMPTY_RENEGOTIATION_INFO_SCSV)
+        let secure_renegotiation = ch
+            .cipher_suites
+            .contains(&CipherSuite::TLS_EMPTY_RENEGOTIATION_INFO_SCSV)
             || match ch.extension(ExtensionType::RenegotiationInfo) {
                 Some(Extension::RenegotiationInfo(data)) if data.is_empty() => true,
                 Some(_) => {
-                    return Err(TlsError::new(AlertDescription::HandshakeFailure, "non-empty renegotiation_info on an initial handshake (RFC 5746 section 3.6)"));
+                    return Err(TlsError::new(
+                        AlertDescription::HandshakeFailure,
+                        "non-empty renegotiation_info on an initial handshake (RFC 5746 section 3.6)",
+                    ));
                 }
                 None => false,
             };
@@ -221,7 +253,10 @@ impl Server {
 
         let mut server_random = [0u8; 32];
         self.conn.rng.fill(&mut server_random);
-        self.conn.compute(Computation::Random { name: "server_random".into(), value: server_random.to_vec().into() });
+        self.conn.compute(Computation::Random {
+            name: "server_random".into(),
+            value: server_random.to_vec().into(),
+        });
         self.conn.learn("client_random", &ch.random);
         self.conn.learn("server_random", &server_random);
 
@@ -240,9 +275,13 @@ impl Server {
             compression_method: 0,
             extensions,
         };
-        self.conn.send_handshake(&HandshakePayload::ServerHello(hello))?;
-        self.conn.send_handshake(&HandshakePayload::Certificate(self.config.certificate_chain.clone()))?;
-        self.conn.send_handshake(&HandshakePayload::ServerHelloDone)?;
+        self.conn
+            .send_handshake(&HandshakePayload::ServerHello(hello))?;
+        self.conn.send_handshake(&HandshakePayload::Certificate(
+            self.config.certificate_chain.clone(),
+        ))?;
+        self.conn
+            .send_handshake(&HandshakePayload::ServerHelloDone)?;
         Ok(Hello {
             client_version: ch.client_version,
             client_random: ch.random,
@@ -255,22 +294,45 @@ impl Server {
     /// RFC 5246 section 7.4.7.1, with the Bleichenbacher countermeasure inside
     /// `rsa_kx::decrypt_premaster`: whatever the ciphertext, the handshake goes on.
     fn client_key_exchange(&mut self, hello: Hello, encrypted: &[u8]) -> Result<State, TlsError> {
-        let premaster = rsa_kx::decrypt_premaster(&self.config.private_key, hello.client_version, encrypted, self.conn.rng.as_mut());
+        let premaster = rsa_kx::decrypt_premaster(
+            &self.config.private_key,
+            hello.client_version,
+            encrypted,
+            self.conn.rng.as_mut(),
+        );
         self.conn.compute(Computation::PremasterDecrypted {
             ciphertext: encrypted.into(),
             premaster: premaster.to_vec().into(),
         });
         self.conn.learn("premaster", &premaster);
-        let master = self.conn.master_secret(&premaster, &hello.client_random, &hello.server_random, hello.extended_master_secret);
-        let keys = self.conn.key_block(&master, &hello.client_random, &hello.server_random, hello.suite)?;
+        let master = self.conn.master_secret(
+            &premaster,
+            &hello.client_random,
+            &hello.server_random,
+            hello.extended_master_secret,
+        );
+        let keys = self.conn.key_block(
+            &master,
+            &hello.client_random,
+            &hello.server_random,
+            hello.suite,
+        )?;
         let reader = RecordProtector::new(hello.suite, keys.client_keys());
         let writer = RecordProtector::new(hello.suite, keys.server_keys());
         Ok(State::ExpectChangeCipherSpec(hello, master, reader, writer))
     }
 
     /// Checks the client's Finished, then sends ChangeCipherSpec and our Finished.
-    fn finished(&mut self, hello: Hello, master: &[u8; 48], writer: RecordProtector, received: Vec<u8>) -> Result<State, TlsError> {
-        let (hash, expected) = self.conn.verify_data(master, LABEL_CLIENT_FINISHED, "client_finished");
+    fn finished(
+        &mut self,
+        hello: Hello,
+        master: &[u8; 48],
+        writer: RecordProtector,
+        received: Vec<u8>,
+    ) -> Result<State, TlsError> {
+        let (hash, expected) =
+            self.conn
+                .verify_data(master, LABEL_CLIENT_FINISHED, "client_finished");
         let matches = bool::from(expected.ct_eq(received.as_slice()));
         self.conn.compute(Computation::VerifyData {
             label: "client finished".into(),
@@ -280,12 +342,18 @@ impl Server {
             matches: Some(matches),
         });
         if !matches {
-            return Err(TlsError::new(AlertDescription::DecryptError, "the client's Finished does not match our transcript"));
+            return Err(TlsError::new(
+                AlertDescription::DecryptError,
+                "the client's Finished does not match our transcript",
+            ));
         }
-        self.conn.add_to_transcript("Finished", &HandshakePayload::Finished(received).encode());
+        self.conn
+            .add_to_transcript("Finished", &HandshakePayload::Finished(received).encode());
         self.conn.send_change_cipher_spec()?;
         self.conn.set_write(writer);
-        let (hash, verify_data) = self.conn.verify_data(master, LABEL_SERVER_FINISHED, "server_finished");
+        let (hash, verify_data) =
+            self.conn
+                .verify_data(master, LABEL_SERVER_FINISHED, "server_finished");
         self.conn.compute(Computation::VerifyData {
             label: "server finished".into(),
             handshake_hash: hash.to_vec().into(),
@@ -293,7 +361,8 @@ impl Server {
             received: None,
             matches: None,
         });
-        self.conn.send_handshake(&HandshakePayload::Finished(verify_data.to_vec()))?;
+        self.conn
+            .send_handshake(&HandshakePayload::Finished(verify_data.to_vec()))?;
         self.conn.emit(EventKind::HandshakeComplete {
             cipher_suite: hello.suite.suite.name(),
             extended_master_secret: hello.extended_master_secret,

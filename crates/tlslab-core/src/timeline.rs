@@ -45,9 +45,15 @@ pub enum EventKind {
     AlertSent(AlertInfo),
     AlertReceived(AlertInfo),
     /// RFC 5246 section 7.4.9: both Finished messages verified.
-    HandshakeComplete { cipher_suite: String, extended_master_secret: bool },
+    HandshakeComplete {
+        cipher_suite: String,
+        extended_master_secret: bool,
+    },
     /// Decrypted application data delivered to `actor`.
-    ApplicationData { data: Bytes, text: String },
+    ApplicationData {
+        data: Bytes,
+        text: String,
+    },
     /// What each party knows at this point (added by the driver after each flight).
     Knowledge(Knowledge),
 }
@@ -89,14 +95,23 @@ pub enum Computation {
     /// A 32-byte hello random (RFC 5246 section 7.4.1.2).
     Random { name: String, value: Bytes },
     /// The server's choice among the client's suites (section 7.4.1.3).
-    SuiteSelected { cipher_suite: String, offered: Vec<String>, extended_master_secret: bool },
+    SuiteSelected {
+        cipher_suite: String,
+        offered: Vec<String>,
+        extended_master_secret: bool,
+    },
     /// The client encrypts the premaster with the server's public key (section 7.4.7.1).
     PremasterEncrypted(PremasterEncryption),
     /// The server decrypts it. Whether the padding was valid is deliberately not observable:
     /// on any failure the server goes on with a random premaster (section 7.4.7.1).
     PremasterDecrypted { ciphertext: Bytes, premaster: Bytes },
     /// The transcript hash over the handshake messages so far (sections 7.4.9, RFC 7627 3).
-    TranscriptHash { purpose: String, messages: Vec<String>, input: Bytes, hash: Bytes },
+    TranscriptHash {
+        purpose: String,
+        messages: Vec<String>,
+        input: Bytes,
+        hash: Bytes,
+    },
     /// master_secret = PRF(pre_master_secret, label, seed)[0..47] (section 8.1, RFC 7627 4).
     MasterSecret {
         extended: bool,
@@ -106,7 +121,12 @@ pub enum Computation {
         master_secret: Bytes,
     },
     /// key_block = PRF(master_secret, "key expansion", server_random + client_random) (6.3).
-    KeyBlock { label: String, seed: Bytes, key_block: Bytes, keys: KeyBlock },
+    KeyBlock {
+        label: String,
+        seed: Bytes,
+        key_block: Bytes,
+        keys: KeyBlock,
+    },
     /// verify_data = PRF(master_secret, finished_label, Hash(handshake_messages))[0..11] (7.4.9).
     VerifyData {
         label: String,
@@ -119,7 +139,10 @@ pub enum Computation {
         matches: Option<bool>,
     },
     /// ChangeCipherSpec switched one direction to the new keys (section 7.1).
-    CipherStateChanged { direction: String, cipher_suite: String },
+    CipherStateChanged {
+        direction: String,
+        cipher_suite: String,
+    },
 }
 
 /// One secret (or public value) someone holds.
@@ -145,7 +168,11 @@ pub enum Outcome {
     /// Handshake done, request answered, connection closed cleanly.
     Success,
     /// A fatal alert ended it.
-    Alert { sender: Actor, description: String, reason: String },
+    Alert {
+        sender: Actor,
+        description: String,
+        reason: String,
+    },
     /// Neither side could make progress (should not happen; reported rather than looped).
     Stalled,
 }

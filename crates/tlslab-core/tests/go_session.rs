@@ -12,7 +12,10 @@ use tlslab_core::rng::RandomSource;
 use tlslab_core::server::{Server, ServerConfig};
 use tlslab_core::timeline::{Computation, EventKind};
 
-const VECTORS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/vectors/go-tls12-rsa/");
+const VECTORS: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../../shared/vectors/go-tls12-rsa/"
+);
 
 fn vector(name: &str) -> String {
     std::fs::read_to_string(format!("{VECTORS}{name}")).expect("shared vectors are present")
@@ -55,7 +58,10 @@ impl RandomSource for Zeros {
 
 fn expected(name: &str) -> Vec<u8> {
     let text = vector("EXPECTED.txt");
-    let line = text.lines().find(|l| l.starts_with(name)).expect("value listed");
+    let line = text
+        .lines()
+        .find(|l| l.starts_with(name))
+        .expect("value listed");
     let hex = line.rsplit(' ').next().unwrap();
     tlslab_core::bytes::from_hex(hex).unwrap()
 }
@@ -74,13 +80,24 @@ fn our_server_reproduces_the_recorded_go_server_byte_for_byte() {
     // Flow 1 (ClientHello) -> flow 2 (ServerHello, Certificate, ServerHelloDone).
     server.receive(&flows[0]);
     let flight = server.take_output();
-    assert_eq!(records(&flight), records(&flows[1]), "ServerHello, Certificate, ServerHelloDone");
+    assert_eq!(
+        records(&flight),
+        records(&flows[1]),
+        "ServerHello, Certificate, ServerHelloDone"
+    );
 
     // Flow 3 (ClientKeyExchange, ChangeCipherSpec, Finished) -> ChangeCipherSpec, Finished.
     server.receive(&flows[2]);
-    assert!(server.is_connected(), "the recorded client Finished is accepted");
+    assert!(
+        server.is_connected(),
+        "the recorded client Finished is accepted"
+    );
     let flight = server.take_output();
-    assert_eq!(records(&flight), records(&flows[3])[..2], "ChangeCipherSpec, Finished");
+    assert_eq!(
+        records(&flight),
+        records(&flows[3])[..2],
+        "ChangeCipherSpec, Finished"
+    );
 
     // And the computations in between are the recorded session's.
     let mut premaster = None;
@@ -90,7 +107,11 @@ fn our_server_reproduces_the_recorded_go_server_byte_for_byte() {
             EventKind::Computation(Computation::PremasterDecrypted { premaster: p, .. }) => {
                 premaster = Some(p.0)
             }
-            EventKind::Computation(Computation::MasterSecret { master_secret, extended, .. }) => {
+            EventKind::Computation(Computation::MasterSecret {
+                master_secret,
+                extended,
+                ..
+            }) => {
                 assert!(!extended);
                 master = Some(master_secret.0)
             }
@@ -102,5 +123,9 @@ fn our_server_reproduces_the_recorded_go_server_byte_for_byte() {
 
     // The server then serves application data like any other connection.
     server.send_application_data(b"hello, world\n").unwrap();
-    assert_eq!(records(&server.take_output()), records(&flows[3])[2..3], "application data");
+    assert_eq!(
+        records(&server.take_output()),
+        records(&flows[3])[2..3],
+        "application data"
+    );
 }

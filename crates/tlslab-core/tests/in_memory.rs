@@ -26,7 +26,7 @@ fn wire(t: &Timeline) -> Vec<u8> {
         .collect()
 }
 
-fn computed<'t>(t: &'t Timeline, actor: Actor) -> Vec<&'t Computation> {
+fn computed(t: &Timeline, actor: Actor) -> Vec<&Computation> {
     t.events
         .iter()
         .filter(|e| e.actor == actor)
@@ -41,9 +41,11 @@ fn master_secret(t: &Timeline, actor: Actor) -> (bool, Vec<u8>) {
     computed(t, actor)
         .into_iter()
         .find_map(|c| match c {
-            Computation::MasterSecret { extended, master_secret, .. } => {
-                Some((*extended, master_secret.0.clone()))
-            }
+            Computation::MasterSecret {
+                extended,
+                master_secret,
+                ..
+            } => Some((*extended, master_secret.0.clone())),
             _ => None,
         })
         .expect("a master secret was derived")
@@ -54,7 +56,13 @@ fn every_suite_completes_with_and_without_extended_master_secret() {
     for suite in CipherSuite::SUPPORTED {
         for ems in [true, false] {
             let t = run(1, suite, ems);
-            assert_eq!(t.outcome, Outcome::Success, "{} ems={ems}: {:?}", suite.name(), t.outcome);
+            assert_eq!(
+                t.outcome,
+                Outcome::Success,
+                "{} ems={ems}: {:?}",
+                suite.name(),
+                t.outcome
+            );
             let (client_ext, client_master) = master_secret(&t, Actor::Client);
             let (server_ext, server_master) = master_secret(&t, Actor::Server);
             assert_eq!((client_ext, server_ext), (ems, ems));
@@ -63,9 +71,10 @@ fn every_suite_completes_with_and_without_extended_master_secret() {
                 .events
                 .iter()
                 .filter_map(|e| match &e.kind {
-                    EventKind::HandshakeComplete { cipher_suite, extended_master_secret } => {
-                        Some((cipher_suite.clone(), *extended_master_secret))
-                    }
+                    EventKind::HandshakeComplete {
+                        cipher_suite,
+                        extended_master_secret,
+                    } => Some((cipher_suite.clone(), *extended_master_secret)),
                     _ => None,
                 })
                 .collect();
@@ -86,7 +95,10 @@ fn the_same_seed_gives_the_same_bytes_and_another_seed_other_randoms() {
     let b = run(42, suite, true);
     let c = run(43, suite, true);
     assert_eq!(wire(&a), wire(&b));
-    assert_eq!(serde_json::to_string(&a).unwrap(), serde_json::to_string(&b).unwrap());
+    assert_eq!(
+        serde_json::to_string(&a).unwrap(),
+        serde_json::to_string(&b).unwrap()
+    );
     let randoms = |t: &Timeline| -> Vec<Vec<u8>> {
         t.events
             .iter()
@@ -116,7 +128,11 @@ fn an_expired_certificate_ends_in_certificate_expired_from_the_client() {
     // 2036: after the demo leaf's notAfter.
     let t = driver::run(&RunConfig::new(7, 2_082_758_400)).unwrap();
     match t.outcome {
-        Outcome::Alert { sender, description, .. } => {
+        Outcome::Alert {
+            sender,
+            description,
+            ..
+        } => {
             assert_eq!(sender, Actor::Client);
             assert_eq!(description, "certificate_expired");
         }

@@ -9,7 +9,11 @@ use std::process::ExitCode;
 use tlslab_core::msgs::enums::CipherSuite;
 
 #[derive(Parser)]
-#[command(name = "tlslab", version, about = "A TLS 1.2 (RSA key exchange) client and server you can watch")]
+#[command(
+    name = "tlslab",
+    version,
+    about = "A TLS 1.2 (RSA key exchange) client and server you can watch"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -34,7 +38,7 @@ enum Command {
         key: Option<PathBuf>,
         /// Comma-separated IANA suite names, most preferred first.
         #[arg(long, value_parser = parse_suites)]
-        suites: Option<Vec<CipherSuite>>,
+        suites: Option<SuiteList>,
         /// Serve one connection, then exit (status 0 if it succeeded).
         #[arg(long)]
         once: bool,
@@ -49,8 +53,9 @@ enum Command {
         /// Trust anchors (PEM); default: the demo root.
         #[arg(long)]
         cafile: Option<PathBuf>,
+        /// Comma-separated IANA suite names, most preferred first.
         #[arg(long, value_parser = parse_suites)]
-        suites: Option<Vec<CipherSuite>>,
+        suites: Option<SuiteList>,
         /// Request to send; default: GET / with a Host header.
         #[arg(long)]
         request: Option<String>,
@@ -81,26 +86,56 @@ enum Command {
 fn parse_suite(name: &str) -> Result<CipherSuite, String> {
     CipherSuite::from_name(name.trim()).ok_or_else(|| {
         let known: Vec<_> = CipherSuite::SUPPORTED.iter().map(|s| s.name()).collect();
-        format!("unknown or unsupported suite {name:?}; supported: {}", known.join(", "))
+        format!(
+            "unknown or unsupported suite {name:?}; supported: {}",
+            known.join(", ")
+        )
     })
 }
 
-fn parse_suites(list: &str) -> Result<Vec<CipherSuite>, String> {
-    list.split(',').map(parse_suite).collect()
+/// A comma-separated list of suites, one command-line value.
+#[derive(Clone)]
+struct SuiteList(Vec<CipherSuite>);
+
+fn parse_suites(list: &str) -> Result<SuiteList, String> {
+    list.split(',')
+        .map(parse_suite)
+        .collect::<Result<_, _>>()
+        .map(SuiteList)
 }
 
 fn main() -> ExitCode {
     let result = match Cli::parse().command {
         Command::Pki { out } => net::write_pki(&out),
-        Command::Serve { listen, cert, key, suites, once } => {
-            net::serve(&listen, cert.zip(key), suites, once)
-        }
-        Command::Connect { address, servername, cafile, suites, request, no_ems } => {
-            net::connect(&address, &servername, cafile, suites, request, !no_ems)
-        }
-        Command::Trace { seed, json, suite, no_ems, now } => {
-            trace::trace(seed, json, suite, !no_ems, now)
-        }
+        Command::Serve {
+            listen,
+            cert,
+            key,
+            suites,
+            once,
+        } => net::serve(&listen, cert.zip(key), suites.map(|s| s.0), once),
+        Command::Connect {
+            address,
+            servername,
+            cafile,
+            suites,
+            request,
+            no_ems,
+        } => net::connect(
+            &address,
+            &servername,
+            cafile,
+            suites.map(|s| s.0),
+            request,
+            !no_ems,
+        ),
+        Command::Trace {
+            seed,
+            json,
+            suite,
+            no_ems,
+            now,
+        } => trace::trace(seed, json, suite, !no_ems, now),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

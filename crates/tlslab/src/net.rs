@@ -29,9 +29,18 @@ pub fn write_pki(out: &Path) -> Result<(), String> {
         let path = out.join(name);
         std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))
     };
-    write("ca.pem", &pem::cert_to_pem(pki.root_cert()).map_err(|e| e.to_string())?)?;
-    write("chain.pem", &pem::certs_to_pem(&pki.chain()).map_err(|e| e.to_string())?)?;
-    write("leaf.key", &pem::private_key_to_pem(pki.leaf_key()).map_err(|e| e.to_string())?)?;
+    write(
+        "ca.pem",
+        &pem::cert_to_pem(pki.root_cert()).map_err(|e| e.to_string())?,
+    )?;
+    write(
+        "chain.pem",
+        &pem::certs_to_pem(&pki.chain()).map_err(|e| e.to_string())?,
+    )?;
+    write(
+        "leaf.key",
+        &pem::private_key_to_pem(pki.leaf_key()).map_err(|e| e.to_string())?,
+    )?;
     eprintln!("wrote ca.pem, chain.pem and leaf.key to {}", out.display());
     Ok(())
 }
@@ -112,10 +121,10 @@ fn flush(stream: &mut TcpStream, peer: &mut impl Peer, ending: &mut Ending) -> R
     let out = peer.take_output();
     if !out.is_empty() {
         // A peer that hung up after its alert may already be gone; what we sent is moot then.
-        if let Err(e) = stream.write_all(&out) {
-            if ending.alert.is_none() {
-                return Err(format!("write: {e}"));
-            }
+        if let Err(e) = stream.write_all(&out)
+            && ending.alert.is_none()
+        {
+            return Err(format!("write: {e}"));
         }
     }
     Ok(())
@@ -162,8 +171,12 @@ pub fn serve(
 }
 
 fn serve_one(mut stream: TcpStream, config: ServerConfig) -> Result<(), String> {
-    stream.set_read_timeout(Some(IDLE_TIMEOUT)).map_err(|e| e.to_string())?;
-    stream.set_write_timeout(Some(IDLE_TIMEOUT)).map_err(|e| e.to_string())?;
+    stream
+        .set_read_timeout(Some(IDLE_TIMEOUT))
+        .map_err(|e| e.to_string())?;
+    stream
+        .set_write_timeout(Some(IDLE_TIMEOUT))
+        .map_err(|e| e.to_string())?;
     let mut server = Server::new(config, rng()?);
     let mut ending = Ending::default();
     let mut request = Vec::new();
@@ -172,7 +185,9 @@ fn serve_one(mut stream: TcpStream, config: ServerConfig) -> Result<(), String> 
         request.extend(server.take_app_data());
         if !answered && http::request_complete(&request) {
             answered = true;
-            server.send_application_data(&http::response(http::GREETING)).map_err(|e| e.to_string())?;
+            server
+                .send_application_data(&http::response(http::GREETING))
+                .map_err(|e| e.to_string())?;
             server.close();
             flush(&mut stream, &mut server, &mut ending)?;
             break;
@@ -195,7 +210,9 @@ pub fn connect(
     extended_master_secret: bool,
 ) -> Result<(), String> {
     let anchors = match cafile {
-        Some(path) => pem::certs_from_pem(&read(&path)?).map_err(|e| format!("{}: {e}", path.display()))?,
+        Some(path) => {
+            pem::certs_from_pem(&read(&path)?).map_err(|e| format!("{}: {e}", path.display()))?
+        }
         None => demo_pki().map_err(|e| e.to_string())?.trust_anchors(),
     };
     let mut config = ClientConfig::new(server_name, anchors, crate::now());
@@ -204,7 +221,9 @@ pub fn connect(
         config.cipher_suites = s;
     }
     let mut stream = TcpStream::connect(address).map_err(|e| format!("connect {address}: {e}"))?;
-    stream.set_read_timeout(Some(IDLE_TIMEOUT)).map_err(|e| e.to_string())?;
+    stream
+        .set_read_timeout(Some(IDLE_TIMEOUT))
+        .map_err(|e| e.to_string())?;
     let mut client = Client::new(config, rng()?);
     let mut ending = Ending::default();
     let request = request
@@ -216,7 +235,9 @@ pub fn connect(
         let open = pump(&mut stream, &mut client, &mut ending)?;
         if client.is_connected() && !sent {
             sent = true;
-            client.send_application_data(&request).map_err(|e| e.to_string())?;
+            client
+                .send_application_data(&request)
+                .map_err(|e| e.to_string())?;
             flush(&mut stream, &mut client, &mut ending)?;
         }
         response.extend(client.take_app_data());
@@ -231,6 +252,8 @@ pub fn connect(
         return Err("the server closed the connection during the handshake".into());
     }
     let body = http::response_body(&response).unwrap_or(&response);
-    std::io::stdout().write_all(body).map_err(|e| e.to_string())?;
+    std::io::stdout()
+        .write_all(body)
+        .map_err(|e| e.to_string())?;
     Ok(())
 }

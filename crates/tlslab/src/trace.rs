@@ -20,10 +20,16 @@ pub fn trace(
     config.extended_master_secret = extended_master_secret;
     let timeline = driver::run(&config).map_err(|e| e.to_string())?;
     if json {
-        println!("{}", serde_json::to_string_pretty(&timeline).map_err(|e| e.to_string())?);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&timeline).map_err(|e| e.to_string())?
+        );
         return Ok(());
     }
-    println!("tlslab trace: seed {seed}, client clock {}, server name {}", timeline.now, timeline.server_name);
+    println!(
+        "tlslab trace: seed {seed}, client clock {}, server name {}",
+        timeline.now, timeline.server_name
+    );
     for (i, e) in timeline.events.iter().enumerate() {
         let who = format!("{:?}", e.actor).to_lowercase();
         let line = match &e.kind {
@@ -32,7 +38,11 @@ pub fn trace(
                 "  record {} {} bytes{}",
                 r.content_type,
                 r.bytes.len(),
-                if r.protection.is_some() { ", encrypted" } else { "" }
+                if r.protection.is_some() {
+                    ", encrypted"
+                } else {
+                    ""
+                }
             ),
             EventKind::RecordReceived(_) | EventKind::Knowledge(_) => continue,
             EventKind::MessageReceived(m) => format!("receives {}", m.title),
@@ -43,11 +53,20 @@ pub fn trace(
                 c.kind,
                 if c.passed { "ok" } else { "FAILED" }
             ),
-            EventKind::AlertSent(a) => format!("sends alert {} {}: {}", a.level, a.description, a.reason),
+            EventKind::AlertSent(a) => {
+                format!("sends alert {} {}: {}", a.level, a.description, a.reason)
+            }
             EventKind::AlertReceived(a) => format!("receives alert {} {}", a.level, a.description),
-            EventKind::HandshakeComplete { cipher_suite, extended_master_secret } => format!(
+            EventKind::HandshakeComplete {
+                cipher_suite,
+                extended_master_secret,
+            } => format!(
                 "handshake complete: {cipher_suite}{}",
-                if *extended_master_secret { ", extended master secret" } else { "" }
+                if *extended_master_secret {
+                    ", extended master secret"
+                } else {
+                    ""
+                }
             ),
             EventKind::ApplicationData { text, .. } => {
                 format!("reads {:?}", text.lines().next().unwrap_or_default())
@@ -57,7 +76,11 @@ pub fn trace(
     }
     match timeline.outcome {
         Outcome::Success => println!("outcome: success"),
-        Outcome::Alert { sender, description, reason } => {
+        Outcome::Alert {
+            sender,
+            description,
+            reason,
+        } => {
             println!("outcome: {sender:?} sent {description}: {reason}")
         }
         Outcome::Stalled => println!("outcome: stalled"),
@@ -77,16 +100,41 @@ fn describe(c: &Computation) -> String {
         Computation::PremasterDecrypted { premaster, .. } => {
             format!("decrypts premaster = {}", premaster.hex())
         }
-        Computation::TranscriptHash { purpose, messages, hash, .. } => {
-            format!("{purpose}: SHA-256({}) = {}", messages.join(" + "), hash.hex())
+        Computation::TranscriptHash {
+            purpose,
+            messages,
+            hash,
+            ..
+        } => {
+            format!(
+                "{purpose}: SHA-256({}) = {}",
+                messages.join(" + "),
+                hash.hex()
+            )
         }
-        Computation::MasterSecret { label, master_secret, .. } => {
-            format!("master_secret = PRF(premaster, {label:?}, ...) = {}", master_secret.hex())
+        Computation::MasterSecret {
+            label,
+            master_secret,
+            ..
+        } => {
+            format!(
+                "master_secret = PRF(premaster, {label:?}, ...) = {}",
+                master_secret.hex()
+            )
         }
         Computation::KeyBlock { key_block, .. } => {
-            format!("key_block ({} bytes) = {}", key_block.len(), key_block.hex())
+            format!(
+                "key_block ({} bytes) = {}",
+                key_block.len(),
+                key_block.hex()
+            )
         }
-        Computation::VerifyData { label, verify_data, matches, .. } => format!(
+        Computation::VerifyData {
+            label,
+            verify_data,
+            matches,
+            ..
+        } => format!(
             "verify_data({label}) = {}{}",
             verify_data.hex(),
             match matches {
@@ -95,7 +143,10 @@ fn describe(c: &Computation) -> String {
                 None => "",
             }
         ),
-        Computation::CipherStateChanged { direction, cipher_suite } => {
+        Computation::CipherStateChanged {
+            direction,
+            cipher_suite,
+        } => {
             format!("{direction} side now protected with {cipher_suite}")
         }
     }

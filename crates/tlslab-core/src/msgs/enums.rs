@@ -177,7 +177,10 @@ mod tests {
         for v in 0..=255u8 {
             assert_eq!(AlertDescription::from_wire(v).to_wire(), v);
         }
-        assert_eq!(CipherSuite::from_wire(0x009c), CipherSuite::TLS_RSA_WITH_AES_128_GCM_SHA256);
+        assert_eq!(
+            CipherSuite::from_wire(0x009c),
+            CipherSuite::TLS_RSA_WITH_AES_128_GCM_SHA256
+        );
         assert_eq!(CipherSuite::from_wire(0x1234), CipherSuite::Unknown(0x1234));
         assert_eq!(AlertDescription::UnknownCa.name(), "unknown_ca");
         assert_eq!(

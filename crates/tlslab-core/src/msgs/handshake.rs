@@ -87,9 +87,9 @@ impl Extension {
                     })?;
                     Ok(Extension::SignatureAlgorithms(schemes))
                 }
-                ExtensionType::RenegotiationInfo => {
-                    Ok(Extension::RenegotiationInfo(r.opaque("renegotiated_connection", 1)?.to_vec()))
-                }
+                ExtensionType::RenegotiationInfo => Ok(Extension::RenegotiationInfo(
+                    r.opaque("renegotiated_connection", 1)?.to_vec(),
+                )),
                 ExtensionType::ExtendedMasterSecret => Ok(Extension::ExtendedMasterSecret),
                 _ => Ok(Extension::Unknown(typ, r.rest("data")?.to_vec())),
             })
@@ -111,7 +111,7 @@ fn decode_extensions(r: &mut Reader) -> DecodeResult<Vec<Extension>> {
     r.vector("extensions", 2, |r| r.until_empty(Extension::decode))
 }
 
-fn find<'e>(extensions: &'e [Extension], typ: ExtensionType) -> Option<&'e Extension> {
+fn find(extensions: &[Extension], typ: ExtensionType) -> Option<&Extension> {
     extensions.iter().find(|e| e.typ() == typ)
 }
 
@@ -135,7 +135,9 @@ impl ClientHello {
         w.bytes(&self.client_version);
         w.bytes(&self.random);
         w.opaque(1, &self.session_id);
-        w.vector(2, |w| self.cipher_suites.iter().for_each(|s| w.u16(s.to_wire())));
+        w.vector(2, |w| {
+            self.cipher_suites.iter().for_each(|s| w.u16(s.to_wire()))
+        });
         w.opaque(1, &self.compression_methods);
         encode_extensions(w, &self.extensions);
     }
@@ -304,13 +306,15 @@ impl HandshakePayload {
         Ok(match typ {
             HandshakeType::ClientHello => Self::ClientHello(ClientHello::decode(r)?),
             HandshakeType::ServerHello => Self::ServerHello(ServerHello::decode(r)?),
-            HandshakeType::Certificate => Self::Certificate(r.vector("certificate_list", 3, |r| {
-                r.until_empty(|r| Ok(r.opaque("ASN.1Cert", 3)?.to_vec()))
-            })?),
+            HandshakeType::Certificate => {
+                Self::Certificate(r.vector("certificate_list", 3, |r| {
+                    r.until_empty(|r| Ok(r.opaque("ASN.1Cert", 3)?.to_vec()))
+                })?)
+            }
             HandshakeType::ServerHelloDone => Self::ServerHelloDone,
-            HandshakeType::ClientKeyExchange => Self::ClientKeyExchange(
-                r.opaque("EncryptedPreMasterSecret", 2)?.to_vec(),
-            ),
+            HandshakeType::ClientKeyExchange => {
+                Self::ClientKeyExchange(r.opaque("EncryptedPreMasterSecret", 2)?.to_vec())
+            }
             HandshakeType::Finished => Self::Finished(r.rest("verify_data")?.to_vec()),
             other => Self::Unknown(other, r.rest("body")?.to_vec()),
         })

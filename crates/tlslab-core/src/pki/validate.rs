@@ -47,8 +47,8 @@ pub struct Policy {
     /// Smallest RSA modulus, in bits, accepted in the path (default 2048).
     pub min_rsa_bits: usize,
     /// RFC 6125 section 6.4.4: match the subject CN when the certificate has no
-    /// subjectAltName extension at all (never when it has one). Default true, as RFC 6125
-    /// allows; browsers no longer do it.
+    /// subjectAltName extension at all (never when it has one). Default false, as browsers
+    /// do (CA/Browser Forum Baseline Requirements 7.1.4.2.1: SAN is required).
     pub common_name_fallback: bool,
 }
 
@@ -56,7 +56,7 @@ impl Default for Policy {
     fn default() -> Self {
         Policy {
             min_rsa_bits: DEFAULT_MIN_RSA_BITS,
-            common_name_fallback: true,
+            common_name_fallback: false,
         }
     }
 }

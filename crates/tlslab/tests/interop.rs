@@ -410,26 +410,54 @@ fn reports(procs: &[&Proc]) -> String {
     procs.iter().map(|p| p.report()).collect()
 }
 
-/// Starts a server on a fresh port and waits until it is ready: until it prints `ready`
-/// (which all three servers do after binding), then, when `probe`, until a TCP connect
-/// succeeds. `tlslab serve --once` must not be probed: the probe would be its one connection.
-/// Retries on another port when the port turned out to be taken.
+/// Starts a server on a fresh port and waits until it is ready: until it prints `ready(port)`
+/// (which all three servers do once bound), then, when `probe`, until a TCP connect succeeds.
+/// `tlslab serve --once` must not be probed: the probe would be its one connection.
+/// Retries on another port when the port turned out to be taken (gnutls-serv then keeps
+/// running on its other address family, so "in use" is looked for in the output too).
 fn start_server(
     label: &str,
     program: &str,
     make_args: impl Fn(u16) -> Vec<String>,
-    ready: &str,
+    ready: impl Fn(u16) -> String,
     probe: bool,
 ) -> Result<(Proc, u16), String> {
+    const IN_USE: &str = "already in use";
     let mut attempt = 0;
     loop {
         attempt += 1;
         let port = free_port();
+        let ready = ready(port);
         let mut server = Proc::spawn(label, program, &make_args(port), &[]);
-        if let Err(e) = server.wait_for_output(ready, START_TIMEOUT) {
-            let in_use = server.stderr().contains("in use") || server.stdout().contains("in use");
-            if in_use && attempt < 3 {
+        let deadline = Instant::now() + START_TIMEOUT;
+        let mut exited = false;
+        let outcome = loop {
+            let out = format!("{}{}", server.stdout(), server.stderr());
+            if out.contains(IN_USE) {
+                break Err(format!("{label}: port {port} is taken"));
+            }
+            if out.contains(&ready) {
+                break Ok(());
+            }
+            if exited {
+                break Err(format!("{label} exited before printing {ready:?}"));
+            }
+            if server.try_status().is_some() {
+                // One more look: the output may have landed just before the exit.
+                exited = true;
+                thread::sleep(Duration::from_millis(50));
                 continue;
+            }
+            if Instant::now() >= deadline {
+                break Err(format!(
+                    "{label} did not print {ready:?} within {START_TIMEOUT:?}"
+                ));
+            }
+            thread::sleep(Duration::from_millis(10));
+        };
+        if let Err(e) = outcome {
+            if e.ends_with("is taken") && attempt < 3 {
+                continue; // `server` is dropped, so killed
             }
             return Err(format!("{e}\n{}", server.report()));
         }
@@ -482,7 +510,7 @@ fn openssl_s_server(cipher: &str) -> (Proc, u16) {
                 "-www",
             ])
         },
-        "ACCEPT",
+        |_| "ACCEPT".into(),
         true,
     )
     .unwrap_or_else(|e| panic!("{e}"))
@@ -511,7 +539,7 @@ fn gnutls_serv(priority: &str) -> (Proc, u16) {
                 &priority,
             ])
         },
-        "HTTP Server listening on IPv4",
+        |port| format!("HTTP Server listening on IPv4 0.0.0.0 port {port}...done"),
         true,
     )
     .unwrap_or_else(|e| panic!("{e}"))
@@ -540,7 +568,7 @@ fn tlslab_serve(suites: Option<&str>) -> Result<(Proc, u16), String> {
             }
             a
         },
-        "serving TLS 1.2 on",
+        |port| format!("serving TLS 1.2 on 127.0.0.1:{port}"),
         false,
     )
 }

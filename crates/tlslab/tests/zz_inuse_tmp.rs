@@ -1,0 +1,1045 @@
+//! Interoperability over loopback with two independent TLS stacks, both directions, every suite:
+//!
+//! - `tlslab connect` against `openssl s_server -www` and `gnutls-serv --http`;
+//! - `openssl s_client` and `gnutls-cli` against `tlslab serve --once`;
+//! - with and without the extended master secret (RFC 7627);
+//! - `--suites` picking the suite when the peer allows all three;
+//! - failures that must fail: a wrong server name, a client that does not trust the root.
+//!
+//! OpenSSL and GnuTLS are not optional: when they are missing the tests fail and say to run
+//! `./x setup`, which installs them.
+//!
+//! Every child process runs under a guard that kills it when the test ends, every wait has a
+//! deadline, and every failure message carries the command lines, exit statuses, stdout and
+//! stderr of the processes involved.
+
+use std::io::{ErrorKind, Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::thread::{self, JoinHandle};
+use std::time::{Duration, Instant};
+
+const TLSLAB: &str = env!("CARGO_BIN_EXE_tlslab");
+/// How long a server may take to start listening.
+const START_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long one client run (handshake, request, response, close) may take.
+const RUN_TIMEOUT: Duration = Duration::from_secs(20);
+/// What the external clients send.
+const REQUEST: &[u8] = b"GET / HTTP/1.1\r\nHost: example.com\r\n\r\n";
+const GREETING: &str = "Hello from tlslab";
+const SETUP_HINT: &str = "run `./x setup` (it installs the Debian packages openssl and gnutls-bin)";
+
+// ---------------------------------------------------------------------------------------------
+// Suites
+
+struct Suite {
+    iana: &'static str,
+    openssl: &'static str,
+    /// GnuTLS priority items selecting exactly this suite (checked with `gnutls-cli --list`).
+    gnutls_cipher_mac: &'static str,
+    /// How GnuTLS describes a session with this suite.
+    gnutls_description: &'static str,
+}
+
+const SUITES: [Suite; 3] = [
+    Suite {
+        iana: "TLS_RSA_WITH_AES_128_GCM_SHA256",
+        openssl: "AES128-GCM-SHA256",
+        gnutls_cipher_mac: "+AES-128-GCM:-MAC-ALL:+AEAD",
+        gnutls_description: "(TLS1.2-X.509)-(RSA)-(AES-128-GCM)",
+    },
+    Suite {
+        iana: "TLS_RSA_WITH_AES_128_CBC_SHA256",
+        openssl: "AES128-SHA256",
+        gnutls_cipher_mac: "+AES-128-CBC:-MAC-ALL:+SHA256",
+        gnutls_description: "(TLS1.2-X.509)-(RSA)-(AES-128-CBC)-(SHA256)",
+    },
+    Suite {
+        iana: "TLS_RSA_WITH_AES_128_CBC_SHA",
+        openssl: "AES128-SHA",
+        gnutls_cipher_mac: "+AES-128-CBC:-MAC-ALL:+SHA1",
+        gnutls_description: "(TLS1.2-X.509)-(RSA)-(AES-128-CBC)-(SHA1)",
+    },
+];
+
+/// All three suites, OpenSSL spelling.
+const OPENSSL_ALL: &str = "AES128-GCM-SHA256:AES128-SHA256:AES128-SHA";
+
+impl Suite {
+    fn gnutls_priority(&self, ems: bool) -> String {
+        let mut p = format!(
+            "NORMAL:-VERS-ALL:+VERS-TLS1.2:-KX-ALL:+RSA:-CIPHER-ALL:{}",
+            self.gnutls_cipher_mac
+        );
+        if !ems {
+            // GnuTLS calls RFC 7627 "session hash".
+            p.push_str(":%NO_SESSION_HASH");
+        }
+        p
+    }
+}
+
+fn ems_label(ems: bool) -> &'static str {
+    if ems { "with EMS" } else { "without EMS" }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tools and files
+
+/// Fails the test (does not skip it) when a peer program is missing.
+fn require(program: &str, args: &[&str]) {
+    let status = Command::new(program)
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status();
+    match status {
+        Ok(_) => {}
+        Err(e) if e.kind() == ErrorKind::NotFound => {
+            panic!("`{program}` is not installed; {SETUP_HINT}")
+        }
+        Err(e) => panic!("cannot run `{program}`: {e}; {SETUP_HINT}"),
+    }
+}
+
+fn require_openssl() {
+    require("openssl", &["version"]);
+}
+
+fn require_gnutls() {
+    require("gnutls-serv", &["--version"]);
+    require("gnutls-cli", &["--version"]);
+}
+
+/// The files `tlslab pki` writes, plus what the peers need made from them.
+struct Pki {
+    ca: PathBuf,
+    chain: PathBuf,
+    key: PathBuf,
+    /// The leaf alone and the intermediate alone: `s_server -cert_chain` sends every
+    /// certificate in its file, so giving it chain.pem would send the leaf twice.
+    leaf: PathBuf,
+    intermediate: PathBuf,
+    /// An OpenSSL configuration that turns off the extended master secret in s_client, which
+    /// has no command-line switch for it.
+    no_ems_conf: PathBuf,
+}
+
+fn pki() -> &'static Pki {
+    static PKI: OnceLock<Pki> = OnceLock::new();
+    PKI.get_or_init(|| {
+        let dir =
+            Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("interop-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("create the PKI directory");
+        let mut p = Proc::spawn(
+            "tlslab pki",
+            TLSLAB,
+            &args(&["pki", "--out", path_str(&dir)]),
+            &[],
+        );
+        match p.wait_exit(RUN_TIMEOUT) {
+            Ok(s) if s.success() => {}
+            Ok(_) => panic!("tlslab pki failed\n{}", p.report()),
+            Err(e) => panic!("tlslab pki: {e}\n{}", p.report()),
+        }
+        let chain = dir.join("chain.pem");
+        let text = std::fs::read_to_string(&chain).expect("read chain.pem");
+        let end = "-----END CERTIFICATE-----";
+        let certs: Vec<String> = text
+            .split_inclusive(end)
+            .filter(|c| c.contains("-----BEGIN CERTIFICATE-----"))
+            .map(|c| format!("{}\n", c.trim()))
+            .collect();
+        assert_eq!(
+            certs.len(),
+            2,
+            "chain.pem should hold the leaf and the intermediate:\n{text}"
+        );
+        let leaf = dir.join("leaf.pem");
+        let intermediate = dir.join("intermediate.pem");
+        std::fs::write(&leaf, &certs[0]).expect("write leaf.pem");
+        std::fs::write(&intermediate, &certs[1]).expect("write intermediate.pem");
+        let no_ems_conf = dir.join("openssl-no-ems.cnf");
+        std::fs::write(
+            &no_ems_conf,
+            "openssl_conf = openssl_init\n\
+             [openssl_init]\nssl_conf = ssl_module\n\
+             [ssl_module]\nsystem_default = tls_defaults\n\
+             [tls_defaults]\nOptions = -ExtendedMasterSecret\n",
+        )
+        .expect("write the OpenSSL configuration");
+        Pki {
+            ca: dir.join("ca.pem"),
+            chain,
+            key: dir.join("leaf.key"),
+            leaf,
+            intermediate,
+            no_ems_conf,
+        }
+    })
+}
+
+fn path_str(p: &Path) -> &str {
+    p.to_str().expect("UTF-8 path")
+}
+
+fn args(items: &[&str]) -> Vec<String> {
+    items.iter().map(|s| s.to_string()).collect()
+}
+
+/// A port nobody in this test process has used, found by binding 127.0.0.1:0 and letting go.
+fn free_port() -> u16 {
+    static HANDED_OUT: Mutex<Vec<u16>> = Mutex::new(Vec::new());
+    let mut used = HANDED_OUT.lock().unwrap_or_else(|e| e.into_inner());
+    static HOG: Mutex<Option<TcpListener>> = Mutex::new(None);
+    let mut hog = HOG.lock().unwrap();
+    if hog.is_none() {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = l.local_addr().unwrap().port();
+        *hog = Some(l);
+        eprintln!("handing out taken port {port}");
+        return port;
+    }
+    loop {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
+        let port = listener.local_addr().expect("local address").port();
+        if !used.contains(&port) {
+            used.push(port);
+            return port;
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Child processes
+
+/// A child process with captured output; killed when dropped if it is still running.
+struct Proc {
+    label: String,
+    command_line: String,
+    child: Child,
+    stdin: Option<ChildStdin>,
+    stdout: Arc<Mutex<Vec<u8>>>,
+    stderr: Arc<Mutex<Vec<u8>>>,
+    readers: Vec<JoinHandle<()>>,
+    status: Option<ExitStatus>,
+}
+
+fn capture(mut from: impl Read + Send + 'static) -> (Arc<Mutex<Vec<u8>>>, JoinHandle<()>) {
+    let buf = Arc::new(Mutex::new(Vec::new()));
+    let to = Arc::clone(&buf);
+    let handle = thread::spawn(move || {
+        let mut chunk = [0u8; 8192];
+        loop {
+            match from.read(&mut chunk) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => to
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .extend_from_slice(&chunk[..n]),
+            }
+        }
+    });
+    (buf, handle)
+}
+
+impl Proc {
+    fn spawn(label: &str, program: &str, args: &[String], env: &[(&str, &Path)]) -> Proc {
+        let mut cmd = Command::new(program);
+        cmd.args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let mut child = match cmd.spawn() {
+            Ok(c) => c,
+            Err(e) if e.kind() == ErrorKind::NotFound => {
+                panic!("`{program}` is not installed; {SETUP_HINT}")
+            }
+            Err(e) => panic!("cannot start `{program}`: {e}"),
+        };
+        let (stdout, r1) = capture(child.stdout.take().expect("piped stdout"));
+        let (stderr, r2) = capture(child.stderr.take().expect("piped stderr"));
+        let env_text: String = env
+            .iter()
+            .map(|(k, v)| format!("{k}={} ", v.display()))
+            .collect();
+        Proc {
+            label: label.to_string(),
+            command_line: format!("{env_text}{program} {}", args.join(" ")),
+            stdin: child.stdin.take(),
+            child,
+            stdout,
+            stderr,
+            readers: vec![r1, r2],
+            status: None,
+        }
+    }
+
+    fn write_stdin(&mut self, data: &[u8]) {
+        if let Some(stdin) = self.stdin.as_mut() {
+            // A client that already died has closed its end; its report will say why.
+            let _ = stdin.write_all(data).and_then(|()| stdin.flush());
+        }
+    }
+
+    fn close_stdin(&mut self) {
+        self.stdin = None;
+    }
+
+    fn try_status(&mut self) -> Option<ExitStatus> {
+        if self.status.is_none() {
+            self.status = self.child.try_wait().ok().flatten();
+        }
+        self.status
+    }
+
+    /// Waits for the process to exit; kills it when `timeout` passes first.
+    fn wait_exit(&mut self, timeout: Duration) -> Result<ExitStatus, String> {
+        let deadline = Instant::now() + timeout;
+        let result = loop {
+            if let Some(s) = self.try_status() {
+                break Ok(s);
+            }
+            if Instant::now() >= deadline {
+                let _ = self.child.kill();
+                self.status = self.child.wait().ok();
+                break Err(format!(
+                    "{} did not exit within {timeout:?}; killed it",
+                    self.label
+                ));
+            }
+            thread::sleep(Duration::from_millis(10));
+        };
+        self.close_stdin();
+        // Let the readers drain the pipes, boundedly.
+        let deadline = Instant::now() + Duration::from_secs(2);
+        while Instant::now() < deadline && self.readers.iter().any(|r| !r.is_finished()) {
+            thread::sleep(Duration::from_millis(5));
+        }
+        result
+    }
+
+    /// Waits until stdout or stderr contains `needle`.
+    fn wait_for_output(&mut self, needle: &str, timeout: Duration) -> Result<(), String> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if self.stdout().contains(needle) || self.stderr().contains(needle) {
+                return Ok(());
+            }
+            if let Some(s) = self.try_status() {
+                // One last look: the output may have landed just before the exit.
+                thread::sleep(Duration::from_millis(50));
+                if self.stdout().contains(needle) || self.stderr().contains(needle) {
+                    return Ok(());
+                }
+                return Err(format!(
+                    "{} exited ({s}) before printing {needle:?}",
+                    self.label
+                ));
+            }
+            if Instant::now() >= deadline {
+                return Err(format!(
+                    "{} did not print {needle:?} within {timeout:?}",
+                    self.label
+                ));
+            }
+            thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    fn stdout(&self) -> String {
+        String::from_utf8_lossy(&self.stdout.lock().unwrap_or_else(|e| e.into_inner())).into_owned()
+    }
+
+    fn stderr(&self) -> String {
+        String::from_utf8_lossy(&self.stderr.lock().unwrap_or_else(|e| e.into_inner())).into_owned()
+    }
+
+    fn report(&self) -> String {
+        let status = match self.status {
+            Some(s) => s.to_string(),
+            None => "still running".into(),
+        };
+        format!(
+            "----- {}: {status}\n$ {}\n----- stdout:\n{}\n----- stderr:\n{}\n",
+            self.label,
+            self.command_line,
+            tail(&self.stdout()),
+            tail(&self.stderr())
+        )
+    }
+}
+
+impl Drop for Proc {
+    fn drop(&mut self) {
+        if self.try_status().is_none() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+/// The last few kilobytes of an output, without the PEM blobs s_client prints.
+fn tail(text: &str) -> String {
+    let mut out = String::new();
+    let mut in_pem = false;
+    for line in text.lines() {
+        if line.starts_with("-----BEGIN") {
+            in_pem = true;
+            out.push_str(line);
+            out.push_str("\n(...)\n");
+        } else if line.starts_with("-----END") {
+            in_pem = false;
+        }
+        if !in_pem {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    const MAX: usize = 6000;
+    if out.len() > MAX {
+        let mut cut = out.len() - MAX;
+        while !out.is_char_boundary(cut) {
+            cut += 1;
+        }
+        format!("(... {cut} bytes cut ...)\n{}", &out[cut..])
+    } else {
+        out
+    }
+}
+
+fn reports(procs: &[&Proc]) -> String {
+    procs.iter().map(|p| p.report()).collect()
+}
+
+/// Starts a server on a fresh port and waits until it is ready: until it prints `ready(port)`
+/// (which all three servers do once bound), then, when `probe`, until a TCP connect succeeds.
+/// `tlslab serve --once` must not be probed: the probe would be its one connection.
+/// Retries on another port when the port turned out to be taken (gnutls-serv then keeps
+/// running on its other address family, so "in use" is looked for in the output too).
+fn start_server(
+    label: &str,
+    program: &str,
+    make_args: impl Fn(u16) -> Vec<String>,
+    ready: impl Fn(u16) -> String,
+    probe: bool,
+) -> Result<(Proc, u16), String> {
+    const IN_USE: &str = "already in use";
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        let port = free_port();
+        let ready = ready(port);
+        let mut server = Proc::spawn(label, program, &make_args(port), &[]);
+        let deadline = Instant::now() + START_TIMEOUT;
+        let mut exited = false;
+        let outcome = loop {
+            let out = format!("{}{}", server.stdout(), server.stderr());
+            if out.contains(IN_USE) {
+                break Err(format!("{label}: port {port} is taken"));
+            }
+            if out.contains(&ready) {
+                break Ok(());
+            }
+            if exited {
+                break Err(format!("{label} exited before printing {ready:?}"));
+            }
+            if server.try_status().is_some() {
+                // One more look: the output may have landed just before the exit.
+                exited = true;
+                thread::sleep(Duration::from_millis(50));
+                continue;
+            }
+            if Instant::now() >= deadline {
+                break Err(format!(
+                    "{label} did not print {ready:?} within {START_TIMEOUT:?}"
+                ));
+            }
+            thread::sleep(Duration::from_millis(10));
+        };
+        if let Err(e) = outcome {
+            if e.ends_with("is taken") && attempt < 3 {
+                continue; // `server` is dropped, so killed
+            }
+            return Err(format!("{e}\n{}", server.report()));
+        }
+        if probe {
+            let addr = SocketAddr::from(([127, 0, 0, 1], port));
+            let deadline = Instant::now() + START_TIMEOUT;
+            loop {
+                if TcpStream::connect_timeout(&addr, Duration::from_millis(500)).is_ok() {
+                    break;
+                }
+                if server.try_status().is_some() || Instant::now() >= deadline {
+                    return Err(format!(
+                        "{label} does not accept connections on {addr}\n{}",
+                        server.report()
+                    ));
+                }
+                thread::sleep(Duration::from_millis(20));
+            }
+        }
+        if server.try_status().is_some() {
+            return Err(format!(
+                "{label} exited right after starting\n{}",
+                server.report()
+            ));
+        }
+        return Ok((server, port));
+    }
+}
+
+fn openssl_s_server(cipher: &str) -> (Proc, u16) {
+    let pki = pki();
+    let cipher = cipher.to_string();
+    start_server(
+        &format!("openssl s_server -cipher {cipher}"),
+        "openssl",
+        move |port| {
+            args(&[
+                "s_server",
+                "-accept",
+                &format!("127.0.0.1:{port}"),
+                "-tls1_2",
+                "-cipher",
+                &cipher,
+                "-cert",
+                path_str(&pki.leaf),
+                "-cert_chain",
+                path_str(&pki.intermediate),
+                "-key",
+                path_str(&pki.key),
+                "-www",
+            ])
+        },
+        |_| "ACCEPT".into(),
+        true,
+    )
+    .unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// gnutls-serv has no listen-address option: it binds the wildcard addresses (IPv4 and IPv6)
+/// of the port. `--disable-client-cert`: by default it sends a CertificateRequest, which the
+/// tlslab client does not implement (client authentication is out of its scope).
+fn gnutls_serv(priority: &str) -> (Proc, u16) {
+    let pki = pki();
+    let priority = priority.to_string();
+    start_server(
+        &format!("gnutls-serv --priority {priority}"),
+        "gnutls-serv",
+        move |port| {
+            args(&[
+                "--http",
+                "--disable-client-cert",
+                "-p",
+                &port.to_string(),
+                "--x509certfile",
+                path_str(&pki.chain),
+                "--x509keyfile",
+                path_str(&pki.key),
+                "--priority",
+                &priority,
+            ])
+        },
+        |port| format!("HTTP Server listening on IPv4 0.0.0.0 port {port}...done"),
+        true,
+    )
+    .unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// `Err` (with the report) when it does not start: a case failure, not a harness failure.
+fn tlslab_serve(suites: Option<&str>) -> Result<(Proc, u16), String> {
+    let pki = pki();
+    let suites = suites.map(str::to_string);
+    start_server(
+        "tlslab serve --once",
+        TLSLAB,
+        move |port| {
+            let mut a = args(&[
+                "serve",
+                "--listen",
+                &format!("127.0.0.1:{port}"),
+                "--cert",
+                path_str(&pki.chain),
+                "--key",
+                path_str(&pki.key),
+                "--once",
+            ]);
+            if let Some(s) = &suites {
+                a.extend(args(&["--suites", s]));
+            }
+            a
+        },
+        |port| format!("serving TLS 1.2 on 127.0.0.1:{port}"),
+        false,
+    )
+}
+
+/// Runs `tlslab connect` to completion.
+fn tlslab_connect(port: u16, extra: &[&str]) -> Proc {
+    let pki = pki();
+    let mut a = args(&[
+        "connect",
+        &format!("127.0.0.1:{port}"),
+        "--cafile",
+        path_str(&pki.ca),
+    ]);
+    a.extend(args(extra));
+    let mut p = Proc::spawn(
+        &format!("tlslab connect {}", extra.join(" ")),
+        TLSLAB,
+        &a,
+        &[],
+    );
+    p.close_stdin();
+    if let Err(e) = p.wait_exit(RUN_TIMEOUT) {
+        eprintln!("{e}");
+    }
+    p
+}
+
+/// Runs an external client: writes the request, keeps stdin open until the client exits (a
+/// client that sees EOF on stdin may send close_notify before the response arrives), bounded.
+fn run_client(label: &str, program: &str, a: Vec<String>, env: &[(&str, &Path)]) -> Proc {
+    let mut p = Proc::spawn(label, program, &a, env);
+    p.write_stdin(REQUEST);
+    if let Err(e) = p.wait_exit(RUN_TIMEOUT) {
+        eprintln!("{e}");
+    }
+    p
+}
+
+fn openssl_s_client(port: u16, cipher: &str, ca: bool, ems: bool) -> Proc {
+    let pki = pki();
+    let mut a = args(&[
+        "s_client",
+        "-connect",
+        &format!("127.0.0.1:{port}"),
+        "-tls1_2",
+        "-cipher",
+        cipher,
+        "-verify_return_error",
+        "-servername",
+        "example.com",
+        "-verify_hostname",
+        "example.com",
+        "-ign_eof",
+    ]);
+    if ca {
+        a.extend(args(&["-CAfile", path_str(&pki.ca)]));
+    } else {
+        // No trust at all, not even the system store: verification must fail.
+        a.extend(args(&["-no-CAfile", "-no-CApath", "-no-CAstore"]));
+    }
+    let env: Vec<(&str, &Path)> = if ems {
+        vec![]
+    } else {
+        vec![("OPENSSL_CONF", pki.no_ems_conf.as_path())]
+    };
+    run_client(
+        &format!("openssl s_client -cipher {cipher}"),
+        "openssl",
+        a,
+        &env,
+    )
+}
+
+fn gnutls_cli(port: u16, priority: &str, ca: bool) -> Proc {
+    let pki = pki();
+    let mut a = args(&[
+        "--priority",
+        priority,
+        "-p",
+        &port.to_string(),
+        "--sni-hostname",
+        "example.com",
+        "--verify-hostname",
+        "example.com",
+    ]);
+    if ca {
+        a.extend(args(&["--x509cafile", path_str(&pki.ca)]));
+    }
+    a.push("127.0.0.1".into());
+    run_client(
+        &format!("gnutls-cli --priority {priority}"),
+        "gnutls-cli",
+        a,
+        &[],
+    )
+}
+
+// ---------------------------------------------------------------------------------------------
+// Checks
+
+/// Collects what went wrong in each case so one failing suite does not hide the others.
+#[derive(Default)]
+struct Failures(Vec<String>);
+
+impl Failures {
+    fn case(&mut self, name: &str, started: Instant, result: Result<(), String>) {
+        match result {
+            Ok(()) => eprintln!("ok    {name} ({:.2}s)", started.elapsed().as_secs_f64()),
+            Err(e) => {
+                eprintln!("FAIL  {name}");
+                self.0.push(format!("=== {name}: {e}"));
+            }
+        }
+    }
+
+    fn finish(self) {
+        if !self.0.is_empty() {
+            panic!(
+                "{} case(s) failed:\n\n{}",
+                self.0.len(),
+                self.0.join("\n\n")
+            );
+        }
+    }
+}
+
+/// `Err` with the reports of `procs` unless `ok`.
+fn expect(ok: bool, what: impl AsRef<str>, procs: &[&Proc]) -> Result<(), String> {
+    if ok {
+        Ok(())
+    } else {
+        Err(format!("{}\n{}", what.as_ref(), reports(procs)))
+    }
+}
+
+fn exited_ok(p: &Proc) -> bool {
+    p.status.is_some_and(|s| s.success())
+}
+
+/// A clean failure: exit status 1 (`tlslab` returns that for errors; 101 would be a panic).
+fn exited_with_error(p: &Proc) -> bool {
+    p.status.and_then(|s| s.code()) == Some(1)
+}
+
+fn contains_all(text: &str, needles: &[&str]) -> Result<(), String> {
+    let missing: Vec<&str> = needles
+        .iter()
+        .copied()
+        .filter(|n| !text.contains(n))
+        .collect();
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("missing {missing:?}"))
+    }
+}
+
+/// tlslab connect against a server that answers with a page describing the session.
+fn check_connect(client: &Proc, server: &Proc, page_needles: &[&str]) -> Result<(), String> {
+    let procs = [client, server];
+    expect(exited_ok(client), "tlslab connect did not exit 0", &procs)?;
+    contains_all(&client.stdout(), page_needles)
+        .or_else(|e| expect(false, format!("tlslab connect's output: {e}"), &procs))
+}
+
+/// An external client against `tlslab serve --once`: both must succeed.
+fn check_served(client: &Proc, server: &mut Proc, client_needles: &[&str]) -> Result<(), String> {
+    let server_result = server.wait_exit(RUN_TIMEOUT);
+    let procs = [client, &*server];
+    expect(exited_ok(client), "the client did not exit 0", &procs)?;
+    contains_all(&client.stdout(), client_needles)
+        .or_else(|e| expect(false, format!("the client's output: {e}"), &procs))?;
+    if let Err(e) = server_result {
+        return expect(false, e, &procs);
+    }
+    expect(
+        exited_ok(server),
+        "tlslab serve --once did not exit 0",
+        &procs,
+    )
+}
+
+// ---------------------------------------------------------------------------------------------
+// tlslab as the client
+
+#[test]
+fn tlslab_connect_to_openssl_s_server() {
+    require_openssl();
+    let mut failures = Failures::default();
+    for suite in &SUITES {
+        let (server, port) = openssl_s_server(suite.openssl);
+        for ems in [true, false] {
+            let started = Instant::now();
+            let client = tlslab_connect(port, if ems { &[] } else { &["--no-ems"] });
+            let cipher = format!("Cipher    : {}", suite.openssl);
+            let ems_line = format!("Extended master secret: {}", if ems { "yes" } else { "no" });
+            let needles = ["Protocol  : TLSv1.2", cipher.as_str(), ems_line.as_str()];
+            failures.case(
+                &format!(
+                    "tlslab connect -> openssl s_server, {}, {}",
+                    suite.iana,
+                    ems_label(ems)
+                ),
+                started,
+                check_connect(&client, &server, &needles),
+            );
+        }
+    }
+    failures.finish();
+}
+
+#[test]
+fn tlslab_connect_to_gnutls_serv() {
+    require_gnutls();
+    let mut failures = Failures::default();
+    for suite in &SUITES {
+        // The server allows the extended master secret; the client offers it or not.
+        let (server, port) = gnutls_serv(&suite.gnutls_priority(true));
+        for ems in [true, false] {
+            let started = Instant::now();
+            let client = tlslab_connect(port, if ems { &[] } else { &["--no-ems"] });
+            // The page shows the session; it says nothing about the extended master secret.
+            let needles = [
+                "GnuTLS</a></H1>",
+                "Server Name: example.com",
+                "<TD>Protocol version:</TD><TD>TLS1.2</TD>",
+                suite.gnutls_description,
+            ];
+            failures.case(
+                &format!(
+                    "tlslab connect -> gnutls-serv, {}, {}",
+                    suite.iana,
+                    ems_label(ems)
+                ),
+                started,
+                check_connect(&client, &server, &needles),
+            );
+        }
+    }
+    failures.finish();
+}
+
+// ---------------------------------------------------------------------------------------------
+// tlslab as the server
+
+#[test]
+fn openssl_s_client_to_tlslab_serve() {
+    require_openssl();
+    let mut failures = Failures::default();
+    for suite in &SUITES {
+        for ems in [true, false] {
+            let name = format!(
+                "openssl s_client -> tlslab serve, {}, {}",
+                suite.iana,
+                ems_label(ems)
+            );
+            let started = Instant::now();
+            let run = || {
+                let (mut server, port) = tlslab_serve(None)?;
+                let client = openssl_s_client(port, suite.openssl, true, ems);
+                let cipher = format!("Cipher is {}", suite.openssl);
+                let ems_line =
+                    format!("Extended master secret: {}", if ems { "yes" } else { "no" });
+                let needles = [
+                    "Verification: OK",
+                    "Verified peername: example.com",
+                    "Verify return code: 0 (ok)",
+                    "Secure Renegotiation IS supported",
+                    "Protocol  : TLSv1.2",
+                    cipher.as_str(),
+                    ems_line.as_str(),
+                    "HTTP/1.1 200 OK",
+                    GREETING,
+                ];
+                check_served(&client, &mut server, &needles)
+            };
+            failures.case(&name, started, run());
+        }
+    }
+    failures.finish();
+}
+
+#[test]
+fn gnutls_cli_to_tlslab_serve() {
+    require_gnutls();
+    let mut failures = Failures::default();
+    for suite in &SUITES {
+        for ems in [true, false] {
+            let name = format!(
+                "gnutls-cli -> tlslab serve, {}, {}",
+                suite.iana,
+                ems_label(ems)
+            );
+            let started = Instant::now();
+            let run = || {
+                let (mut server, port) = tlslab_serve(None)?;
+                let client = gnutls_cli(port, &suite.gnutls_priority(ems), true);
+                let description = format!("- Description: {}", suite.gnutls_description);
+                let needles = [
+                    "- Status: The certificate is trusted.",
+                    description.as_str(),
+                    "- Handshake was completed",
+                    "HTTP/1.1 200 OK",
+                    GREETING,
+                ];
+                check_served(&client, &mut server, &needles)?;
+                let negotiated = client.stdout().contains("extended master secret");
+                expect(
+                    negotiated == ems,
+                    format!("gnutls-cli says extended master secret negotiated: {negotiated}"),
+                    &[&client, &server],
+                )
+            };
+            failures.case(&name, started, run());
+        }
+    }
+    failures.finish();
+}
+
+// ---------------------------------------------------------------------------------------------
+// --suites: the peer allows all three suites, tlslab's list decides
+
+#[test]
+fn suites_option_picks_the_suite() {
+    require_openssl();
+    let mut failures = Failures::default();
+    let (server, port) = openssl_s_server(OPENSSL_ALL);
+    for suite in &SUITES {
+        let started = Instant::now();
+        let client = tlslab_connect(port, &["--suites", suite.iana]);
+        let cipher = format!("Cipher    : {}", suite.openssl);
+        failures.case(
+            &format!("tlslab connect --suites {} -> openssl s_server", suite.iana),
+            started,
+            check_connect(&client, &server, &[cipher.as_str()]),
+        );
+    }
+    drop(server);
+    for suite in &SUITES {
+        let started = Instant::now();
+        let run = || {
+            let (mut server, port) = tlslab_serve(Some(suite.iana))?;
+            let client = openssl_s_client(port, OPENSSL_ALL, true, true);
+            let cipher = format!("Cipher is {}", suite.openssl);
+            check_served(&client, &mut server, &[cipher.as_str(), GREETING])
+        };
+        failures.case(
+            &format!("openssl s_client -> tlslab serve --suites {}", suite.iana),
+            started,
+            run(),
+        );
+    }
+    failures.finish();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Failures that must fail
+
+#[test]
+fn tlslab_connect_rejects_a_wrong_server_name() {
+    require_openssl();
+    let (mut server, port) = openssl_s_server(OPENSSL_ALL);
+    let client = tlslab_connect(port, &["--servername", "wrong.example.org"]);
+    let procs = [&client, &server];
+    assert!(
+        exited_with_error(&client),
+        "tlslab connect should exit 1\n{}",
+        reports(&procs)
+    );
+    assert!(
+        client.stderr().contains("bad_certificate")
+            && client.stderr().contains("wrong.example.org"),
+        "tlslab connect should report sending bad_certificate for wrong.example.org\n{}",
+        reports(&procs)
+    );
+    assert!(
+        !client.stdout().contains("Cipher"),
+        "no page may be printed\n{}",
+        reports(&procs)
+    );
+    // The alert reached OpenSSL.
+    let seen = server.wait_for_output("alert bad certificate", Duration::from_secs(5));
+    assert!(
+        seen.is_ok(),
+        "{}\n{}",
+        seen.unwrap_err(),
+        reports(&[&client, &server])
+    );
+}
+
+#[test]
+fn openssl_s_client_without_the_root_aborts() {
+    require_openssl();
+    let (mut server, port) = tlslab_serve(None).unwrap_or_else(|e| panic!("{e}"));
+    let client = openssl_s_client(port, OPENSSL_ALL, false, true);
+    let server_result = server.wait_exit(RUN_TIMEOUT);
+    let procs = [&client, &server];
+    assert!(
+        server_result.is_ok(),
+        "{}\n{}",
+        server_result.unwrap_err(),
+        reports(&procs)
+    );
+    let out = format!("{}{}", client.stdout(), client.stderr());
+    assert!(
+        client.status.is_some_and(|s| !s.success()),
+        "s_client should fail\n{}",
+        reports(&procs)
+    );
+    assert!(
+        out.contains("unable to get local issuer certificate")
+            && out.contains("certificate verify failed"),
+        "s_client should fail the verification\n{}",
+        reports(&procs)
+    );
+    assert!(
+        !out.contains(GREETING),
+        "no response may be delivered\n{}",
+        reports(&procs)
+    );
+    // OpenSSL maps "unable to get local issuer certificate" to the unknown_ca alert.
+    assert!(
+        exited_with_error(&server) && server.stderr().contains("received alert unknown_ca"),
+        "tlslab serve --once should exit 1 reporting the unknown_ca alert\n{}",
+        reports(&procs)
+    );
+}
+
+#[test]
+fn gnutls_cli_without_the_root_aborts() {
+    require_gnutls();
+    let (mut server, port) = tlslab_serve(None).unwrap_or_else(|e| panic!("{e}"));
+    let priority = SUITES[0].gnutls_priority(true);
+    let client = gnutls_cli(port, &priority, false);
+    let server_result = server.wait_exit(RUN_TIMEOUT);
+    let procs = [&client, &server];
+    assert!(
+        server_result.is_ok(),
+        "{}\n{}",
+        server_result.unwrap_err(),
+        reports(&procs)
+    );
+    let out = format!("{}{}", client.stdout(), client.stderr());
+    assert!(
+        client.status.is_some_and(|s| !s.success()),
+        "gnutls-cli should fail\n{}",
+        reports(&procs)
+    );
+    assert!(
+        out.contains("The certificate is NOT trusted") && out.contains("issuer is unknown"),
+        "gnutls-cli should fail the verification\n{}",
+        reports(&procs)
+    );
+    assert!(
+        !out.contains(GREETING),
+        "no response may be delivered\n{}",
+        reports(&procs)
+    );
+    // GnuTLS answers a failed verification with bad_certificate.
+    assert!(
+        exited_with_error(&server) && server.stderr().contains("received alert bad_certificate"),
+        "tlslab serve --once should exit 1 reporting the bad_certificate alert\n{}",
+        reports(&procs)
+    );
+}

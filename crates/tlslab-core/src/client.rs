@@ -19,13 +19,10 @@ use crate::crypto::record_cipher::RecordProtector;
 use crate::crypto::rsa_kx;
 use crate::crypto::suite::{self, SuiteParams};
 use crate::error::TlsError;
-use crate::msgs::enums::{
-    AlertDescription, AlertLevel, CipherSuite, ExtensionType, SignatureScheme,
-};
+use crate::msgs::enums::{AlertDescription, CipherSuite, ExtensionType, SignatureScheme};
 use crate::msgs::handshake::{ClientHello, Extension, HandshakePayload, TLS12};
 use crate::pki::{self, Policy};
-use crate::rng::RandomSource;
-use crate::timeline::{Actor, Computation, Event, EventKind};
+use crate::timeline::{Computation, EventKind};
 use subtle::ConstantTimeEq;
 
 /// What the client offers and whom it trusts.
@@ -67,25 +64,27 @@ struct Hello {
 }
 
 enum State {
-    ExpectServerHello { client_random: [u8; 32] },
+    ExpectServerHello {
+        client_random: [u8; 32],
+    },
     ExpectCertificate(Hello),
     ExpectServerHelloDone(Hello, rsa::PublicKey),
     ExpectChangeCipherSpec(Hello, [u8; 48], RecordProtector),
     ExpectFinished(Hello, [u8; 48]),
     Connected,
-    Closed,
+    /// A message was refused; the connection is over.
+    Failed,
 }
 
-pub struct Client {
+/// The client's side of the handshake; [`crate::Connection`] runs it.
+pub(crate) struct Machine {
     config: ClientConfig,
-    conn: Conn,
     state: State,
 }
 
-impl Client {
-    /// A client that has queued its ClientHello.
-    pub fn new(config: ClientConfig, rng: Box<dyn RandomSource>) -> Self {
-        let mut conn = Conn::new(Actor::Client, rng);
+impl Machine {
+    /// Queues the ClientHello on `conn`.
+    pub(crate) fn start(config: ClientConfig, conn: &mut Conn) -> Result<Self, TlsError> {
         let mut client_random = [0u8; 32];
         conn.rng.fill(&mut client_random);
         conn.compute(Computation::Random {
@@ -93,19 +92,18 @@ impl Client {
             value: client_random.to_vec().into(),
         });
         conn.learn("client_random", &client_random);
-        let mut client = Client {
+        let machine = Machine {
             config,
-            conn,
             state: State::ExpectServerHello { client_random },
         };
-        let hello = client.client_hello(client_random);
-        if let Err(e) = client
-            .conn
-            .send_handshake(&HandshakePayload::ClientHello(hello))
-        {
-            client.fail(e);
-        }
-        client
+        conn.send_handshake(&HandshakePayload::ClientHello(
+            machine.client_hello(client_random),
+        ))?;
+        Ok(machine)
+    }
+
+    pub(crate) fn is_connected(&self) -> bool {
+        matches!(self.state, State::Connected)
     }
 
     fn client_hello(&self, random: [u8; 32]) -> ClientHello {
@@ -132,121 +130,29 @@ impl Client {
         }
     }
 
-    // ---- sans-IO surface ----
-
-    /// Feeds bytes from the server; protocol errors end in an alert (see `take_output`).
-    pub fn receive(&mut self, bytes: &[u8]) {
-        if matches!(self.state, State::Closed) {
-            return;
-        }
-        self.conn.push_received(bytes);
-        loop {
-            match self.conn.next_incoming() {
-                Ok(Some(msg)) => {
-                    if let Err(e) = self.handle(msg) {
-                        self.fail(e);
-                        return;
-                    }
-                    if matches!(self.state, State::Closed) {
-                        return;
-                    }
-                }
-                Ok(None) => return,
-                Err(e) => {
-                    self.fail(e);
-                    return;
-                }
-            }
-        }
-    }
-
-    /// Bytes to send to the server.
-    pub fn take_output(&mut self) -> Vec<u8> {
-        self.conn.take_output()
-    }
-
-    pub fn poll_event(&mut self) -> Option<Event> {
-        self.conn.poll_event()
-    }
-
-    /// Application data received so far (drained).
-    pub fn take_app_data(&mut self) -> Vec<u8> {
-        self.conn.take_app_data()
-    }
-
-    pub fn is_connected(&self) -> bool {
-        matches!(self.state, State::Connected)
-    }
-
-    pub fn is_closed(&self) -> bool {
-        matches!(self.state, State::Closed)
-    }
-
-    pub fn knows(&self) -> &[crate::timeline::Known] {
-        self.conn.known()
-    }
-
-    pub fn send_application_data(&mut self, data: &[u8]) -> Result<(), TlsError> {
-        if !self.is_connected() {
-            return Err(TlsError::new(
-                AlertDescription::InternalError,
-                "handshake not complete",
-            ));
-        }
-        let r = self.conn.send_application_data(data);
-        if let Err(e) = &r {
-            self.fail(e.clone());
-        }
-        r
-    }
-
-    /// Sends close_notify (RFC 5246 section 7.2.1).
-    pub fn close(&mut self) {
-        if !self.is_closed() {
-            self.conn
-                .send_alert(AlertLevel::Warning, AlertDescription::CloseNotify, "done");
-            self.state = State::Closed;
-        }
-    }
-
-    fn fail(&mut self, e: TlsError) {
-        self.conn.fail(&e);
-        self.state = State::Closed;
-    }
-
     // ---- the state machine ----
 
-    fn handle(&mut self, msg: Incoming) -> Result<(), TlsError> {
-        let state = core::mem::replace(&mut self.state, State::Closed);
+    /// Advances the handshake with one message; alerts and application data never reach here.
+    pub(crate) fn handle(&mut self, conn: &mut Conn, msg: Incoming) -> Result<(), TlsError> {
+        let state = core::mem::replace(&mut self.state, State::Failed);
         self.state = match (state, msg) {
-            (_, Incoming::Alert(alert)) => {
-                if alert.description == AlertDescription::CloseNotify && !self.conn.closed {
-                    self.conn.send_alert(
-                        AlertLevel::Warning,
-                        AlertDescription::CloseNotify,
-                        "reply to close_notify",
-                    );
-                }
-                self.conn.closed = true;
-                State::Closed
-            }
             (
                 State::ExpectServerHello { client_random },
                 Incoming::Handshake(HandshakePayload::ServerHello(sh)),
-            ) => State::ExpectCertificate(self.server_hello(client_random, &sh)?),
+            ) => State::ExpectCertificate(self.server_hello(conn, client_random, &sh)?),
             (
                 State::ExpectCertificate(hello),
                 Incoming::Handshake(HandshakePayload::Certificate(chain)),
             ) => {
-                let key = self.validate(&chain)?;
+                let key = self.validate(conn, &chain)?;
                 State::ExpectServerHelloDone(hello, key)
             }
             (
                 State::ExpectServerHelloDone(hello, key),
                 Incoming::Handshake(HandshakePayload::ServerHelloDone),
-            ) => self.key_exchange(hello, &key)?,
+            ) => self.key_exchange(conn, hello, &key)?,
             (State::ExpectChangeCipherSpec(hello, master, reader), Incoming::ChangeCipherSpec) => {
-                self.conn.set_read(reader);
+                conn.set_read(reader);
                 State::ExpectFinished(hello, master)
             }
             (
@@ -254,10 +160,9 @@ impl Client {
                 Incoming::Handshake(HandshakePayload::Finished(received)),
             ) => {
                 let (hash, expected) =
-                    self.conn
-                        .verify_data(&master, LABEL_SERVER_FINISHED, "server_finished");
+                    conn.verify_data(&master, LABEL_SERVER_FINISHED, "server_finished");
                 let matches = bool::from(expected.ct_eq(received.as_slice()));
-                self.conn.compute(Computation::VerifyData {
+                conn.compute(Computation::VerifyData {
                     label: "server finished".into(),
                     handshake_hash: hash.to_vec().into(),
                     verify_data: expected.to_vec().into(),
@@ -270,16 +175,11 @@ impl Client {
                         "the server's Finished does not match our transcript",
                     ));
                 }
-                self.conn
-                    .add_to_transcript("Finished", &HandshakePayload::Finished(received).encode());
-                self.conn.emit(EventKind::HandshakeComplete {
+                conn.add_to_transcript("Finished", &HandshakePayload::Finished(received).encode());
+                conn.emit(EventKind::HandshakeComplete {
                     cipher_suite: hello.suite.suite.name(),
                     extended_master_secret: hello.extended_master_secret,
                 });
-                State::Connected
-            }
-            (State::Connected, Incoming::ApplicationData(data)) => {
-                self.conn.deliver(data);
                 State::Connected
             }
             (state, msg) => {
@@ -292,6 +192,7 @@ impl Client {
     /// RFC 5246 section 7.4.1.3, RFC 5746 section 3.4, RFC 7627 section 5.2.
     fn server_hello(
         &mut self,
+        conn: &mut Conn,
         client_random: [u8; 32],
         sh: &crate::msgs::handshake::ServerHello,
     ) -> Result<Hello, TlsError> {
@@ -359,7 +260,7 @@ impl Client {
             }
         }
         let extended_master_secret = sh.extension(ExtensionType::ExtendedMasterSecret).is_some();
-        self.conn.learn("server_random", &sh.random);
+        conn.learn("server_random", &sh.random);
         Ok(Hello {
             client_random,
             server_random: sh.random,
@@ -369,7 +270,7 @@ impl Client {
     }
 
     /// Certificate validation, each check an event (RFC 5280 section 6, RFC 6125).
-    fn validate(&mut self, chain: &[Vec<u8>]) -> Result<rsa::PublicKey, TlsError> {
+    fn validate(&mut self, conn: &mut Conn, chain: &[Vec<u8>]) -> Result<rsa::PublicKey, TlsError> {
         let report = pki::validate_chain(
             chain,
             &self.config.trust_anchors,
@@ -378,7 +279,7 @@ impl Client {
             &self.config.policy,
         );
         for check in report.checks {
-            self.conn.emit(EventKind::CertificateCheck(check));
+            conn.emit(EventKind::CertificateCheck(check));
         }
         report.result.map_err(|e| TlsError::new(e.alert, e.reason))
     }
@@ -386,47 +287,43 @@ impl Client {
     /// ClientKeyExchange, ChangeCipherSpec and Finished (RFC 5246 sections 7.4.7, 7.1, 7.4.9).
     fn key_exchange(
         &mut self,
+        conn: &mut Conn,
         hello: Hello,
         server_key: &rsa::PublicKey,
     ) -> Result<State, TlsError> {
-        let encrypted = rsa_kx::encrypt_premaster(server_key, TLS12, self.conn.rng.as_mut())
+        let encrypted = rsa_kx::encrypt_premaster(server_key, TLS12, conn.rng.as_mut())
             .map_err(|e| TlsError::new(AlertDescription::InternalError, e.to_string()))?;
         let premaster = encrypted.premaster.clone();
         let ciphertext = encrypted.ciphertext.0.clone();
-        self.conn.learn("premaster", &premaster.0);
-        self.conn
-            .compute(Computation::PremasterEncrypted(encrypted));
-        self.conn
-            .send_handshake(&HandshakePayload::ClientKeyExchange(ciphertext))?;
+        conn.learn("premaster", &premaster.0);
+        conn.compute(Computation::PremasterEncrypted(encrypted));
+        conn.send_handshake(&HandshakePayload::ClientKeyExchange(ciphertext))?;
 
-        let master = self.conn.master_secret(
+        let master = conn.master_secret(
             &premaster.0,
             &hello.client_random,
             &hello.server_random,
             hello.extended_master_secret,
         );
-        let keys = self.conn.key_block(
+        let keys = conn.key_block(
             &master,
             &hello.client_random,
             &hello.server_random,
             hello.suite,
         )?;
 
-        self.conn.send_change_cipher_spec()?;
-        self.conn
-            .set_write(RecordProtector::new(hello.suite, keys.client_keys()));
+        conn.send_change_cipher_spec()?;
+        conn.set_write(RecordProtector::new(hello.suite, keys.client_keys()));
         let (hash, verify_data) =
-            self.conn
-                .verify_data(&master, LABEL_CLIENT_FINISHED, "client_finished");
-        self.conn.compute(Computation::VerifyData {
+            conn.verify_data(&master, LABEL_CLIENT_FINISHED, "client_finished");
+        conn.compute(Computation::VerifyData {
             label: "client finished".into(),
             handshake_hash: hash.to_vec().into(),
             verify_data: verify_data.to_vec().into(),
             received: None,
             matches: None,
         });
-        self.conn
-            .send_handshake(&HandshakePayload::Finished(verify_data.to_vec()))?;
+        conn.send_handshake(&HandshakePayload::Finished(verify_data.to_vec()))?;
         let reader = RecordProtector::new(hello.suite, keys.server_keys());
         Ok(State::ExpectChangeCipherSpec(hello, master, reader))
     }
@@ -441,7 +338,7 @@ impl State {
             State::ExpectChangeCipherSpec(..) => "expecting ChangeCipherSpec",
             State::ExpectFinished(..) => "expecting Finished",
             State::Connected => "connected",
-            State::Closed => "closed",
+            State::Failed => "failed",
         }
     }
 }

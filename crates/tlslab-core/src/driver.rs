@@ -3,14 +3,15 @@
 //! The driver is the network: it carries each side's output to the other and, as a passive
 //! observer, notes what anyone on the wire can read.
 
-use crate::client::{Client, ClientConfig};
+use crate::Connection;
+use crate::client::ClientConfig;
 use crate::http;
 use crate::msgs::enums::{CipherSuite, ContentType, HandshakeType};
 use crate::msgs::handshake::HandshakePayload;
 use crate::pki::{DemoPki, KeyError};
 use crate::record::Deframer;
 use crate::rng::Drbg;
-use crate::server::{Server, ServerConfig};
+use crate::server::ServerConfig;
 use crate::timeline::{Actor, Event, EventKind, Knowledge, Known, Outcome, Timeline};
 use std::sync::{Arc, OnceLock};
 
@@ -63,8 +64,8 @@ pub fn run(config: &RunConfig) -> Result<Timeline, KeyError> {
         client_config.cipher_suites = vec![suite];
         server_config.cipher_suites = vec![suite];
     }
-    let client = Client::new(client_config, Box::new(rng.fork("client")));
-    let server = Server::new(server_config, Box::new(rng.fork("server")));
+    let client = Connection::client(client_config, Box::new(rng.fork("client")));
+    let server = Connection::server(server_config, Box::new(rng.fork("server")));
     let mut run = InMemory::new(client, server);
     run.exchange();
     Ok(Timeline {
@@ -79,8 +80,8 @@ pub fn run(config: &RunConfig) -> Result<Timeline, KeyError> {
 
 /// Two peers, the wire between them, and everything that happened.
 pub struct InMemory {
-    pub client: Client,
-    pub server: Server,
+    pub client: Connection,
+    pub server: Connection,
     pub events: Vec<Event>,
     observer: Observer,
     request_sent: bool,
@@ -88,7 +89,7 @@ pub struct InMemory {
 }
 
 impl InMemory {
-    pub fn new(client: Client, server: Server) -> Self {
+    pub fn new(client: Connection, server: Connection) -> Self {
         InMemory {
             client,
             server,

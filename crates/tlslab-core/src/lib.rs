@@ -8,6 +8,7 @@ pub mod bytes;
 pub mod client;
 pub mod codec;
 pub(crate) mod conn;
+pub mod connection;
 pub mod crypto;
 pub mod driver;
 pub mod error;
@@ -18,3 +19,5 @@ pub mod record;
 pub mod rng;
 pub mod server;
 pub mod timeline;
+
+pub use connection::Connection;

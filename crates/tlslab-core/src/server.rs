@@ -7,10 +7,9 @@ use crate::crypto::record_cipher::RecordProtector;
 use crate::crypto::rsa_kx;
 use crate::crypto::suite::{self, SuiteParams};
 use crate::error::TlsError;
-use crate::msgs::enums::{AlertDescription, AlertLevel, CipherSuite, ExtensionType};
+use crate::msgs::enums::{AlertDescription, CipherSuite, ExtensionType};
 use crate::msgs::handshake::{ClientHello, Extension, HandshakePayload, ServerHello, TLS12};
-use crate::rng::RandomSource;
-use crate::timeline::{Actor, Computation, Event, EventKind};
+use crate::timeline::{Computation, EventKind};
 use std::sync::Arc;
 use subtle::ConstantTimeEq;
 
@@ -51,142 +50,53 @@ enum State {
     ExpectChangeCipherSpec(Hello, [u8; 48], RecordProtector, RecordProtector),
     ExpectFinished(Hello, [u8; 48], RecordProtector),
     Connected,
-    Closed,
+    /// A message was refused; the connection is over.
+    Failed,
 }
 
-pub struct Server {
+/// The server's side of the handshake; [`crate::Connection`] runs it.
+pub(crate) struct Machine {
     config: ServerConfig,
-    conn: Conn,
     state: State,
 }
 
-impl Server {
-    pub fn new(config: ServerConfig, rng: Box<dyn RandomSource>) -> Self {
-        let mut conn = Conn::new(Actor::Server, rng);
+impl Machine {
+    pub(crate) fn start(config: ServerConfig, conn: &mut Conn) -> Self {
         conn.learn("server_private_key", b"(the RSA private key)");
-        Server {
+        Machine {
             config,
-            conn,
             state: State::ExpectClientHello,
         }
     }
 
-    // ---- sans-IO surface (as the client's) ----
-
-    pub fn receive(&mut self, bytes: &[u8]) {
-        if matches!(self.state, State::Closed) {
-            return;
-        }
-        self.conn.push_received(bytes);
-        loop {
-            match self.conn.next_incoming() {
-                Ok(Some(msg)) => {
-                    if let Err(e) = self.handle(msg) {
-                        self.fail(e);
-                        return;
-                    }
-                    if matches!(self.state, State::Closed) {
-                        return;
-                    }
-                }
-                Ok(None) => return,
-                Err(e) => {
-                    self.fail(e);
-                    return;
-                }
-            }
-        }
-    }
-
-    pub fn take_output(&mut self) -> Vec<u8> {
-        self.conn.take_output()
-    }
-
-    pub fn poll_event(&mut self) -> Option<Event> {
-        self.conn.poll_event()
-    }
-
-    pub fn take_app_data(&mut self) -> Vec<u8> {
-        self.conn.take_app_data()
-    }
-
-    pub fn is_connected(&self) -> bool {
+    pub(crate) fn is_connected(&self) -> bool {
         matches!(self.state, State::Connected)
-    }
-
-    pub fn is_closed(&self) -> bool {
-        matches!(self.state, State::Closed)
-    }
-
-    pub fn knows(&self) -> &[crate::timeline::Known] {
-        self.conn.known()
-    }
-
-    pub fn send_application_data(&mut self, data: &[u8]) -> Result<(), TlsError> {
-        if !self.is_connected() {
-            return Err(TlsError::new(
-                AlertDescription::InternalError,
-                "handshake not complete",
-            ));
-        }
-        let r = self.conn.send_application_data(data);
-        if let Err(e) = &r {
-            self.fail(e.clone());
-        }
-        r
-    }
-
-    pub fn close(&mut self) {
-        if !self.is_closed() {
-            self.conn
-                .send_alert(AlertLevel::Warning, AlertDescription::CloseNotify, "done");
-            self.state = State::Closed;
-        }
-    }
-
-    fn fail(&mut self, e: TlsError) {
-        self.conn.fail(&e);
-        self.state = State::Closed;
     }
 
     // ---- the state machine ----
 
-    fn handle(&mut self, msg: Incoming) -> Result<(), TlsError> {
-        let state = core::mem::replace(&mut self.state, State::Closed);
+    /// Advances the handshake with one message; alerts and application data never reach here.
+    pub(crate) fn handle(&mut self, conn: &mut Conn, msg: Incoming) -> Result<(), TlsError> {
+        let state = core::mem::replace(&mut self.state, State::Failed);
         self.state = match (state, msg) {
-            (_, Incoming::Alert(alert)) => {
-                if alert.description == AlertDescription::CloseNotify && !self.conn.closed {
-                    self.conn.send_alert(
-                        AlertLevel::Warning,
-                        AlertDescription::CloseNotify,
-                        "reply to close_notify",
-                    );
-                }
-                self.conn.closed = true;
-                State::Closed
-            }
             (State::ExpectClientHello, Incoming::Handshake(HandshakePayload::ClientHello(ch))) => {
-                State::ExpectClientKeyExchange(self.client_hello(&ch)?)
+                State::ExpectClientKeyExchange(self.client_hello(conn, &ch)?)
             }
             (
                 State::ExpectClientKeyExchange(hello),
                 Incoming::Handshake(HandshakePayload::ClientKeyExchange(encrypted)),
-            ) => self.client_key_exchange(hello, &encrypted)?,
+            ) => self.client_key_exchange(conn, hello, &encrypted)?,
             (
                 State::ExpectChangeCipherSpec(hello, master, reader, writer),
                 Incoming::ChangeCipherSpec,
             ) => {
-                self.conn.set_read(reader);
+                conn.set_read(reader);
                 State::ExpectFinished(hello, master, writer)
             }
             (
                 State::ExpectFinished(hello, master, writer),
                 Incoming::Handshake(HandshakePayload::Finished(received)),
-            ) => self.finished(hello, &master, writer, received)?,
-            (State::Connected, Incoming::ApplicationData(data)) => {
-                self.conn.deliver(data);
-                State::Connected
-            }
+            ) => self.finished(conn, hello, &master, writer, received)?,
             (state, msg) => return Err(TlsError::unexpected(&describe(&msg), state.expecting())),
         };
         Ok(())
@@ -194,7 +104,7 @@ impl Server {
 
     /// RFC 5246 sections 7.4.1.2-7.4.1.4, RFC 5746 section 3.6, RFC 7627 section 5.2; then
     /// ServerHello, Certificate and ServerHelloDone.
-    fn client_hello(&mut self, ch: &ClientHello) -> Result<Hello, TlsError> {
+    fn client_hello(&mut self, conn: &mut Conn, ch: &ClientHello) -> Result<Hello, TlsError> {
         if ch.client_version < TLS12 {
             return Err(TlsError::new(
                 AlertDescription::ProtocolVersion,
@@ -245,20 +155,20 @@ impl Server {
             };
         let extended_master_secret = self.config.extended_master_secret
             && ch.extension(ExtensionType::ExtendedMasterSecret).is_some();
-        self.conn.compute(Computation::SuiteSelected {
+        conn.compute(Computation::SuiteSelected {
             cipher_suite: chosen.suite.name(),
             offered: ch.cipher_suites.iter().map(|s| s.name()).collect(),
             extended_master_secret,
         });
 
         let mut server_random = [0u8; 32];
-        self.conn.rng.fill(&mut server_random);
-        self.conn.compute(Computation::Random {
+        conn.rng.fill(&mut server_random);
+        conn.compute(Computation::Random {
             name: "server_random".into(),
             value: server_random.to_vec().into(),
         });
-        self.conn.learn("client_random", &ch.random);
-        self.conn.learn("server_random", &server_random);
+        conn.learn("client_random", &ch.random);
+        conn.learn("server_random", &server_random);
 
         let mut extensions = Vec::new();
         if secure_renegotiation {
@@ -275,13 +185,11 @@ impl Server {
             compression_method: 0,
             extensions,
         };
-        self.conn
-            .send_handshake(&HandshakePayload::ServerHello(hello))?;
-        self.conn.send_handshake(&HandshakePayload::Certificate(
+        conn.send_handshake(&HandshakePayload::ServerHello(hello))?;
+        conn.send_handshake(&HandshakePayload::Certificate(
             self.config.certificate_chain.clone(),
         ))?;
-        self.conn
-            .send_handshake(&HandshakePayload::ServerHelloDone)?;
+        conn.send_handshake(&HandshakePayload::ServerHelloDone)?;
         Ok(Hello {
             client_version: ch.client_version,
             client_random: ch.random,
@@ -293,25 +201,30 @@ impl Server {
 
     /// RFC 5246 section 7.4.7.1, with the Bleichenbacher countermeasure inside
     /// `rsa_kx::decrypt_premaster`: whatever the ciphertext, the handshake goes on.
-    fn client_key_exchange(&mut self, hello: Hello, encrypted: &[u8]) -> Result<State, TlsError> {
+    fn client_key_exchange(
+        &mut self,
+        conn: &mut Conn,
+        hello: Hello,
+        encrypted: &[u8],
+    ) -> Result<State, TlsError> {
         let premaster = rsa_kx::decrypt_premaster(
             &self.config.private_key,
             hello.client_version,
             encrypted,
-            self.conn.rng.as_mut(),
+            conn.rng.as_mut(),
         );
-        self.conn.compute(Computation::PremasterDecrypted {
+        conn.compute(Computation::PremasterDecrypted {
             ciphertext: encrypted.into(),
             premaster: premaster.to_vec().into(),
         });
-        self.conn.learn("premaster", &premaster);
-        let master = self.conn.master_secret(
+        conn.learn("premaster", &premaster);
+        let master = conn.master_secret(
             &premaster,
             &hello.client_random,
             &hello.server_random,
             hello.extended_master_secret,
         );
-        let keys = self.conn.key_block(
+        let keys = conn.key_block(
             &master,
             &hello.client_random,
             &hello.server_random,
@@ -325,16 +238,15 @@ impl Server {
     /// Checks the client's Finished, then sends ChangeCipherSpec and our Finished.
     fn finished(
         &mut self,
+        conn: &mut Conn,
         hello: Hello,
         master: &[u8; 48],
         writer: RecordProtector,
         received: Vec<u8>,
     ) -> Result<State, TlsError> {
-        let (hash, expected) =
-            self.conn
-                .verify_data(master, LABEL_CLIENT_FINISHED, "client_finished");
+        let (hash, expected) = conn.verify_data(master, LABEL_CLIENT_FINISHED, "client_finished");
         let matches = bool::from(expected.ct_eq(received.as_slice()));
-        self.conn.compute(Computation::VerifyData {
+        conn.compute(Computation::VerifyData {
             label: "client finished".into(),
             handshake_hash: hash.to_vec().into(),
             verify_data: expected.to_vec().into(),
@@ -347,23 +259,20 @@ impl Server {
                 "the client's Finished does not match our transcript",
             ));
         }
-        self.conn
-            .add_to_transcript("Finished", &HandshakePayload::Finished(received).encode());
-        self.conn.send_change_cipher_spec()?;
-        self.conn.set_write(writer);
+        conn.add_to_transcript("Finished", &HandshakePayload::Finished(received).encode());
+        conn.send_change_cipher_spec()?;
+        conn.set_write(writer);
         let (hash, verify_data) =
-            self.conn
-                .verify_data(master, LABEL_SERVER_FINISHED, "server_finished");
-        self.conn.compute(Computation::VerifyData {
+            conn.verify_data(master, LABEL_SERVER_FINISHED, "server_finished");
+        conn.compute(Computation::VerifyData {
             label: "server finished".into(),
             handshake_hash: hash.to_vec().into(),
             verify_data: verify_data.to_vec().into(),
             received: None,
             matches: None,
         });
-        self.conn
-            .send_handshake(&HandshakePayload::Finished(verify_data.to_vec()))?;
-        self.conn.emit(EventKind::HandshakeComplete {
+        conn.send_handshake(&HandshakePayload::Finished(verify_data.to_vec()))?;
+        conn.emit(EventKind::HandshakeComplete {
             cipher_suite: hello.suite.suite.name(),
             extended_master_secret: hello.extended_master_secret,
         });
@@ -379,7 +288,7 @@ impl State {
             State::ExpectChangeCipherSpec(..) => "expecting ChangeCipherSpec",
             State::ExpectFinished(..) => "expecting Finished",
             State::Connected => "connected",
-            State::Closed => "closed",
+            State::Failed => "failed",
         }
     }
 }

@@ -6,10 +6,11 @@
 //! byte-identical records and accept the recorded client Finished.
 
 use std::sync::Arc;
+use tlslab_core::Connection;
 use tlslab_core::msgs::enums::CipherSuite;
 use tlslab_core::pki::pem;
 use tlslab_core::rng::RandomSource;
-use tlslab_core::server::{Server, ServerConfig};
+use tlslab_core::server::ServerConfig;
 use tlslab_core::timeline::{Computation, EventKind};
 
 const VECTORS: &str = concat!(
@@ -75,7 +76,7 @@ fn our_server_reproduces_the_recorded_go_server_byte_for_byte() {
     let mut config = ServerConfig::new(vec![cert], Arc::new(key));
     config.cipher_suites = vec![CipherSuite::TLS_RSA_WITH_AES_128_CBC_SHA];
     config.extended_master_secret = false;
-    let mut server = Server::new(config, Box::new(Zeros));
+    let mut server = Connection::server(config, Box::new(Zeros));
 
     // Flow 1 (ClientHello) -> flow 2 (ServerHello, Certificate, ServerHelloDone).
     server.receive(&flows[0]);

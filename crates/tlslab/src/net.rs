@@ -8,14 +8,15 @@ use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
-use tlslab_core::client::{Client, ClientConfig};
+use tlslab_core::Connection;
+use tlslab_core::client::ClientConfig;
 use tlslab_core::driver::demo_pki;
 use tlslab_core::http;
 use tlslab_core::msgs::enums::CipherSuite;
 use tlslab_core::pki::pem;
 use tlslab_core::rng::Drbg;
-use tlslab_core::server::{Server, ServerConfig};
-use tlslab_core::timeline::{Event, EventKind};
+use tlslab_core::server::ServerConfig;
+use tlslab_core::timeline::EventKind;
 
 /// How long a peer may stay silent before we give up on it.
 const IDLE_TIMEOUT: Duration = Duration::from_secs(10);
@@ -49,35 +50,6 @@ fn read(path: &Path) -> Result<String, String> {
     std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))
 }
 
-/// What both peers offer to the IO loop.
-trait Peer {
-    fn receive(&mut self, bytes: &[u8]);
-    fn take_output(&mut self) -> Vec<u8>;
-    fn poll_event(&mut self) -> Option<Event>;
-    fn is_closed(&self) -> bool;
-}
-
-macro_rules! impl_peer {
-    ($t:ty) => {
-        impl Peer for $t {
-            fn receive(&mut self, bytes: &[u8]) {
-                <$t>::receive(self, bytes)
-            }
-            fn take_output(&mut self) -> Vec<u8> {
-                <$t>::take_output(self)
-            }
-            fn poll_event(&mut self) -> Option<Event> {
-                <$t>::poll_event(self)
-            }
-            fn is_closed(&self) -> bool {
-                <$t>::is_closed(self)
-            }
-        }
-    };
-}
-impl_peer!(Client);
-impl_peer!(Server);
-
 /// The end of a connection as the user sees it.
 #[derive(Default)]
 struct Ending {
@@ -86,7 +58,11 @@ struct Ending {
 }
 
 /// Flushes the peer's output, then reads once and feeds the peer. Returns false at EOF.
-fn pump(stream: &mut TcpStream, peer: &mut impl Peer, ending: &mut Ending) -> Result<bool, String> {
+fn pump(
+    stream: &mut TcpStream,
+    peer: &mut Connection,
+    ending: &mut Ending,
+) -> Result<bool, String> {
     flush(stream, peer, ending)?;
     if peer.is_closed() {
         return Ok(false);
@@ -106,7 +82,7 @@ fn pump(stream: &mut TcpStream, peer: &mut impl Peer, ending: &mut Ending) -> Re
     }
 }
 
-fn flush(stream: &mut TcpStream, peer: &mut impl Peer, ending: &mut Ending) -> Result<(), String> {
+fn flush(stream: &mut TcpStream, peer: &mut Connection, ending: &mut Ending) -> Result<(), String> {
     while let Some(e) = peer.poll_event() {
         match e.kind {
             EventKind::AlertSent(a) if a.level == "fatal" => {
@@ -177,7 +153,7 @@ fn serve_one(mut stream: TcpStream, config: ServerConfig) -> Result<(), String> 
     stream
         .set_write_timeout(Some(IDLE_TIMEOUT))
         .map_err(|e| e.to_string())?;
-    let mut server = Server::new(config, rng()?);
+    let mut server = Connection::server(config, rng()?);
     let mut ending = Ending::default();
     let mut request = Vec::new();
     let mut answered = false;
@@ -224,7 +200,7 @@ pub fn connect(
     stream
         .set_read_timeout(Some(IDLE_TIMEOUT))
         .map_err(|e| e.to_string())?;
-    let mut client = Client::new(config, rng()?);
+    let mut client = Connection::client(config, rng()?);
     let mut ending = Ending::default();
     let request = request
         .map(|r| r.replace("\\r\\n", "\r\n").into_bytes())

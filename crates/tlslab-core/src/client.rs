@@ -68,7 +68,8 @@ enum State {
         client_random: [u8; 32],
     },
     ExpectCertificate(Hello),
-    ExpectServerHelloDone(Hello, rsa::PublicKey),
+    /// The flag records a CertificateRequest (RFC 5246 section 7.4.4).
+    ExpectServerHelloDone(Hello, rsa::PublicKey, bool),
     ExpectChangeCipherSpec(Hello, [u8; 48], RecordProtector),
     ExpectFinished(Hello, [u8; 48]),
     Connected,
@@ -145,12 +146,23 @@ impl Machine {
                 Incoming::Handshake(HandshakePayload::Certificate(chain)),
             ) => {
                 let key = self.validate(conn, &chain)?;
-                State::ExpectServerHelloDone(hello, key)
+                State::ExpectServerHelloDone(hello, key, false)
             }
             (
-                State::ExpectServerHelloDone(hello, key),
+                State::ExpectServerHelloDone(hello, key, false),
+                Incoming::Handshake(HandshakePayload::CertificateRequest(_)),
+            ) => State::ExpectServerHelloDone(hello, key, true),
+            (
+                State::ExpectServerHelloDone(hello, key, certificate_requested),
                 Incoming::Handshake(HandshakePayload::ServerHelloDone),
-            ) => self.key_exchange(conn, hello, &key)?,
+            ) => {
+                if certificate_requested {
+                    // RFC 5246 section 7.4.6: with no certificate to offer, the client sends an
+                    // empty Certificate message (and then no CertificateVerify).
+                    conn.send_handshake(&HandshakePayload::Certificate(Vec::new()))?;
+                }
+                self.key_exchange(conn, hello, &key)?
+            }
             (State::ExpectChangeCipherSpec(hello, master, reader), Incoming::ChangeCipherSpec) => {
                 conn.set_read(reader);
                 State::ExpectFinished(hello, master)

@@ -160,6 +160,11 @@ fn serve_one(mut stream: TcpStream, config: ServerConfig) -> Result<(), String> 
     while pump(&mut stream, &mut server, &mut ending)? {
         request.extend(server.take_app_data());
         if !answered && http::request_complete(&request) {
+            if server.is_closed() {
+                // RFC 5246 section 7.2.1: after the peer's close_notify, pending writes are
+                // discarded; the client half-closed before it could read an answer.
+                return Err("the client sent close_notify right after its request".into());
+            }
             answered = true;
             server
                 .send_application_data(&http::response(http::GREETING))

@@ -517,8 +517,8 @@ fn openssl_s_server(cipher: &str) -> (Proc, u16) {
 }
 
 /// gnutls-serv has no listen-address option: it binds the wildcard addresses (IPv4 and IPv6)
-/// of the port. `--disable-client-cert`: by default it sends a CertificateRequest, which the
-/// tlslab client does not implement (client authentication is out of its scope).
+/// of the port. By default it sends a CertificateRequest, which the tlslab client answers with
+/// an empty Certificate (RFC 5246 section 7.4.6).
 fn gnutls_serv(priority: &str) -> (Proc, u16) {
     let pki = pki();
     let priority = priority.to_string();
@@ -528,7 +528,6 @@ fn gnutls_serv(priority: &str) -> (Proc, u16) {
         move |port| {
             args(&[
                 "--http",
-                "--disable-client-cert",
                 "-p",
                 &port.to_string(),
                 "--x509certfile",

@@ -227,6 +227,50 @@ fn random(r: &mut Reader) -> DecodeResult<[u8; 32]> {
     Ok(random)
 }
 
+/// RFC 5246 section 7.4.4: the server asks for a client certificate.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CertificateRequest {
+    pub certificate_types: Vec<u8>,
+    pub signature_algorithms: Vec<SignatureScheme>,
+    /// DER-encoded DistinguishedNames of acceptable CAs.
+    pub certificate_authorities: Vec<Vec<u8>>,
+}
+
+impl CertificateRequest {
+    fn encode(&self, w: &mut Writer) {
+        w.opaque(1, &self.certificate_types);
+        w.vector(2, |w| {
+            self.signature_algorithms
+                .iter()
+                .for_each(|s| w.u16(s.to_wire()))
+        });
+        w.vector(2, |w| {
+            self.certificate_authorities
+                .iter()
+                .for_each(|dn| w.opaque(2, dn))
+        });
+    }
+
+    fn decode(r: &mut Reader) -> DecodeResult<Self> {
+        let certificate_types = r.opaque("certificate_types", 1)?.to_vec();
+        let signature_algorithms = r.vector("supported_signature_algorithms", 2, |r| {
+            r.until_empty(|r| {
+                let s = SignatureScheme::from_wire(r.u16("scheme")?);
+                r.describe_last(s.name());
+                Ok(s)
+            })
+        })?;
+        let certificate_authorities = r.vector("certificate_authorities", 2, |r| {
+            r.until_empty(|r| Ok(r.opaque("DistinguishedName", 2)?.to_vec()))
+        })?;
+        Ok(CertificateRequest {
+            certificate_types,
+            signature_algorithms,
+            certificate_authorities,
+        })
+    }
+}
+
 /// The body of a handshake message.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum HandshakePayload {
@@ -234,6 +278,7 @@ pub enum HandshakePayload {
     ServerHello(ServerHello),
     /// RFC 5246 section 7.4.2: ASN.1Cert certificate_list<0..2^24-1>, sender's certificate first.
     Certificate(Vec<Vec<u8>>),
+    CertificateRequest(CertificateRequest),
     /// RFC 5246 section 7.4.5: empty.
     ServerHelloDone,
     /// RFC 5246 section 7.4.7.1: the RSA-encrypted premaster secret, as an opaque<0..2^16-1>.
@@ -250,6 +295,7 @@ impl HandshakePayload {
             Self::ClientHello(_) => HandshakeType::ClientHello,
             Self::ServerHello(_) => HandshakeType::ServerHello,
             Self::Certificate(_) => HandshakeType::Certificate,
+            Self::CertificateRequest(_) => HandshakeType::CertificateRequest,
             Self::ServerHelloDone => HandshakeType::ServerHelloDone,
             Self::ClientKeyExchange(_) => HandshakeType::ClientKeyExchange,
             Self::Finished(_) => HandshakeType::Finished,
@@ -263,6 +309,7 @@ impl HandshakePayload {
             HandshakeType::ClientHello => "ClientHello".into(),
             HandshakeType::ServerHello => "ServerHello".into(),
             HandshakeType::Certificate => "Certificate".into(),
+            HandshakeType::CertificateRequest => "CertificateRequest".into(),
             HandshakeType::ServerHelloDone => "ServerHelloDone".into(),
             HandshakeType::ClientKeyExchange => "ClientKeyExchange".into(),
             HandshakeType::Finished => "Finished".into(),
@@ -278,6 +325,7 @@ impl HandshakePayload {
             Self::ClientHello(m) => m.encode(w),
             Self::ServerHello(m) => m.encode(w),
             Self::Certificate(chain) => w.vector(3, |w| chain.iter().for_each(|c| w.opaque(3, c))),
+            Self::CertificateRequest(m) => m.encode(w),
             Self::ServerHelloDone => {}
             Self::ClientKeyExchange(encrypted) => w.opaque(2, encrypted),
             Self::Finished(verify_data) => w.bytes(verify_data),
@@ -310,6 +358,9 @@ impl HandshakePayload {
                 Self::Certificate(r.vector("certificate_list", 3, |r| {
                     r.until_empty(|r| Ok(r.opaque("ASN.1Cert", 3)?.to_vec()))
                 })?)
+            }
+            HandshakeType::CertificateRequest => {
+                Self::CertificateRequest(CertificateRequest::decode(r)?)
             }
             HandshakeType::ServerHelloDone => Self::ServerHelloDone,
             HandshakeType::ClientKeyExchange => {
@@ -354,6 +405,11 @@ pub(crate) mod tests {
                 extensions: vec![Extension::RenegotiationInfo(vec![])],
             }),
             HandshakePayload::Certificate(vec![vec![0x30, 0x03, 1, 2, 3], vec![0x30, 0x00]]),
+            HandshakePayload::CertificateRequest(CertificateRequest {
+                certificate_types: vec![1, 64],
+                signature_algorithms: vec![SignatureScheme::RsaPkcs1Sha256],
+                certificate_authorities: vec![vec![0x30, 0x00]],
+            }),
             HandshakePayload::ServerHelloDone,
             HandshakePayload::ClientKeyExchange(vec![0xab; 256]),
             HandshakePayload::Finished(vec![0x11; 12]),

@@ -10,6 +10,7 @@ use crate::error::TlsError;
 use crate::msgs::enums::{AlertDescription, CipherSuite, ExtensionType};
 use crate::msgs::handshake::{ClientHello, Extension, HandshakePayload, ServerHello, TLS12};
 use crate::timeline::{Computation, EventKind};
+use rsa::traits::PrivateKeyParts;
 use std::sync::Arc;
 use subtle::ConstantTimeEq;
 
@@ -62,7 +63,9 @@ pub(crate) struct Machine {
 
 impl Machine {
     pub(crate) fn start(config: ServerConfig, conn: &mut Conn) -> Self {
-        conn.learn("server_private_key", b"(the RSA private key)");
+        // The private exponent d stands for the whole private key in the who-knows-what view.
+        let d = config.private_key.d().to_be_bytes_trimmed_vartime();
+        conn.learn("server_private_key", &d);
         Machine {
             config,
             state: State::ExpectClientHello,

@@ -6,7 +6,7 @@
 use crate::Connection;
 use crate::client::ClientConfig;
 use crate::http;
-use crate::msgs::enums::{CipherSuite, ContentType, HandshakeType};
+use crate::msgs::enums::{CipherSuite, ContentType};
 use crate::msgs::handshake::HandshakePayload;
 use crate::pki::{DemoPki, KeyError};
 use crate::record::Deframer;
@@ -253,7 +253,6 @@ fn public_values(msg: &HandshakePayload) -> Vec<Known> {
             .map(|leaf| vec![known("server_certificate", leaf)])
             .unwrap_or_default(),
         HandshakePayload::ClientKeyExchange(c) => vec![known("encrypted_premaster", c)],
-        _ if msg.typ() == HandshakeType::Finished => Vec::new(),
         _ => Vec::new(),
     }
 }

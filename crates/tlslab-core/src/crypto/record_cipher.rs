@@ -29,13 +29,9 @@ use crate::bytes::Bytes;
 use crate::msgs::enums::{AlertDescription, ContentType};
 use crate::rng::RandomSource;
 
-/// RFC 5246 section 6.2.1: "The length (in bytes) of the following TLSPlaintext.fragment. The
-/// length MUST NOT exceed 2^14."
-pub const MAX_PLAINTEXT_LEN: usize = 1 << 14;
-
-/// RFC 5246 section 6.2.3: "The length MUST NOT exceed 2^14 + 2048." Longer fragments are not
-/// opened (the record layer should have sent record_overflow before getting here).
-pub const MAX_CIPHERTEXT_LEN: usize = MAX_PLAINTEXT_LEN + 2048;
+// The record layer's limits (RFC 5246 sections 6.2.1 and 6.2.3). Longer fragments are not
+// opened; the deframer sends record_overflow before they get here.
+use crate::record::{MAX_CIPHERTEXT as MAX_CIPHERTEXT_LEN, MAX_PLAINTEXT as MAX_PLAINTEXT_LEN};
 
 const AES_BLOCK: usize = 16;
 const GCM_TAG_LEN: usize = 16;

@@ -156,6 +156,7 @@ impl Machine {
                 State::ExpectServerHelloDone(hello, key, certificate_requested),
                 Incoming::Handshake(HandshakePayload::ServerHelloDone),
             ) => {
+                conn.prepare();
                 if certificate_requested {
                     // RFC 5246 section 7.4.6: with no certificate to offer, the client sends an
                     // empty Certificate message (and then no CertificateVerify).
@@ -303,6 +304,7 @@ impl Machine {
         hello: Hello,
         server_key: &rsa::PublicKey,
     ) -> Result<State, TlsError> {
+        conn.prepare();
         let encrypted = rsa_kx::encrypt_premaster(server_key, TLS12, conn.rng.as_mut())
             .map_err(|e| TlsError::new(AlertDescription::InternalError, e.to_string()))?;
         let premaster = encrypted.premaster.clone();

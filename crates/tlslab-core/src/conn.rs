@@ -12,7 +12,9 @@ use crate::msgs::handshake::{HandshakePayload, TLS12};
 use crate::record::{self, Alert, Deframer, MAX_PLAINTEXT, Record};
 use crate::rng::RandomSource;
 use crate::timeline::Actor;
-use crate::timeline::{AlertInfo, Computation, Event, EventKind, Known, Message, WireRecord};
+use crate::timeline::{
+    About, AlertInfo, Computation, Event, EventKind, Known, Message, WireRecord,
+};
 use sha2::{Digest, Sha256};
 use std::collections::VecDeque;
 
@@ -46,9 +48,19 @@ pub(crate) struct Conn {
     events: VecDeque<Event>,
     out: Vec<u8>,
     app_data: Vec<u8>,
-    known: Vec<Known>,
     /// Set once a fatal alert was sent or received, or close_notify exchanged.
     pub closed: bool,
+    /// Which message the events emitted now are about (see [`About`]).
+    phase: Phase,
+    sent: usize,
+    received: usize,
+}
+
+/// Whether this side is preparing its next message or processing one it received.
+#[derive(Clone, Copy)]
+enum Phase {
+    Preparing,
+    Processing(usize),
 }
 
 impl Conn {
@@ -64,8 +76,10 @@ impl Conn {
             events: VecDeque::new(),
             out: Vec::new(),
             app_data: Vec::new(),
-            known: Vec::new(),
             closed: false,
+            phase: Phase::Preparing,
+            sent: 0,
+            received: 0,
         }
     }
 
@@ -87,15 +101,24 @@ impl Conn {
         core::mem::take(&mut self.app_data)
     }
 
-    pub fn known(&self) -> &[Known] {
-        &self.known
-    }
-
     pub fn emit(&mut self, kind: EventKind) {
+        let about = match self.phase {
+            Phase::Preparing => About::Sent(self.sent),
+            Phase::Processing(n) => About::Received(n),
+        };
         self.events.push_back(Event {
             actor: self.actor,
+            step: 0,
+            about: Some(about),
             kind,
         });
+    }
+
+    /// From here on, events belong to the next message this side sends, not to the message
+    /// it is processing (for example the premaster belongs to ClientKeyExchange, not to the
+    /// ServerHelloDone that triggered it).
+    pub fn prepare(&mut self) {
+        self.phase = Phase::Preparing;
     }
 
     pub fn compute(&mut self, c: Computation) {
@@ -104,14 +127,10 @@ impl Conn {
 
     /// Records that this side now holds `value` under `name` (for the who-knows-what view).
     pub fn learn(&mut self, name: &str, value: &[u8]) {
-        if let Some(k) = self.known.iter_mut().find(|k| k.name == name) {
-            k.value = value.into();
-        } else {
-            self.known.push(Known {
-                name: name.into(),
-                value: value.into(),
-            });
-        }
+        self.emit(EventKind::Learned(Known {
+            name: name.into(),
+            value: value.into(),
+        }));
     }
 
     // ---- sending ----
@@ -158,6 +177,8 @@ impl Conn {
     /// Sends an alert; a fatal one closes the connection. Errors sending it are ignored: the
     /// connection is over either way.
     pub fn send_alert(&mut self, level: AlertLevel, description: AlertDescription, reason: &str) {
+        // The alert, with its reason, is a step of its own.
+        self.prepare();
         let alert = Alert { level, description };
         let bytes = alert.encode();
         let fields = Alert::decode(&bytes).map(|(_, f)| f).unwrap_or_default();
@@ -192,6 +213,7 @@ impl Conn {
             .map(<[u8]>::to_vec)
             .collect();
         let single = chunks.len() == 1;
+        self.phase = Phase::Preparing;
         self.emit(EventKind::MessageSent(Message {
             title: title.into(),
             content_type: content_type.name(),
@@ -228,6 +250,7 @@ impl Conn {
                 protection,
             }));
         }
+        self.sent += 1;
         Ok(())
     }
 
@@ -266,6 +289,7 @@ impl Conn {
                 Some(p) => protected_fields(p),
                 None => Vec::new(),
             };
+            self.phase = Phase::Processing(self.received);
             self.emit(EventKind::RecordReceived(WireRecord {
                 content_type: rec.content_type.name(),
                 fields: Record::fields(&encoded, "fragment", children),
@@ -336,12 +360,14 @@ impl Conn {
     }
 
     fn received(&mut self, title: &str, ct: ContentType, bytes: &[u8], fields: Vec<Field>) {
+        self.phase = Phase::Processing(self.received);
         self.emit(EventKind::MessageReceived(Message {
             title: title.into(),
             content_type: ct.name(),
             bytes: bytes.into(),
             fields,
         }));
+        self.received += 1;
     }
 
     /// Cuts one complete handshake message off the reassembly buffer, if there is one.

@@ -8,7 +8,7 @@ use crate::error::TlsError;
 use crate::msgs::enums::{AlertDescription, AlertLevel};
 use crate::rng::RandomSource;
 use crate::server::{self, ServerConfig};
-use crate::timeline::{Actor, Event, Known};
+use crate::timeline::{Actor, Event};
 
 enum Side {
     Client(client::Machine),
@@ -122,11 +122,6 @@ impl Connection {
     /// A fatal alert was sent or received, or close_notify exchanged.
     pub fn is_closed(&self) -> bool {
         self.conn.closed
-    }
-
-    /// What this side knows so far (for the who-knows-what view).
-    pub fn knows(&self) -> &[Known] {
-        self.conn.known()
     }
 
     pub fn send_application_data(&mut self, data: &[u8]) -> Result<(), TlsError> {

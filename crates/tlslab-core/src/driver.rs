@@ -12,7 +12,7 @@ use crate::pki::{DemoPki, KeyError};
 use crate::record::Deframer;
 use crate::rng::Drbg;
 use crate::server::ServerConfig;
-use crate::timeline::{Actor, Event, EventKind, Knowledge, Known, Outcome, Timeline};
+use crate::timeline::{About, Actor, Event, EventKind, Known, Outcome, Timeline, group_steps};
 use std::sync::{Arc, OnceLock};
 
 /// What to run.
@@ -68,11 +68,13 @@ pub fn run(config: &RunConfig) -> Result<Timeline, KeyError> {
     let server = Connection::server(server_config, Box::new(rng.fork("server")));
     let mut run = InMemory::new(client, server);
     run.exchange();
+    let steps = group_steps(&mut run.events);
     Ok(Timeline {
         format: Timeline::FORMAT,
         seed: config.seed,
         now: config.now,
         server_name: SERVER_NAME.into(),
+        steps,
         outcome: run.outcome(),
         events: run.events,
     })
@@ -113,16 +115,16 @@ impl InMemory {
                 continue;
             }
             if !to_server.is_empty() {
-                self.observer.see(Direction::ToServer, &to_server);
+                self.observer
+                    .see(Actor::Client, &to_server, &mut self.events);
                 self.server.receive(&to_server);
                 self.drain_events();
-                self.snapshot();
             }
             if !to_client.is_empty() {
-                self.observer.see(Direction::ToClient, &to_client);
+                self.observer
+                    .see(Actor::Server, &to_client, &mut self.events);
                 self.client.receive(&to_client);
                 self.drain_events();
-                self.snapshot();
             }
         }
     }
@@ -161,18 +163,6 @@ impl InMemory {
         }
     }
 
-    fn snapshot(&mut self) {
-        let knowledge = Knowledge {
-            client: self.client.knows().to_vec(),
-            server: self.server.knows().to_vec(),
-            observer: self.observer.known.clone(),
-        };
-        self.events.push(Event {
-            actor: Actor::Network,
-            kind: EventKind::Knowledge(knowledge),
-        });
-    }
-
     /// How the run ended: the first fatal alert, or success if the response arrived.
     pub fn outcome(&self) -> Outcome {
         let fatal = self.events.iter().find_map(|e| match &e.kind {
@@ -197,43 +187,51 @@ impl InMemory {
     }
 }
 
-#[derive(Clone, Copy)]
-enum Direction {
-    ToServer,
-    ToClient,
-}
-
-/// A passive eavesdropper: reads the plaintext handshake records on the wire.
+/// A passive eavesdropper: counts the messages on the wire and reads those in the clear.
+/// (Our peers send one message per record, so the `n`th record is the `n`th message.)
 #[derive(Default)]
 struct Observer {
-    to_server: Deframer,
-    to_client: Deframer,
-    encrypted: [bool; 2],
-    known: Vec<Known>,
+    from_client: Wire,
+    from_server: Wire,
+    known: Vec<String>,
+}
+
+#[derive(Default)]
+struct Wire {
+    deframer: Deframer,
+    records: usize,
+    encrypted: bool,
 }
 
 impl Observer {
-    fn see(&mut self, direction: Direction, bytes: &[u8]) {
-        let (deframer, idx) = match direction {
-            Direction::ToServer => (&mut self.to_server, 0),
-            Direction::ToClient => (&mut self.to_client, 1),
+    fn see(&mut self, from: Actor, bytes: &[u8], events: &mut Vec<Event>) {
+        let wire = match from {
+            Actor::Server => &mut self.from_server,
+            _ => &mut self.from_client,
         };
-        deframer.push(bytes);
-        let mut learned = Vec::new();
-        while let Ok(Some((record, _))) = deframer.next_record() {
+        wire.deframer.push(bytes);
+        while let Ok(Some((record, _))) = wire.deframer.next_record() {
+            let n = wire.records;
+            wire.records += 1;
             match record.content_type {
-                ContentType::ChangeCipherSpec => self.encrypted[idx] = true,
-                ContentType::Handshake if !self.encrypted[idx] => {
-                    if let Ok((msg, _)) = HandshakePayload::decode(&record.fragment) {
-                        learned.extend(public_values(&msg));
+                ContentType::ChangeCipherSpec => wire.encrypted = true,
+                ContentType::Handshake if !wire.encrypted => {
+                    let Ok((msg, _)) = HandshakePayload::decode(&record.fragment) else {
+                        continue;
+                    };
+                    for k in public_values(&msg) {
+                        if !self.known.contains(&k.name) {
+                            self.known.push(k.name.clone());
+                            events.push(Event {
+                                actor: Actor::Network,
+                                step: 0,
+                                about: Some(About::Wire { from, n }),
+                                kind: EventKind::Learned(k),
+                            });
+                        }
                     }
                 }
                 _ => {}
-            }
-        }
-        for k in learned {
-            if !self.known.iter().any(|o| o.name == k.name) {
-                self.known.push(k);
             }
         }
     }

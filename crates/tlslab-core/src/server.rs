@@ -158,6 +158,7 @@ impl Machine {
             };
         let extended_master_secret = self.config.extended_master_secret
             && ch.extension(ExtensionType::ExtendedMasterSecret).is_some();
+        conn.prepare();
         conn.compute(Computation::SuiteSelected {
             cipher_suite: chosen.suite.name(),
             offered: ch.cipher_suites.iter().map(|s| s.name()).collect(),
@@ -263,6 +264,7 @@ impl Machine {
             ));
         }
         conn.add_to_transcript("Finished", &HandshakePayload::Finished(received).encode());
+        conn.prepare();
         conn.send_change_cipher_spec()?;
         conn.set_write(writer);
         let (hash, verify_data) =
@@ -274,11 +276,11 @@ impl Machine {
             received: None,
             matches: None,
         });
-        conn.send_handshake(&HandshakePayload::Finished(verify_data.to_vec()))?;
         conn.emit(EventKind::HandshakeComplete {
             cipher_suite: hello.suite.suite.name(),
             extended_master_secret: hello.extended_master_secret,
         });
+        conn.send_handshake(&HandshakePayload::Finished(verify_data.to_vec()))?;
         Ok(State::Connected)
     }
 }

@@ -21,11 +21,40 @@ pub enum Actor {
     Network,
 }
 
+impl Actor {
+    /// The other end of the connection (the network's peer is taken to be the client).
+    pub fn peer(self) -> Actor {
+        match self {
+            Actor::Client => Actor::Server,
+            Actor::Server | Actor::Network => Actor::Client,
+        }
+    }
+}
+
 #[derive(Clone, Debug, Serialize)]
 pub struct Event {
     pub actor: Actor,
+    /// Index into [`Timeline::steps`] of the step this event belongs to.
+    pub step: usize,
+    /// Which of `actor`'s messages the event is about, from which `step` is derived.
+    #[serde(skip)]
+    pub about: Option<About>,
     #[serde(flatten)]
     pub kind: EventKind,
+}
+
+/// The message an event is about, counted per side: preparing its `n`th message to send, or
+/// processing the `n`th message it received. The `n`th message one side sends is the `n`th the
+/// other receives, which is how both halves of a step meet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum About {
+    Sent(usize),
+    Received(usize),
+    /// Seen on the wire by an observer: the `n`th message `from` sent.
+    Wire {
+        from: Actor,
+        n: usize,
+    },
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -54,8 +83,8 @@ pub enum EventKind {
         data: Bytes,
         text: String,
     },
-    /// What each party knows at this point (added by the driver after each flight).
-    Knowledge(Knowledge),
+    /// `actor` now holds this value (for the network actor: a passive observer read it).
+    Learned(Known),
 }
 
 /// A protocol message (handshake, ChangeCipherSpec, alert or application data).
@@ -177,6 +206,121 @@ pub enum Outcome {
     Stalled,
 }
 
+/// The six chapters of the simplified story, used as the UI's table of contents.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Chapter {
+    ClientHello = 1,
+    ServerHello = 2,
+    Authentication = 3,
+    Premaster = 4,
+    ClientFinished = 5,
+    ServerFinished = 6,
+}
+
+impl Chapter {
+    /// Where a message from `from` titled `title` falls in the story.
+    fn of(from: Actor, title: &str) -> Chapter {
+        match (from, title) {
+            (_, "ClientHello") => Chapter::ClientHello,
+            (_, "ServerHello") => Chapter::ServerHello,
+            (_, "Certificate" | "CertificateRequest" | "ServerHelloDone")
+                if from == Actor::Server =>
+            {
+                Chapter::Authentication
+            }
+            (_, "ClientKeyExchange") => Chapter::Premaster,
+            (Actor::Client, "ChangeCipherSpec" | "Finished") => Chapter::ClientFinished,
+            (Actor::Server, "ChangeCipherSpec" | "Finished") => Chapter::ServerFinished,
+            _ => Chapter::ClientHello,
+        }
+    }
+}
+
+/// One message crossing the wire, with everything both sides did about it: the sender's
+/// preparation and the receiver's processing.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Step {
+    pub title: String,
+    pub from: Actor,
+    pub to: Actor,
+    pub chapter: Chapter,
+    /// Indices into [`Timeline::events`].
+    pub events: Vec<usize>,
+    /// Who knows what once this step is done.
+    pub knowledge: Knowledge,
+}
+
+/// Groups `events` into steps, one per message sent, and stamps each event with its step.
+/// Events about no message (the observer's notes) join the latest step.
+pub fn group_steps(events: &mut [Event]) -> Vec<Step> {
+    let mut steps: Vec<Step> = Vec::new();
+    let mut index_of = std::collections::HashMap::new();
+    let mut sent_by = std::collections::HashMap::<Actor, usize>::new();
+    for e in events.iter() {
+        if let EventKind::MessageSent(m) = &e.kind {
+            let n = sent_by.entry(e.actor).or_default();
+            let to = e.actor.peer();
+            let chapter = steps
+                .last()
+                .map_or(Chapter::ClientHello, |s| s.chapter)
+                .max(Chapter::of(e.actor, &m.title));
+            index_of.insert((e.actor, *n), steps.len());
+            steps.push(Step {
+                title: m.title.clone(),
+                from: e.actor,
+                to,
+                chapter,
+                events: Vec::new(),
+                knowledge: Knowledge::default(),
+            });
+            *n += 1;
+        }
+    }
+    let mut latest = 0;
+    for (i, e) in events.iter_mut().enumerate() {
+        let key = match e.about {
+            Some(About::Sent(n)) => Some((e.actor, n)),
+            Some(About::Received(n)) => Some((e.actor.peer(), n)),
+            Some(About::Wire { from, n }) => Some((from, n)),
+            None => None,
+        };
+        let step = key
+            .and_then(|k| index_of.get(&k).copied())
+            .unwrap_or(latest);
+        latest = latest.max(step);
+        e.step = step;
+        if let Some(s) = steps.get_mut(step) {
+            s.events.push(i);
+        }
+    }
+    // Knowledge accumulates in step order: each step starts from what the previous one ended
+    // with and adds what was learned during it.
+    let mut knowledge = Knowledge::default();
+    for s in &mut steps {
+        for &i in &s.events {
+            if let Some(Event {
+                actor,
+                kind: EventKind::Learned(k),
+                ..
+            }) = events.get(i)
+            {
+                let holder = match actor {
+                    Actor::Client => &mut knowledge.client,
+                    Actor::Server => &mut knowledge.server,
+                    Actor::Network => &mut knowledge.observer,
+                };
+                match holder.iter_mut().find(|h| h.name == k.name) {
+                    Some(h) => h.value = k.value.clone(),
+                    None => holder.push(k.clone()),
+                }
+            }
+        }
+        s.knowledge = knowledge.clone();
+    }
+    steps
+}
+
 /// The whole run.
 #[derive(Clone, Debug, Serialize)]
 pub struct Timeline {
@@ -186,6 +330,7 @@ pub struct Timeline {
     /// The client's clock, seconds since the Unix epoch.
     pub now: u64,
     pub server_name: String,
+    pub steps: Vec<Step>,
     pub events: Vec<Event>,
     pub outcome: Outcome,
 }

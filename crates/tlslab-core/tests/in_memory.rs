@@ -143,22 +143,81 @@ fn an_expired_certificate_ends_in_certificate_expired_from_the_client() {
 #[test]
 fn the_observer_sees_randoms_and_ciphertext_but_never_the_premaster() {
     let t = driver::run(&RunConfig::new(9, NOW)).unwrap();
-    let last = t
-        .events
-        .iter()
-        .rev()
-        .find_map(|e| match &e.kind {
-            EventKind::Knowledge(k) => Some(k.clone()),
-            _ => None,
-        })
-        .unwrap();
     let names = |v: &[tlslab_core::timeline::Known]| -> Vec<String> {
         v.iter().map(|k| k.name.clone()).collect()
     };
+    let last = &t.steps.last().unwrap().knowledge;
     let observer = names(&last.observer);
-    assert!(observer.contains(&"client_random".to_string()));
-    assert!(observer.contains(&"encrypted_premaster".to_string()));
-    assert!(!observer.contains(&"premaster".to_string()));
-    assert!(names(&last.client).contains(&"master_secret".to_string()));
-    assert!(names(&last.server).contains(&"premaster".to_string()));
+    for public in [
+        "client_random",
+        "server_random",
+        "server_certificate",
+        "encrypted_premaster",
+    ] {
+        assert!(
+            observer.contains(&public.to_string()),
+            "observer lacks {public}"
+        );
+    }
+    assert!(
+        !observer
+            .iter()
+            .any(|n| n == "premaster" || n == "master_secret")
+    );
+    for secret in ["premaster", "master_secret", "key_block"] {
+        assert!(names(&last.client).contains(&secret.to_string()));
+        assert!(names(&last.server).contains(&secret.to_string()));
+    }
+    // Knowledge grows with the steps: after ClientHello nobody knows the premaster.
+    let first = &t.steps[0].knowledge;
+    assert!(!names(&first.client).contains(&"premaster".to_string()));
+    assert!(names(&first.observer).contains(&"client_random".to_string()));
+}
+
+#[test]
+fn steps_pair_each_message_with_both_sides_work_in_story_order() {
+    let t = driver::run(&RunConfig::new(5, NOW)).unwrap();
+    let titles: Vec<(Actor, &str)> = t.steps.iter().map(|s| (s.from, s.title.as_str())).collect();
+    use Actor::{Client as C, Server as S};
+    assert_eq!(
+        titles,
+        [
+            (C, "ClientHello"),
+            (S, "ServerHello"),
+            (S, "Certificate"),
+            (S, "ServerHelloDone"),
+            (C, "ClientKeyExchange"),
+            (C, "ChangeCipherSpec"),
+            (C, "Finished"),
+            (S, "ChangeCipherSpec"),
+            (S, "Finished"),
+            (C, "ApplicationData"),
+            (S, "ApplicationData"),
+            (S, "Alert"),
+            (C, "Alert"),
+        ]
+    );
+    // Chapters never go backwards, and every event belongs to exactly the step that lists it.
+    assert!(t.steps.windows(2).all(|w| w[0].chapter <= w[1].chapter));
+    for (i, s) in t.steps.iter().enumerate() {
+        for &e in &s.events {
+            assert_eq!(t.events[e].step, i);
+        }
+    }
+    let total: usize = t.steps.iter().map(|s| s.events.len()).sum();
+    assert_eq!(total, t.events.len());
+    // The premaster is encrypted in the ClientKeyExchange step and the chain checked in the
+    // Certificate step.
+    let in_step = |i: usize, pred: &dyn Fn(&EventKind) -> bool| {
+        t.steps[i].events.iter().any(|&e| pred(&t.events[e].kind))
+    };
+    assert!(in_step(4, &|k| matches!(
+        k,
+        EventKind::Computation(Computation::PremasterEncrypted(_))
+    )));
+    assert!(in_step(4, &|k| matches!(
+        k,
+        EventKind::Computation(Computation::PremasterDecrypted { .. })
+    )));
+    assert!(in_step(2, &|k| matches!(k, EventKind::CertificateCheck(_))));
 }

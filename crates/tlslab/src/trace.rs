@@ -44,7 +44,8 @@ pub fn trace(
                     ""
                 }
             ),
-            EventKind::RecordReceived(_) | EventKind::Knowledge(_) => continue,
+            EventKind::RecordReceived(_) => continue,
+            EventKind::Learned(k) => format!("now knows {} ({} bytes)", k.name, k.value.len()),
             EventKind::MessageReceived(m) => format!("receives {}", m.title),
             EventKind::Computation(c) => describe(c),
             EventKind::CertificateCheck(c) => format!(

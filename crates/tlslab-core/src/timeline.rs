@@ -9,10 +9,10 @@ use crate::crypto::record_cipher::Protection;
 use crate::crypto::rsa_kx::PremasterEncryption;
 use crate::crypto::suite::KeyBlock;
 use crate::pki::CertCheck;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Who did something.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Actor {
     Client,
@@ -31,7 +31,7 @@ impl Actor {
     }
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Event {
     pub actor: Actor,
     /// Index into [`Timeline::steps`] of the step this event belongs to.
@@ -57,7 +57,7 @@ pub enum About {
     },
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum EventKind {
     /// A message `actor` built, before record protection: its bytes and their field tree.
@@ -88,7 +88,7 @@ pub enum EventKind {
 }
 
 /// A protocol message (handshake, ChangeCipherSpec, alert or application data).
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Message {
     /// "ClientHello", "ChangeCipherSpec", "Alert", "ApplicationData", ...
     pub title: String,
@@ -97,7 +97,7 @@ pub struct Message {
     pub fields: Vec<Field>,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct WireRecord {
     pub content_type: String,
     /// The whole record: header and fragment.
@@ -108,7 +108,7 @@ pub struct WireRecord {
     pub protection: Option<Protection>,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct AlertInfo {
     pub level: String,
     /// The RFC name, e.g. `unknown_ca`.
@@ -118,7 +118,7 @@ pub struct AlertInfo {
 }
 
 /// A computation with its inputs and outputs.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(tag = "computation", rename_all = "snake_case")]
 pub enum Computation {
     /// A 32-byte hello random (RFC 5246 section 7.4.1.2).
@@ -175,14 +175,14 @@ pub enum Computation {
 }
 
 /// One secret (or public value) someone holds.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Known {
     pub name: String,
     pub value: Bytes,
 }
 
 /// Who knows what after a step.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Knowledge {
     pub client: Vec<Known>,
     pub server: Vec<Known>,
@@ -191,7 +191,7 @@ pub struct Knowledge {
 }
 
 /// How a run ended.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "result", rename_all = "snake_case")]
 pub enum Outcome {
     /// Handshake done, request answered, connection closed cleanly.
@@ -207,7 +207,7 @@ pub enum Outcome {
 }
 
 /// The six chapters of the simplified story, used as the UI's table of contents.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Chapter {
     ClientHello = 1,
@@ -239,7 +239,7 @@ impl Chapter {
 
 /// One message crossing the wire, with everything both sides did about it: the sender's
 /// preparation and the receiver's processing.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Step {
     pub title: String,
     pub from: Actor,
@@ -322,7 +322,7 @@ pub fn group_steps(events: &mut [Event]) -> Vec<Step> {
 }
 
 /// The whole run.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Timeline {
     /// Version of this JSON shape.
     pub format: u32,

@@ -221,3 +221,13 @@ fn steps_pair_each_message_with_both_sides_work_in_story_order() {
     )));
     assert!(in_step(2, &|k| matches!(k, EventKind::CertificateCheck(_))));
 }
+
+#[test]
+fn a_timeline_reads_back_from_its_json() {
+    for suite in CipherSuite::SUPPORTED {
+        let t = run(11, suite, true);
+        let json = serde_json::to_string(&t).unwrap();
+        let back: Timeline = serde_json::from_str(&json).unwrap();
+        assert_eq!(serde_json::to_string(&back).unwrap(), json);
+    }
+}

@@ -19,7 +19,7 @@ use aes_gcm::Aes128Gcm;
 use aes_gcm::aead::{AeadInOut, KeyInit, Nonce, Tag};
 use cbc::cipher::block_padding::NoPadding;
 use cbc::cipher::{BlockModeDecrypt, BlockModeEncrypt, KeyIvInit};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use subtle::{
     Choice, ConditionallySelectable, ConstantTimeEq, ConstantTimeGreater, ConstantTimeLess,
 };
@@ -51,7 +51,7 @@ pub struct DirectionKeys {
 }
 
 /// Why a record could not be protected or opened.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CipherError {
     /// Opening failed: the fragment is too short or badly sized, the tag or MAC does not verify,
@@ -91,7 +91,7 @@ impl fmt::Display for CipherError {
 impl std::error::Error for CipherError {}
 
 /// What protecting or opening one record computed, for the visualizer.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Protection {
     /// RFC 5246 section 6.2.3.3 with RFC 5288 section 3.

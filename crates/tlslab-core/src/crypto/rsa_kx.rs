@@ -23,7 +23,7 @@ use core::fmt;
 use rsa::hazmat::rsa_encrypt;
 use rsa::traits::PublicKeyParts;
 use rsa::{BoxedUint, PrivateKey, PublicKey};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use subtle::{Choice, ConditionallySelectable};
 
 use crate::bytes::Bytes;
@@ -41,7 +41,7 @@ pub const MIN_PS_LEN: usize = 8;
 const MAX_REDRAWS_PER_BYTE: usize = 64;
 
 /// Why the premaster secret could not be encrypted.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum KxError {
     /// The modulus is too short for a 48-byte message: RFC 8017 section 7.2.1 needs
@@ -69,7 +69,7 @@ impl fmt::Display for KxError {
 impl std::error::Error for KxError {}
 
 /// Everything the client computed to make ClientKeyExchange, for the visualizer.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PremasterEncryption {
     /// `client_version || random[46]`.
     pub premaster: Bytes,

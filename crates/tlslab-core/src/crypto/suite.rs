@@ -2,7 +2,7 @@
 //! (RFC 5246 section 6.3).
 
 use hmac::Hmac;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sha1::Sha1;
 use sha2::Sha256;
 
@@ -13,7 +13,7 @@ use crate::msgs::enums::CipherSuite;
 
 /// The bulk encryption algorithm (RFC 5246 section 6.1 `BulkCipherAlgorithm` with its
 /// `CipherType`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Bulk {
     /// AES-128 in Galois/Counter Mode, an AEAD cipher (RFC 5288).
@@ -23,7 +23,7 @@ pub enum Bulk {
 }
 
 /// The record MAC (RFC 5246 section 6.1 `MACAlgorithm`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum MacAlgorithm {
     HmacSha1,
@@ -59,7 +59,7 @@ impl MacAlgorithm {
 /// The security parameters a cipher suite fixes (RFC 5246 section 6.1 and appendix C).
 ///
 /// The PRF is P_SHA256 for all of them (see [`super::prf`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SuiteParams {
     pub suite: CipherSuite,
     pub bulk: Bulk,
@@ -140,7 +140,7 @@ pub fn params(suite: CipherSuite) -> Option<&'static SuiteParams> {
 /// client_write_IV[SecurityParameters.fixed_iv_length]
 /// server_write_IV[SecurityParameters.fixed_iv_length]
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct KeyBlock {
     pub client_write_mac_key: Bytes,
     pub server_write_mac_key: Bytes,

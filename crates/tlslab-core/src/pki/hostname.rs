@@ -18,10 +18,10 @@
 //! 3. As browsers (and the CA/Browser Forum) do, a wildcard needs at least two labels after it:
 //!    `*.com` matches nothing.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The outcome of comparing one presented identifier with the reference identifier.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum NameMatch {
     /// The names are equal, ignoring ASCII case and a trailing dot.

@@ -30,7 +30,7 @@ use der::DateTime;
 use rsa::PublicKey;
 use rsa::traits::PublicKeyParts;
 use serde::ser::SerializeStruct;
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Serialize, Serializer};
 use x509_cert::ext::pkix::name::GeneralName;
 
 use super::cert::ParsedCert;
@@ -71,8 +71,11 @@ impl Policy {
     }
 }
 
+/// Text that is usually a literal but can be read back from a timeline file.
+pub type Text = std::borrow::Cow<'static, str>;
+
 /// Which check.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CheckKind {
     Parse,
@@ -87,14 +90,14 @@ pub enum CheckKind {
 }
 
 /// The certificate a check is about: its position in the chain the server sent (0 = leaf).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CertRef {
     pub index: usize,
     pub subject: String,
 }
 
 /// A value shown with a check.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", content = "value", rename_all = "snake_case")]
 pub enum Value {
     Text(String),
@@ -110,20 +113,20 @@ pub enum Value {
 }
 
 /// One named input of a check: `name` is a stable key, `label` what the UI prints.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Input {
-    pub name: &'static str,
-    pub label: &'static str,
+    pub name: Text,
+    pub label: Text,
     pub value: Value,
 }
 
 /// One check with its inputs and verdict.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CertCheck {
     pub kind: CheckKind,
     pub certificate: CertRef,
     /// The specification text this check implements, e.g. "RFC 5280 section 6.1.3".
-    pub rfc: &'static str,
+    pub rfc: Text,
     pub inputs: Vec<Input>,
     pub passed: bool,
     pub explanation: String,
@@ -140,7 +143,7 @@ impl CertCheck {
 }
 
 /// Why the chain was rejected.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChainError {
     /// The fatal alert the client sends (RFC 5246 section 7.2.2).
     pub alert: AlertDescription,
@@ -150,7 +153,7 @@ pub struct ChainError {
 }
 
 /// A certificate on the validated path, from the leaf up to the trust anchor.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PathCert {
     pub subject: String,
     pub issuer: String,
@@ -236,7 +239,7 @@ pub fn validate_chain(
                     index: 0,
                     subject: "(none)".into(),
                 },
-                rfc: "RFC 5246 section 7.4.2",
+                rfc: "RFC 5246 section 7.4.2".into(),
                 inputs: vec![input(
                     "certificates",
                     "Certificates received",
@@ -453,7 +456,11 @@ fn build_path(parsed: &[Option<ParsedCert>], anchors: &[(usize, ParsedCert)]) ->
 }
 
 fn input(name: &'static str, label: &'static str, value: Value) -> Input {
-    Input { name, label, value }
+    Input {
+        name: name.into(),
+        label: label.into(),
+        value,
+    }
 }
 
 fn text(s: impl Into<String>) -> Value {
@@ -566,7 +573,7 @@ impl Run {
                     CertCheck {
                         kind: CheckKind::Parse,
                         certificate: cert_ref(index, &cert),
-                        rfc,
+                        rfc: rfc.into(),
                         inputs,
                         passed: true,
                         explanation: format!(
@@ -588,7 +595,7 @@ impl Run {
                             index,
                             subject: "(undecodable certificate)".into(),
                         },
-                        rfc,
+                        rfc: rfc.into(),
                         inputs: vec![
                             input(
                                 "der_length",
@@ -713,7 +720,7 @@ impl Run {
             CertCheck {
                 kind: CheckKind::TrustAnchor,
                 certificate: cert_ref(top_index, top),
-                rfc: "RFC 5280 section 6.1 (path from a trust anchor); RFC 5246 section 7.4.2 (chain order)",
+                rfc: "RFC 5280 section 6.1 (path from a trust anchor); RFC 5246 section 7.4.2 (chain order)".into(),
                 inputs,
                 passed,
                 explanation,
@@ -814,7 +821,7 @@ impl Run {
             CertCheck {
                 kind: CheckKind::Signature,
                 certificate: cert_ref(index, cert),
-                rfc: "RFC 5280 section 6.1.3 (a)(1); RFC 8017 sections 8.2.2 and 9.2",
+                rfc: "RFC 5280 section 6.1.3 (a)(1); RFC 8017 sections 8.2.2 and 9.2".into(),
                 inputs,
                 passed: v.valid,
                 explanation,
@@ -856,7 +863,7 @@ impl Run {
             CertCheck {
                 kind: CheckKind::Validity,
                 certificate: cert_ref(index, cert),
-                rfc: "RFC 5280 section 6.1.3 (a)(2) and 4.1.2.5",
+                rfc: "RFC 5280 section 6.1.3 (a)(2) and 4.1.2.5".into(),
                 inputs: vec![
                     input("not_before", "Not before", time(cert.not_before)),
                     input("not_after", "Not after", time(cert.not_after)),
@@ -888,7 +895,8 @@ impl Run {
             CertCheck {
                 kind: CheckKind::KeySize,
                 certificate: cert_ref(index, cert),
-                rfc: "NIST SP 800-131A (RSA keys of at least 2048 bits); RFC 8017 section 3.1",
+                rfc: "NIST SP 800-131A (RSA keys of at least 2048 bits); RFC 8017 section 3.1"
+                    .into(),
                 inputs: vec![
                     input(
                         "modulus_bits",
@@ -963,7 +971,7 @@ impl Run {
             CertCheck {
                 kind: CheckKind::BasicConstraints,
                 certificate: cert_ref(index, cert),
-                rfc: "RFC 5280 section 6.1.4 (k), (l), (m) and 4.2.1.9",
+                rfc: "RFC 5280 section 6.1.4 (k), (l), (m) and 4.2.1.9".into(),
                 inputs: vec![
                     input("basic_constraints", "basicConstraints", text(shown)),
                     input(
@@ -1027,7 +1035,7 @@ impl Run {
             CertCheck {
                 kind: CheckKind::KeyUsage,
                 certificate: cert_ref(index, cert),
-                rfc,
+                rfc: rfc.into(),
                 inputs: vec![
                     input("key_usage", "keyUsage", Value::List(shown)),
                     input("required", "Required bit", text(required)),
@@ -1062,7 +1070,7 @@ impl Run {
             CertCheck {
                 kind: CheckKind::ExtendedKeyUsage,
                 certificate: cert_ref(0, cert),
-                rfc: "RFC 5280 section 4.2.1.12",
+                rfc: "RFC 5280 section 4.2.1.12".into(),
                 inputs: vec![
                     input("extended_key_usage", "extKeyUsage", Value::List(shown)),
                     input(
@@ -1174,7 +1182,7 @@ impl Run {
             CertCheck {
                 kind: CheckKind::HostName,
                 certificate: cert_ref(0, cert),
-                rfc: "RFC 6125 sections 6.4.1, 6.4.3, 6.4.4; RFC 2818 section 3.1",
+                rfc: "RFC 6125 sections 6.4.1, 6.4.3, 6.4.4; RFC 2818 section 3.1".into(),
                 inputs,
                 passed,
                 explanation,

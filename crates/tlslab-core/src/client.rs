@@ -20,10 +20,11 @@ use crate::crypto::rsa_kx;
 use crate::crypto::suite::{self, SuiteParams};
 use crate::error::TlsError;
 use crate::msgs::enums::{AlertDescription, CipherSuite, ExtensionType, SignatureScheme};
-use crate::msgs::handshake::{ClientHello, Extension, HandshakePayload, TLS12};
+use crate::msgs::handshake::{
+    ClientHello, Extension, HandshakePayload, TLS12, duplicate_extension,
+};
 use crate::pki::{self, Policy};
 use crate::timeline::{Computation, EventKind};
-use subtle::ConstantTimeEq;
 
 /// What the client offers and whom it trusts.
 #[derive(Clone, Debug)]
@@ -172,23 +173,7 @@ impl Machine {
                 State::ExpectFinished(hello, master),
                 Incoming::Handshake(HandshakePayload::Finished(received)),
             ) => {
-                let (hash, expected) =
-                    conn.verify_data(&master, LABEL_SERVER_FINISHED, "server_finished");
-                let matches = bool::from(expected.ct_eq(received.as_slice()));
-                conn.compute(Computation::VerifyData {
-                    label: "server finished".into(),
-                    handshake_hash: hash.to_vec().into(),
-                    verify_data: expected.to_vec().into(),
-                    received: Some(received.clone().into()),
-                    matches: Some(matches),
-                });
-                if !matches {
-                    return Err(TlsError::new(
-                        AlertDescription::DecryptError,
-                        "the server's Finished does not match our transcript",
-                    ));
-                }
-                conn.add_to_transcript("Finished", &HandshakePayload::Finished(received).encode());
+                conn.check_finished(&master, LABEL_SERVER_FINISHED, received)?;
                 conn.emit(EventKind::HandshakeComplete {
                     cipher_suite: hello.suite.suite.name(),
                     extended_master_secret: hello.extended_master_secret,
@@ -239,16 +224,14 @@ impl Machine {
                 "server chose compression",
             ));
         }
-        let mut seen = Vec::new();
+        if let Some(typ) = duplicate_extension(&sh.extensions) {
+            return Err(TlsError::new(
+                AlertDescription::IllegalParameter,
+                format!("duplicate {} extension", typ.name()),
+            ));
+        }
         for ext in &sh.extensions {
             let typ = ext.typ();
-            if seen.contains(&typ) {
-                return Err(TlsError::new(
-                    AlertDescription::IllegalParameter,
-                    format!("duplicate {} extension", typ.name()),
-                ));
-            }
-            seen.push(typ);
             let offered = match ext {
                 Extension::RenegotiationInfo(data) => {
                     if !data.is_empty() {
@@ -328,16 +311,7 @@ impl Machine {
 
         conn.send_change_cipher_spec()?;
         conn.set_write(RecordProtector::new(hello.suite, keys.client_keys()));
-        let (hash, verify_data) =
-            conn.verify_data(&master, LABEL_CLIENT_FINISHED, "client_finished");
-        conn.compute(Computation::VerifyData {
-            label: "client finished".into(),
-            handshake_hash: hash.to_vec().into(),
-            verify_data: verify_data.to_vec().into(),
-            received: None,
-            matches: None,
-        });
-        conn.send_handshake(&HandshakePayload::Finished(verify_data.to_vec()))?;
+        conn.send_finished(&master, LABEL_CLIENT_FINISHED)?;
         let reader = RecordProtector::new(hello.suite, keys.server_keys());
         Ok(State::ExpectChangeCipherSpec(hello, master, reader))
     }

@@ -234,6 +234,16 @@ impl<'a> Reader<'a> {
         Ok(items)
     }
 
+    /// Fails with `problem` unless `ok` (for bounds the presentation language states, such as
+    /// `opaque SessionID<0..32>`).
+    pub fn require(&self, ok: bool, field: &str, problem: &'static str) -> DecodeResult<()> {
+        if ok {
+            Ok(())
+        } else {
+            Err(self.error(field, problem))
+        }
+    }
+
     /// Fails unless every byte has been read.
     pub fn expect_end(&self, what: &str) -> DecodeResult<()> {
         if self.is_empty() {

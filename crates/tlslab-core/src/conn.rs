@@ -7,7 +7,7 @@ use crate::crypto::prf;
 use crate::crypto::record_cipher::{Protection, RecordProtector};
 use crate::crypto::suite::{KeyBlock, SuiteParams};
 use crate::error::TlsError;
-use crate::msgs::enums::{AlertDescription, AlertLevel, ContentType};
+use crate::msgs::enums::{AlertDescription, AlertLevel, ContentType, HandshakeType};
 use crate::msgs::handshake::{HandshakePayload, TLS12};
 use crate::record::{self, Alert, Deframer, MAX_PLAINTEXT, Record};
 use crate::rng::RandomSource;
@@ -17,6 +17,7 @@ use crate::timeline::{
 };
 use sha2::{Digest, Sha256};
 use std::collections::VecDeque;
+use subtle::ConstantTimeEq;
 
 /// The largest handshake message accepted: certificate chains are the big ones, and real
 /// ones stay well below this. Bounds what a peer can make us buffer.
@@ -260,6 +261,11 @@ impl Conn {
     pub fn next_incoming(&mut self) -> Result<Option<Incoming>, TlsError> {
         loop {
             if let Some(msg) = self.next_handshake_message()? {
+                // RFC 5246 section 7.4.1.1: a client ignores HelloRequest while negotiating,
+                // and this one never renegotiates.
+                if self.actor == Actor::Client && msg.typ() == HandshakeType::HelloRequest {
+                    continue;
+                }
                 return Ok(Some(Incoming::Handshake(msg)));
             }
             let Some((rec, encoded)) = self.deframer.next_record()? else {
@@ -398,7 +404,10 @@ impl Conn {
         );
         // HelloRequest is not part of the transcript (RFC 5246 section 7.4.1.1); every other
         // message is, and Finished is added by the caller after it has been checked.
-        if !matches!(payload, HandshakePayload::Finished(_)) {
+        if !matches!(
+            payload.typ(),
+            HandshakeType::Finished | HandshakeType::HelloRequest
+        ) {
             self.add_to_transcript(&payload.title(), &bytes);
         }
         Ok(Some(payload))
@@ -480,14 +489,63 @@ impl Conn {
         Ok(keys)
     }
 
-    /// verify_data for `label` over the transcript so far.
-    pub fn verify_data(
+    /// Computes our verify_data for `label` ("client finished" or "server finished") and sends
+    /// it in a Finished message (RFC 5246 section 7.4.9).
+    pub fn send_finished(&mut self, master: &[u8], label: &[u8]) -> Result<(), TlsError> {
+        let (hash, verify_data) = self.verify_data(master, label);
+        self.compute(Computation::VerifyData {
+            label: String::from_utf8_lossy(label).into_owned(),
+            handshake_hash: hash.to_vec().into(),
+            verify_data: verify_data.to_vec().into(),
+            received: None,
+            matches: None,
+        });
+        self.send_handshake(&HandshakePayload::Finished(verify_data.to_vec()))
+    }
+
+    /// Checks the peer's Finished against the verify_data we compute for `label`, then adds it
+    /// to the transcript.
+    pub fn check_finished(
         &mut self,
         master: &[u8],
         label: &[u8],
-        purpose: &str,
-    ) -> ([u8; 32], [u8; 12]) {
-        let hash = self.transcript_hash(purpose);
+        received: Vec<u8>,
+    ) -> Result<(), TlsError> {
+        if received.len() != prf::VERIFY_DATA_LEN {
+            return Err(TlsError::new(
+                AlertDescription::DecodeError,
+                format!(
+                    "Finished carries {} bytes of verify_data, not 12",
+                    received.len()
+                ),
+            ));
+        }
+        let (hash, expected) = self.verify_data(master, label);
+        let matches = bool::from(expected.ct_eq(received.as_slice()));
+        self.compute(Computation::VerifyData {
+            label: String::from_utf8_lossy(label).into_owned(),
+            handshake_hash: hash.to_vec().into(),
+            verify_data: expected.to_vec().into(),
+            received: Some(received.clone().into()),
+            matches: Some(matches),
+        });
+        if !matches {
+            return Err(TlsError::new(
+                AlertDescription::DecryptError,
+                format!(
+                    "the peer's Finished does not match our transcript ({})",
+                    String::from_utf8_lossy(label)
+                ),
+            ));
+        }
+        self.add_to_transcript("Finished", &HandshakePayload::Finished(received).encode());
+        Ok(())
+    }
+
+    /// verify_data for `label` over the transcript so far.
+    fn verify_data(&mut self, master: &[u8], label: &[u8]) -> ([u8; 32], [u8; 12]) {
+        let purpose = String::from_utf8_lossy(label).replace(' ', "_");
+        let hash = self.transcript_hash(&purpose);
         (hash, prf::verify_data(master, label, &hash))
     }
 

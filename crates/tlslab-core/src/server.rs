@@ -8,11 +8,12 @@ use crate::crypto::rsa_kx;
 use crate::crypto::suite::{self, SuiteParams};
 use crate::error::TlsError;
 use crate::msgs::enums::{AlertDescription, CipherSuite, ExtensionType};
-use crate::msgs::handshake::{ClientHello, Extension, HandshakePayload, ServerHello, TLS12};
+use crate::msgs::handshake::{
+    ClientHello, Extension, HandshakePayload, ServerHello, TLS12, duplicate_extension,
+};
 use crate::timeline::{Computation, EventKind};
 use rsa::traits::PrivateKeyParts;
 use std::sync::Arc;
-use subtle::ConstantTimeEq;
 
 /// The server's certificate, key and choices.
 #[derive(Clone)]
@@ -114,6 +115,15 @@ impl Machine {
                 format!(
                     "client offers at most version {}.{}; this server needs TLS 1.2",
                     ch.client_version[0], ch.client_version[1]
+                ),
+            ));
+        }
+        if let Some(typ) = duplicate_extension(&ch.extensions) {
+            return Err(TlsError::new(
+                AlertDescription::IllegalParameter,
+                format!(
+                    "duplicate {} extension (RFC 5246 section 7.4.1.4)",
+                    typ.name()
                 ),
             ));
         }
@@ -248,39 +258,15 @@ impl Machine {
         writer: RecordProtector,
         received: Vec<u8>,
     ) -> Result<State, TlsError> {
-        let (hash, expected) = conn.verify_data(master, LABEL_CLIENT_FINISHED, "client_finished");
-        let matches = bool::from(expected.ct_eq(received.as_slice()));
-        conn.compute(Computation::VerifyData {
-            label: "client finished".into(),
-            handshake_hash: hash.to_vec().into(),
-            verify_data: expected.to_vec().into(),
-            received: Some(received.clone().into()),
-            matches: Some(matches),
-        });
-        if !matches {
-            return Err(TlsError::new(
-                AlertDescription::DecryptError,
-                "the client's Finished does not match our transcript",
-            ));
-        }
-        conn.add_to_transcript("Finished", &HandshakePayload::Finished(received).encode());
+        conn.check_finished(master, LABEL_CLIENT_FINISHED, received)?;
         conn.prepare();
         conn.send_change_cipher_spec()?;
         conn.set_write(writer);
-        let (hash, verify_data) =
-            conn.verify_data(master, LABEL_SERVER_FINISHED, "server_finished");
-        conn.compute(Computation::VerifyData {
-            label: "server finished".into(),
-            handshake_hash: hash.to_vec().into(),
-            verify_data: verify_data.to_vec().into(),
-            received: None,
-            matches: None,
-        });
         conn.emit(EventKind::HandshakeComplete {
             cipher_suite: hello.suite.suite.name(),
             extended_master_secret: hello.extended_master_secret,
         });
-        conn.send_handshake(&HandshakePayload::Finished(verify_data.to_vec()))?;
+        conn.send_finished(master, LABEL_SERVER_FINISHED)?;
         Ok(State::Connected)
     }
 }

@@ -22,9 +22,11 @@ use tlslab_core::crypto::rsa_kx;
 use tlslab_core::crypto::{self, KeyBlock, RecordProtector, SuiteParams};
 use tlslab_core::driver;
 use tlslab_core::msgs::enums::{
-    AlertDescription, CipherSuite, ContentType, ExtensionType, HandshakeType,
+    AlertDescription, CipherSuite, ContentType, ExtensionType, HandshakeType, SignatureScheme,
 };
-use tlslab_core::msgs::handshake::{ClientHello, Extension, HandshakePayload, ServerHello, TLS12};
+use tlslab_core::msgs::handshake::{
+    CertificateRequest, ClientHello, Extension, HandshakePayload, ServerHello, TLS12,
+};
 use tlslab_core::pki;
 use tlslab_core::record::Deframer;
 use tlslab_core::rng::Drbg;
@@ -652,7 +654,7 @@ fn server_survives_random_bytes() {
     within(Duration::from_secs(120), || {
         let mut rng = Drbg::from_u64(0xbad_c0de);
         let mut seen = Vec::new();
-        for round in 0..120 {
+        for round in 0..60 {
             for len in [1usize, 4, 5, 6, 9, 40, 300, 3000] {
                 let noise = rng.bytes(len);
                 let ctx = || format!("round {round}, {len} random bytes");
@@ -676,12 +678,8 @@ fn server_survives_random_bytes() {
                     HANDSHAKE,
                     &handshake(HandshakeType::ClientHello, &noise),
                 ));
-                assert_eq!(
-                    status(&server, &ctx),
-                    Status::Refused(DecodeError.name()),
-                    "{}",
-                    ctx()
-                );
+                let s = status(&server, &ctx);
+                assert!(matches!(s, Status::Refused(_)), "{s:?}: {}", ctx());
             }
         }
         assert!(seen.contains(&Status::Waiting));
@@ -857,27 +855,30 @@ fn server_refuses_client_versions_below_tls12() {
 /// `compression_methods<1..2^8-1>`; a vector outside its bounds "could not be decoded because
 /// some field was out of the specified range" (section 7.2.2): decode_error.
 #[test]
-#[ignore = "bug: ClientHello vector bounds not checked (33-byte session_id accepted; empty \
-            cipher_suites -> handshake_failure; empty compression_methods -> illegal_parameter)"]
 fn server_refuses_client_hello_vectors_out_of_bounds() {
     let f = Flights::default();
+    let mut cases = Vec::new();
     let mut ch = f.client_hello_msg();
     ch.session_id = vec![7; 33];
-    let mut server = Peer::server(DEFAULT);
-    server.feed(&client_hello_record(ch));
-    assert_fatal(&mut server, DecodeError);
-
+    cases.push(("33-byte session_id", ch));
     let mut ch = f.client_hello_msg();
     ch.cipher_suites.clear();
-    let mut server = Peer::server(DEFAULT);
-    server.feed(&client_hello_record(ch));
-    assert_fatal(&mut server, DecodeError);
-
+    cases.push(("empty cipher_suites", ch));
     let mut ch = f.client_hello_msg();
     ch.compression_methods.clear();
-    let mut server = Peer::server(DEFAULT);
-    server.feed(&client_hello_record(ch));
-    assert_fatal(&mut server, DecodeError);
+    cases.push(("empty compression_methods", ch));
+    let outcomes: Vec<(&str, Vec<String>)> = cases
+        .into_iter()
+        .map(|(what, ch)| {
+            let mut server = Peer::server(DEFAULT);
+            server.feed(&client_hello_record(ch));
+            let sent = server.alerts(true);
+            (what, sent.iter().map(|a| a.description.clone()).collect())
+        })
+        .collect();
+    for (what, sent) in &outcomes {
+        assert_eq!(sent, &[DecodeError.name()], "{what}; all: {outcomes:?}");
+    }
 }
 
 #[test]
@@ -905,8 +906,6 @@ fn server_refuses_client_hello_vectors_of_impossible_lengths() {
 /// The client refuses duplicates in a ServerHello with illegal_parameter; the server should
 /// refuse them in a ClientHello too (decode_error would also be a defensible choice).
 #[test]
-#[ignore = "bug: server accepts a ClientHello with duplicate extensions (server.rs \
-            client_hello has no duplicate check, unlike client.rs server_hello)"]
 fn server_refuses_duplicate_extensions() {
     let f = Flights::default();
     let mut ch = f.client_hello_msg();
@@ -1098,8 +1097,6 @@ fn server_refuses_a_client_finished_with_wrong_verify_data() {
 /// another length is a message whose "length ... was incorrect" (section 7.2.2): decode_error,
 /// as OpenSSL and BoringSSL send.
 #[test]
-#[ignore = "bug: a Finished whose verify_data is not 12 bytes gets decrypt_error, not \
-            decode_error (server.rs finished / client.rs ExpectFinished compare lengths via ct_eq)"]
 fn finished_of_the_wrong_length_is_a_decode_error() {
     let f = Flights::default();
     let key = server_public_key();
@@ -1362,13 +1359,22 @@ fn client_refuses_extensions_it_did_not_offer() {
     let mut client = Peer::client(setup);
     client.feed(&f.server_first_with(sh));
     assert_fatal(&mut client, UnsupportedExtension);
-    // An empty server_name acknowledgement is fine.
+}
+
+/// RFC 6066 section 3: a server that used the server_name "SHALL include an extension of type
+/// "server_name" in the (extended) server hello. The "extension_data" field of this extension
+/// SHALL be empty." client.rs accepts that (an empty ServerName decodes as Unknown, says its
+/// comment), but the decoder never gets there.
+#[test]
+fn client_accepts_an_empty_server_name_acknowledgement() {
+    let f = Flights::default();
     let mut sh = f.server_hello_msg();
     sh.extensions
         .push(Extension::Unknown(ExtensionType::ServerName, Vec::new()));
-    let mut client = Peer::client(setup);
-    client.feed(&f.server_first_with(sh));
+    let mut client = Peer::client(DEFAULT);
+    let second = client.feed(&f.server_first_with(sh));
     assert_waiting(&client);
+    assert_eq!(records(&second).len(), 3);
 }
 
 #[test]
@@ -1401,8 +1407,6 @@ fn client_refuses_compression() {
 
 /// RFC 5246 section 7.4.1.3: `SessionID session_id` is `opaque SessionID<0..32>`.
 #[test]
-#[ignore = "bug: ServerHello with a 33-byte session_id is accepted (msgs/handshake.rs \
-            ServerHello::decode reads opaque<1> without the 32-byte bound)"]
 fn client_refuses_an_oversized_session_id() {
     let f = Flights::default();
     let mut sh = f.server_hello_msg();
@@ -1520,6 +1524,49 @@ fn client_refuses_messages_out_of_order() {
     }
 }
 
+/// RFC 5246 section 7.4.4: CertificateRequest comes after Certificate and before
+/// ServerHelloDone, at most once. A client without a certificate answers with an empty
+/// Certificate (section 7.4.6), which our server, never having asked, refuses.
+#[test]
+fn client_takes_a_certificate_request_only_in_its_place() {
+    let f = Flights::default();
+    let recs = f.server_records();
+    let request = handshake_record(&HandshakePayload::CertificateRequest(CertificateRequest {
+        certificate_types: vec![1],
+        signature_algorithms: vec![SignatureScheme::RsaPkcs1Sha256],
+        certificate_authorities: vec![],
+    }));
+    let mut client = Peer::client(DEFAULT);
+    let second = client.feed(&[&recs[0][..], &recs[1], &request, &recs[2]].concat());
+    let second_records = records(&second);
+    assert_eq!(second_records.len(), 4);
+    assert_eq!(
+        second_records[0],
+        handshake_record(&HandshakePayload::Certificate(Vec::new()))
+    );
+    assert_waiting(&client);
+    let mut server = server_after_hello();
+    server.feed(&second);
+    assert_fatal(&mut server, UnexpectedMessage);
+
+    let lying = record(
+        HANDSHAKE,
+        &handshake(HandshakeType::CertificateRequest, &[1, 1, 0, 4, 4, 1]),
+    );
+    for (bytes, expected) in [
+        ([&recs[0][..], &request].concat(), UnexpectedMessage),
+        (
+            [&recs[0][..], &recs[1], &request, &request].concat(),
+            UnexpectedMessage,
+        ),
+        ([&recs[0][..], &recs[1], &lying].concat(), DecodeError),
+    ] {
+        let mut client = Peer::client(DEFAULT);
+        client.feed(&bytes);
+        assert_fatal(&mut client, expected);
+    }
+}
+
 /// The client's keys depend on the ServerHello random; a random changed in transit gives the
 /// client other keys than the server, and the server's Finished record does not open.
 #[test]
@@ -1626,14 +1673,13 @@ fn client_refuses_protected_records_that_are_not_finished() {
 /// RFC 5246 section 7.4.1.1: HelloRequest "will be ignored by the client if the client is
 /// currently negotiating a session"; it is also not part of the transcript.
 #[test]
-#[ignore = "bug: a HelloRequest during the handshake is refused with unexpected_message instead \
-            of being ignored (client.rs handle; conn.rs also adds it to the transcript)"]
 fn client_ignores_a_hello_request_during_the_handshake() {
     let f = Flights::default();
     let recs = f.server_records();
     let hello_request = record(HANDSHAKE, &handshake(HandshakeType::HelloRequest, &[]));
     let mut client = Peer::client(DEFAULT);
     let second = client.feed(&[&recs[0][..], &hello_request, &recs[1], &recs[2]].concat());
+    assert_waiting(&client);
     assert_eq!(second, f.client_second);
     client.feed(&f.server_second);
     assert!(client.conn.is_connected());
@@ -1657,7 +1703,7 @@ fn client_waits_on_every_prefix_of_the_server_flight() {
 fn client_survives_random_bytes() {
     within(Duration::from_secs(120), || {
         let mut rng = Drbg::from_u64(0xc11e);
-        for round in 0..100 {
+        for round in 0..60 {
             for len in [1usize, 5, 6, 9, 40, 300, 3000] {
                 let noise = rng.bytes(len);
                 let ctx = || format!("round {round}, {len} random bytes");
@@ -1672,12 +1718,9 @@ fn client_survives_random_bytes() {
                     HANDSHAKE,
                     &handshake(HandshakeType::ServerHello, &noise),
                 ));
-                assert_eq!(
-                    status(&client, &ctx),
-                    Status::Refused(DecodeError.name()),
-                    "{}",
-                    ctx()
-                );
+                // Mostly decode_error; now and then the noise decodes and fails a check.
+                let s = status(&client, &ctx);
+                assert!(matches!(s, Status::Refused(_)), "{s:?}: {}", ctx());
             }
         }
     });
@@ -1771,19 +1814,32 @@ fn byte_at_a_time_delivery_ends_exactly_like_delivery_in_one_piece() {
 
 // ======== mutation fuzzing ========
 
-/// `flight` with 1 to 3 bytes changed: anywhere, or (to reach past the first parse errors)
-/// within the first 128 bytes or the last 16.
-fn mutate(flight: &[u8], rng: &mut Drbg) -> (Vec<u8>, Vec<usize>) {
+/// Positions worth aiming at in a flight: every record header and the first bytes of every
+/// fragment (handshake headers, vector lengths), and the whole of short records.
+fn hot_spots(flight: &[u8]) -> Vec<usize> {
+    let mut spots = Vec::new();
+    let mut at = 0;
+    for rec in records(flight) {
+        let n = if rec.len() <= 100 { rec.len() } else { 5 + 12 };
+        spots.extend(at..at + n);
+        at += rec.len();
+    }
+    spots
+}
+
+/// `flight` with 1 to 3 bytes changed, each at a random position or, half the time when
+/// `hot` is not empty, at one of the positions in `hot`.
+fn mutate(flight: &[u8], hot: &[usize], rng: &mut Drbg) -> (Vec<u8>, Vec<usize>) {
     let mut out = flight.to_vec();
     let r = rng.bytes(16);
     let n = 1 + usize::from(r[0] % 3);
     let mut positions = Vec::new();
     for i in 0..n {
         let pick = usize::from(u16::from_be_bytes([r[1 + 3 * i], r[2 + 3 * i]]));
-        let at = match r[3 + 3 * i] % 5 {
-            0 | 1 => pick % out.len(),
-            2 | 3 => pick % out.len().min(128),
-            _ => out.len() - 1 - pick % out.len().min(16),
+        let at = if hot.is_empty() || r[3 + 3 * i].is_multiple_of(2) {
+            pick % out.len()
+        } else {
+            hot[pick % hot.len()]
         };
         // Non-zero, so the byte really changes.
         out[at] ^= r[10 + i] | 1;
@@ -1792,7 +1848,7 @@ fn mutate(flight: &[u8], rng: &mut Drbg) -> (Vec<u8>, Vec<usize>) {
     (out, positions)
 }
 
-/// Tallies of where fuzzed peers ended, to check the fuzzing reached past the first check.
+/// Where fuzzed peers ended, to check that the fuzzing reached past the first check.
 #[derive(Default, Debug)]
 struct Tally {
     waiting: usize,
@@ -1814,40 +1870,78 @@ impl Tally {
         }
     }
 
-    fn kinds_refused(&self) -> usize {
-        self.refused.len()
+    fn refused_with(&self, alert: AlertDescription) -> bool {
+        self.refused.iter().any(|(a, _)| *a == alert.name())
     }
 }
+
+/// Feeds `iterations` mutations of `flight` to fresh peers made by `peer` (which may feed them
+/// earlier clean flights first); after each `receive` the peer must satisfy [`status`].
+fn fuzz(seed: u64, iterations: usize, flight: &[u8], aim: bool, peer: impl Fn() -> Peer) -> Tally {
+    let hot = if aim { hot_spots(flight) } else { Vec::new() };
+    let mut rng = Drbg::from_u64(seed);
+    let mut tally = Tally::default();
+    for i in 0..iterations {
+        let (mutated, at) = mutate(flight, &hot, &mut rng);
+        let mut p = peer();
+        p.feed(&mutated);
+        tally.add(status(&p, &|| {
+            format!("iteration {i}, bytes changed at {at:?}")
+        }));
+    }
+    tally
+}
+
+/// Fuzzing the server's and the client's first flights: 2000 iterations each.
+const FUZZ_FIRST_FLIGHTS: usize = 2000;
+
+/// Each iteration against a second flight costs a key exchange (an RSA-2048 private-key
+/// operation for the server, about 30 ms in a debug build), so fewer of them keep this file
+/// fast.
+const FUZZ_SECOND_FLIGHTS: usize = 80;
 
 #[test]
 fn fuzz_the_client_hello_against_the_server() {
     within(Duration::from_secs(120), || {
         let f = Flights::default();
-        let mut rng = Drbg::from_u64(0xf022_0001);
-        let mut tally = Tally::default();
-        for i in 0..2000 {
-            let (hello, at) = mutate(&f.client_hello, &mut rng);
-            let mut server = Peer::server(DEFAULT);
-            server.feed(&hello);
-            tally.add(status(&server, &|| format!("iteration {i}, bytes {at:?}")));
-        }
-        assert!(tally.kinds_refused() >= 4, "{tally:?}");
+        let tally = fuzz(
+            0xf022_0001,
+            FUZZ_FIRST_FLIGHTS,
+            &f.client_hello,
+            false,
+            || Peer::server(DEFAULT),
+        );
+        assert!(tally.waiting > 0 && tally.refused.len() >= 4, "{tally:?}");
     });
 }
 
 #[test]
-fn fuzz_the_server_flight_against_the_client() {
+fn fuzz_the_server_flight_against_the_client_anywhere() {
     within(Duration::from_secs(120), || {
         let f = Flights::default();
-        let mut rng = Drbg::from_u64(0xf022_0002);
-        let mut tally = Tally::default();
-        for i in 0..2000 {
-            let (flight, at) = mutate(&f.server_first, &mut rng);
-            let mut client = Peer::client(DEFAULT);
-            client.feed(&flight);
-            tally.add(status(&client, &|| format!("iteration {i}, bytes {at:?}")));
-        }
-        assert!(tally.kinds_refused() >= 4, "{tally:?}");
+        let tally = fuzz(
+            0xf022_0002,
+            FUZZ_FIRST_FLIGHTS / 2,
+            &f.server_first,
+            false,
+            || Peer::client(DEFAULT),
+        );
+        assert!(tally.refused.len() >= 3, "{tally:?}");
+    });
+}
+
+#[test]
+fn fuzz_the_server_flight_against_the_client_in_its_headers() {
+    within(Duration::from_secs(120), || {
+        let f = Flights::default();
+        let tally = fuzz(
+            0xf022_0003,
+            FUZZ_FIRST_FLIGHTS / 2,
+            &f.server_first,
+            true,
+            || Peer::client(DEFAULT),
+        );
+        assert!(tally.waiting > 0 && tally.refused.len() >= 5, "{tally:?}");
     });
 }
 
@@ -1855,16 +1949,15 @@ fn fuzz_the_server_flight_against_the_client() {
 fn fuzz_the_client_key_exchange_flight_against_the_server() {
     within(Duration::from_secs(120), || {
         let f = Flights::default();
-        let mut rng = Drbg::from_u64(0xf022_0003);
-        let mut tally = Tally::default();
-        for i in 0..FUZZ_SECOND_FLIGHTS {
-            let (flight, at) = mutate(&f.client_second, &mut rng);
-            let mut server = Peer::server(DEFAULT);
-            server.feed(&f.client_hello);
-            server.feed(&flight);
-            tally.add(status(&server, &|| format!("iteration {i}, bytes {at:?}")));
-        }
-        assert!(tally.kinds_refused() >= 2, "{tally:?}");
+        let tally = fuzz(
+            0xf022_0004,
+            FUZZ_SECOND_FLIGHTS,
+            &f.client_second,
+            true,
+            server_after_hello,
+        );
+        assert!(tally.refused_with(BadRecordMac), "{tally:?}");
+        assert!(tally.refused.len() >= 2, "{tally:?}");
     });
 }
 
@@ -1872,19 +1965,14 @@ fn fuzz_the_client_key_exchange_flight_against_the_server() {
 fn fuzz_the_server_finished_flight_against_the_client() {
     within(Duration::from_secs(120), || {
         let f = Flights::default();
-        let mut rng = Drbg::from_u64(0xf022_0004);
-        let mut tally = Tally::default();
-        for i in 0..FUZZ_SECOND_FLIGHTS {
-            let (flight, at) = mutate(&f.server_second, &mut rng);
-            let mut client = Peer::client(DEFAULT);
-            client.feed(&f.server_first);
-            client.feed(&flight);
-            tally.add(status(&client, &|| format!("iteration {i}, bytes {at:?}")));
-        }
-        assert!(tally.kinds_refused() >= 2, "{tally:?}");
+        let tally = fuzz(
+            0xf022_0005,
+            2 * FUZZ_SECOND_FLIGHTS,
+            &f.server_second,
+            true,
+            || client_after_key_exchange(DEFAULT),
+        );
+        assert!(tally.refused_with(BadRecordMac), "{tally:?}");
+        assert!(tally.refused.len() >= 2, "{tally:?}");
     });
 }
-
-/// Each iteration against a second flight costs a full key exchange (an RSA private-key
-/// operation for the server), so fewer of them keep the file fast in debug builds.
-const FUZZ_SECOND_FLIGHTS: usize = 300;

@@ -58,6 +58,11 @@ impl Extension {
             let typ = ExtensionType::from_wire(r.u16("extension_type")?);
             r.describe_last(typ.name());
             r.vector("extension_data", 2, |r| match typ {
+                // RFC 6066 section 3: a server acknowledges server_name with an empty
+                // extension, kept as an empty Unknown.
+                ExtensionType::ServerName if r.is_empty() => {
+                    Ok(Extension::Unknown(typ, Vec::new()))
+                }
                 ExtensionType::ServerName => {
                     let names = r.vector("server_name_list", 2, |r| {
                         r.until_empty(|r| {
@@ -111,6 +116,15 @@ fn decode_extensions(r: &mut Reader) -> DecodeResult<Vec<Extension>> {
     r.vector("extensions", 2, |r| r.until_empty(Extension::decode))
 }
 
+/// The first extension type that appears twice: RFC 5246 section 7.4.1.4 forbids that.
+pub fn duplicate_extension(extensions: &[Extension]) -> Option<ExtensionType> {
+    extensions
+        .iter()
+        .enumerate()
+        .find(|(i, e)| extensions[..*i].iter().any(|p| p.typ() == e.typ()))
+        .map(|(_, e)| e.typ())
+}
+
 fn find(extensions: &[Extension], typ: ExtensionType) -> Option<&Extension> {
     extensions.iter().find(|e| e.typ() == typ)
 }
@@ -145,7 +159,7 @@ impl ClientHello {
     fn decode(r: &mut Reader) -> DecodeResult<Self> {
         let client_version = version(r, "client_version")?;
         let random = random(r)?;
-        let session_id = r.opaque("session_id", 1)?.to_vec();
+        let session_id = session_id(r)?;
         let cipher_suites = r.vector("cipher_suites", 2, |r| {
             r.until_empty(|r| {
                 let s = CipherSuite::from_wire(r.u16("cipher_suite")?);
@@ -153,7 +167,17 @@ impl ClientHello {
                 Ok(s)
             })
         })?;
+        r.require(
+            !cipher_suites.is_empty(),
+            "cipher_suites",
+            "CipherSuite cipher_suites<2..2^16-2> is empty",
+        )?;
         let compression_methods = r.opaque("compression_methods", 1)?.to_vec();
+        r.require(
+            !compression_methods.is_empty(),
+            "compression_methods",
+            "CompressionMethod compression_methods<1..2^8-1> is empty",
+        )?;
         let extensions = decode_extensions(r)?;
         Ok(ClientHello {
             client_version,
@@ -194,7 +218,7 @@ impl ServerHello {
     fn decode(r: &mut Reader) -> DecodeResult<Self> {
         let server_version = version(r, "server_version")?;
         let random = random(r)?;
-        let session_id = r.opaque("session_id", 1)?.to_vec();
+        let session_id = session_id(r)?;
         let cipher_suite = CipherSuite::from_wire(r.u16("cipher_suite")?);
         r.describe_last(cipher_suite.name());
         let compression_method = r.u8("compression_method")?;
@@ -219,6 +243,17 @@ fn version(r: &mut Reader, name: &str) -> DecodeResult<[u8; 2]> {
         [a, b] => format!("({a},{b})"),
     });
     Ok(v)
+}
+
+/// `opaque SessionID<0..32>` (RFC 5246 section 7.4.1.2).
+fn session_id(r: &mut Reader) -> DecodeResult<Vec<u8>> {
+    let id = r.opaque("session_id", 1)?.to_vec();
+    r.require(
+        id.len() <= 32,
+        "session_id",
+        "SessionID longer than 32 bytes",
+    )?;
+    Ok(id)
 }
 
 fn random(r: &mut Reader) -> DecodeResult<[u8; 32]> {

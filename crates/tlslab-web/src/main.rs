@@ -1,8 +1,6 @@
-//! The tlslab web app. Trunk builds this binary for wasm32-unknown-unknown (see `index.html` and
-//! `Trunk.toml` at the repository root).
-
-mod app;
+//! The tlslab web app. Trunk builds this binary and the worker for wasm32-unknown-unknown
+//! (see `index.html` and `Trunk.toml` at the repository root).
 
 fn main() {
-    yew::Renderer::<app::App>::new().render();
+    yew::Renderer::<tlslab_web::view::app::App>::new().render();
 }

@@ -1,0 +1,5 @@
+//! The handshake worker (see `tlslab_web::worker`).
+
+fn main() {
+    tlslab_web::worker::start();
+}

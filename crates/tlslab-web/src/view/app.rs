@@ -1,0 +1,242 @@
+//! The root component: owns the state, the worker, the playback clock and the keyboard.
+
+use super::chapters::Chapters;
+use super::diagram::Diagram;
+use super::inspector::Inspector;
+use super::toolbar::Toolbar;
+use crate::protocol::RunRequest;
+use crate::runner::{self, Runner};
+use crate::state::{Action, Model, Run, Shared};
+use crate::url::Link;
+use gloo_timers::callback::Interval;
+use std::cell::RefCell;
+use std::rc::Rc;
+use tlslab_core::timeline::Timeline;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+use yew::prelude::*;
+
+/// Milliseconds between steps at 1x.
+const STEP_MS: f64 = 1600.0;
+
+#[function_component(App)]
+pub fn app() -> Html {
+    let model = use_reducer(|| {
+        let link = Link::current();
+        Model::new(
+            link.seed.unwrap_or_else(runner::fresh_seed),
+            link.suite,
+            link.step,
+        )
+    });
+    let runner: Rc<RefCell<Option<Runner>>> = use_mut_ref(|| None);
+
+    // The worker, started once; its replies become actions.
+    {
+        let dispatch = model.dispatcher();
+        let runner = runner.clone();
+        let first = RunRequest {
+            seed: model.run.seed(),
+            now: runner::now(),
+            suite: model.suite.clone(),
+        };
+        use_effect_with((), move |_| {
+            let on_reply = {
+                let dispatch = dispatch.clone();
+                move |reply: crate::protocol::RunReply| match reply.result {
+                    Ok(json) => match serde_json::from_str::<Timeline>(&json) {
+                        Ok(t) => {
+                            set_body_data("run-ms", &format!("{:.1}", reply.run_ms));
+                            dispatch.dispatch(Action::Loaded {
+                                seed: reply.seed,
+                                timeline: Shared(Rc::new(t)),
+                                run_ms: reply.run_ms,
+                            })
+                        }
+                        Err(e) => dispatch.dispatch(Action::Failed {
+                            seed: reply.seed,
+                            message: e.to_string(),
+                        }),
+                    },
+                    Err(message) => dispatch.dispatch(Action::Failed {
+                        seed: reply.seed,
+                        message,
+                    }),
+                }
+            };
+            match Runner::new(on_reply) {
+                Ok(r) => {
+                    if let Err(message) = r.run(&first) {
+                        dispatch.dispatch(Action::Failed {
+                            seed: first.seed,
+                            message,
+                        });
+                    }
+                    *runner.borrow_mut() = Some(r);
+                }
+                Err(message) => dispatch.dispatch(Action::Failed {
+                    seed: first.seed,
+                    message,
+                }),
+            }
+        });
+    }
+
+    // Asking for a run: a new seed and/or suite.
+    let start = {
+        let dispatch = model.dispatcher();
+        let runner = runner.clone();
+        Callback::from(move |(seed, suite): (u64, Option<String>)| {
+            dispatch.dispatch(Action::Start {
+                seed,
+                suite: suite.clone(),
+            });
+            let request = RunRequest {
+                seed,
+                now: runner::now(),
+                suite,
+            };
+            let sent = runner.borrow().as_ref().map(|r| r.run(&request));
+            if let Some(Err(message)) = sent {
+                dispatch.dispatch(Action::Failed { seed, message });
+            }
+        })
+    };
+
+    // The playback clock.
+    {
+        let dispatch = model.dispatcher();
+        use_effect_with(
+            (model.playing, model.speed.to_bits()),
+            move |(playing, speed)| {
+                let interval = playing.then(|| {
+                    let ms = (STEP_MS / f64::from_bits(*speed)).max(100.0) as u32;
+                    Interval::new(ms, move || dispatch.dispatch(Action::Tick))
+                });
+                move || drop(interval)
+            },
+        );
+    }
+
+    // Keyboard: Space, Left/Right, Home/End (not while typing in a field).
+    {
+        let dispatch = model.dispatcher();
+        use_effect_with((), move |_| {
+            let listener =
+                Closure::<dyn Fn(web_sys::KeyboardEvent)>::new(move |e: web_sys::KeyboardEvent| {
+                    if typing(&e) || e.ctrl_key() || e.meta_key() || e.alt_key() {
+                        return;
+                    }
+                    let action = match e.key().as_str() {
+                        " " => Action::TogglePlay,
+                        "ArrowRight" => Action::Next,
+                        "ArrowLeft" => Action::Prev,
+                        "Home" => Action::First,
+                        "End" => Action::Last,
+                        _ => return,
+                    };
+                    e.prevent_default();
+                    dispatch.dispatch(action);
+                });
+            let document = web_sys::window().and_then(|w| w.document());
+            if let Some(d) = &document {
+                let _ = d
+                    .add_event_listener_with_callback("keydown", listener.as_ref().unchecked_ref());
+            }
+            move || {
+                if let Some(d) = document {
+                    let _ = d.remove_event_listener_with_callback(
+                        "keydown",
+                        listener.as_ref().unchecked_ref(),
+                    );
+                }
+            }
+        });
+    }
+
+    // The address bar follows the view; <body data-ready> once a timeline is drawn.
+    {
+        let ready = model.run.timeline().is_some();
+        let link = Link {
+            seed: Some(model.run.seed()),
+            step: Some(model.step),
+            suite: model.suite.clone(),
+        };
+        use_effect_with((link, ready), move |(link, ready)| {
+            if *ready {
+                link.replace_current();
+                set_body_data("ready", "true");
+            }
+        });
+    }
+
+    let body = match &model.run {
+        Run::Ready { timeline, .. } => html! {
+            <div class="workspace">
+                <section class="flow" aria-label="Message flow">
+                    <Diagram timeline={timeline.clone()} step={model.step} dispatch={model.dispatcher()} speed={model.speed} />
+                </section>
+                <Inspector timeline={timeline.clone()} step={model.step} tab={model.tab}
+                           plaintext={model.plaintext} dispatch={model.dispatcher()} />
+            </div>
+        },
+        Run::Loading { seed } => html! {
+            <p class="status" role="status">{ format!("Running the handshake (seed {seed})…") }</p>
+        },
+        Run::Failed { message, .. } => html! {
+            <p class="status error" role="alert">{ format!("The handshake could not run: {message}") }</p>
+        },
+    };
+    let live = model
+        .run
+        .timeline()
+        .and_then(|t| t.steps.get(model.step).map(|s| (t.steps.len(), s)))
+        .map(|(n, s)| {
+            format!(
+                "Step {} of {}: {} from {} to {}.",
+                model.step + 1,
+                n,
+                s.title,
+                super::actor_name(s.from),
+                super::actor_name(s.to)
+            )
+        });
+
+    html! {
+        <>
+            <Toolbar model={Rc::clone(&model_rc(&model))} dispatch={model.dispatcher()} start={start} />
+            <Chapters timeline={model.run.timeline().cloned()} step={model.step} dispatch={model.dispatcher()} />
+            <main id="main">{ body }</main>
+            <div class="sr-only" aria-live="polite" data-live="">{ live.unwrap_or_default() }</div>
+        </>
+    }
+}
+
+fn model_rc(model: &UseReducerHandle<Model>) -> Rc<Model> {
+    Rc::new((**model).clone())
+}
+
+/// Whether a key press belongs to the focused control rather than to the player.
+fn typing(e: &web_sys::KeyboardEvent) -> bool {
+    let tag = e
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .map(|el| el.tag_name().to_ascii_lowercase())
+        .unwrap_or_default();
+    match tag.as_str() {
+        "input" | "select" | "textarea" => true,
+        // Space and Enter activate these themselves.
+        "button" | "summary" | "a" | "g" => matches!(e.key().as_str(), " " | "Enter"),
+        _ => false,
+    }
+}
+
+/// Sets `<body data-NAME="value">`.
+fn set_body_data(name: &str, value: &str) {
+    if let Some(body) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.body())
+    {
+        let _ = body.set_attribute(&format!("data-{name}"), value);
+    }
+}

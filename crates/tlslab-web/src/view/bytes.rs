@@ -1,0 +1,283 @@
+//! The byte inspector: a record as annotated hex beside the field tree the decoder built.
+//! Hovering or focusing a field highlights its bytes; hovering a byte highlights its field.
+
+use super::value::Value;
+use crate::state::{Action, Model, Shared};
+use tlslab_core::bytes::{Bytes, to_hex};
+use tlslab_core::codec::Field;
+use tlslab_core::crypto::record_cipher::Protection;
+use tlslab_core::timeline::{EventKind, Message, WireRecord};
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct BytesProps {
+    pub timeline: Shared,
+    pub step: usize,
+    pub plaintext: bool,
+    pub dispatch: UseReducerDispatcher<Model>,
+}
+
+/// A field flattened for display: where it is in the tree and in the bytes.
+#[derive(Clone, PartialEq)]
+struct Span {
+    path: String,
+    start: usize,
+    len: usize,
+}
+
+#[function_component(BytesPanel)]
+pub fn bytes_panel(props: &BytesProps) -> Html {
+    let hover = use_state(|| None::<Span>);
+    let t = &props.timeline;
+    let Some(step) = t.steps.get(props.step) else {
+        return html! {};
+    };
+    let sender = step.from;
+    let mut records: Vec<&WireRecord> = Vec::new();
+    let mut message: Option<&Message> = None;
+    for &i in &step.events {
+        let e = &t.events[i];
+        match &e.kind {
+            EventKind::RecordSent(r) if e.actor == sender => records.push(r),
+            EventKind::MessageSent(m) if e.actor == sender => message = Some(m),
+            _ => {}
+        }
+    }
+    let Some(record) = records.first() else {
+        return html! { <p class="empty">{ "No record in this step." }</p> };
+    };
+    let protected = record.protection.is_some();
+    let show_plaintext = protected && props.plaintext;
+    let (title, bytes, tree): (String, &[u8], Vec<Field>) = match (show_plaintext, message) {
+        (true, Some(m)) => (
+            format!("{} plaintext, {} bytes (decrypted)", m.title, m.bytes.len()),
+            &m.bytes.0,
+            m.fields.clone(),
+        ),
+        _ => (
+            format!(
+                "{} record, {} bytes{}",
+                record.content_type,
+                record.bytes.len(),
+                if protected { ", encrypted" } else { "" }
+            ),
+            &record.bytes.0,
+            vec![record.fields.clone()],
+        ),
+    };
+    let special = match step.title.as_str() {
+        "ClientHello" => Some("client_random"),
+        "ServerHello" => Some("server_random"),
+        _ => None,
+    };
+
+    // Each byte's innermost field, and a colour per leaf field.
+    let mut owner: Vec<Option<(Span, usize)>> = vec![None; bytes.len()];
+    let mut leaf = 0usize;
+    for f in &tree {
+        mark(f, "", &mut owner, &mut leaf);
+    }
+
+    let set_hover = |span: Option<Span>| {
+        let hover = hover.clone();
+        Callback::from(move |_| hover.set(span.clone()))
+    };
+    let highlighted = (*hover).clone();
+    let hex_rows = bytes.chunks(16).enumerate().map(|(row, chunk)| {
+        let cells = chunk.iter().enumerate().map(|(col, b)| {
+            let i = row * 16 + col;
+            let (span, colour) = owner[i].clone().map_or((None, None), |(s, c)| (Some(s), Some(c)));
+            let lit = highlighted.as_ref().is_some_and(|h| i >= h.start && i < h.start + h.len);
+            html! {
+                <span data-byte={i.to_string()}
+                      class={classes!("b", colour.map(|c| format!("f{}", c % 6)), lit.then_some("hl"))}
+                      onmouseenter={set_hover(span)} onmouseleave={set_hover(None)}>{ to_hex(&[*b]) }</span>
+            }
+        });
+        html! {
+            <div class="hex-row">
+                <span class="offset">{ format!("{:04x}", row * 16) }</span>
+                <span class="cells">{ for cells }</span>
+            </div>
+        }
+    });
+    let toggle = {
+        let d = props.dispatch.clone();
+        Callback::from(move |_| d.dispatch(Action::TogglePlaintext))
+    };
+    let ctx = TreeCtx {
+        bytes,
+        hover: hover.clone(),
+        highlighted: highlighted.clone(),
+        special,
+    };
+
+    html! {
+        <div class="bytes-panel">
+            <div class="panel-head">
+                <h3>{ title }</h3>
+                if protected {
+                    <button type="button" class="toggle" data-action="toggle-plaintext"
+                            aria-pressed={show_plaintext.to_string()} onclick={toggle}>
+                        { if show_plaintext { "Show ciphertext" } else { "Show decrypted plaintext" } }
+                    </button>
+                }
+            </div>
+            if records.len() > 1 {
+                <p class="note">{ format!("This message spans {} records; the first is shown.", records.len()) }</p>
+            }
+            <div class="bytes-grid">
+                <div class={classes!("hex", show_plaintext.then_some("plain"), (protected && !show_plaintext).then_some("cipher"))}
+                     aria-label="Hex dump">{ for hex_rows }</div>
+                <ul class="tree" aria-label="Fields">{ for tree.iter().map(|f| field_item(f, "", &ctx)) }</ul>
+            </div>
+            if let Some(p) = &record.protection {
+                <ProtectionView protection={p.clone()} />
+            }
+        </div>
+    }
+}
+
+struct TreeCtx<'a> {
+    bytes: &'a [u8],
+    hover: UseStateHandle<Option<Span>>,
+    highlighted: Option<Span>,
+    special: Option<&'static str>,
+}
+
+fn mark(f: &Field, parent: &str, owner: &mut [Option<(Span, usize)>], leaf: &mut usize) {
+    let path = join(parent, &f.name);
+    let span = Span {
+        path: path.clone(),
+        start: f.start,
+        len: f.len,
+    };
+    let colour = *leaf;
+    if f.children.is_empty() {
+        *leaf += 1;
+    }
+    for slot in owner.iter_mut().skip(f.start).take(f.len) {
+        *slot = Some((span.clone(), colour));
+    }
+    for c in &f.children {
+        mark(c, &path, owner, leaf);
+    }
+}
+
+fn join(parent: &str, name: &str) -> String {
+    if parent.is_empty() {
+        name.to_string()
+    } else {
+        format!("{parent}/{name}")
+    }
+}
+
+fn field_item(f: &Field, parent: &str, ctx: &TreeCtx) -> Html {
+    let path = join(parent, &f.name);
+    let span = Span {
+        path: path.clone(),
+        start: f.start,
+        len: f.len,
+    };
+    let show = {
+        let hover = ctx.hover.clone();
+        move || hover.set(Some(span.clone()))
+    };
+    let hide = {
+        let hover = ctx.hover.clone();
+        move || hover.set(None)
+    };
+    let (on, on_focus) = (
+        Callback::from({
+            let show = show.clone();
+            move |_: MouseEvent| show()
+        }),
+        Callback::from(move |_: FocusEvent| show()),
+    );
+    let (off, off_blur) = (
+        Callback::from({
+            let hide = hide.clone();
+            move |_: MouseEvent| hide()
+        }),
+        Callback::from(move |_: FocusEvent| hide()),
+    );
+    let lit = ctx.highlighted.as_ref().is_some_and(|h| h.path == path);
+    let slice = ctx.bytes.get(f.start..f.start + f.len).unwrap_or_default();
+    let hook = (f.name == "random").then_some(ctx.special).flatten();
+    let value = f.value.as_ref().map(|v| {
+        let shown = if v.chars().count() > 48 {
+            format!("{}…", v.chars().take(48).collect::<String>())
+        } else {
+            v.clone()
+        };
+        html! { <span class="fv">{ shown }</span> }
+    });
+    html! {
+        <li data-field-path={path.clone()} data-start={f.start.to_string()} data-len={f.len.to_string()}
+            data-field={hook} data-value={hook.map(|_| to_hex(slice))}
+            class={classes!(lit.then_some("hl"))}>
+            <span class="fname" tabindex="0" onmouseenter={on} onfocus={on_focus} onmouseleave={off} onblur={off_blur}>
+                <span class="fn">{ &f.name }</span>
+                <span class="fl">{ format!("{} B", f.len) }</span>
+                { value.unwrap_or_default() }
+            </span>
+            if !f.children.is_empty() {
+                <ul>{ for f.children.iter().map(|c| field_item(c, &path, ctx)) }</ul>
+            }
+        </li>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ProtectionProps {
+    protection: Protection,
+}
+
+/// How the record was protected: the inputs and outputs of AES-GCM or CBC + HMAC.
+#[function_component(ProtectionView)]
+fn protection_view(props: &ProtectionProps) -> Html {
+    let v = |label: &str, b: &Bytes| html! { <Value label={label.to_string()} value={b.clone()} tone={Some(AttrValue::from("public"))} /> };
+    match &props.protection {
+        Protection::Gcm {
+            seq_num,
+            nonce_explicit,
+            nonce,
+            additional_data,
+            plaintext,
+            ciphertext,
+            tag,
+        } => html! {
+            <section class="protection">
+                <h3>{ "Record protection: AES-128-GCM (RFC 5246 §6.2.3.3, RFC 5288 §3)" }</h3>
+                <p>{ format!("Sequence number {seq_num}. The nonce is the 4-byte write IV from the key block followed by the 8-byte explicit nonce sent in the record; the additional data authenticates the sequence number, type, version and length.") }</p>
+                { v("nonce_explicit (sent)", nonce_explicit) }
+                { v("nonce = write_IV + nonce_explicit", nonce) }
+                { v("additional_data", additional_data) }
+                { v("plaintext", plaintext) }
+                { v("ciphertext", ciphertext) }
+                { v("tag", tag) }
+            </section>
+        },
+        Protection::Cbc {
+            seq_num,
+            mac_algorithm,
+            iv,
+            mac_header,
+            mac,
+            padding,
+            plaintext,
+            ciphertext,
+        } => html! {
+            <section class="protection">
+                <h3>{ format!("Record protection: AES-128-CBC with {} (RFC 5246 §6.2.3.2)", mac_algorithm.name()) }</h3>
+                <p>{ format!("Sequence number {seq_num}. MAC-then-encrypt: the MAC covers the sequence number, header and plaintext; plaintext, MAC and padding are encrypted under a fresh explicit IV.") }</p>
+                { v("IV (sent)", iv) }
+                { v("MAC header", mac_header) }
+                { v("plaintext", plaintext) }
+                { v("MAC", mac) }
+                { v("padding", padding) }
+                { v("ciphertext", ciphertext) }
+            </section>
+        },
+    }
+}

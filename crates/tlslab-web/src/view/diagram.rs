@@ -1,0 +1,131 @@
+//! The message flow: an SVG sequence diagram with a Client and a Server lane. Each message is
+//! an arrow; protected records are drawn double, alerts in the alert colour; the current one
+//! travels across and stays highlighted.
+
+use crate::state::{Action, Model, Shared};
+use tlslab_core::timeline::{Actor, EventKind, Step};
+use yew::prelude::*;
+
+const WIDTH: f64 = 440.0;
+const CLIENT_X: f64 = 70.0;
+const SERVER_X: f64 = 370.0;
+const TOP: f64 = 58.0;
+const ROW: f64 = 46.0;
+
+#[derive(Properties, PartialEq)]
+pub struct DiagramProps {
+    pub timeline: Shared,
+    pub step: usize,
+    pub speed: f64,
+    pub dispatch: UseReducerDispatcher<Model>,
+}
+
+/// How a message looks, from its records.
+struct Look {
+    encrypted: bool,
+    alert: bool,
+    fatal: bool,
+}
+
+fn look(t: &Shared, index: usize, step: &Step) -> Look {
+    let mut l = Look {
+        encrypted: false,
+        alert: step.title == "Alert",
+        fatal: false,
+    };
+    for &i in &step.events {
+        match &t.events[i].kind {
+            EventKind::RecordSent(r) if r.protection.is_some() => l.encrypted = true,
+            EventKind::AlertSent(a) if a.level == "fatal" && t.events[i].step == index => {
+                l.fatal = true
+            }
+            _ => {}
+        }
+    }
+    l
+}
+
+#[function_component(Diagram)]
+pub fn diagram(props: &DiagramProps) -> Html {
+    let t = &props.timeline;
+    let height = TOP + ROW * t.steps.len() as f64 + 20.0;
+    let current_ref = use_node_ref();
+
+    // Keep the current message in view.
+    {
+        let current_ref = current_ref.clone();
+        use_effect_with(props.step, move |_| {
+            if let Some(el) = current_ref.cast::<web_sys::Element>() {
+                let options = web_sys::ScrollIntoViewOptions::new();
+                options.set_block(web_sys::ScrollLogicalPosition::Nearest);
+                options.set_behavior(web_sys::ScrollBehavior::Smooth);
+                el.scroll_into_view_with_scroll_into_view_options(&options);
+            }
+        });
+    }
+
+    let rows = t.steps.iter().enumerate().map(|(i, s)| {
+        let y = TOP + ROW * i as f64 + ROW / 2.0;
+        let (x1, x2) = if s.from == Actor::Client { (CLIENT_X, SERVER_X) } else { (SERVER_X, CLIENT_X) };
+        let l = look(t, i, s);
+        let current = i == props.step;
+        let select = {
+            let d = props.dispatch.clone();
+            Callback::from(move |_| d.dispatch(Action::Go(i)))
+        };
+        let keyboard = {
+            let d = props.dispatch.clone();
+            Callback::from(move |e: KeyboardEvent| {
+                if e.key() == "Enter" || e.key() == " " {
+                    e.prevent_default();
+                    d.dispatch(Action::Go(i));
+                }
+            })
+        };
+        let head = if x2 > x1 { x2 - 6.0 } else { x2 + 6.0 };
+        let dir = if x2 > x1 { -1.0 } else { 1.0 };
+        let arrow = format!("{head},{y} {},{} {},{}", head + dir * 9.0, y - 5.0, head + dir * 9.0, y + 5.0);
+        let class = classes!(
+            "msg",
+            super::actor_name(s.from),
+            l.encrypted.then_some("encrypted"),
+            l.alert.then_some("alert"),
+            l.fatal.then_some("fatal"),
+            current.then_some("current"),
+            (i < props.step).then_some("past"),
+            (i > props.step).then_some("future"),
+        );
+        let label = format!("{}{}", s.title, if l.encrypted { " (encrypted)" } else { "" });
+        html! {
+            <g key={i} class={class} data-step={i.to_string()} data-title={s.title.clone()}
+               role="button" tabindex="0" aria-label={format!("Step {}: {} from {}", i + 1, label, super::actor_name(s.from))}
+               aria-current={current.then_some("step")} onclick={select} onkeydown={keyboard}
+               ref={if current { current_ref.clone() } else { NodeRef::default() }}>
+                <rect class="hit" x="0" y={(y - ROW / 2.0).to_string()} width={WIDTH.to_string()} height={ROW.to_string()} rx="6" />
+                <text class="chapter-num" x="14" y={(y + 4.0).to_string()}>{ format!("{}", s.chapter as u8) }</text>
+                if l.encrypted {
+                    <line class="shadow" x1={x1.to_string()} y1={(y + 3.0).to_string()} x2={head.to_string()} y2={(y + 3.0).to_string()} />
+                }
+                <line class="wire" x1={x1.to_string()} y1={y.to_string()} x2={head.to_string()} y2={y.to_string()} pathLength="1"
+                      style={format!("--travel: {:.2}s", 0.5 / props.speed)} />
+                <polygon class="head" points={arrow} />
+                <text class="label" x={((CLIENT_X + SERVER_X) / 2.0).to_string()} y={(y - 7.0).to_string()} text-anchor="middle">{ label }</text>
+            </g>
+        }
+    });
+
+    html! {
+        <div class="diagram-scroll">
+            <svg data-diagram="" viewBox={format!("0 0 {WIDTH} {height}")} role="group"
+                 aria-label="Sequence diagram: client on the left, server on the right" preserveAspectRatio="xMidYMin meet">
+                <text class="lane-title client" x={CLIENT_X.to_string()} y="22" text-anchor="middle">{ "Client" }</text>
+                <text class="lane-title server" x={SERVER_X.to_string()} y="22" text-anchor="middle">{ "Server" }</text>
+                <text class="lane-sub" x={CLIENT_X.to_string()} y="38" text-anchor="middle">{ "browser" }</text>
+                <text class="lane-sub" x={SERVER_X.to_string()} y="38" text-anchor="middle">{ "example.com" }</text>
+                <line class="lane client" x1={CLIENT_X.to_string()} y1="46" x2={CLIENT_X.to_string()} y2={height.to_string()} />
+                <line class="lane server" x1={SERVER_X.to_string()} y1="46" x2={SERVER_X.to_string()} y2={height.to_string()} />
+                { for rows }
+            </svg>
+        </div>
+    }
+}

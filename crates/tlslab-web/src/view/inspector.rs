@@ -1,0 +1,78 @@
+//! The inspector: the selected step, and tabs for its bytes, the certificate checks, the
+//! premaster secret, the key schedule and who knows what.
+
+use super::bytes::BytesPanel;
+use super::certificate::CertificatePanel;
+use super::keys::KeysPanel;
+use super::knowledge::KnowledgePanel;
+use super::premaster::PremasterPanel;
+use crate::state::{Action, Model, Shared, Tab};
+use tlslab_core::timeline::EventKind;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct InspectorProps {
+    pub timeline: Shared,
+    pub step: usize,
+    pub tab: Tab,
+    pub plaintext: bool,
+    pub dispatch: UseReducerDispatcher<Model>,
+}
+
+#[function_component(Inspector)]
+pub fn inspector(props: &InspectorProps) -> Html {
+    let t = &props.timeline;
+    let Some(step) = t.steps.get(props.step) else {
+        return html! {};
+    };
+    let alert = step.events.iter().find_map(|&i| match &t.events[i].kind {
+        EventKind::AlertSent(a) if a.level == "fatal" => Some((t.events[i].actor, a.clone())),
+        _ => None,
+    });
+    let tabs = Tab::ALL.iter().map(|&tab| {
+        let d = props.dispatch.clone();
+        let selected = tab == props.tab;
+        html! {
+            <button type="button" role="tab" id={format!("tab-{}", tab.id())} data-tab={tab.id()}
+                    aria-selected={selected.to_string()} aria-controls={format!("panel-{}", tab.id())}
+                    tabindex={if selected { "0" } else { "-1" }}
+                    class={classes!("tab", selected.then_some("selected"))}
+                    onclick={Callback::from(move |_| d.dispatch(Action::Tab(tab)))}>
+                { tab.label() }
+            </button>
+        }
+    });
+    let panel = match props.tab {
+        Tab::Bytes => {
+            html! { <BytesPanel timeline={t.clone()} step={props.step} plaintext={props.plaintext} dispatch={props.dispatch.clone()} /> }
+        }
+        Tab::Certificate => html! { <CertificatePanel timeline={t.clone()} step={props.step} /> },
+        Tab::Premaster => html! { <PremasterPanel timeline={t.clone()} step={props.step} /> },
+        Tab::Keys => html! { <KeysPanel timeline={t.clone()} step={props.step} /> },
+        Tab::Knowledge => html! { <KnowledgePanel timeline={t.clone()} step={props.step} /> },
+    };
+    html! {
+        <section class="inspector" aria-label="Inspector">
+            <header class={classes!("step-head", super::actor_name(step.from))} data-panel="step">
+                <p class="step-count">{ format!("step {} of {}", props.step + 1, t.steps.len()) }</p>
+                <h2>{ &step.title }</h2>
+                <p class="direction">
+                    <span class={super::actor_name(step.from)}>{ super::actor_title(step.from) }</span>
+                    { " → " }
+                    <span class={super::actor_name(step.to)}>{ super::actor_title(step.to) }</span>
+                </p>
+            </header>
+            if let Some((sender, a)) = alert {
+                <div class="alert-box" role="note">
+                    <strong>{ format!("{} sends a fatal alert: ", super::actor_title(sender)) }<code>{ &a.description }</code></strong>
+                    <p>{ &a.reason }</p>
+                </div>
+            }
+            <div class="tabs" role="tablist" aria-label="Inspector views">{ for tabs }</div>
+            <div class="tab-panel" role="tabpanel" id={format!("panel-{}", props.tab.id())}
+                 aria-labelledby={format!("tab-{}", props.tab.id())} data-panel={props.tab.id()}>
+                { panel }
+            </div>
+        </section>
+    }
+}

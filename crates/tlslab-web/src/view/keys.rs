@@ -1,0 +1,185 @@
+//! The key schedule: premaster -> master secret -> key block, then the Finished computations
+//! with the exact transcript they hash (RFC 5246 sections 6.3, 7.4.9, 8.1; RFC 7627 section 4).
+
+use super::value::Value;
+use crate::state::Shared;
+use tlslab_core::timeline::{Actor, Computation};
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct KeysProps {
+    pub timeline: Shared,
+    pub step: usize,
+}
+
+fn field(name: &'static str) -> Option<AttrValue> {
+    Some(AttrValue::from(name))
+}
+
+fn tone(name: &'static str) -> Option<AttrValue> {
+    Some(AttrValue::from(name))
+}
+
+#[function_component(KeysPanel)]
+pub fn keys_panel(props: &KeysProps) -> Html {
+    let t = &props.timeline;
+    let client: Vec<&Computation> = super::computations(t, props.step, Actor::Client).collect();
+    let server: Vec<&Computation> = super::computations(t, props.step, Actor::Server).collect();
+    let random = |list: &[&Computation], which: &str| {
+        list.iter().find_map(|c| match c {
+            Computation::Random { name, value } if name == which => Some(value.clone()),
+            _ => None,
+        })
+    };
+    let hash = |list: &[&Computation], which: &str| {
+        list.iter().find_map(|c| match c {
+            Computation::TranscriptHash {
+                purpose,
+                messages,
+                hash,
+                input,
+            } if purpose == which => Some((messages.clone(), hash.clone(), input.clone())),
+            _ => None,
+        })
+    };
+    let verify = |list: &[&Computation], which: &str| {
+        list.iter().find_map(|c| match c {
+            Computation::VerifyData {
+                label,
+                verify_data,
+                received,
+                matches,
+                ..
+            } if label == which => Some((verify_data.clone(), received.clone(), *matches)),
+            _ => None,
+        })
+    };
+
+    let client_random = random(&client, "client_random");
+    let server_random = random(&server, "server_random");
+    let master = client.iter().find_map(|c| match c {
+        Computation::MasterSecret {
+            extended,
+            premaster,
+            label,
+            seed,
+            master_secret,
+        } => Some((
+            *extended,
+            premaster.clone(),
+            label.clone(),
+            seed.clone(),
+            master_secret.clone(),
+        )),
+        _ => None,
+    });
+    let key_block = client.iter().find_map(|c| match c {
+        Computation::KeyBlock {
+            label,
+            seed,
+            key_block,
+            keys,
+        } => Some((label.clone(), seed.clone(), key_block.clone(), keys.clone())),
+        _ => None,
+    });
+
+    let randoms = html! {
+        <section>
+            <h3>{ "Inputs from the hellos" }</h3>
+            { client_random.map(|v| html! { <Value label="client_random" value={v} field={field("client_random")} tone={tone("client")} /> }).unwrap_or_default() }
+            { server_random.map(|v| html! { <Value label="server_random" value={v} field={field("server_random")} tone={tone("server")} /> }).unwrap_or_default() }
+        </section>
+    };
+    let Some((extended, premaster, label, seed, master_secret)) = master else {
+        return html! {
+            <div class="keys-panel">
+                { randoms }
+                <p class="empty">{ "The master secret is derived once the client has made the premaster secret (ClientKeyExchange)." }</p>
+            </div>
+        };
+    };
+    let session = hash(&client, "session_hash");
+    let master_section = html! {
+        <section>
+            <h3>{ "Master secret" }</h3>
+            if extended {
+                <p class="math"><code>{ "master_secret = PRF(premaster, \"extended master secret\", session_hash)[0..47]" }</code>{ " (RFC 7627 §4): the seed is the hash of the handshake so far, which binds the keys to this exact handshake." }</p>
+                if let Some((messages, h, _)) = &session {
+                    <p class="transcript">{ "session_hash = SHA-256(" }{ messages.join(" + ") }{ ")" }</p>
+                    <Value label="session_hash" value={h.clone()} field={field("session_hash")} tone={tone("public")} />
+                }
+            } else {
+                <p class="math"><code>{ "master_secret = PRF(premaster, \"master secret\", client_random + server_random)[0..47]" }</code>{ " (RFC 5246 §8.1)" }</p>
+            }
+            <Value label="premaster (input)" value={premaster} field={field("premaster")} tone={tone("secret")} />
+            <div class="kv"><span>{ "label" }</span><code>{ format!("\"{label}\"") }</code></div>
+            <Value label="seed" value={seed} tone={tone("public")} />
+            <Value label="master_secret" value={master_secret} field={field("master_secret")} tone={tone("secret")} />
+        </section>
+    };
+    let keys_section = key_block.map(|(label, seed, block, keys)| {
+        let slices = [
+            ("client_write_MAC_key", &keys.client_write_mac_key, "client"),
+            ("server_write_MAC_key", &keys.server_write_mac_key, "server"),
+            ("client_write_key", &keys.client_write_key, "client"),
+            ("server_write_key", &keys.server_write_key, "server"),
+            ("client_write_IV", &keys.client_write_iv, "client"),
+            ("server_write_IV", &keys.server_write_iv, "server"),
+        ];
+        html! {
+            <section>
+                <h3>{ "Key block" }</h3>
+                <p class="math"><code>{ format!("key_block = PRF(master_secret, \"{label}\", server_random + client_random)") }</code>{ " cut into the write keys of each direction (RFC 5246 §6.3). GCM suites need no MAC keys; CBC suites never use the IVs (each record carries its own)." }</p>
+                <Value label="seed" value={seed} tone={tone("public")} />
+                <Value label="key_block" value={block} tone={tone("secret")} />
+                <div class="slices">
+                    { for slices.iter().filter(|(_, v, _)| !v.is_empty()).map(|(name, v, who)| html! {
+                        <Value label={*name} value={(*v).clone()} tone={tone(who)} />
+                    }) }
+                </div>
+            </section>
+        }
+    });
+    let finished = |who: Actor,
+                    label: &'static str,
+                    purpose: &'static str,
+                    hash_field: &'static str,
+                    vd_field: &'static str| {
+        let list = if who == Actor::Client {
+            &client
+        } else {
+            &server
+        };
+        let peer = if who == Actor::Client {
+            &server
+        } else {
+            &client
+        };
+        let h = hash(list, purpose);
+        let vd = verify(list, label).filter(|(_, received, _)| received.is_none());
+        let checked = verify(peer, label).and_then(|(_, _, m)| m);
+        h.zip(vd).map(|((messages, hash, input), (verify_data, _, _))| html! {
+            <section>
+                <h3>{ format!("{} Finished", super::actor_title(who)) }</h3>
+                <p class="math"><code>{ format!("verify_data = PRF(master_secret, \"{label}\", SHA-256(handshake_messages))[0..11]") }</code>{ " (RFC 5246 §7.4.9)" }</p>
+                <p class="transcript">{ format!("handshake_messages = {} ({} bytes)", messages.join(" + "), input.len()) }</p>
+                <Value label={format!("SHA-256 of the transcript ({purpose})")} value={hash} field={field(hash_field)} tone={tone("public")} />
+                <Value label="verify_data" value={verify_data} field={field(vd_field)} tone={tone(super::actor_name(who))} />
+                { match checked {
+                    Some(true) => html! { <p class="verdict ok">{ format!("The {} computed the same value: both saw the same handshake.", super::actor_name(who.peer())) }</p> },
+                    Some(false) => html! { <p class="verdict bad">{ format!("The {} computed a different value and aborts.", super::actor_name(who.peer())) }</p> },
+                    None => html! {},
+                } }
+            </section>
+        }).unwrap_or_default()
+    };
+    html! {
+        <div class="keys-panel">
+            { randoms }
+            { master_section }
+            { keys_section.unwrap_or_default() }
+            { finished(Actor::Client, "client finished", "client_finished", "client_finished_hash", "client_verify_data") }
+            { finished(Actor::Server, "server finished", "server_finished", "server_finished_hash", "server_verify_data") }
+        </div>
+    }
+}

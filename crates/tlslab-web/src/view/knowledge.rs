@@ -1,0 +1,69 @@
+//! Who knows what after the selected step: the client, the server, and a passive observer who
+//! records everything on the wire. With RSA key exchange the observer lacks only the premaster;
+//! whoever later obtains the server's private key can decrypt it, and with it the session.
+
+use crate::state::Shared;
+use tlslab_core::timeline::Known;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct KnowledgeProps {
+    pub timeline: Shared,
+    pub step: usize,
+}
+
+const SECRET: [&str; 4] = [
+    "premaster",
+    "master_secret",
+    "key_block",
+    "server_private_key",
+];
+
+fn column(who: &'static str, title: &'static str, known: &[Known]) -> Html {
+    html! {
+        <section class={classes!("knows", who)} data-knows={who}>
+            <h3>{ title }</h3>
+            <ul>
+                { for known.iter().map(|k| {
+                    let secret = SECRET.contains(&k.name.as_str());
+                    html! {
+                        <li data-secret={k.name.clone()} class={classes!(secret.then_some("secret"))}>
+                            <span class="name">{ &k.name }</span>
+                            <span class="len">{ format!("{} B", k.value.len()) }</span>
+                            <code title={k.value.hex()}>{ short(&k.value.hex()) }</code>
+                        </li>
+                    }
+                }) }
+            </ul>
+        </section>
+    }
+}
+
+fn short(hex: &str) -> String {
+    if hex.len() > 16 {
+        format!("{}…", &hex[..16])
+    } else {
+        hex.to_string()
+    }
+}
+
+#[function_component(KnowledgePanel)]
+pub fn knowledge_panel(props: &KnowledgeProps) -> Html {
+    let Some(step) = props.timeline.steps.get(props.step) else {
+        return html! {};
+    };
+    let k = &step.knowledge;
+    let observer_has_premaster = k.observer.iter().any(|o| o.name == "premaster");
+    html! {
+        <div class="knowledge-panel">
+            <div class="columns">
+                { column("client", "Client", &k.client) }
+                { column("server", "Server", &k.server) }
+                { column("observer", "Passive observer", &k.observer) }
+            </div>
+            if !observer_has_premaster {
+                <p class="note">{ "The observer sees the randoms, the certificate and the encrypted premaster, but not the premaster itself, so it cannot derive the keys. With RSA key exchange that protection rests on one thing: the server's private key. Anyone who records this session and later obtains that key decrypts the premaster and everything after it; forward-secret key exchanges (ECDHE) do not have this weakness." }</p>
+            }
+        </div>
+    }
+}

@@ -1,0 +1,46 @@
+//! The components. Each renders part of the timeline; none computes anything about TLS.
+
+pub mod app;
+pub mod bytes;
+pub mod certificate;
+pub mod chapters;
+pub mod diagram;
+pub mod inspector;
+pub mod keys;
+pub mod knowledge;
+pub mod premaster;
+pub mod toolbar;
+pub mod value;
+
+use tlslab_core::timeline::{Actor, Computation, Event, EventKind, Timeline};
+
+/// The events of the steps up to and including `step`.
+pub fn events_until(t: &Timeline, step: usize) -> impl Iterator<Item = &Event> {
+    t.events.iter().filter(move |e| e.step <= step)
+}
+
+/// The computations `actor` made up to `step`, in order.
+pub fn computations(t: &Timeline, step: usize, actor: Actor) -> impl Iterator<Item = &Computation> {
+    events_until(t, step)
+        .filter(move |e| e.actor == actor)
+        .filter_map(|e| match &e.kind {
+            EventKind::Computation(c) => Some(c),
+            _ => None,
+        })
+}
+
+pub fn actor_name(actor: Actor) -> &'static str {
+    match actor {
+        Actor::Client => "client",
+        Actor::Server => "server",
+        Actor::Network => "network",
+    }
+}
+
+pub fn actor_title(actor: Actor) -> &'static str {
+    match actor {
+        Actor::Client => "Client",
+        Actor::Server => "Server",
+        Actor::Network => "Network",
+    }
+}

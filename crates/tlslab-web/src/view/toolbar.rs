@@ -1,0 +1,154 @@
+//! The top bar: the run (suite, seed, run again) and the player (restart, back, play, forward,
+//! end, speed, progress).
+
+use crate::runner;
+use crate::state::{Action, Model};
+use std::rc::Rc;
+use tlslab_core::msgs::enums::CipherSuite;
+use tlslab_core::timeline::EventKind;
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct ToolbarProps {
+    pub model: Rc<Model>,
+    pub dispatch: UseReducerDispatcher<Model>,
+    /// Asks for a run with this seed and suite.
+    pub start: Callback<(u64, Option<String>)>,
+}
+
+#[function_component(Toolbar)]
+pub fn toolbar(props: &ToolbarProps) -> Html {
+    let m = &props.model;
+    let seed_input = use_node_ref();
+    let act = |action: fn() -> Action| {
+        let d = props.dispatch.clone();
+        Callback::from(move |_| d.dispatch(action()))
+    };
+    let suite = m.suite.clone();
+    let run_again = {
+        let start = props.start.clone();
+        let suite = suite.clone();
+        Callback::from(move |_| start.emit((runner::fresh_seed(), suite.clone())))
+    };
+    let run_seed = {
+        let start = props.start.clone();
+        let suite = suite.clone();
+        let input = seed_input.clone();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let seed = input
+                .cast::<web_sys::HtmlInputElement>()
+                .and_then(|i| i.value().trim().parse::<u64>().ok());
+            if let Some(seed) = seed.filter(|s| *s <= crate::protocol::MAX_SEED) {
+                start.emit((seed, suite.clone()));
+            }
+        })
+    };
+    let choose_suite = {
+        let start = props.start.clone();
+        let seed = m.run.seed();
+        Callback::from(move |e: Event| {
+            let value = e
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok())
+                .map(|s| s.value());
+            let suite = value.filter(|v| !v.is_empty());
+            start.emit((seed, suite));
+        })
+    };
+    let choose_speed = {
+        let d = props.dispatch.clone();
+        Callback::from(move |e: Event| {
+            let speed = e
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok())
+                .and_then(|s| s.value().parse::<f64>().ok());
+            if let Some(speed) = speed {
+                d.dispatch(Action::Speed(speed));
+            }
+        })
+    };
+    let steps = m.steps();
+    let negotiated = m.run.timeline().and_then(|t| {
+        t.events.iter().find_map(|e| match &e.kind {
+            EventKind::HandshakeComplete { cipher_suite, .. } => Some(cipher_suite.clone()),
+            EventKind::Computation(tlslab_core::timeline::Computation::SuiteSelected {
+                cipher_suite,
+                ..
+            }) => Some(cipher_suite.clone()),
+            _ => None,
+        })
+    });
+    let percent = if steps > 1 {
+        m.step as f64 * 100.0 / (steps - 1) as f64
+    } else {
+        0.0
+    };
+
+    html! {
+        <header class="toolbar">
+            <div class="brand">
+                <h1>{ "TLS 1.2 handshake" }</h1>
+                <span class="subtitle">{ "a real client and server, in your browser" }</span>
+            </div>
+            <form class="run" onsubmit={run_seed} aria-label="Run">
+                <label>
+                    <span>{ "Suite" }</span>
+                    <select data-control="suite" onchange={choose_suite} aria-label="Cipher suite">
+                        <option value="" selected={suite.is_none()}>{ "Negotiate (GCM first)" }</option>
+                        { for CipherSuite::SUPPORTED.iter().map(|s| {
+                            let name = s.name();
+                            html! { <option value={name.clone()} selected={suite.as_deref() == Some(name.as_str())}>{ name.trim_start_matches("TLS_RSA_WITH_").to_string() }</option> }
+                        }) }
+                    </select>
+                </label>
+                <label>
+                    <span>{ "Seed" }</span>
+                    <input data-control="seed" ref={seed_input} inputmode="numeric" size="12"
+                           value={m.run.seed().to_string()} aria-label="Seed" />
+                </label>
+                <button type="submit" data-action="run-seed" aria-label="Run with this seed">{ "Run" }</button>
+                <button type="button" data-action="run-again" onclick={run_again}
+                        aria-label="Run again with new randomness">{ "Run again" }</button>
+            </form>
+            <div class="player" role="group" aria-label="Player">
+                <button type="button" data-action="restart" onclick={act(|| Action::First)} aria-label="Restart (Home)">{ icon("M4 12l8-7v14zM12 12l8-7v14z") }</button>
+                <button type="button" data-action="prev" onclick={act(|| Action::Prev)} aria-label="Previous step (Left arrow)">{ icon("M18 5v14l-9-7zM6 5h2v14H6z") }</button>
+                <button type="button" class="play" data-action="play" onclick={act(|| Action::TogglePlay)}
+                        aria-pressed={m.playing.to_string()} aria-label={if m.playing { "Pause (Space)" } else { "Play (Space)" }}>
+                    { if m.playing { icon("M6 5h4v14H6zM14 5h4v14h-4z") } else { icon("M7 5v14l12-7z") } }
+                </button>
+                <button type="button" data-action="next" onclick={act(|| Action::Next)} aria-label="Next step (Right arrow)">{ icon("M6 5v14l9-7zM16 5h2v14h-2z") }</button>
+                <button type="button" data-action="end" onclick={act(|| Action::Last)} aria-label="Last step (End)">{ icon("M4 5v14l8-7zM12 5v14l8-7z") }</button>
+                <label class="speed">
+                    <span class="sr-only">{ "Speed" }</span>
+                    <select data-control="speed" onchange={choose_speed} aria-label="Speed">
+                        { for [0.5, 1.0, 2.0, 4.0].iter().map(|s| html! {
+                            <option value={s.to_string()} selected={(*s - m.speed).abs() < 1e-9}>{ format!("{s}×") }</option>
+                        }) }
+                    </select>
+                </label>
+                <div class="progress" data-progress="" data-step={m.step.to_string()} data-steps={steps.to_string()}>
+                    <div class="bar" role="progressbar" aria-label="Progress" aria-valuemin="1"
+                         aria-valuemax={steps.to_string()} aria-valuenow={(m.step + 1).to_string()}>
+                        <div class="fill" style={format!("width:{percent:.1}%")}></div>
+                    </div>
+                    <span class="count">{ if steps > 0 { format!("{} / {}", m.step + 1, steps) } else { "–".into() } }</span>
+                </div>
+            </div>
+            if let Some(suite) = negotiated {
+                <p class="negotiated">{ "Negotiated: " }<code data-field="cipher_suite" data-value={suite.clone()}>{ suite }</code></p>
+            }
+        </header>
+    }
+}
+
+/// A 24x24 icon drawn in the text colour (no icon font: nothing loads from elsewhere).
+fn icon(path: &'static str) -> Html {
+    html! {
+        <svg class="icon" viewBox="0 0 24 24" width="18" height="18" aria-hidden="true" focusable="false">
+            <path d={path} fill="currentColor" />
+        </svg>
+    }
+}

@@ -1,8 +1,9 @@
 //! The six chapters of the simplified story as navigation, and the current chapter's
-//! correction: what the simple story says and what really crosses the wire.
+//! correction ([`StoryBox`]): what the simple story says and what really crosses the wire.
 
 use crate::state::{Action, Model, Shared};
 use crate::story::{CHAPTERS, story};
+use tlslab_core::timeline::Chapter;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -42,25 +43,31 @@ pub fn chapters(props: &ChaptersProps) -> Html {
             </li>
         }
     });
-    let explanation = current.map(|chapter| {
-        let s = story(chapter);
-        html! {
-            <section class="story" data-panel="story" aria-label={format!("Chapter {}: {}", s.number, s.title)}>
-                <div class="simple">
-                    <h2>{ "The simple story" }</h2>
-                    <p>{ s.simple }</p>
-                </div>
-                <div class="wire">
-                    <h2>{ "What really crosses the wire" }</h2>
-                    { for s.wire.iter().map(|p| html! { <p>{ *p }</p> }) }
-                </div>
-            </section>
-        }
-    });
     html! {
         <nav class="chapters" aria-label="Chapters">
             <ol>{ for nav }</ol>
-            { explanation.unwrap_or_default() }
         </nav>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct StoryProps {
+    pub chapter: Chapter,
+}
+
+#[function_component(StoryBox)]
+pub fn story_box(props: &StoryProps) -> Html {
+    let s = story(props.chapter);
+    html! {
+        <section class="story" data-panel="story" aria-label={format!("Chapter {}: {}", s.number, s.title)}>
+            <div class="simple">
+                <h3>{ format!("Chapter {} · the simple story", s.number) }</h3>
+                <p>{ s.simple }</p>
+            </div>
+            <details class="wire" open=true>
+                <summary><h3>{ "What really crosses the wire" }</h3></summary>
+                { for s.wire.iter().map(|p| html! { <p>{ *p }</p> }) }
+            </details>
+        </section>
     }
 }

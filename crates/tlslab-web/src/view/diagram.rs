@@ -23,21 +23,23 @@ pub struct DiagramProps {
 /// How a message looks, from its records.
 struct Look {
     encrypted: bool,
-    alert: bool,
+    /// The alert's description, when the message is an alert.
+    alert: Option<String>,
     fatal: bool,
 }
 
 fn look(t: &Shared, index: usize, step: &Step) -> Look {
     let mut l = Look {
         encrypted: false,
-        alert: step.title == "Alert",
+        alert: None,
         fatal: false,
     };
     for &i in &step.events {
         match &t.events[i].kind {
             EventKind::RecordSent(r) if r.protection.is_some() => l.encrypted = true,
-            EventKind::AlertSent(a) if a.level == "fatal" && t.events[i].step == index => {
-                l.fatal = true
+            EventKind::AlertSent(a) if t.events[i].step == index => {
+                l.alert = Some(a.description.clone());
+                l.fatal = a.level == "fatal";
             }
             _ => {}
         }
@@ -89,13 +91,17 @@ pub fn diagram(props: &DiagramProps) -> Html {
             "msg",
             super::actor_name(s.from),
             l.encrypted.then_some("encrypted"),
-            l.alert.then_some("alert"),
+            l.alert.is_some().then_some("alert"),
             l.fatal.then_some("fatal"),
             current.then_some("current"),
             (i < props.step).then_some("past"),
             (i > props.step).then_some("future"),
         );
-        let label = format!("{}{}", s.title, if l.encrypted { " (encrypted)" } else { "" });
+        let name = match &l.alert {
+            Some(description) => format!("Alert: {description}"),
+            None => s.title.clone(),
+        };
+        let label = format!("{name}{}", if l.encrypted { " (encrypted)" } else { "" });
         html! {
             <g key={i} class={class} data-step={i.to_string()} data-title={s.title.clone()}
                role="button" tabindex="0" aria-label={format!("Step {}: {} from {}", i + 1, label, super::actor_name(s.from))}

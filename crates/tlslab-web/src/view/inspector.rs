@@ -3,6 +3,7 @@
 
 use super::bytes::BytesPanel;
 use super::certificate::CertificatePanel;
+use super::chapters::StoryBox;
 use super::keys::KeysPanel;
 use super::knowledge::KnowledgePanel;
 use super::premaster::PremasterPanel;
@@ -62,6 +63,7 @@ pub fn inspector(props: &InspectorProps) -> Html {
                     <span class={super::actor_name(step.to)}>{ super::actor_title(step.to) }</span>
                 </p>
             </header>
+            <StoryBox chapter={step.chapter} />
             if let Some((sender, a)) = alert {
                 <div class="alert-box" role="note">
                     <strong>{ format!("{} sends a fatal alert: ", super::actor_title(sender)) }<code>{ &a.description }</code></strong>

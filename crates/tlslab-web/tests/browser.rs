@@ -1,0 +1,196 @@
+//! The app's view logic and components, in headless Chromium (wasm-bindgen-test).
+//! Run with `./x test` (it sets CHROMEDRIVER), or
+//! `CHROMEDRIVER=/usr/bin/chromedriver cargo test -p tlslab-web --target wasm32-unknown-unknown`.
+#![cfg(target_arch = "wasm32")]
+
+use std::rc::Rc;
+use tlslab_core::driver::{self, RunConfig};
+use tlslab_core::timeline::{Chapter, Timeline};
+use tlslab_web::state::{Action, Model, Shared, Tab};
+use tlslab_web::url::Link;
+use tlslab_web::view::bytes::BytesPanel;
+use tlslab_web::view::diagram::Diagram;
+use wasm_bindgen_test::*;
+use yew::prelude::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const NOW: u64 = 1_795_651_200;
+
+fn timeline() -> Shared {
+    thread_local! {
+        static T: Rc<Timeline> = Rc::new(driver::run(&RunConfig::new(7, NOW)).expect("demo PKI"));
+    }
+    Shared(T.with(Rc::clone))
+}
+
+fn loaded() -> Rc<Model> {
+    let m = Rc::new(Model::new(7, None, None));
+    yew::Reducible::reduce(
+        m,
+        Action::Loaded {
+            seed: 7,
+            timeline: timeline(),
+            run_ms: 1.0,
+        },
+    )
+}
+
+fn reduce(m: Rc<Model>, a: Action) -> Rc<Model> {
+    yew::Reducible::reduce(m, a)
+}
+
+#[wasm_bindgen_test]
+fn links_parse_and_ignore_what_does_not() {
+    let l = Link::parse("?seed=42&step=3&suite=TLS_RSA_WITH_AES_128_CBC_SHA");
+    assert_eq!(l.seed, Some(42));
+    assert_eq!(l.step, Some(3));
+    assert_eq!(l.suite.as_deref(), Some("TLS_RSA_WITH_AES_128_CBC_SHA"));
+    let bad = Link::parse("?seed=-1&step=x&suite=TLS_NULL");
+    assert_eq!(bad, Link::default());
+    assert_eq!(
+        Link::parse("?seed=9007199254740992").seed,
+        None,
+        "above 2^53 - 1"
+    );
+    assert_eq!(Link::parse(&l.query()), l);
+}
+
+#[wasm_bindgen_test]
+fn the_player_stays_within_the_steps() {
+    let m = loaded();
+    assert_eq!(m.steps(), 13);
+    let m = reduce(m, Action::Prev);
+    assert_eq!(m.step, 0);
+    let m = reduce(m, Action::Last);
+    assert_eq!(m.step, 12);
+    let m = reduce(m, Action::Next);
+    assert_eq!(m.step, 12);
+    let m = reduce(m, Action::Go(99));
+    assert_eq!(m.step, 12);
+    // Playing from the end starts over; ticking past the end stops.
+    let m = reduce(m, Action::TogglePlay);
+    assert!(m.playing);
+    assert_eq!(m.step, 0);
+    let mut m = m;
+    for _ in 0..20 {
+        m = reduce(m, Action::Tick);
+    }
+    assert_eq!(m.step, 12);
+    assert!(!m.playing);
+}
+
+#[wasm_bindgen_test]
+fn chapters_jump_to_their_first_step_and_tab() {
+    let m = reduce(loaded(), Action::Chapter(Chapter::Premaster));
+    assert_eq!(timeline().steps[m.step].title, "ClientKeyExchange");
+    assert_eq!(m.tab, Tab::Premaster);
+    let m = reduce(m, Action::Chapter(Chapter::Authentication));
+    assert_eq!(timeline().steps[m.step].title, "Certificate");
+    assert_eq!(m.tab, Tab::Certificate);
+}
+
+#[wasm_bindgen_test]
+fn a_reply_for_an_older_request_is_ignored() {
+    let m = reduce(
+        loaded(),
+        Action::Start {
+            seed: 8,
+            suite: None,
+        },
+    );
+    let m = reduce(
+        m,
+        Action::Loaded {
+            seed: 7,
+            timeline: timeline(),
+            run_ms: 1.0,
+        },
+    );
+    assert!(m.run.timeline().is_none(), "still waiting for seed 8");
+}
+
+/// Renders `html` into a fresh element and returns it once Yew has drawn it.
+async fn render<C>(props: C::Properties) -> web_sys::Element
+where
+    C: BaseComponent,
+{
+    let document = document();
+    let root = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&root).unwrap();
+    yew::Renderer::<C>::with_root_and_props(root.clone(), props).render();
+    // Let the scheduler run.
+    gloo_timers::future::TimeoutFuture::new(50).await;
+    root
+}
+
+fn document() -> web_sys::Document {
+    web_sys::window().unwrap().document().unwrap()
+}
+
+#[derive(Properties, PartialEq)]
+struct DiagramHost {
+    step: usize,
+}
+
+#[function_component(DiagramWithModel)]
+fn diagram_with_model(props: &DiagramHost) -> Html {
+    let model = use_reducer(|| (*loaded()).clone());
+    html! { <Diagram timeline={timeline()} step={props.step} speed={1.0} dispatch={model.dispatcher()} /> }
+}
+
+#[wasm_bindgen_test]
+async fn the_diagram_draws_one_arrow_per_message_and_marks_the_current_one() {
+    let root = render::<DiagramWithModel>(DiagramHost { step: 4 }).await;
+    let steps = root.query_selector_all("g[data-step]").unwrap();
+    assert_eq!(steps.length(), 13);
+    let current = root
+        .query_selector("g[aria-current='step']")
+        .unwrap()
+        .unwrap();
+    assert_eq!(current.get_attribute("data-step").as_deref(), Some("4"));
+    assert_eq!(
+        current.get_attribute("data-title").as_deref(),
+        Some("ClientKeyExchange")
+    );
+    let encrypted = root.query_selector_all("g.encrypted").unwrap().length();
+    assert_eq!(
+        encrypted, 6,
+        "both Finished, both ApplicationData, both close_notify"
+    );
+}
+
+#[function_component(BytesHost)]
+fn bytes_host() -> Html {
+    let model = use_reducer(|| (*loaded()).clone());
+    html! { <BytesPanel timeline={timeline()} step={0} plaintext={false} dispatch={model.dispatcher()} /> }
+}
+
+#[wasm_bindgen_test]
+async fn the_byte_inspector_shows_every_byte_and_annotates_the_random() {
+    let root = render::<BytesHost>(()).await;
+    let t = timeline();
+    let record_len = t.events.iter().find_map(|e| match &e.kind {
+        tlslab_core::timeline::EventKind::RecordSent(r) => Some(r.bytes.len()),
+        _ => None,
+    });
+    assert_eq!(
+        Some(root.query_selector_all("[data-byte]").unwrap().length() as usize),
+        record_len
+    );
+    let random = root
+        .query_selector("[data-field='client_random']")
+        .unwrap()
+        .unwrap();
+    let start: usize = random.get_attribute("data-start").unwrap().parse().unwrap();
+    let hex: String = (start..start + 32)
+        .map(|i| {
+            root.query_selector(&format!("[data-byte='{i}']"))
+                .unwrap()
+                .unwrap()
+                .text_content()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(Some(hex), random.get_attribute("data-value"));
+}

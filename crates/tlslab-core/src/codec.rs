@@ -62,6 +62,9 @@ impl core::fmt::Display for DecodeError {
 
 pub type DecodeResult<T> = Result<T, DecodeError>;
 
+/// Byte fields up to this length carry their hex as the field's value.
+pub const SHOWN_BYTES: usize = 64;
+
 /// A cursor over a byte buffer that builds a field tree as it reads.
 pub struct Reader<'a> {
     buf: &'a [u8],
@@ -150,11 +153,13 @@ impl<'a> Reader<'a> {
         self.uint(name, 3)
     }
 
-    /// Reads `n` raw bytes, shown as hex.
+    /// Reads `n` raw bytes, shown as hex when short (long ones, such as certificates, are
+    /// already visible through the field's span).
     pub fn bytes(&mut self, name: &str, n: usize) -> DecodeResult<&'a [u8]> {
         let start = self.pos;
         let b = self.take(name, n)?;
-        self.push(name, start, Some(crate::bytes::to_hex(b)));
+        let value = (b.len() <= SHOWN_BYTES).then(|| crate::bytes::to_hex(b));
+        self.push(name, start, value);
         Ok(b)
     }
 

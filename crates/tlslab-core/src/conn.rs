@@ -271,17 +271,25 @@ impl Conn {
             let Some((rec, encoded)) = self.deframer.next_record()? else {
                 return Ok(None);
             };
-            let (plaintext, protection) = match self.read.as_mut() {
-                Some(r) => {
-                    let opened = r
-                        .open(rec.content_type, rec.version, &rec.fragment)
-                        .map_err(|e| {
-                            TlsError::new(
-                                e.alert(),
-                                "record failed authentication: wrong key, or modified in transit",
-                            )
-                        })?;
-                    (opened.plaintext, Some(opened.detail))
+            let (plaintext, protection) = match self
+                .read
+                .as_mut()
+                .map(|r| r.open(rec.content_type, rec.version, &rec.fragment))
+            {
+                Some(Ok(opened)) => (opened.plaintext, Some(opened.detail)),
+                Some(Err(e)) => {
+                    // The record arrived; that it failed is the point of the story.
+                    self.phase = Phase::Processing(self.received);
+                    self.emit(EventKind::RecordReceived(WireRecord {
+                        content_type: rec.content_type.name(),
+                        fields: Record::fields(&encoded, "fragment", Vec::new()),
+                        bytes: encoded.into(),
+                        protection: None,
+                    }));
+                    return Err(TlsError::new(
+                        e.alert(),
+                        "the record does not authenticate: it was encrypted with other keys, or changed in transit",
+                    ));
                 }
                 None => (rec.fragment.clone(), None),
             };

@@ -17,6 +17,7 @@ pub mod msgs;
 pub mod pki;
 pub mod record;
 pub mod rng;
+pub mod scenario;
 pub mod server;
 pub mod timeline;
 

@@ -9,6 +9,7 @@ use crate::crypto::record_cipher::Protection;
 use crate::crypto::rsa_kx::PremasterEncryption;
 use crate::crypto::suite::KeyBlock;
 use crate::pki::CertCheck;
+use crate::scenario::{NetworkRole, Scenario};
 use serde::{Deserialize, Serialize};
 
 /// Who did something.
@@ -43,18 +44,20 @@ pub struct Event {
     pub kind: EventKind,
 }
 
-/// The message an event is about, counted per side: preparing its `n`th message to send, or
-/// processing the `n`th message it received. The `n`th message one side sends is the `n`th the
-/// other receives, which is how both halves of a step meet.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// The message an event is about. A connection counts its own messages: preparing its `n`th
+/// message to send, or processing the `n`th it received. The driver, which knows who is
+/// connected to whom, turns both into `Message`: the `n`th message sent by connection
+/// `sender`, which is how the sender's and the receiver's halves of a step meet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum About {
     Sent(usize),
     Received(usize),
-    /// Seen on the wire by an observer: the `n`th message `from` sent.
-    Wire {
-        from: Actor,
+    Message {
+        sender: usize,
         n: usize,
     },
+    /// The `k`th moment of the story that is not a message (see `EventKind::Episode`).
+    Episode(usize),
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -85,6 +88,17 @@ pub enum EventKind {
     },
     /// `actor` now holds this value (for the network actor: a passive observer read it).
     Learned(Known),
+    /// The network changed a message in transit.
+    Tampered {
+        what: String,
+        before: Bytes,
+        after: Bytes,
+    },
+    /// A moment of the story that is not a message, such as a key leaking later.
+    Episode {
+        title: String,
+        text: String,
+    },
 }
 
 /// A protocol message (handshake, ChangeCipherSpec, alert or application data).
@@ -196,11 +210,12 @@ pub struct Knowledge {
 pub enum Outcome {
     /// Handshake done, request answered, connection closed cleanly.
     Success,
-    /// A fatal alert ended it.
+    /// A fatal alert ended it; `step` is the alert's own step.
     Alert {
         sender: Actor,
         description: String,
         reason: String,
+        step: usize,
     },
     /// Neither side could make progress (should not happen; reported rather than looped).
     Stalled,
@@ -219,22 +234,31 @@ pub enum Chapter {
 }
 
 impl Chapter {
-    /// Where a message from `from` titled `title` falls in the story.
-    fn of(from: Actor, title: &str) -> Chapter {
-        match (from, title) {
+    /// Where a message titled `title` falls in the story, from a client or a server.
+    fn of(server_side: bool, title: &str) -> Chapter {
+        match (server_side, title) {
             (_, "ClientHello") => Chapter::ClientHello,
             (_, "ServerHello") => Chapter::ServerHello,
-            (_, "Certificate" | "CertificateRequest" | "ServerHelloDone")
-                if from == Actor::Server =>
-            {
+            (true, "Certificate" | "CertificateRequest" | "ServerHelloDone") => {
                 Chapter::Authentication
             }
             (_, "ClientKeyExchange") => Chapter::Premaster,
-            (Actor::Client, "ChangeCipherSpec" | "Finished") => Chapter::ClientFinished,
-            (Actor::Server, "ChangeCipherSpec" | "Finished") => Chapter::ServerFinished,
+            (false, "ChangeCipherSpec" | "Finished") => Chapter::ClientFinished,
+            (true, "ChangeCipherSpec" | "Finished") => Chapter::ServerFinished,
             _ => Chapter::ClientHello,
         }
     }
+}
+
+/// A connection in a run, as `group_steps` needs to know it.
+#[derive(Clone, Copy, Debug)]
+pub struct Endpoint {
+    /// The lane it is drawn in.
+    pub lane: Actor,
+    /// The connection it talks to.
+    pub peer: usize,
+    /// Whether it is the server side of its connection.
+    pub server_side: bool,
 }
 
 /// One message crossing the wire, with everything both sides did about it: the sender's
@@ -251,41 +275,50 @@ pub struct Step {
     pub knowledge: Knowledge,
 }
 
-/// Groups `events` into steps, one per message sent, and stamps each event with its step.
-/// Events about no message (the observer's notes) join the latest step.
-pub fn group_steps(events: &mut [Event]) -> Vec<Step> {
+/// Groups `events` into steps, one per message sent (and one per episode), and stamps each
+/// event with its step. Events about no message join the latest step. `events` carry global
+/// `About::Message` keys; `endpoints[i]` describes connection `i`.
+pub fn group_steps(events: &mut [Event], endpoints: &[Endpoint]) -> Vec<Step> {
     let mut steps: Vec<Step> = Vec::new();
     let mut index_of = std::collections::HashMap::new();
-    let mut sent_by = std::collections::HashMap::<Actor, usize>::new();
     for e in events.iter() {
-        if let EventKind::MessageSent(m) = &e.kind {
-            let n = sent_by.entry(e.actor).or_default();
-            let to = e.actor.peer();
-            let chapter = steps
-                .last()
-                .map_or(Chapter::ClientHello, |s| s.chapter)
-                .max(Chapter::of(e.actor, &m.title));
-            index_of.insert((e.actor, *n), steps.len());
-            steps.push(Step {
-                title: m.title.clone(),
-                from: e.actor,
-                to,
-                chapter,
-                events: Vec::new(),
-                knowledge: Knowledge::default(),
-            });
-            *n += 1;
-        }
+        let (key, title, from, to, chapter) = match (&e.kind, e.about) {
+            (EventKind::MessageSent(m), Some(About::Message { sender, n })) => {
+                let Some(end) = endpoints.get(sender) else {
+                    continue;
+                };
+                let to = endpoints.get(end.peer).map_or(end.lane.peer(), |p| p.lane);
+                (
+                    About::Message { sender, n },
+                    m.title.clone(),
+                    end.lane,
+                    to,
+                    Chapter::of(end.server_side, &m.title),
+                )
+            }
+            (EventKind::Episode { title, .. }, Some(about @ About::Episode(_))) => {
+                (about, title.clone(), e.actor, e.actor, Chapter::ClientHello)
+            }
+            _ => continue,
+        };
+        let chapter = steps
+            .last()
+            .map_or(Chapter::ClientHello, |s| s.chapter)
+            .max(chapter);
+        index_of.insert(key, steps.len());
+        steps.push(Step {
+            title,
+            from,
+            to,
+            chapter,
+            events: Vec::new(),
+            knowledge: Knowledge::default(),
+        });
     }
     let mut latest = 0;
     for (i, e) in events.iter_mut().enumerate() {
-        let key = match e.about {
-            Some(About::Sent(n)) => Some((e.actor, n)),
-            Some(About::Received(n)) => Some((e.actor.peer(), n)),
-            Some(About::Wire { from, n }) => Some((from, n)),
-            None => None,
-        };
-        let step = key
+        let step = e
+            .about
             .and_then(|k| index_of.get(&k).copied())
             .unwrap_or(latest);
         latest = latest.max(step);
@@ -330,6 +363,9 @@ pub struct Timeline {
     /// The client's clock, seconds since the Unix epoch.
     pub now: u64,
     pub server_name: String,
+    pub scenario: Scenario,
+    /// What sits on the wire in this scenario (drawn as a third lane).
+    pub network: NetworkRole,
     pub steps: Vec<Step>,
     pub events: Vec<Event>,
     pub outcome: Outcome,

@@ -31,7 +31,7 @@ pub const CHAPTERS: [Story; 6] = [
         title: "ServerHello",
         simple: "The server answers with the cipher suite it picked, its own random number and its certificate.",
         wire: &[
-            "ServerHello (§7.4.1.3) carries a 32-byte server_random, the one suite the server chose from the client's list (by its own preference) and the extensions it agrees to: renegotiation_info and extended_master_secret.",
+            "ServerHello (RFC 5246 §7.4.1.3) carries a 32-byte server_random, the one suite the server chose from the client's list (by its own preference) and the extensions it agrees to: renegotiation_info and extended_master_secret.",
             "Correction: the certificate is not part of ServerHello. It follows in a Certificate message of its own, and ServerHelloDone ends the server's flight.",
         ],
     },
@@ -41,7 +41,7 @@ pub const CHAPTERS: [Story; 6] = [
         title: "Authentication",
         simple: "The client checks the server's certificate with its issuer.",
         wire: &[
-            "Certificate (§7.4.2) carries the chain: the server's certificate first, then the intermediate CA. ServerHelloDone (§7.4.5) says the server is done.",
+            "Certificate (RFC 5246 §7.4.2) carries the chain: the server's certificate first, then the intermediate CA. ServerHelloDone (§7.4.5) says the server is done.",
             "Correction: the client validates the chain locally, against the root certificates it already trusts (RFC 5280 §6.1). It does not contact the issuer.",
             "Each signature is checked with the issuer's public key (RSASSA-PKCS1-v1_5, RFC 8017 §8.2.2), the validity period against the client's clock, the host name against subjectAltName (RFC 6125 §6.4), basicConstraints and keyUsage (RFC 5280 §4.2.1), and the path must end at a trust anchor.",
             "Revocation checking (OCSP, CRLs) is a separate, optional step that this client does not perform.",
@@ -53,7 +53,7 @@ pub const CHAPTERS: [Story; 6] = [
         title: "Premaster secret",
         simple: "The client makes a random secret and encrypts it with the server's public key.",
         wire: &[
-            "ClientKeyExchange (§7.4.7.1) carries the premaster secret: 48 bytes, client_version (03 03) followed by 46 random bytes.",
+            "ClientKeyExchange (RFC 5246 §7.4.7.1) carries the premaster secret: 48 bytes, client_version (03 03) followed by 46 random bytes.",
             "It is padded with PKCS#1 v1.5 (00 02, non-zero random padding, 00, the secret; RFC 8017 §7.2.1) to the size of the modulus and encrypted with the RSA public key from the server's certificate.",
             "The server decrypts it. If the padding or the length is wrong it does not say so: it carries on with a random premaster (§7.4.7.1), so an attacker learns nothing (Bleichenbacher's attack).",
         ],
@@ -64,7 +64,7 @@ pub const CHAPTERS: [Story; 6] = [
         title: "Client Finished",
         simple: "The client sends Finished, encrypted with the premaster secret.",
         wire: &[
-            "Both sides derive the master secret = PRF(premaster, \"master secret\", client_random + server_random) (§8.1), or with the extended master secret PRF(premaster, \"extended master secret\", session_hash) (RFC 7627 §4), then the key block of write keys and IVs (§6.3).",
+            "Both sides derive the master secret = PRF(premaster, \"master secret\", client_random + server_random) (RFC 5246 §8.1), or with the extended master secret PRF(premaster, \"extended master secret\", session_hash) (RFC 7627 §4), then the key block of write keys and IVs (§6.3).",
             "ChangeCipherSpec (§7.1) switches the client's sending side to those keys.",
             "Correction: Finished (§7.4.9) is protected with the client write key derived from the master secret, not with the premaster secret. It carries verify_data = PRF(master_secret, \"client finished\", SHA-256(all handshake messages so far)), 12 bytes, proving the client saw the same transcript.",
         ],
@@ -75,7 +75,7 @@ pub const CHAPTERS: [Story; 6] = [
         title: "Server Finished",
         simple: "The server sends its Finished, and the handshake is complete.",
         wire: &[
-            "The server checks the client's verify_data, then sends its own ChangeCipherSpec and Finished, whose verify_data covers the transcript including the client's Finished (label \"server finished\", §7.4.9). The client checks it.",
+            "The server checks the client's verify_data, then sends its own ChangeCipherSpec and Finished, whose verify_data covers the transcript including the client's Finished (label \"server finished\", RFC 5246 §7.4.9). The client checks it.",
             "Then application data flows encrypted under the record keys (§6.2.3): here an HTTP request and its response. Each side ends with a close_notify alert (§7.2.1).",
         ],
     },

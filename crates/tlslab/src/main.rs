@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use tlslab_core::msgs::enums::CipherSuite;
+use tlslab_core::scenario::Scenario;
 
 #[derive(Parser)]
 #[command(
@@ -80,7 +81,17 @@ enum Command {
         /// The client's clock, seconds since the Unix epoch; default: now.
         #[arg(long)]
         now: Option<u64>,
+        /// Which scenario to run (happy, expired, mitm, ...; see --help).
+        #[arg(long, default_value = "happy", value_parser = parse_scenario)]
+        scenario: Scenario,
     },
+}
+
+fn parse_scenario(id: &str) -> Result<Scenario, String> {
+    Scenario::from_id(id).ok_or_else(|| {
+        let ids: Vec<_> = Scenario::ALL.iter().map(|s| s.id()).collect();
+        format!("unknown scenario {id:?}; one of: {}", ids.join(", "))
+    })
 }
 
 fn parse_suite(name: &str) -> Result<CipherSuite, String> {
@@ -135,7 +146,8 @@ fn main() -> ExitCode {
             suite,
             no_ems,
             now,
-        } => trace::trace(seed, json, suite, !no_ems, now),
+            scenario,
+        } => trace::trace(seed, json, suite, !no_ems, now, scenario),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

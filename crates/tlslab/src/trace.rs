@@ -2,6 +2,7 @@
 
 use tlslab_core::driver::{self, RunConfig};
 use tlslab_core::msgs::enums::CipherSuite;
+use tlslab_core::scenario::Scenario;
 use tlslab_core::timeline::{Computation, EventKind, Outcome};
 
 pub fn trace(
@@ -10,6 +11,7 @@ pub fn trace(
     suite: Option<CipherSuite>,
     extended_master_secret: bool,
     now: Option<u64>,
+    scenario: Scenario,
 ) -> Result<(), String> {
     let seed = match seed {
         Some(s) => s,
@@ -18,6 +20,7 @@ pub fn trace(
     let mut config = RunConfig::new(seed, now.unwrap_or_else(crate::now));
     config.suite = suite;
     config.extended_master_secret = extended_master_secret;
+    config.scenario = scenario;
     let timeline = driver::run(&config).map_err(|e| e.to_string())?;
     if json {
         println!(
@@ -45,6 +48,8 @@ pub fn trace(
                 }
             ),
             EventKind::RecordReceived(_) => continue,
+            EventKind::Tampered { what, .. } => format!("tampers: {what}"),
+            EventKind::Episode { title, text } => format!("{title}: {text}"),
             EventKind::Learned(k) => format!("now knows {} ({} bytes)", k.name, k.value.len()),
             EventKind::MessageReceived(m) => format!("receives {}", m.title),
             EventKind::Computation(c) => describe(c),
@@ -81,6 +86,7 @@ pub fn trace(
             sender,
             description,
             reason,
+            ..
         } => {
             println!("outcome: {sender:?} sent {description}: {reason}")
         }

@@ -99,6 +99,10 @@ pub fn keys_panel(props: &KeysProps) -> Html {
         };
     };
     let session = hash(&client, "session_hash");
+    let encrypted = client.iter().find_map(|c| match c {
+        Computation::PremasterEncrypted(p) => Some(p.ciphertext.clone()),
+        _ => None,
+    });
     let master_section = html! {
         <section>
             <h3>{ "Master secret" }</h3>
@@ -111,6 +115,10 @@ pub fn keys_panel(props: &KeysProps) -> Html {
             } else {
                 <p class="math"><code>{ "master_secret = PRF(premaster, \"master secret\", client_random + server_random)[0..47]" }</code>{ " (RFC 5246 §8.1)" }</p>
             }
+            { encrypted.map(|c| html! {
+                <Value label="encrypted premaster (ClientKeyExchange, what the wire carries)" value={c}
+                       field={field("encrypted_premaster")} tone={tone("public")} />
+            }).unwrap_or_default() }
             <Value label="premaster (input)" value={premaster} field={field("premaster")} tone={tone("secret")} />
             <div class="kv"><span>{ "label" }</span><code>{ format!("\"{label}\"") }</code></div>
             <Value label="seed" value={seed} tone={tone("public")} />

@@ -1,0 +1,189 @@
+//! Scenarios: the happy path and the ways a handshake goes wrong, each a configuration of the
+//! two peers plus what the network does between them. `driver::run` plays them all through the
+//! same client, server and record code.
+
+use serde::{Deserialize, Serialize};
+
+/// Every scenario, by the id used in URLs, on the command line and in tests.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Scenario {
+    #[default]
+    Happy,
+    Expired,
+    NotYetValid,
+    WrongHost,
+    UntrustedRoot,
+    ForgedSignature,
+    Mitm,
+    MitmTrusted,
+    Downgrade,
+    BitFlip,
+    NoSharedSuite,
+    BadPremaster,
+    StolenKey,
+}
+
+/// What sits on the wire.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NetworkRole {
+    /// Reads and records, changes nothing.
+    Observer,
+    /// Changes, drops or answers messages.
+    Attacker,
+}
+
+impl Scenario {
+    pub const ALL: [Scenario; 13] = [
+        Scenario::Happy,
+        Scenario::Expired,
+        Scenario::NotYetValid,
+        Scenario::WrongHost,
+        Scenario::UntrustedRoot,
+        Scenario::ForgedSignature,
+        Scenario::Mitm,
+        Scenario::MitmTrusted,
+        Scenario::Downgrade,
+        Scenario::BitFlip,
+        Scenario::NoSharedSuite,
+        Scenario::BadPremaster,
+        Scenario::StolenKey,
+    ];
+
+    pub fn id(self) -> &'static str {
+        self.text().0
+    }
+
+    pub fn from_id(id: &str) -> Option<Scenario> {
+        Scenario::ALL.into_iter().find(|s| s.id() == id)
+    }
+
+    /// A short title for pickers.
+    pub fn title(self) -> &'static str {
+        self.text().1
+    }
+
+    /// What a browser would tell its user.
+    pub fn plain(self) -> &'static str {
+        self.text().2
+    }
+
+    /// What happens in the protocol, with the RFC sections.
+    pub fn technical(self) -> &'static str {
+        self.text().3
+    }
+
+    pub fn network(self) -> NetworkRole {
+        match self {
+            Scenario::Mitm
+            | Scenario::MitmTrusted
+            | Scenario::Downgrade
+            | Scenario::BitFlip
+            | Scenario::BadPremaster => NetworkRole::Attacker,
+            _ => NetworkRole::Observer,
+        }
+    }
+
+    /// (id, title, plain, technical).
+    fn text(self) -> (&'static str, &'static str, &'static str, &'static str) {
+        match self {
+            Scenario::Happy => (
+                "happy",
+                "Happy path",
+                "The padlock appears: the connection is private and the site is example.com.",
+                "A full TLS 1.2 handshake with RSA key exchange and AES-128-GCM (RFC 5246 §7.3), then an HTTP request and response as application data and close_notify alerts (§7.2.1).",
+            ),
+            Scenario::Expired => (
+                "expired",
+                "Expired certificate",
+                "\"Your connection is not private\" (NET::ERR_CERT_DATE_INVALID): the site's certificate has expired.",
+                "The leaf's notAfter lies before the client's clock, so the validity check fails (RFC 5280 §4.1.2.5, §6.1.3 (a)(2)) and the client sends a fatal certificate_expired alert (RFC 5246 §7.2.2). Everything else about the chain is valid.",
+            ),
+            Scenario::NotYetValid => (
+                "not-yet-valid",
+                "Certificate not yet valid",
+                "\"Your connection is not private\" (NET::ERR_CERT_DATE_INVALID): the certificate is not valid yet, or your clock is wrong.",
+                "The leaf's notBefore lies after the client's clock (RFC 5280 §4.1.2.5). TLS has no separate alert for this: the client sends certificate_expired (RFC 5246 §7.2.2), as OpenSSL does.",
+            ),
+            Scenario::WrongHost => (
+                "wrong-host",
+                "Wrong host name",
+                "\"Your connection is not private\" (NET::ERR_CERT_COMMON_NAME_INVALID): this certificate is for another site.",
+                "The client asked for www.example.org; the certificate's subjectAltName lists only example.com and www.example.com, so the identity check fails (RFC 6125 §6.4) and the client sends bad_certificate (RFC 5246 §7.2.2).",
+            ),
+            Scenario::UntrustedRoot => (
+                "untrusted-root",
+                "Untrusted root",
+                "\"Your connection is not private\" (NET::ERR_CERT_AUTHORITY_INVALID): the certificate was issued by an authority this device does not trust.",
+                "The chain is well formed and correctly signed, but it ends at tlslab Demo Root CA, which is not in this client's trust store, so no certification path exists (RFC 5280 §6.1) and the client sends unknown_ca (RFC 5246 §7.2.2).",
+            ),
+            Scenario::ForgedSignature => (
+                "forged-signature",
+                "Forged signature",
+                "\"Your connection is not private\": the certificate's signature does not check out.",
+                "The leaf claims the demo intermediate as its issuer but was signed with another key. RSASSA-PKCS1-v1_5 verification with the intermediate's public key recovers a block that does not match the expected DigestInfo (RFC 8017 §8.2.2), and the client sends decrypt_error (RFC 5246 §7.2.2).",
+            ),
+            Scenario::Mitm => (
+                "mitm",
+                "Man in the middle",
+                "\"Your connection is not private\" (NET::ERR_CERT_AUTHORITY_INVALID): someone may be trying to steal your information.",
+                "An attacker on the path answers the ClientHello itself, with a certificate for example.com from its own CA. The name matches and the signatures are valid, but the chain does not lead to a trusted root (RFC 5280 §6.1), so the client sends unknown_ca before revealing anything (RFC 5246 §7.2.2).",
+            ),
+            Scenario::MitmTrusted => (
+                "mitm-trusted",
+                "Man in the middle, trusted",
+                "No warning at all: the padlock appears, because this device was made to trust the attacker's root (a corporate proxy, or malware).",
+                "The attacker's root is in the client's trust store, so its certificate for example.com validates (RFC 5280 §6.1). There are two separate handshakes, client-attacker and attacker-server, each with its own premaster and keys; the attacker decrypts, reads and re-encrypts the request and the response. TLS authenticates whoever the trust store vouches for.",
+            ),
+            Scenario::Downgrade => (
+                "downgrade",
+                "Downgrade attempt",
+                "The page does not load: the connection was reset because the handshake was tampered with.",
+                "The attacker removes the preferred suite from the ClientHello in transit, and the server picks a weaker one. Both Finished messages hash the whole transcript (RFC 5246 §7.4.9): the server's transcript holds the modified ClientHello, the client's the original. With the extended master secret (RFC 7627 §4) the session hash differs already, so the master secrets differ and the server cannot even decrypt the client's Finished: bad_record_mac. Without it the keys agree but verify_data differs: decrypt_error.",
+            ),
+            Scenario::BitFlip => (
+                "bit-flip",
+                "Bit flipped in transit",
+                "The connection is reset (ERR_SSL_PROTOCOL_ERROR): the data was corrupted or tampered with.",
+                "One bit of the encrypted HTTP request changes on the wire. AES-GCM authenticates the ciphertext and the additional data (RFC 5246 §6.2.3.3, RFC 5288): the tag no longer verifies, so the server refuses the record with bad_record_mac and never sees a modified plaintext.",
+            ),
+            Scenario::NoSharedSuite => (
+                "no-shared-suite",
+                "No shared cipher suite",
+                "\"This site can't provide a secure connection\" (ERR_SSL_VERSION_OR_CIPHER_MISMATCH).",
+                "The client offers only TLS_RSA_WITH_AES_128_CBC_SHA; the server accepts only AES-GCM. With no suite in common the server cannot send a ServerHello and ends with handshake_failure (RFC 5246 §7.4.1.3, §7.2.2).",
+            ),
+            Scenario::BadPremaster => (
+                "bad-premaster",
+                "Malformed premaster (Bleichenbacher)",
+                "The connection fails; nothing tells the attacker why.",
+                "The attacker replaces ClientKeyExchange with a ciphertext whose PKCS#1 v1.5 padding is broken, the probe of Bleichenbacher's attack (1998): a server that revealed padding errors would let an attacker decrypt any premaster with a few thousand such queries. Following RFC 5246 §7.4.7.1, this server does not reveal it: it carries on with a random premaster, so its keys differ from the client's and the failure shows only at the client's Finished (bad_record_mac), exactly as for any other wrong key.",
+            ),
+            Scenario::StolenKey => (
+                "stolen-key",
+                "Recorded, then the key leaks",
+                "Nothing visible at the time: the padlock appeared. The damage happens later.",
+                "A passive observer records the whole session. Later the server's private key leaks (a breach, a subpoena, a careless backup). With RSA key exchange (RFC 5246 §7.4.7.1) the key decrypts the recorded ClientKeyExchange, giving the premaster, then the master secret and the record keys, and so every recorded byte. Forward-secret key exchange (ECDHE, RFC 8422; mandatory in TLS 1.3, RFC 8446) signs fresh ephemeral keys instead, so a stolen long-term key cannot decrypt past sessions.",
+            ),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_round_trip_and_match_serde() {
+        for s in Scenario::ALL {
+            assert_eq!(Scenario::from_id(s.id()), Some(s));
+            assert_eq!(
+                serde_json::to_string(&s).unwrap(),
+                format!("\"{}\"", s.id())
+            );
+            assert!(s.technical().contains("RFC"), "{} cites an RFC", s.id());
+        }
+        assert_eq!(Scenario::from_id("nope"), None);
+    }
+}

@@ -1,0 +1,1262 @@
+#!/usr/bin/env node
+// End-to-end tests of the release build (dist/, from `trunk build --release`) in Debian's
+// Chromium, driven by playwright-core. Run by `./x test` after the trunk build, or directly:
+//
+//   node tests/e2e/run.mjs            every test
+//   node tests/e2e/run.mjs seed keys  only tests whose name contains "seed" or "keys"
+//
+// Serves dist/ on 127.0.0.1 (at / and, for the sub-path test, at /courses/tls/), records every
+// request and console message of every page, and fails on a console error, an uncaught error, an
+// HTTP error or any request to another origin. Screenshots go to tests/e2e/artifacts/.
+
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+    ARTIFACTS,
+    DIGEST_INFO_PREFIX,
+    DIST,
+    digest,
+    firstCertificate,
+    gotoReady,
+    launchBrowser,
+    newPage,
+    prf,
+    prfHash,
+    rsaPublicRaw,
+    sleep,
+    startServer,
+    tbsCertificate,
+    unhex,
+} from './lib.mjs';
+
+// The happy path, one message per step (the contract with the app).
+const HAPPY_TITLES = [
+    'ClientHello',
+    'ServerHello',
+    'Certificate',
+    'ServerHelloDone',
+    'ClientKeyExchange',
+    'ChangeCipherSpec',
+    'Finished',
+    'ChangeCipherSpec',
+    'Finished',
+    'ApplicationData',
+    'ApplicationData',
+    'Alert',
+    'Alert',
+];
+const LAST = HAPPY_TITLES.length - 1;
+const STEP = { clientHello: 0, serverHello: 1, certificate: 2, serverHelloDone: 3, cke: 4, clientFinished: 6, serverFinished: 8 };
+const CHAPTER_NAMES = ['ClientHello', 'ServerHello', 'Authentication', 'Premaster', 'Client Finished', 'Server Finished'];
+const TABS = ['bytes', 'certificate', 'premaster', 'keys', 'knowledge'];
+const CHECK_KINDS = [
+    'parse',
+    'trust_anchor',
+    'signature',
+    'validity',
+    'key_size',
+    'basic_constraints',
+    'key_usage',
+    'extended_key_usage',
+    'host_name',
+];
+const KEY_FIELDS = [
+    'client_random',
+    'server_random',
+    'premaster',
+    'encrypted_premaster',
+    'master_secret',
+    'session_hash',
+    'client_finished_hash',
+    'client_verify_data',
+    'server_finished_hash',
+    'server_verify_data',
+];
+const HEX_HOOKS = [...KEY_FIELDS, 'pkcs1_block'];
+const SUITES = ['TLS_RSA_WITH_AES_128_GCM_SHA256', 'TLS_RSA_WITH_AES_128_CBC_SHA256', 'TLS_RSA_WITH_AES_128_CBC_SHA'];
+// Tests that read many values run with prefers-reduced-motion (nothing animates, so clicks need
+// not wait for moving targets); the keyboard, button, panel and screenshot tests keep the motion.
+const FAST = { reducedMotion: 'reduce' };
+const TOOLBAR_BUTTONS = ['restart', 'prev', 'play', 'next', 'end', 'run-again', 'run-seed'];
+
+// ---------------------------------------------------------------------------------------------
+// Runner
+
+const tests = [];
+const test = (name, fn, { timeout = 60_000 } = {}) => tests.push({ name, fn, timeout });
+
+let browser;
+let server;
+let subServer;
+
+/** What a test gets: open() a page that is checked for problems and closed when the test ends. */
+function testContext() {
+    const opened = [];
+    const softErrors = [];
+    return {
+        opened,
+        softErrors,
+        /** Runs a check; a failure is reported with the test's result but does not stop the test. */
+        async soft(fn) {
+            try {
+                await fn();
+            } catch (err) {
+                softErrors.push(err);
+            }
+        },
+        async open(path, options = {}) {
+            const srv = options.server || server;
+            const p = await newPage(browser, { allowedOrigin: srv.origin, ...options });
+            p.url = srv.base + path.replace(/^\//, '');
+            opened.push(p);
+            if (options.ready !== false) await trace(`load ${p.url}`, () => gotoReady(p.page, p.url));
+            return p;
+        },
+    };
+}
+
+// E2E_TRACE=1 prints how long page loads, step selections and tab switches take.
+const TRACE = !!process.env.E2E_TRACE;
+const trace = async (what, fn) => {
+    if (!TRACE) return fn();
+    const t0 = Date.now();
+    try {
+        return await fn();
+    } finally {
+        console.log(`    [trace] ${String(Date.now() - t0).padStart(5)} ms  ${what}`);
+    }
+};
+
+/** An assertion's message on a line or a few (no stack). */
+const brief = (err) => String(err?.message ?? err).split('\n').filter((l) => l.trim()).slice(0, 8).join(' | ');
+
+const pageProblems = (ctx) => ctx.opened.flatMap((p) => p.problems().map((msg) => `${p.url}: ${msg}`));
+
+async function runOne(t) {
+    const ctx = testContext();
+    let timer;
+    const started = Date.now();
+    try {
+        await Promise.race([
+            t.fn(ctx),
+            new Promise((_, fail) => {
+                timer = setTimeout(() => fail(new Error(`test timed out after ${t.timeout} ms`)), t.timeout);
+            }),
+        ]);
+        const problems = pageProblems(ctx);
+        if (problems.length) throw new Error(`page problems:\n    ${problems.join('\n    ')}`);
+        if (ctx.softErrors.length) {
+            const err = new Error(`${ctx.softErrors.length} failed checks:\n    ${ctx.softErrors.map(brief).join('\n    ')}`);
+            err.summary = true;
+            throw err;
+        }
+        return { ok: true, ms: Date.now() - started };
+    } catch (err) {
+        // Console errors often explain a failed assertion: show them with it.
+        const problems = pageProblems(ctx);
+        let detail = err?.stack || String(err);
+        if (err?.summary) detail = err.message;
+        else if (ctx.softErrors.length) detail += `\nand ${ctx.softErrors.length} failed checks before:\n    ${ctx.softErrors.map(brief).join('\n    ')}`;
+        if (problems.length && !String(err?.message).startsWith('page problems')) {
+            detail += `\npage problems so far:\n    ${problems.join('\n    ')}`;
+        }
+        return { ok: false, ms: Date.now() - started, detail };
+    } finally {
+        clearTimeout(timer);
+        await Promise.all(ctx.opened.map((p) => p.close()));
+    }
+}
+
+async function main() {
+    const filters = process.argv.slice(2);
+    const selected = tests.filter((t) => filters.length === 0 || filters.some((f) => t.name.includes(f)));
+    if (!existsSync(join(DIST, 'index.html'))) {
+        console.error('e2e: dist/index.html is missing: run `trunk build --release` first');
+        process.exit(2);
+    }
+    const started = Date.now();
+    let failures = 0;
+    try {
+        if (filters.length === 0) await rm(ARTIFACTS, { recursive: true, force: true });
+        await mkdir(ARTIFACTS, { recursive: true });
+        server = await startServer({ prefix: '/' });
+        subServer = await startServer({ prefix: '/courses/tls/' });
+        browser = await launchBrowser();
+        console.log(`e2e: ${selected.length} tests, dist/ served at ${server.base} and ${subServer.base}`);
+        for (const t of selected) {
+            const r = await runOne(t);
+            const secs = (r.ms / 1000).toFixed(1).padStart(5);
+            if (r.ok) {
+                console.log(`  ok    ${secs}s  ${t.name}`);
+            } else {
+                failures++;
+                console.log(`  FAIL  ${secs}s  ${t.name}`);
+                console.log(indent(r.detail, '        '));
+            }
+        }
+    } finally {
+        await browser?.close().catch(() => {});
+        await server?.close();
+        await subServer?.close();
+    }
+    const total = ((Date.now() - started) / 1000).toFixed(1);
+    console.log(`e2e: ${selected.length - failures} passed, ${failures} failed in ${total}s; screenshots in ${ARTIFACTS}`);
+    process.exitCode = failures ? 1 : 0;
+}
+
+const indent = (s, pad) =>
+    s
+        .split('\n')
+        .filter((line) => !line.includes('node:internal'))
+        .map((line) => pad + line)
+        .join('\n');
+
+// ---------------------------------------------------------------------------------------------
+// Page helpers
+
+/** Everything about the current step that the contract exposes, for checks and error messages. */
+function snapshot(page) {
+    return page.evaluate(() => {
+        const q = (s) => document.querySelector(s);
+        const progress = q('[data-progress]');
+        return {
+            step: progress?.getAttribute('data-step') ?? null,
+            steps: progress?.getAttribute('data-steps') ?? null,
+            currentDiagramSteps: [...document.querySelectorAll('svg[data-diagram] g[data-step][aria-current="step"]')].map(
+                (g) => g.getAttribute('data-step'),
+            ),
+            currentChapters: [...document.querySelectorAll('button[data-chapter][aria-current="true"]')].map((b) =>
+                b.getAttribute('data-chapter'),
+            ),
+            header: q('[data-panel="step"]')?.textContent.replace(/\s+/g, ' ').trim() ?? null,
+            live: q('[aria-live="polite"][data-live]')?.textContent.replace(/\s+/g, ' ').trim() ?? null,
+            playing: q('[data-action="play"]')?.getAttribute('aria-pressed') ?? null,
+            seed: q('input[data-control="seed"]')?.value ?? null,
+            focus: document.activeElement?.outerHTML.slice(0, 120) ?? null,
+        };
+    });
+}
+
+/** Waits for a page predicate; on timeout the error says what was expected and what was there. */
+async function until(page, what, fn, arg, timeout = 5_000) {
+    try {
+        await page.waitForFunction(fn, arg, { timeout, polling: 50 });
+    } catch {
+        const snap = await snapshot(page).catch((e) => `(no snapshot: ${e.message})`);
+        throw new Error(`timed out after ${timeout} ms waiting for ${what}; page state: ${JSON.stringify(snap)}`);
+    }
+}
+
+const progressStep = (page) => page.locator('[data-progress]').getAttribute('data-step');
+
+async function expectStep(page, n, how, timeout = 5_000) {
+    await until(
+        page,
+        `[data-progress] data-step="${n}" after ${how}`,
+        (n) => document.querySelector('[data-progress]')?.getAttribute('data-step') === String(n),
+        n,
+        timeout,
+    );
+}
+
+/** Expects the step to stay `n` for a moment (after an action that must not move it). */
+async function expectStepStays(page, n, how) {
+    await sleep(300);
+    const s = await progressStep(page);
+    assert.equal(s, String(n), `${how}: [data-progress] data-step changed to ${s}, expected it to stay ${n}`);
+}
+
+/** Checks the diagram, header, live region and chapters agree on step n; returns the chapter and live text. */
+async function checkStepView(page, n, titles = HAPPY_TITLES) {
+    const snap = await snapshot(page);
+    const where = `at step ${n}: ${JSON.stringify(snap)}`;
+    assert.equal(snap.steps, String(titles.length), `[data-progress] data-steps ${where}`);
+    assert.deepEqual(snap.currentDiagramSteps, [String(n)], `exactly one g[aria-current="step"], data-step=${n}, ${where}`);
+    assert.ok(snap.header?.includes(titles[n]), `[data-panel="step"] should name "${titles[n]}" ${where}`);
+    const m = /step\s+(\d+)\s+of\s+(\d+)/i.exec(snap.header || '');
+    assert.ok(m, `[data-panel="step"] should say "step N of M" ${where}`);
+    assert.deepEqual([m[1], m[2]], [String(n + 1), String(titles.length)], `[data-panel="step"] "step N of M" ${where}`);
+    assert.ok(snap.live, `[aria-live="polite"][data-live] is empty or missing ${where}`);
+    assert.ok(snap.live.includes(titles[n]), `[data-live] should announce "${titles[n]}" ${where}`);
+    assert.equal(snap.currentChapters.length, 1, `exactly one button[data-chapter][aria-current="true"] ${where}`);
+    return { chapter: Number(snap.currentChapters[0]), live: snap.live };
+}
+
+/** Selects step n by clicking its message in the diagram. */
+async function selectStep(page, n) {
+    if ((await progressStep(page)) === String(n)) return;
+    await trace(`select step ${n}`, async () => {
+        await page.locator(`svg[data-diagram] g[data-step="${n}"]`).click();
+        await expectStep(page, n, `clicking svg[data-diagram] g[data-step="${n}"]`);
+    });
+}
+
+/** Clicks an inspector tab and checks that exactly its panel is rendered. */
+async function openTab(page, name) {
+    const tab = page.locator(`button[role="tab"][data-tab="${name}"]`);
+    assert.equal(await tab.count(), 1, `button[role="tab"][data-tab="${name}"] count`);
+    await trace(`tab ${name}`, () => tab.click());
+    await until(
+        page,
+        `tab ${name} aria-selected="true" and [data-panel="${name}"] rendered`,
+        (name) =>
+            document.querySelector(`button[role="tab"][data-tab="${name}"]`)?.getAttribute('aria-selected') === 'true' &&
+            !!document.querySelector(`[data-panel="${name}"]`),
+        name,
+    );
+    const others = await page.evaluate(
+        ({ name, tabs }) =>
+            tabs
+                .filter((t) => t !== name)
+                .map((t) => ({
+                    tab: t,
+                    selected: document.querySelector(`button[role="tab"][data-tab="${t}"]`)?.getAttribute('aria-selected'),
+                    panels: document.querySelectorAll(`[data-panel="${t}"]`).length,
+                })),
+        { name, tabs: TABS },
+    );
+    for (const o of others) {
+        assert.notEqual(o.selected, 'true', `with tab ${name} active, tab ${o.tab} still has aria-selected="true"`);
+        assert.equal(o.panels, 0, `with tab ${name} active, [data-panel="${o.tab}"] is still rendered (${o.panels})`);
+    }
+}
+
+/** The values of every [data-field] inside `scope`: name -> data-value; all occurrences must agree. */
+async function fieldValues(page, scope) {
+    const items = await page.$$eval(`${scope} [data-field]`, (els) =>
+        els.map((e) => ({
+            field: e.getAttribute('data-field'),
+            value: e.getAttribute('data-value'),
+            text: e.textContent.trim(),
+        })),
+    );
+    const out = {};
+    for (const { field, value, text } of items) {
+        const v = value ?? text;
+        if (HEX_HOOKS.includes(field)) {
+            assert.ok(value !== null && value !== '', `${scope} [data-field="${field}"] has no data-value (text: "${text.slice(0, 60)}")`);
+            assert.match(value, /^([0-9a-f]{2})+$/, `${scope} [data-field="${field}"] data-value is not lowercase hex`);
+        }
+        if (field in out) {
+            assert.equal(v, out[field], `${scope}: two [data-field="${field}"] elements disagree`);
+        }
+        out[field] = v;
+    }
+    return out;
+}
+
+/** The bytes panel's bytes (checked: offsets 0..n-1 in order, two lowercase hex digits each). */
+async function panelBytes(page) {
+    const spans = await page.$$eval('[data-panel="bytes"] [data-byte]', (els) =>
+        els.map((e) => [e.getAttribute('data-byte'), e.textContent.trim()]),
+    );
+    assert.ok(spans.length > 0, 'no [data-panel="bytes"] [data-byte] spans');
+    spans.forEach(([i, text], k) => {
+        assert.equal(i, String(k), `[data-byte] spans: the ${k}th has data-byte="${i}"`);
+        assert.match(text, /^[0-9a-f]{2}$/, `[data-byte="${i}"] text "${text}" is not two lowercase hex digits`);
+    });
+    return spans.map(([, t]) => t).join('');
+}
+
+/** The field tree of the bytes panel. */
+function panelFields(page) {
+    return page.$$eval('[data-panel="bytes"] li[data-field-path]', (els) =>
+        els.map((e, index) => ({
+            index,
+            path: e.getAttribute('data-field-path'),
+            start: Number(e.getAttribute('data-start')),
+            len: Number(e.getAttribute('data-len')),
+            field: e.getAttribute('data-field'),
+            value: e.getAttribute('data-value'),
+            hl: e.classList.contains('hl'),
+        })),
+    );
+}
+
+/** Wire bytes of the current step's record (the plaintext toggle, if any, switched off). */
+async function wireBytes(page) {
+    const toggle = page.locator('[data-panel="bytes"] [data-action="toggle-plaintext"]');
+    if ((await toggle.count()) && (await toggle.getAttribute('aria-pressed')) === 'true') {
+        await toggle.click();
+        await until(page, 'toggle-plaintext aria-pressed="false"', () =>
+            document.querySelector('[data-action="toggle-plaintext"]')?.getAttribute('aria-pressed') === 'false',
+        );
+    }
+    return panelBytes(page);
+}
+
+/** Decrypted bytes of the current (encrypted) step's record, via the plaintext toggle. */
+async function plaintextBytes(page, n) {
+    const toggle = page.locator('[data-panel="bytes"] [data-action="toggle-plaintext"]');
+    assert.equal(await toggle.count(), 1, `step ${n}: [data-action="toggle-plaintext"] count in the bytes panel`);
+    const wire = await wireBytes(page);
+    await toggle.click();
+    await until(page, `step ${n}: toggle-plaintext aria-pressed="true"`, () =>
+        document.querySelector('[data-action="toggle-plaintext"]')?.getAttribute('aria-pressed') === 'true',
+    );
+    await until(
+        page,
+        `step ${n}: the bytes panel to show different (plaintext) bytes after toggle-plaintext`,
+        (wire) => [...document.querySelectorAll('[data-panel="bytes"] [data-byte]')].map((e) => e.textContent.trim()).join('') !== wire,
+        wire,
+    );
+    const plain = await panelBytes(page);
+    const fields = await panelFields(page);
+    assert.ok(fields.length > 0, `step ${n}: the plaintext view has no field tree`);
+    return plain;
+}
+
+/**
+ * Reads a run: records (wire bytes) of the given steps, decrypted Finished messages, the random
+ * fields of the ClientHello/ServerHello byte trees, the premaster panel, the keys panel and the suite.
+ */
+async function collectRun(page, { steps = HAPPY_TITLES.map((_, i) => i), plaintext = true } = {}) {
+    const run = { records: {}, plaintexts: {}, tree: {} };
+    for (const n of steps) {
+        await selectStep(page, n);
+        await openTab(page, 'bytes');
+        run.records[n] = await wireBytes(page);
+        if (n === STEP.clientHello || n === STEP.serverHello) {
+            const name = n === STEP.clientHello ? 'client_random' : 'server_random';
+            const item = (await panelFields(page)).filter((f) => f.field === name);
+            assert.equal(item.length, 1, `step ${n}: li[data-field-path][data-field="${name}"] count`);
+            assert.match(item[0].path, /(^|\/)random$/, `step ${n}: [data-field="${name}"] data-field-path`);
+            run.tree[name] = item[0];
+        }
+        if (plaintext && (n === STEP.clientFinished || n === STEP.serverFinished)) {
+            run.plaintexts[n] = await plaintextBytes(page, n);
+        }
+    }
+    await selectStep(page, STEP.cke);
+    await openTab(page, 'premaster');
+    run.premasterPanel = await fieldValues(page, '[data-panel="premaster"]');
+    await selectStep(page, LAST);
+    await openTab(page, 'keys');
+    run.keys = await fieldValues(page, '[data-panel="keys"]');
+    const suites = await fieldValues(page, 'body');
+    run.suite = suites.cipher_suite;
+    return run;
+}
+
+/** After starting a new run: waits until the keys panel at the last step shows a new `field`. */
+async function waitForNewRun(page, field, old, what, timeout = 15_000) {
+    const deadline = Date.now() + timeout;
+    let seen;
+    let lastError = null;
+    for (;;) {
+        // While the new run computes, the page may show neither the diagram nor the tabs.
+        try {
+            await selectStep(page, LAST);
+            await openTab(page, 'keys');
+            seen = await page.locator(`[data-panel="keys"] [data-field="${field}"]`).first().getAttribute('data-value', { timeout: 1_000 });
+            lastError = null;
+        } catch (err) {
+            lastError = err;
+        }
+        if (seen && seen !== old && !lastError) return;
+        if (Date.now() > deadline) {
+            throw new Error(
+                `${what}: keys panel [data-field="${field}"] still ${seen} after ${timeout} ms (the old run's value ${old})` +
+                    (lastError ? `; last error: ${lastError.message.split('\n')[0]}` : ''),
+            );
+        }
+        await sleep(250);
+    }
+}
+
+/**
+ * Checks a run's values against each other and against TLS 1.2 recomputed here. Collects every
+ * mismatch (each check runs if its inputs exist) and throws them together.
+ */
+function verifyRun(run, label) {
+    const errors = [];
+    const check = (what, fn) => {
+        try {
+            fn();
+        } catch (err) {
+            errors.push(`${what}: ${String(err.message).split('\n').slice(0, 6).join(' | ')}`);
+        }
+    };
+    const k = run.keys;
+    const p = run.premasterPanel;
+    for (const f of KEY_FIELDS) check('keys panel', () => assert.ok(k[f], `no [data-field="${f}"] at the last step`));
+    for (const f of ['premaster', 'encrypted_premaster', 'pkcs1_block']) {
+        check('premaster panel', () => assert.ok(p[f], `no [data-field="${f}"]`));
+    }
+    // A value from the keys panel, else from the premaster panel (the keys panel's absence is reported above).
+    const v = (f) => k[f] ?? p[f];
+    const have = (...fs) => fs.every((f) => v(f));
+    const alg = prfHash(run.suite);
+    const hashLen = alg === 'sha384' ? 48 : 32;
+
+    // The randoms in the byte trees are the bytes at their offsets and the keys panel's values.
+    for (const [name, n] of [['client_random', 0], ['server_random', 1]]) {
+        const item = run.tree[name];
+        if (!item || !run.records[n]) continue;
+        const slice = run.records[n].slice(item.start * 2, (item.start + item.len) * 2);
+        check(`${name} in the ${HAPPY_TITLES[n]} bytes`, () => {
+            assert.equal(item.len, 32, 'tree item data-len');
+            assert.equal(item.value, slice, 'tree item data-value vs the [data-byte] spans at data-start..+data-len');
+        });
+        if (k[name]) check(`keys panel ${name}`, () => assert.equal(k[name], slice, `vs the ${HAPPY_TITLES[n]} bytes`));
+    }
+
+    // Records are TLS 1.2 records of the right type.
+    const types = { 0: '16', 1: '16', 2: '16', 3: '16', 4: '16', 5: '14', 6: '16', 7: '14', 8: '16', 9: '17', 10: '17', 11: '15', 12: '15' };
+    for (const [n, bytes] of Object.entries(run.records)) {
+        check(`step ${n} record header`, () => {
+            assert.equal(bytes.slice(0, 2), types[n], 'content type');
+            assert.equal(bytes.slice(2, 4), '03', 'version major');
+            assert.equal(parseInt(bytes.slice(6, 10), 16), bytes.length / 2 - 5, 'length field vs the number of [data-byte] spans - 5');
+        });
+    }
+
+    // Premaster: 48 bytes starting with client_version 3,3; the panels agree.
+    for (const f of ['premaster', 'encrypted_premaster']) {
+        if (k[f] && p[f]) check(f, () => assert.equal(p[f], k[f], `premaster panel vs keys panel`));
+    }
+    if (have('premaster')) {
+        check('premaster', () => {
+            assert.equal(v('premaster').length, 96, 'length (48 bytes)');
+            assert.equal(v('premaster').slice(0, 4), '0303', 'starts with client_version 03 03');
+        });
+    }
+
+    // PKCS#1 v1.5 block: 00 02, non-zero padding, 00, premaster (RFC 8017 section 7.2.1).
+    if (have('pkcs1_block', 'premaster', 'encrypted_premaster')) {
+        const block = unhex(p.pkcs1_block);
+        check('pkcs1_block', () => {
+            assert.equal(block.length, v('encrypted_premaster').length / 2, 'as long as the RSA ciphertext');
+            assert.equal(p.pkcs1_block.slice(0, 4), '0002', 'starts 00 02');
+            const sep = block.indexOf(0, 2);
+            assert.ok(sep >= 10, `padding shorter than 8 bytes (separator at ${sep})`);
+            assert.equal(block.subarray(sep + 1).toString('hex'), v('premaster'), 'ends with 00 || premaster');
+        });
+        // The ClientKeyExchange carries the encrypted premaster; RSA(pkcs1_block) with the leaf's key is it.
+        if (run.records[STEP.cke]) {
+            check('ClientKeyExchange bytes', () =>
+                assert.ok(run.records[STEP.cke].endsWith(v('encrypted_premaster')), 'do not end with encrypted_premaster'),
+            );
+        }
+        if (run.records[STEP.certificate]) {
+            check('RSA encryption', () => {
+                const cert = firstCertificate(unhex(run.records[STEP.certificate]).subarray(5));
+                const enc = rsaPublicRaw(cert, block).toString('hex');
+                assert.equal(enc, v('encrypted_premaster'), 'pkcs1_block^e mod n (leaf certificate key from the Certificate bytes) vs encrypted_premaster');
+            });
+        }
+    }
+
+    // Transcript hashes over the handshake messages ClientHello .. ClientKeyExchange (one per record).
+    const handshake = [0, 1, 2, 3, 4].every((n) => run.records[n]) ? [0, 1, 2, 3, 4].map((n) => unhex(run.records[n]).subarray(5)) : null;
+    if (handshake) {
+        const sessionHash = digest(alg, ...handshake).toString('hex');
+        if (k.session_hash) check('session_hash', () => assert.equal(k.session_hash, sessionHash, `vs ${alg}(ClientHello..ClientKeyExchange bytes)`));
+        if (k.client_finished_hash) {
+            check('client_finished_hash', () => assert.equal(k.client_finished_hash, sessionHash, `vs ${alg}(ClientHello..ClientKeyExchange)`));
+        }
+        if (k.server_finished_hash && k.client_verify_data) {
+            const serverHash = digest(alg, ...handshake, unhex('1400000c' + k.client_verify_data)).toString('hex');
+            check('server_finished_hash', () => assert.equal(k.server_finished_hash, serverHash, `vs ${alg}(ClientHello..ClientKeyExchange + client Finished)`));
+        }
+    }
+    if (k.session_hash) check('session_hash', () => assert.equal(k.session_hash.length, hashLen * 2, 'length'));
+
+    // Master secret (RFC 7627 section 4) and verify_data (RFC 5246 section 7.4.9).
+    if (have('premaster', 'session_hash', 'master_secret')) {
+        const master = prf(alg, unhex(v('premaster')), 'extended master secret', unhex(k.session_hash), 48).toString('hex');
+        check('master_secret', () => assert.equal(k.master_secret, master, 'vs PRF(premaster, "extended master secret", session_hash)'));
+    }
+    if (have('master_secret', 'client_finished_hash', 'client_verify_data')) {
+        const cvd = prf(alg, unhex(k.master_secret), 'client finished', unhex(k.client_finished_hash), 12).toString('hex');
+        check('client_verify_data', () => assert.equal(k.client_verify_data, cvd, 'vs PRF(master_secret, "client finished", client_finished_hash)'));
+    }
+    if (have('master_secret', 'server_finished_hash', 'server_verify_data')) {
+        const svd = prf(alg, unhex(k.master_secret), 'server finished', unhex(k.server_finished_hash), 12).toString('hex');
+        check('server_verify_data', () => assert.equal(k.server_verify_data, svd, 'vs PRF(master_secret, "server finished", server_finished_hash)'));
+    }
+
+    // The decrypted Finished records hold 14 00 00 0c || verify_data.
+    for (const [n, f] of [[STEP.clientFinished, 'client_verify_data'], [STEP.serverFinished, 'server_verify_data']]) {
+        if (run.plaintexts[n] && k[f]) {
+            check(`decrypted ${HAPPY_TITLES[n]} at step ${n}`, () =>
+                assert.ok(run.plaintexts[n].includes('1400000c' + k[f]), `bytes ${run.plaintexts[n]} lack 1400000c || ${f}`),
+            );
+        }
+    }
+    if (errors.length) throw new Error(`${label}: ${errors.length} mismatches:\n    ${errors.join('\n    ')}`);
+}
+
+/** Checks there is no horizontal scrolling; on failure names the elements that stick out. */
+async function expectNoHorizontalScroll(page, where) {
+    const m = await page.evaluate(() => {
+        const scrollWidth = document.scrollingElement.scrollWidth;
+        const innerWidth = window.innerWidth;
+        const culprits = [];
+        if (scrollWidth > innerWidth) {
+            const clipped = (e) => {
+                for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) {
+                    if (getComputedStyle(a).overflowX !== 'visible') return true;
+                }
+                return false;
+            };
+            for (const e of document.querySelectorAll('body *')) {
+                const r = e.getBoundingClientRect();
+                if (r.right > innerWidth + 1 && !clipped(e)) {
+                    const cls = typeof e.className === 'string' && e.className ? '.' + e.className.trim().split(/\s+/).join('.') : '';
+                    const data = (el) => [...el.attributes].filter((a) => a.name.startsWith('data-')).map((a) => `[${a.name}="${a.value.slice(0, 40)}"]`).join('');
+                    const owner = e.parentElement?.closest('[data-panel],[data-field-path],[data-field],[data-diagram],[data-check],[data-knows]');
+                    const inside = owner ? ` inside ${owner.tagName.toLowerCase()}${data(owner)}` : '';
+                    culprits.push(`${e.tagName.toLowerCase()}${cls}${data(e)}${inside} (right edge ${Math.round(r.right)}px)`);
+                    if (culprits.length >= 5) break;
+                }
+            }
+        }
+        return { scrollWidth, innerWidth, culprits };
+    });
+    assert.ok(
+        m.scrollWidth <= m.innerWidth,
+        `${where}: horizontal scroll, document scrollWidth ${m.scrollWidth} > innerWidth ${m.innerWidth}; sticking out: ${m.culprits.join(', ')}`,
+    );
+}
+
+/** Waits for running animations (the travelling message, a smooth scroll) to end, at most 1.5 s. */
+async function settle(page) {
+    await page.evaluate(() =>
+        Promise.race([
+            Promise.all(document.getAnimations().map((a) => a.finished.catch(() => {}))),
+            new Promise((ok) => setTimeout(ok, 1_500)),
+        ]),
+    );
+    await sleep(150); // a smooth scroll is not a Web Animation
+}
+
+const blurFocus = (page) => page.evaluate(() => document.activeElement?.blur?.());
+
+// ---------------------------------------------------------------------------------------------
+// Tests
+
+test('loads clean: ready, diagram, toolbar, chapters, story, no data-theme', async ({ open, soft }) => {
+    const { page, rec } = await open('?seed=1');
+    await soft(async () =>
+        assert.equal(await page.evaluate(() => document.body.hasAttribute('data-theme')), false, '<body data-theme> must be absent (themes follow prefers-color-scheme)'),
+    );
+    await soft(async () => assert.equal(await progressStep(page), '0', '[data-progress] data-step after load without ?step'));
+    await soft(async () =>
+        assert.equal(await page.locator('[data-progress]').getAttribute('data-steps'), String(HAPPY_TITLES.length), '[data-progress] data-steps'),
+    );
+
+    // The diagram: one g per message, in order, with its title, a button for keyboards and mice.
+    await soft(async () => {
+        assert.equal(await page.locator('svg[data-diagram]').count(), 1, 'svg[data-diagram] count');
+        const titles = await page.$$eval('svg[data-diagram] g[data-step]', (gs) =>
+            gs.map((g) => ({
+                step: g.getAttribute('data-step'),
+                title: g.getAttribute('data-title'),
+                role: g.getAttribute('role'),
+                tabindex: g.getAttribute('tabindex'),
+            })),
+        );
+        assert.deepEqual(titles.map((g) => g.title), HAPPY_TITLES, 'svg[data-diagram] g[data-step] data-title, in order');
+        titles.forEach((g, i) => {
+            assert.equal(g.step, String(i), `the ${i}th diagram g has data-step=${g.step}`);
+            assert.equal(g.role, 'button', `g[data-step="${i}"] role`);
+            assert.equal(g.tabindex, '0', `g[data-step="${i}"] tabindex`);
+        });
+        const svgText = await page.locator('svg[data-diagram]').textContent();
+        assert.match(svgText, /Client/, 'the diagram has a Client lane label');
+        assert.match(svgText, /Server/, 'the diagram has a Server lane label');
+    });
+    await soft(() => checkStepView(page, 0));
+
+    // The toolbar.
+    for (const action of TOOLBAR_BUTTONS) {
+        await soft(async () => {
+            const b = page.locator(`[data-action="${action}"]`);
+            assert.equal(await b.count(), 1, `[data-action="${action}"] count`);
+            assert.equal(await b.evaluate((e) => e.tagName), 'BUTTON', `[data-action="${action}"] is a <button>`);
+            const label = (await b.getAttribute('aria-label')) || '';
+            assert.ok(label.trim(), `[data-action="${action}"] has no aria-label`);
+        });
+    }
+    await soft(async () =>
+        assert.equal(await page.locator('[data-action="play"]').getAttribute('aria-pressed'), 'false', 'play aria-pressed on load'),
+    );
+    await soft(async () => {
+        const speeds = await page.$$eval('select[data-control="speed"] option', (os) => os.map((o) => o.value));
+        assert.deepEqual(speeds, ['0.5', '1', '2', '4'], 'select[data-control="speed"] option values');
+    });
+    await soft(async () => {
+        // The picker offers "negotiate" (value "", the default: the client offers every suite
+        // and the server picks) and each implemented suite by its IANA name.
+        const suites = await page.$$eval('select[data-control="suite"] option', (os) => os.map((o) => o.value));
+        assert.deepEqual([...suites].sort(), ['', ...SUITES].sort(), 'select[data-control="suite"] option values');
+        const suiteValue = await page.locator('select[data-control="suite"]').inputValue();
+        assert.equal(suiteValue, '', 'the default run negotiates');
+        const { cipher_suite } = await fieldValues(page, 'body');
+        assert.ok(SUITES.includes(cipher_suite), `[data-field="cipher_suite"] "${cipher_suite}" is not a supported IANA name`);
+        assert.equal(cipher_suite, SUITES[0], 'the server prefers AES-128-GCM');
+    });
+    await soft(async () =>
+        assert.equal(await page.locator('input[data-control="seed"]').inputValue(), '1', 'input[data-control="seed"] value with ?seed=1'),
+    );
+
+    // Chapters and the story.
+    await soft(async () => {
+        const chapters = await page.$$eval('button[data-chapter]', (bs) =>
+            bs.map((b) => ({ n: b.getAttribute('data-chapter'), text: b.textContent.replace(/\s+/g, ' ').trim() })),
+        );
+        assert.deepEqual(chapters.map((c) => c.n), ['1', '2', '3', '4', '5', '6'], 'button[data-chapter] values in order');
+        chapters.forEach((c, i) =>
+            assert.ok(c.text.toLowerCase().includes(CHAPTER_NAMES[i].toLowerCase()), `button[data-chapter="${c.n}"] text "${c.text}" should name ${CHAPTER_NAMES[i]}`),
+        );
+    });
+    await soft(async () => {
+        const story = await page.locator('[data-panel="story"]').textContent();
+        assert.match(story, /RFC/, '[data-panel="story"] cites an RFC');
+        assert.match(story, /simple story/i, '[data-panel="story"] shows "what the simple story says"');
+        assert.match(story, /wire/i, '[data-panel="story"] shows "what really crosses the wire"');
+    });
+
+    // Everything came from the test server (checked after each test), including the wasm; the
+    // handshake runs in a Web Worker.
+    assert.ok(rec.requests.some((u) => u.endsWith('.wasm')), `no .wasm request recorded: ${rec.requests.join(', ')}`);
+    assert.ok(rec.workers.length > 0, 'no Web Worker was started');
+});
+
+test('keyboard: ArrowRight through the happy path, ArrowLeft, Home, End, Space', async ({ open }) => {
+    const { page } = await open('?seed=2');
+    await blurFocus(page);
+    const chapters = [];
+    let { chapter, live } = await checkStepView(page, 0);
+    chapters.push(chapter);
+    for (let n = 1; n <= LAST; n++) {
+        await page.keyboard.press('ArrowRight');
+        await expectStep(page, n, `ArrowRight #${n}`);
+        const prevLive = live;
+        ({ chapter, live } = await checkStepView(page, n));
+        chapters.push(chapter);
+        assert.notEqual(live, prevLive, `[data-live] text did not change from step ${n - 1} to ${n}: "${live}"`);
+    }
+    await page.keyboard.press('ArrowRight');
+    await expectStepStays(page, LAST, 'ArrowRight at the last step');
+
+    // Chapters: in order, all six, at the places the story puts them.
+    for (let i = 1; i < chapters.length; i++) {
+        assert.ok(chapters[i] >= chapters[i - 1], `chapters go backwards at step ${i}: ${chapters.join(',')}`);
+    }
+    assert.deepEqual([...new Set(chapters)], [1, 2, 3, 4, 5, 6], `chapters over the steps: ${chapters.join(',')}`);
+    const expected = { 0: 1, 1: 2, [STEP.cke]: 4, [STEP.clientFinished]: 5, [STEP.serverFinished]: 6 };
+    for (const [n, c] of Object.entries(expected)) {
+        assert.equal(chapters[n], c, `step ${n} (${HAPPY_TITLES[n]}) should be in chapter ${c}; chapters: ${chapters.join(',')}`);
+    }
+
+    await page.keyboard.press('Home');
+    await expectStep(page, 0, 'Home');
+    await checkStepView(page, 0);
+    await page.keyboard.press('ArrowLeft');
+    await expectStepStays(page, 0, 'ArrowLeft at the first step');
+    await page.keyboard.press('End');
+    await expectStep(page, LAST, 'End');
+    await page.keyboard.press('ArrowLeft');
+    await expectStep(page, LAST - 1, 'ArrowLeft');
+    await checkStepView(page, LAST - 1);
+
+    await page.keyboard.press('Home');
+    await expectStep(page, 0, 'Home');
+    await page.keyboard.press('Space');
+    await until(page, 'play aria-pressed="true" after Space', () =>
+        document.querySelector('[data-action="play"]')?.getAttribute('aria-pressed') === 'true',
+    );
+    await page.keyboard.press('Space');
+    await until(page, 'play aria-pressed="false" after a second Space', () =>
+        document.querySelector('[data-action="play"]')?.getAttribute('aria-pressed') === 'false',
+    );
+
+    // Keys typed into the seed field are the field's, not the player's.
+    await page.keyboard.press('End');
+    await expectStep(page, LAST, 'End');
+    const seed = page.locator('input[data-control="seed"]');
+    await seed.focus();
+    for (const key of ['ArrowLeft', 'Home', 'Space']) {
+        await page.keyboard.press(key);
+        await expectStepStays(page, LAST, `${key} typed in input[data-control="seed"]`);
+    }
+    assert.equal(await page.locator('[data-action="play"]').getAttribute('aria-pressed'), 'false', 'Space in the seed field must not start playing');
+});
+
+test('buttons and diagram: next, prev, end, restart, play at 4x, click and Enter on messages', async ({ open }) => {
+    const { page } = await open('?seed=3');
+    const click = (action) => page.locator(`[data-action="${action}"]`).click();
+    const clickUnlessDisabled = async (action, n, how) => {
+        const b = page.locator(`[data-action="${action}"]`);
+        if (await b.isDisabled()) return;
+        await b.click();
+        await expectStepStays(page, n, how);
+    };
+    for (let n = 1; n <= LAST; n++) {
+        await click('next');
+        await expectStep(page, n, `clicking next #${n}`);
+        await checkStepView(page, n);
+    }
+    await clickUnlessDisabled('next', LAST, 'next at the last step');
+    await click('prev');
+    await expectStep(page, LAST - 1, 'clicking prev');
+    await click('end');
+    await expectStep(page, LAST, 'clicking end');
+    await click('restart');
+    await expectStep(page, 0, 'clicking restart');
+    await checkStepView(page, 0);
+    await clickUnlessDisabled('prev', 0, 'prev at the first step');
+
+    // Focus on a toolbar button: one ArrowRight is one step, one Space is one toggle.
+    await click('next');
+    await expectStep(page, 1, 'clicking next');
+    await page.keyboard.press('ArrowRight');
+    await expectStep(page, 2, 'ArrowRight with focus on the next button');
+    await expectStepStays(page, 2, 'a single ArrowRight with focus on the next button');
+    await page.locator('[data-action="play"]').focus();
+    await page.keyboard.press('Space');
+    await sleep(300);
+    assert.equal(
+        await page.locator('[data-action="play"]').getAttribute('aria-pressed'),
+        'true',
+        'one Space with focus on the play button should start playing (toggled twice or not at all?)',
+    );
+    await page.keyboard.press('Space');
+    await until(page, 'play aria-pressed="false" after Space on the focused play button', () =>
+        document.querySelector('[data-action="play"]')?.getAttribute('aria-pressed') === 'false',
+    );
+
+    // Autoplay at 4x runs to the end and stops.
+    await page.locator('select[data-control="speed"]').selectOption('4');
+    await click('restart');
+    await expectStep(page, 0, 'clicking restart');
+    await click('play');
+    await until(page, 'play aria-pressed="true" after clicking play', () =>
+        document.querySelector('[data-action="play"]')?.getAttribute('aria-pressed') === 'true',
+    );
+    await until(page, 'autoplay at 4x to leave step 0', () => document.querySelector('[data-progress]')?.getAttribute('data-step') !== '0', null, 5_000);
+    await expectStep(page, LAST, 'autoplay at 4x to the end', 20_000);
+    await until(page, 'play aria-pressed="false" once autoplay reached the last step', () =>
+        document.querySelector('[data-action="play"]')?.getAttribute('aria-pressed') === 'false',
+    );
+    await checkStepView(page, LAST);
+
+    // Pause holds the step.
+    await click('restart');
+    await expectStep(page, 0, 'clicking restart');
+    await click('play');
+    await until(page, 'autoplay to leave step 0', () => document.querySelector('[data-progress]')?.getAttribute('data-step') !== '0');
+    await click('play');
+    await until(page, 'play aria-pressed="false" after pausing', () =>
+        document.querySelector('[data-action="play"]')?.getAttribute('aria-pressed') === 'false',
+    );
+    const held = await progressStep(page);
+    await sleep(1_200);
+    assert.equal(await progressStep(page), held, 'the step moved while paused');
+
+    // Messages in the diagram: click, and Enter on a focused one.
+    for (const n of [5, 0, LAST, 8]) {
+        await page.locator(`svg[data-diagram] g[data-step="${n}"]`).click();
+        await expectStep(page, n, `clicking g[data-step="${n}"]`);
+        await checkStepView(page, n);
+    }
+    await page.locator('svg[data-diagram] g[data-step="3"]').focus();
+    await page.keyboard.press('Enter');
+    await expectStep(page, 3, 'Enter on the focused g[data-step="3"]');
+});
+
+
+test('motion: a step animates; under prefers-reduced-motion nothing moves', async ({ open }) => {
+    // Web Animations see CSS animations and transitions; the page's motion is CSS.
+    const running = (page) =>
+        page.evaluate(() =>
+            document
+                .getAnimations()
+                .filter((a) => a.playState === 'running' && Number(a.effect?.getTiming().duration) > 1)
+                .map((a) => `${a.constructor.name} ${a.animationName || a.transitionProperty || ''} ${a.effect.getTiming().duration} ms on ${a.effect.target?.tagName?.toLowerCase()}`),
+        );
+    const moving = await open('?seed=8');
+    await blurFocus(moving.page);
+    await moving.page.keyboard.press('ArrowRight');
+    await expectStep(moving.page, 1, 'ArrowRight');
+    const anims = await running(moving.page);
+    assert.ok(anims.length > 0, 'no animation runs after a step (the message should travel across)');
+
+    const still = await open('?seed=8', FAST);
+    await blurFocus(still.page);
+    await still.page.keyboard.press('ArrowRight');
+    await expectStep(still.page, 1, 'ArrowRight');
+    await still.page.locator('[data-action="next"]').click();
+    await expectStep(still.page, 2, 'clicking next');
+    assert.deepEqual(await running(still.page), [], 'animations running under prefers-reduced-motion: reduce');
+});
+
+test('panels: bytes (hover and focus both ways), certificate, premaster, keys, knowledge', async ({ open, soft }) => {
+    const { page } = await open('?seed=4');
+    const hlBytes = () =>
+        page.$$eval('[data-panel="bytes"] [data-byte]', (els) =>
+            els.filter((e) => e.classList.contains('hl')).map((e) => Number(e.getAttribute('data-byte'))),
+        );
+    const range = (f) => Array.from({ length: f.len }, (_, i) => f.start + i);
+    const fieldItem = (f) => page.locator('[data-panel="bytes"] li[data-field-path]').nth(f.index);
+
+    // Bytes of the ClientHello: spans, field tree, highlight both ways.
+    await openTab(page, 'bytes');
+    const bytes = await panelBytes(page);
+    const n = bytes.length / 2;
+    assert.equal(bytes.slice(0, 2), '16', 'ClientHello record: first [data-byte] is content type 16 (handshake)');
+    const fields = await panelFields(page);
+    assert.ok(fields.length > 10, `ClientHello field tree has only ${fields.length} li[data-field-path]`);
+    for (const f of fields) {
+        assert.ok(f.path, `li[data-field-path] #${f.index} has an empty path`);
+        assert.ok(Number.isInteger(f.start) && Number.isInteger(f.len), `li[data-field-path="${f.path}"] data-start/data-len not integers`);
+        assert.ok(f.start >= 0 && f.start + f.len <= n, `li[data-field-path="${f.path}"] ${f.start}+${f.len} outside the ${n}-byte record`);
+    }
+    assert.ok(fields.some((f) => f.start === 0 && f.len === n), 'no field item spans the whole record');
+    const random = fields.find((f) => f.path === 'record/fragment/handshake/body/random');
+    assert.ok(random, `no li[data-field-path="record/fragment/handshake/body/random"]; paths: ${fields.map((f) => f.path).slice(0, 12).join(', ')}`);
+    assert.equal(random.len, 32, 'ClientHello random data-len');
+    assert.equal(random.field, 'client_random', 'the ClientHello random item data-field');
+    assert.equal(
+        await page.locator('[data-panel="bytes"] [data-action="toggle-plaintext"]').count(),
+        0,
+        'a plaintext ClientHello record should have no [data-action="toggle-plaintext"]',
+    );
+
+    await soft(async () => {
+        await fieldItem(random).hover({ position: { x: 4, y: 4 } });
+        await until(page, 'hovering the random field item to give its bytes class hl', (r) => {
+            const hl = [...document.querySelectorAll('[data-panel="bytes"] [data-byte].hl')].map((e) => Number(e.getAttribute('data-byte')));
+            return hl.length > 0 && hl.every((i) => i >= r.start && i < r.start + r.len);
+        }, random);
+        assert.deepEqual(await hlBytes(), range(random), 'hovering li[data-field-path=".../random"]: [data-byte].hl should be exactly its bytes');
+    });
+
+    // Byte -> innermost field. Two bytes: in the random, and in the first leaf after it.
+    const leafAfter = fields.find(
+        (f) => f.start >= random.start + random.len && f.len > 0 && !fields.some((g) => g !== f && g.len > 0 && g.len < f.len && g.start >= f.start && g.start + g.len <= f.start + f.len),
+    );
+    for (const b of [random.start + 5, leafAfter.start]) {
+        await soft(async () => {
+            const containing = fields.filter((f) => f.len > 0 && f.start <= b && b < f.start + f.len);
+            // The innermost field; a parent and child covering the same bytes are equally innermost.
+            const minLen = Math.min(...containing.map((f) => f.len));
+            const innermost = containing.filter((f) => f.len === minLen);
+            await page.locator(`[data-panel="bytes"] [data-byte="${b}"]`).hover();
+            await until(
+                page,
+                `hovering [data-byte="${b}"] to mark li[data-field-path="${innermost[0].path}"] (item #${innermost.map((f) => f.index).join(' or #')}) with class hl`,
+                (indices) => {
+                    const items = document.querySelectorAll('[data-panel="bytes"] li[data-field-path]');
+                    return indices.some((i) => items[i]?.classList.contains('hl'));
+                },
+                innermost.map((f) => f.index),
+            );
+            const marked = (await panelFields(page)).filter((f) => f.hl);
+            for (const f of marked) {
+                assert.ok(f.start <= b && b < f.start + f.len, `hovering [data-byte="${b}"] also marked li[data-field-path="${f.path}"] (${f.start}+${f.len}), which does not contain it`);
+            }
+        });
+    }
+
+    // Focus (keyboard) on another field item highlights its bytes too.
+    await page.mouse.move(1, 1);
+    await soft(async () => {
+        const focused = await fieldItem(leafAfter).evaluate((li) => {
+            const focusable = li.tabIndex >= 0 ? li : [...li.querySelectorAll('[tabindex],button,a[href]')].find((e) => e.closest('li') === li);
+            if (!focusable) return null;
+            focusable.focus();
+            return document.activeElement === focusable;
+        });
+        assert.ok(focused, `li[data-field-path="${leafAfter.path}"] is not focusable (no tabindex, no button inside)`);
+        await until(page, `focusing li[data-field-path="${leafAfter.path}"] to give its bytes class hl`, (r) => {
+            const hl = [...document.querySelectorAll('[data-panel="bytes"] [data-byte].hl')].map((e) => Number(e.getAttribute('data-byte')));
+            return hl.length > 0 && hl.includes(r.start);
+        }, leafAfter);
+        assert.deepEqual(await hlBytes(), range(leafAfter), `focusing li[data-field-path="${leafAfter.path}"]: [data-byte].hl should be exactly its bytes`);
+    });
+    await blurFocus(page);
+
+    // Encrypted record: the toggle starts off.
+    await selectStep(page, STEP.clientFinished);
+    await openTab(page, 'bytes');
+    assert.equal(
+        await page.locator('[data-panel="bytes"] [data-action="toggle-plaintext"]').getAttribute('aria-pressed'),
+        'false',
+        'client Finished: [data-action="toggle-plaintext"] aria-pressed at first',
+    );
+    await plaintextBytes(page, STEP.clientFinished);
+
+    // Certificate: every check passes on the happy path; the signature shows the DigestInfo.
+    await selectStep(page, STEP.certificate);
+    await openTab(page, 'bytes');
+    const leaf = firstCertificate(unhex(await wireBytes(page)).subarray(5));
+    await openTab(page, 'certificate');
+    const checks = await page.$$eval('[data-panel="certificate"] [data-check]', (els) =>
+        els.map((e) => ({
+            kind: e.getAttribute('data-check'),
+            passed: e.getAttribute('data-passed'),
+            // Long values may be folded in the text: their full hex is in data-value attributes.
+            text: [e.textContent, ...[...e.querySelectorAll('[data-value]')].map((v) => v.getAttribute('data-value'))].join(' '),
+        })),
+    );
+    await soft(() => {
+        for (const c of checks) {
+            assert.ok(CHECK_KINDS.includes(c.kind), `unknown data-check="${c.kind}"`);
+            assert.equal(c.passed, 'true', `happy path: [data-check="${c.kind}"] data-passed="${c.passed}"`);
+        }
+        for (const kind of CHECK_KINDS) {
+            assert.ok(checks.some((c) => c.kind === kind), `no [data-check="${kind}"]; kinds: ${[...new Set(checks.map((c) => c.kind))].join(', ')}`);
+        }
+    });
+    await soft(() => {
+        const signatures = checks.filter((c) => c.kind === 'signature').map((c) => c.text.toLowerCase().replace(/[\s:]/g, ''));
+        for (const text of signatures) {
+            assert.match(text, /sha-?(256|384|512)/, '[data-check="signature"] names the hash');
+            assert.ok(Object.values(DIGEST_INFO_PREFIX).some((p) => text.includes(p)), '[data-check="signature"] shows no DigestInfo (30 31 30 0d 06 09 60 86 48 01 65 03 04 02 ...)');
+        }
+        const leafDigests = Object.entries(DIGEST_INFO_PREFIX).map(([alg, p]) => p + digest(alg, tbsCertificate(leaf)).toString('hex'));
+        assert.ok(
+            signatures.some((t) => leafDigests.some((d) => t.includes(d))),
+            'no [data-check="signature"] shows DigestInfo(hash of the leaf certificate tbsCertificate, from the Certificate record bytes)',
+        );
+    });
+
+    // Premaster: the three values.
+    await selectStep(page, STEP.cke);
+    await openTab(page, 'premaster');
+    const pm = await fieldValues(page, '[data-panel="premaster"]');
+    await soft(() => {
+        for (const f of ['premaster', 'encrypted_premaster', 'pkcs1_block']) assert.ok(pm[f], `premaster panel lacks [data-field="${f}"]`);
+    });
+    await soft(async () => assert.match(await page.locator('[data-panel="premaster"]').textContent(), /RFC/, 'the premaster panel cites an RFC'));
+
+    // Knowledge: who knows what, before and after the ClientKeyExchange and at the end.
+    const knows = async (n) => {
+        await selectStep(page, n);
+        await openTab(page, 'knowledge');
+        const cols = await page.$$eval('[data-panel="knowledge"] [data-knows]', (els) =>
+            els.map((e) => [e.getAttribute('data-knows'), [...e.querySelectorAll('[data-secret]')].map((s) => s.getAttribute('data-secret'))]),
+        );
+        assert.deepEqual(cols.map(([w]) => w).sort(), ['client', 'observer', 'server'], `step ${n}: [data-knows] columns`);
+        return Object.fromEntries(cols);
+    };
+    await soft(async () => {
+        const k3 = await knows(STEP.serverHelloDone);
+        assert.ok(k3.observer.includes('client_random'), `step 3: observer should know client_random: ${k3.observer}`);
+        assert.ok(!k3.observer.includes('encrypted_premaster'), `step 3: observer cannot know encrypted_premaster yet: ${k3.observer}`);
+        assert.ok(!k3.client.includes('premaster'), `step 3: client has no premaster yet: ${k3.client}`);
+        const k4 = await knows(STEP.cke);
+        assert.ok(k4.client.includes('premaster'), `step 4: client should know premaster: ${k4.client}`);
+        assert.ok(k4.observer.includes('encrypted_premaster'), `step 4: observer should know encrypted_premaster: ${k4.observer}`);
+        const kEnd = await knows(LAST);
+        for (const who of ['client', 'server']) {
+            for (const s of ['client_random', 'server_random', 'premaster', 'master_secret']) {
+                assert.ok(kEnd[who].includes(s), `last step: ${who} should know ${s}: ${kEnd[who]}`);
+            }
+        }
+        for (const s of ['premaster', 'master_secret']) assert.ok(!kEnd.observer.includes(s), `last step: observer must not know ${s}: ${kEnd.observer}`);
+        for (const s of ['client_random', 'server_random', 'encrypted_premaster']) {
+            assert.ok(kEnd.observer.includes(s), `last step: observer should know ${s}: ${kEnd.observer}`);
+        }
+    });
+
+    // Keys at the last step: every hook.
+    await selectStep(page, LAST);
+    await openTab(page, 'keys');
+    const keys = await fieldValues(page, '[data-panel="keys"]');
+    for (const f of KEY_FIELDS) await soft(() => assert.ok(keys[f], `keys panel at the last step lacks [data-field="${f}"]`));
+    await soft(async () => assert.match(await page.locator('[data-panel="keys"]').textContent(), /RFC/, 'the keys panel cites an RFC'));
+});
+
+test('values agree across panels and with TLS 1.2 recomputed here (default suite)', async ({ open }) => {
+    const { page } = await open('?seed=5', FAST);
+    const run = await collectRun(page);
+    assert.ok(SUITES.includes(run.suite), `[data-field="cipher_suite"] "${run.suite}" is not a supported IANA name`);
+    verifyRun(run, `seed 5, ${run.suite}`);
+});
+
+test('values agree for every other cipher suite (select[data-control="suite"])', async ({ open, soft }) => {
+    const { page } = await open('?seed=6', FAST);
+    const first = (await fieldValues(page, 'body')).cipher_suite;
+    await selectStep(page, LAST);
+    await openTab(page, 'keys');
+    let master = (await fieldValues(page, '[data-panel="keys"]')).master_secret;
+    for (const suite of SUITES.filter((s) => s !== first)) {
+        await page.locator('select[data-control="suite"]').selectOption(suite);
+        await until(page, `[data-field="cipher_suite"] to become ${suite} after choosing it`, (suite) => {
+            const e = document.querySelector('[data-field="cipher_suite"]');
+            return (e?.getAttribute('data-value') ?? e?.textContent.trim()) === suite && document.body.dataset.ready === 'true';
+        }, suite, 10_000);
+        await waitForNewRun(page, 'master_secret', master, `choosing ${suite}`);
+        const titles = await page.$$eval('svg[data-diagram] g[data-step]', (gs) => gs.map((g) => g.getAttribute('data-title')));
+        assert.deepEqual(titles, HAPPY_TITLES, `${suite}: diagram titles`);
+        const run = await collectRun(page, { steps: [0, 1, 2, 3, 4, 6, 8] });
+        assert.equal(run.suite, suite, 'cipher_suite after collecting');
+        await soft(() => verifyRun(run, `seed 6, ${suite}`));
+        master = run.keys.master_secret;
+    }
+});
+
+/** The values that identify a run (fewer steps than collectRun's default, for speed). */
+const collectLite = (page) => collectRun(page, { steps: [0, 1, 2, 4], plaintext: false });
+
+function diffRuns(a, b) {
+    const flat = (o, p = '', out = {}) => {
+        for (const [k, v] of Object.entries(o)) {
+            if (v && typeof v === 'object') flat(v, `${p}${k}.`, out);
+            else out[p + k] = v;
+        }
+        return out;
+    };
+    const fa = flat(a);
+    const fb = flat(b);
+    return [...new Set([...Object.keys(fa), ...Object.keys(fb)])].filter((k) => fa[k] !== fb[k]);
+}
+
+test('?seed=N reproduces a run, another seed differs; ?step; seed field, run-seed, run-again', async ({ open }) => {
+    const a = await open('?seed=123456789&step=4', FAST);
+    assert.equal(await progressStep(a.page), '4', '?step=4: [data-progress] data-step right after ready');
+    await checkStepView(a.page, 4);
+    assert.equal(await a.page.locator('input[data-control="seed"]').inputValue(), '123456789', 'seed field with ?seed=123456789');
+    const runA = await collectLite(a.page);
+
+    const b = await open('?seed=123456789', FAST);
+    const runB = await collectLite(b.page);
+    assert.deepEqual(diffRuns(runA, runB), [], 'the same ?seed gave different values at these places');
+
+    const c = await open('?seed=123456790', FAST);
+    const runC = await collectLite(c.page);
+    for (const f of ['client_random', 'server_random', 'premaster', 'encrypted_premaster', 'master_secret']) {
+        const [va, vc] = [runA, runC].map((r) => r.keys[f] ?? r.premasterPanel[f]);
+        assert.ok(va && vc, `no [data-field="${f}"] in the keys or premaster panel`);
+        assert.notEqual(vc, va, `seeds 123456789 and 123456790 gave the same ${f}`);
+    }
+
+    // Typing a seed and pressing run-seed gives that seed's run.
+    await c.page.locator('input[data-control="seed"]').fill('123456789');
+    await c.page.locator('[data-action="run-seed"]').click();
+    await waitForNewRun(c.page, 'client_random', runC.keys.client_random, 'run-seed with 123456789');
+    const runC2 = await collectLite(c.page);
+    assert.deepEqual(diffRuns(runA, runC2), [], 'run-seed with 123456789 differs from ?seed=123456789 at these places');
+
+    // Run again: a new seed in the field and new values.
+    const before = await c.page.locator('input[data-control="seed"]').inputValue();
+    await c.page.locator('[data-action="run-again"]').click();
+    await until(c.page, 'input[data-control="seed"] to change after run-again', (s) =>
+        document.querySelector('input[data-control="seed"]')?.value !== s, before, 10_000);
+    await waitForNewRun(c.page, 'client_random', runC2.keys.client_random, 'run-again');
+    const runAgain = await collectLite(c.page);
+    assert.notEqual(runAgain.keys.client_random, runA.keys.client_random, 'run-again gave the same client_random');
+
+    // Without ?seed: a fresh seed, shown in the field, that reproduces the run.
+    const d = await open('', FAST);
+    const shown = await d.page.locator('input[data-control="seed"]').inputValue();
+    assert.match(shown, /^\d+$/, `seed field without ?seed: "${shown}"`);
+    assert.ok(Number(shown) < 2 ** 53, `seed ${shown} is not below 2^53`);
+    const runD = await collectLite(d.page);
+    const d2 = await open(`?seed=${shown}`, FAST);
+    const runD2 = await collectLite(d2.page);
+    assert.deepEqual(diffRuns(runD, runD2), [], `the seed shown (${shown}) does not reproduce the run at these places`);
+    assert.notEqual(runD.keys.client_random, runA.keys.client_random, 'a fresh run equals the seed-123456789 run');
+
+    const e = await open('?seed=9007199254740991', FAST);
+    assert.equal(await e.page.locator('input[data-control="seed"]').inputValue(), '9007199254740991', 'seed field with ?seed=2^53-1');
+});
+
+test('sub-path: dist/ served under /courses/tls/ works and gives the same run', async ({ open }) => {
+    const root = await open('?seed=7', FAST);
+    const runRoot = await collectLite(root.page);
+    const sub = await open('?seed=7&step=4', { server: subServer, ...FAST });
+    assert.equal(await progressStep(sub.page), '4', 'sub-path ?step=4');
+    const runSub = await collectLite(sub.page);
+    assert.deepEqual(diffRuns(runRoot, runSub), [], 'the same seed at / and /courses/tls/ differs at these places');
+    const wasm = sub.rec.requests.filter((u) => u.endsWith('.wasm'));
+    assert.ok(wasm.length > 0 && wasm.every((u) => u.startsWith(subServer.base)), `wasm requests under the sub-path: ${wasm.join(', ')}`);
+
+    // Without the trailing slash (a static host redirects).
+    const noSlash = await open('', { server: subServer, ready: false });
+    noSlash.url = `${subServer.origin}/courses/tls?seed=7`;
+    await gotoReady(noSlash.page, noSlash.url);
+    assert.equal(await noSlash.page.locator('input[data-control="seed"]').inputValue(), '7', 'seed after the redirect from /courses/tls');
+    const notFound = subServer.log.filter((r) => r.status === 404);
+    assert.deepEqual(notFound.map((r) => r.url), [], 'requests the sub-path server answered 404');
+});
+
+test('chapters: screenshots at 1280x800 and 390x844, light and dark; story per chapter', async ({ open, soft }) => {
+    const backgrounds = {};
+    for (const viewport of [{ width: 1280, height: 800 }, { width: 390, height: 844 }]) {
+        for (const colorScheme of ['light', 'dark']) {
+            const { page } = await open('?seed=42', { viewport, colorScheme });
+            const size = `${viewport.width}x${viewport.height}`;
+            backgrounds[`${size} ${colorScheme}`] = await page.evaluate(() => {
+                const bg = (e) => getComputedStyle(e).backgroundColor;
+                const transparent = (c) => c === 'rgba(0, 0, 0, 0)' || c === 'transparent';
+                return transparent(bg(document.body)) ? bg(document.documentElement) : bg(document.body);
+            });
+            const stories = [];
+            for (let ch = 1; ch <= 6; ch++) {
+                await page.locator(`button[data-chapter="${ch}"]`).click();
+                await until(page, `button[data-chapter="${ch}"] aria-current="true" (only it) after clicking it`, (ch) => {
+                    const cur = [...document.querySelectorAll('button[data-chapter][aria-current="true"]')];
+                    return cur.length === 1 && cur[0].getAttribute('data-chapter') === String(ch);
+                }, ch);
+                const step = Number(await progressStep(page));
+                await checkStepView(page, step);
+                const story = (await page.locator('[data-panel="story"]').textContent()).replace(/\s+/g, ' ').trim();
+                if (viewport.width > 500 && colorScheme === 'light') {
+                    await soft(() => {
+                        assert.match(story, /RFC/, `chapter ${ch}: [data-panel="story"] cites no RFC: "${story.slice(0, 200)}"`);
+                        assert.match(story, /simple story/i, `chapter ${ch}: [data-panel="story"] lacks "what the simple story says"`);
+                        assert.match(story, /wire/i, `chapter ${ch}: [data-panel="story"] lacks "what really crosses the wire"`);
+                    });
+                }
+                stories.push(story);
+                await settle(page); // a message takes about half a second to cross at 1x
+                const name = `chapter-${ch}-${size}-${colorScheme}`;
+                await page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
+                if (viewport.width < 500) {
+                    await page.screenshot({ path: join(ARTIFACTS, `${name}-full.png`), fullPage: true });
+                    await soft(() => expectNoHorizontalScroll(page, `${size} ${colorScheme}, chapter ${ch}`));
+                }
+            }
+            await soft(() => assert.equal(new Set(stories).size, 6, `${size} ${colorScheme}: the six chapters should have six different stories`));
+        }
+    }
+    const lum = (c) => {
+        const [r, g, b] = (c.match(/[\d.]+/g) || []).map(Number);
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    };
+    const light = backgrounds['1280x800 light'];
+    const dark = backgrounds['1280x800 dark'];
+    assert.ok(lum(dark) < lum(light), `page background: dark scheme ${dark} should be darker than light ${light}`);
+}, { timeout: 90_000 });
+
+test('narrow screens: no horizontal scroll in any panel at 390 and 360 px', async ({ open, soft }) => {
+    for (const width of [390, 360]) {
+        const { page } = await open('?seed=42', { viewport: { width, height: 800 } });
+        const views = [
+            [STEP.clientHello, 'bytes'],
+            [STEP.certificate, 'certificate'],
+            [STEP.cke, 'premaster'],
+            [STEP.cke, 'knowledge'],
+            [LAST, 'keys'],
+            [STEP.clientFinished, 'bytes'],
+        ];
+        for (const [n, tab] of views) {
+            await selectStep(page, n);
+            await openTab(page, tab);
+            await sleep(100);
+            await soft(() => expectNoHorizontalScroll(page, `${width}px, step ${n}, ${tab} panel`));
+            if (width === 390) await page.screenshot({ path: join(ARTIFACTS, `panel-${tab}-step${n}-390.png`), fullPage: true });
+        }
+        await plaintextBytes(page, STEP.clientFinished);
+        await soft(() => expectNoHorizontalScroll(page, `${width}px, client Finished plaintext`));
+    }
+});
+
+await main();

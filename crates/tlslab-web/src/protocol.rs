@@ -5,17 +5,23 @@ use serde::{Deserialize, Serialize};
 /// What to run. Seeds stay below 2^53 so they survive JavaScript numbers and URLs.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RunRequest {
+    /// Echoed in the reply, so the page can ignore answers to requests it has replaced.
+    pub id: u64,
     pub seed: u64,
     /// The client's clock, seconds since the Unix epoch.
     pub now: u64,
     /// An IANA suite name to restrict the run to, or none for the default negotiation.
     pub suite: Option<String>,
+    /// A scenario id (`happy`, `mitm`, ...).
+    pub scenario: String,
+    /// Offer the extended master secret (RFC 7627).
+    pub ems: bool,
 }
 
 /// The worker's answer: the timeline as JSON, or why there is none.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RunReply {
-    pub seed: u64,
+    pub id: u64,
     pub result: Result<String, String>,
     /// Milliseconds the handshake took inside the worker's wasm.
     pub run_ms: f64,

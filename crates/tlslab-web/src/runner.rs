@@ -31,7 +31,7 @@ impl Runner {
                         for request in queue.borrow_mut().take().unwrap_or_default() {
                             if let Err(e) = post(&worker, &request) {
                                 on_reply(RunReply {
-                                    seed: request.seed,
+                                    id: request.id,
                                     result: Err(e),
                                     run_ms: 0.0,
                                 });
@@ -40,7 +40,7 @@ impl Runner {
                     }
                     Ok(FromWorker::Reply(reply)) => on_reply(reply),
                     Err(e) => on_reply(RunReply {
-                        seed: 0,
+                        id: 0,
                         result: Err(format!("unreadable message from the worker: {e}")),
                         run_ms: 0.0,
                     }),

@@ -1,6 +1,7 @@
 //! The view state and everything that changes it (Yew's `Reducible`, as in function_todomvc).
 
 use std::rc::Rc;
+use tlslab_core::scenario::Scenario;
 use tlslab_core::timeline::{Chapter, Timeline};
 use yew::Reducible;
 
@@ -71,30 +72,40 @@ impl std::ops::Deref for Shared {
     }
 }
 
+/// What a run is made of: everything the URL can hold about it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RunParams {
+    pub seed: u64,
+    /// The suite the run is restricted to, if any (IANA name).
+    pub suite: Option<String>,
+    pub scenario: Scenario,
+    /// The client's clock (seconds since the Unix epoch); `None` for the browser's clock.
+    pub clock: Option<u64>,
+    /// Offer the extended master secret (RFC 7627).
+    pub ems: bool,
+}
+
+impl RunParams {
+    pub fn new(seed: u64) -> Self {
+        RunParams {
+            seed,
+            suite: None,
+            scenario: Scenario::Happy,
+            clock: None,
+            ems: true,
+        }
+    }
+}
+
 /// Where the current run is.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Run {
-    Loading {
-        seed: u64,
-    },
-    Ready {
-        seed: u64,
-        timeline: Shared,
-        run_ms: f64,
-    },
-    Failed {
-        seed: u64,
-        message: String,
-    },
+    Loading,
+    Ready { timeline: Shared, run_ms: f64 },
+    Failed { message: String },
 }
 
 impl Run {
-    pub fn seed(&self) -> u64 {
-        match self {
-            Run::Loading { seed } | Run::Ready { seed, .. } | Run::Failed { seed, .. } => *seed,
-        }
-    }
-
     pub fn timeline(&self) -> Option<&Shared> {
         match self {
             Run::Ready { timeline, .. } => Some(timeline),
@@ -105,6 +116,9 @@ impl Run {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Model {
+    pub params: RunParams,
+    /// The id of the request whose reply is awaited or shown.
+    pub request: u64,
     pub run: Run,
     pub step: usize,
     pub playing: bool,
@@ -113,22 +127,21 @@ pub struct Model {
     pub tab: Tab,
     /// Show the decrypted plaintext of a protected record instead of its ciphertext.
     pub plaintext: bool,
-    /// The suite the run is restricted to, if any (IANA name).
-    pub suite: Option<String>,
     /// A step asked for (by the URL) before the timeline arrived.
     pub wanted_step: Option<usize>,
 }
 
 impl Model {
-    pub fn new(seed: u64, suite: Option<String>, wanted_step: Option<usize>) -> Self {
+    pub fn new(params: RunParams, wanted_step: Option<usize>) -> Self {
         Model {
-            run: Run::Loading { seed },
+            params,
+            request: 0,
+            run: Run::Loading,
             step: 0,
             playing: false,
             speed: 1.0,
             tab: Tab::Bytes,
             plaintext: false,
-            suite,
             wanted_step,
         }
     }
@@ -148,18 +161,18 @@ impl Model {
 }
 
 pub enum Action {
-    /// A new run was asked for (seed, suite); the worker is computing it.
+    /// Run request `id` with these parameters was sent to the worker.
     Start {
-        seed: u64,
-        suite: Option<String>,
+        id: u64,
+        params: RunParams,
     },
     Loaded {
-        seed: u64,
+        id: u64,
         timeline: Shared,
         run_ms: f64,
     },
     Failed {
-        seed: u64,
+        id: u64,
         message: String,
     },
     Go(usize),
@@ -182,28 +195,29 @@ impl Reducible for Model {
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut m = (*self).clone();
         match action {
-            Action::Start { seed, suite } => {
-                m.run = Run::Loading { seed };
-                m.suite = suite;
+            Action::Start { id, params } => {
+                m.request = id;
+                m.params = params;
+                m.run = Run::Loading;
                 m.playing = false;
             }
             Action::Loaded {
-                seed,
+                id,
                 timeline,
                 run_ms,
             } => {
-                if seed != m.run.seed() {
-                    return self; // a reply to an earlier request
+                if id != m.request {
+                    return self; // a reply to a request since replaced
                 }
-                m.run = Run::Ready {
-                    seed,
-                    timeline,
-                    run_ms,
-                };
+                m.run = Run::Ready { timeline, run_ms };
                 let step = m.wanted_step.take().unwrap_or(m.step);
                 m.go(step);
             }
-            Action::Failed { seed, message } => m.run = Run::Failed { seed, message },
+            Action::Failed { id, message } => {
+                if id == m.request {
+                    m.run = Run::Failed { message };
+                }
+            }
             Action::Go(step) => {
                 m.playing = false;
                 m.go(step);

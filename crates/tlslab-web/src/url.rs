@@ -1,6 +1,9 @@
-//! The page's URL: where a run and a step can be linked to (`?seed=N&step=K&suite=NAME`).
+//! The page's URL: where a run and a step can be linked to
+//! (`?scenario=ID&seed=N&step=K&suite=NAME&clock=UNIX&ems=0`).
 
 use crate::protocol::MAX_SEED;
+use tlslab_core::msgs::enums::CipherSuite;
+use tlslab_core::scenario::Scenario;
 use web_sys::UrlSearchParams;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -8,6 +11,11 @@ pub struct Link {
     pub seed: Option<u64>,
     pub step: Option<usize>,
     pub suite: Option<String>,
+    pub scenario: Option<Scenario>,
+    /// The client's clock, seconds since the Unix epoch.
+    pub clock: Option<u64>,
+    /// `Some(false)` when the extended master secret is switched off.
+    pub ems: Option<bool>,
 }
 
 impl Link {
@@ -24,7 +32,14 @@ impl Link {
             step: params.get("step").and_then(|s| s.parse().ok()),
             suite: params
                 .get("suite")
-                .filter(|s| tlslab_core::msgs::enums::CipherSuite::from_name(s).is_some()),
+                .filter(|s| CipherSuite::from_name(s).is_some()),
+            scenario: params.get("scenario").and_then(|s| Scenario::from_id(&s)),
+            clock: params.get("clock").and_then(|s| s.parse().ok()),
+            ems: params.get("ems").and_then(|s| match s.as_str() {
+                "0" => Some(false),
+                "1" => Some(true),
+                _ => None,
+            }),
         }
     }
 
@@ -37,6 +52,9 @@ impl Link {
 
     pub fn query(&self) -> String {
         let mut parts = Vec::new();
+        if let Some(scenario) = self.scenario.filter(|s| *s != Scenario::Happy) {
+            parts.push(format!("scenario={}", scenario.id()));
+        }
         if let Some(seed) = self.seed {
             parts.push(format!("seed={seed}"));
         }
@@ -45,6 +63,12 @@ impl Link {
         }
         if let Some(suite) = &self.suite {
             parts.push(format!("suite={suite}"));
+        }
+        if let Some(clock) = self.clock {
+            parts.push(format!("clock={clock}"));
+        }
+        if self.ems == Some(false) {
+            parts.push("ems=0".into());
         }
         format!("?{}", parts.join("&"))
     }

@@ -4,6 +4,7 @@
 use crate::protocol::{FromWorker, RunReply, RunRequest};
 use tlslab_core::driver::{self, RunConfig};
 use tlslab_core::msgs::enums::CipherSuite;
+use tlslab_core::scenario::Scenario;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
@@ -16,7 +17,7 @@ pub fn start() {
         let reply = match serde_wasm_bindgen::from_value::<RunRequest>(event.data()) {
             Ok(request) => run(&request),
             Err(e) => RunReply {
-                seed: 0,
+                id: 0,
                 result: Err(format!("bad request: {e}")),
                 run_ms: 0.0,
             },
@@ -38,12 +39,14 @@ fn post(scope: &DedicatedWorkerGlobalScope, message: &FromWorker) {
 fn run(request: &RunRequest) -> RunReply {
     let mut config = RunConfig::new(request.seed, request.now);
     config.suite = request.suite.as_deref().and_then(CipherSuite::from_name);
+    config.extended_master_secret = request.ems;
+    config.scenario = Scenario::from_id(&request.scenario).unwrap_or_default();
     let started = js_sys::Date::now();
     let result = driver::run(&config)
-        .map_err(|e| format!("the demo keys did not load: {e}"))
+        .map_err(|e| format!("the scenario could not be set up: {e}"))
         .and_then(|t| serde_json::to_string(&t).map_err(|e| e.to_string()));
     RunReply {
-        seed: request.seed,
+        id: request.id,
         result,
         run_ms: js_sys::Date::now() - started,
     }

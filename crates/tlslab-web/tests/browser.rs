@@ -6,7 +6,7 @@
 use std::rc::Rc;
 use tlslab_core::driver::{self, RunConfig};
 use tlslab_core::timeline::{Chapter, Timeline};
-use tlslab_web::state::{Action, Model, Shared, Tab};
+use tlslab_web::state::{Action, Model, RunParams, Shared, Tab};
 use tlslab_web::url::Link;
 use tlslab_web::view::bytes::BytesPanel;
 use tlslab_web::view::diagram::Diagram;
@@ -25,11 +25,18 @@ fn timeline() -> Shared {
 }
 
 fn loaded() -> Rc<Model> {
-    let m = Rc::new(Model::new(7, None, None));
-    yew::Reducible::reduce(
+    let m = Rc::new(Model::new(RunParams::new(7), None));
+    let m = reduce(
+        m,
+        Action::Start {
+            id: 1,
+            params: RunParams::new(7),
+        },
+    );
+    reduce(
         m,
         Action::Loaded {
-            seed: 7,
+            id: 1,
             timeline: timeline(),
             run_ms: 1.0,
         },
@@ -42,11 +49,16 @@ fn reduce(m: Rc<Model>, a: Action) -> Rc<Model> {
 
 #[wasm_bindgen_test]
 fn links_parse_and_ignore_what_does_not() {
-    let l = Link::parse("?seed=42&step=3&suite=TLS_RSA_WITH_AES_128_CBC_SHA");
+    let l = Link::parse(
+        "?seed=42&step=3&suite=TLS_RSA_WITH_AES_128_CBC_SHA&scenario=mitm&clock=1700000000&ems=0",
+    );
+    assert_eq!(l.scenario, Some(tlslab_core::scenario::Scenario::Mitm));
+    assert_eq!(l.clock, Some(1_700_000_000));
+    assert_eq!(l.ems, Some(false));
     assert_eq!(l.seed, Some(42));
     assert_eq!(l.step, Some(3));
     assert_eq!(l.suite.as_deref(), Some("TLS_RSA_WITH_AES_128_CBC_SHA"));
-    let bad = Link::parse("?seed=-1&step=x&suite=TLS_NULL");
+    let bad = Link::parse("?seed=-1&step=x&suite=TLS_NULL&scenario=nope&ems=maybe");
     assert_eq!(bad, Link::default());
     assert_eq!(
         Link::parse("?seed=9007199254740992").seed,
@@ -95,19 +107,28 @@ fn a_reply_for_an_older_request_is_ignored() {
     let m = reduce(
         loaded(),
         Action::Start {
-            seed: 8,
-            suite: None,
+            id: 2,
+            params: RunParams::new(8),
         },
     );
     let m = reduce(
         m,
         Action::Loaded {
-            seed: 7,
+            id: 1,
             timeline: timeline(),
             run_ms: 1.0,
         },
     );
-    assert!(m.run.timeline().is_none(), "still waiting for seed 8");
+    assert!(m.run.timeline().is_none(), "still waiting for request 2");
+    let m = reduce(
+        m,
+        Action::Loaded {
+            id: 2,
+            timeline: timeline(),
+            run_ms: 1.0,
+        },
+    );
+    assert!(m.run.timeline().is_some());
 }
 
 /// Renders `html` into a fresh element and returns it once Yew has drawn it.

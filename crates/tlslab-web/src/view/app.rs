@@ -3,10 +3,11 @@
 use super::chapters::Chapters;
 use super::diagram::Diagram;
 use super::inspector::Inspector;
+use super::outcome::Outcome;
 use super::toolbar::Toolbar;
 use crate::protocol::RunRequest;
 use crate::runner::{self, Runner};
-use crate::state::{Action, Model, Run, Shared};
+use crate::state::{Action, Model, Run, RunParams, Shared};
 use crate::url::Link;
 use gloo_timers::callback::Interval;
 use std::cell::RefCell;
@@ -23,85 +24,78 @@ const STEP_MS: f64 = 1600.0;
 pub fn app() -> Html {
     let model = use_reducer(|| {
         let link = Link::current();
-        Model::new(
-            link.seed.unwrap_or_else(runner::fresh_seed),
-            link.suite,
-            link.step,
-        )
+        let params = RunParams {
+            seed: link.seed.unwrap_or_else(runner::fresh_seed),
+            suite: link.suite,
+            scenario: link.scenario.unwrap_or_default(),
+            clock: link.clock,
+            ems: link.ems.unwrap_or(true),
+        };
+        Model::new(params, link.step)
     });
     let runner: Rc<RefCell<Option<Runner>>> = use_mut_ref(|| None);
+    let next_id = use_mut_ref(|| 0u64);
 
-    // The worker, started once; its replies become actions.
-    {
-        let dispatch = model.dispatcher();
-        let runner = runner.clone();
-        let first = RunRequest {
-            seed: model.run.seed(),
-            now: runner::now(),
-            suite: model.suite.clone(),
-        };
-        use_effect_with((), move |_| {
-            let on_reply = {
-                let dispatch = dispatch.clone();
-                move |reply: crate::protocol::RunReply| match reply.result {
-                    Ok(json) => match serde_json::from_str::<Timeline>(&json) {
-                        Ok(t) => {
-                            set_body_data("run-ms", &format!("{:.1}", reply.run_ms));
-                            dispatch.dispatch(Action::Loaded {
-                                seed: reply.seed,
-                                timeline: Shared(Rc::new(t)),
-                                run_ms: reply.run_ms,
-                            })
-                        }
-                        Err(e) => dispatch.dispatch(Action::Failed {
-                            seed: reply.seed,
-                            message: e.to_string(),
-                        }),
-                    },
-                    Err(message) => dispatch.dispatch(Action::Failed {
-                        seed: reply.seed,
-                        message,
-                    }),
-                }
-            };
-            match Runner::new(on_reply) {
-                Ok(r) => {
-                    if let Err(message) = r.run(&first) {
-                        dispatch.dispatch(Action::Failed {
-                            seed: first.seed,
-                            message,
-                        });
-                    }
-                    *runner.borrow_mut() = Some(r);
-                }
-                Err(message) => dispatch.dispatch(Action::Failed {
-                    seed: first.seed,
-                    message,
-                }),
-            }
-        });
-    }
-
-    // Asking for a run: a new seed and/or suite.
+    // Asking for a run: the worker computes it, the reply becomes `Loaded` or `Failed`.
     let start = {
         let dispatch = model.dispatcher();
         let runner = runner.clone();
-        Callback::from(move |(seed, suite): (u64, Option<String>)| {
-            dispatch.dispatch(Action::Start {
-                seed,
-                suite: suite.clone(),
-            });
-            let request = RunRequest {
-                seed,
-                now: runner::now(),
-                suite,
+        Callback::from(move |params: RunParams| {
+            let id = {
+                let mut n = next_id.borrow_mut();
+                *n += 1;
+                *n
             };
+            let request = RunRequest {
+                id,
+                seed: params.seed,
+                now: params.clock.unwrap_or_else(runner::now),
+                suite: params.suite.clone(),
+                scenario: params.scenario.id().to_string(),
+                ems: params.ems,
+            };
+            dispatch.dispatch(Action::Start { id, params });
             let sent = runner.borrow().as_ref().map(|r| r.run(&request));
             if let Some(Err(message)) = sent {
-                dispatch.dispatch(Action::Failed { seed, message });
+                dispatch.dispatch(Action::Failed { id, message });
             }
         })
     };
+
+    // The worker, started once, then the first run.
+    {
+        let dispatch = model.dispatcher();
+        let runner = runner.clone();
+        let start = start.clone();
+        let first = model.params.clone();
+        use_effect_with((), move |_| {
+            let on_reply = move |reply: crate::protocol::RunReply| match reply.result {
+                Ok(json) => match serde_json::from_str::<Timeline>(&json) {
+                    Ok(t) => {
+                        set_body_data("run-ms", &format!("{:.1}", reply.run_ms));
+                        dispatch.dispatch(Action::Loaded {
+                            id: reply.id,
+                            timeline: Shared(Rc::new(t)),
+                            run_ms: reply.run_ms,
+                        })
+                    }
+                    Err(e) => dispatch.dispatch(Action::Failed {
+                        id: reply.id,
+                        message: e.to_string(),
+                    }),
+                },
+                Err(message) => dispatch.dispatch(Action::Failed {
+                    id: reply.id,
+                    message,
+                }),
+            };
+            match Runner::new(on_reply) {
+                Ok(r) => *runner.borrow_mut() = Some(r),
+                Err(message) => set_body_data("error", &message),
+            }
+            start.emit(first);
+        });
+    }
 
     // The playback clock.
     {
@@ -157,10 +151,14 @@ pub fn app() -> Html {
     // The address bar follows the view; <body data-ready> once a timeline is drawn.
     {
         let ready = model.run.timeline().is_some();
+        let p = &model.params;
         let link = Link {
-            seed: Some(model.run.seed()),
+            seed: Some(p.seed),
             step: Some(model.step),
-            suite: model.suite.clone(),
+            suite: p.suite.clone(),
+            scenario: Some(p.scenario),
+            clock: p.clock,
+            ems: Some(p.ems),
         };
         use_effect_with((link, ready), move |(link, ready)| {
             if *ready {
@@ -180,8 +178,8 @@ pub fn app() -> Html {
                            plaintext={model.plaintext} dispatch={model.dispatcher()} />
             </div>
         },
-        Run::Loading { seed } => html! {
-            <p class="status" role="status">{ format!("Running the handshake (seed {seed})…") }</p>
+        Run::Loading => html! {
+            <p class="status" role="status">{ format!("Running the handshake (seed {})…", model.params.seed) }</p>
         },
         Run::Failed { message, .. } => html! {
             <p class="status error" role="alert">{ format!("The handshake could not run: {message}") }</p>
@@ -206,6 +204,9 @@ pub fn app() -> Html {
         <>
             <Toolbar model={Rc::clone(&model_rc(&model))} dispatch={model.dispatcher()} start={start} />
             <Chapters timeline={model.run.timeline().cloned()} step={model.step} dispatch={model.dispatcher()} />
+            if let Some(t) = model.run.timeline() {
+                <Outcome timeline={t.clone()} step={model.step} dispatch={model.dispatcher()} />
+            }
             <main id="main">{ body }</main>
             <div class="sr-only" aria-live="polite" data-live="">{ live.unwrap_or_default() }</div>
         </>

@@ -1,14 +1,25 @@
-//! The message flow: an SVG sequence diagram with a Client and a Server lane. Each message is
-//! an arrow; protected records are drawn double, alerts in the alert colour; the current one
-//! travels across and stays highlighted.
+//! The message flow: an SVG sequence diagram with a Client and a Server lane, and a Network
+//! lane between them when a scenario puts an observer or an attacker there. Each message is an
+//! arrow; protected records are drawn double, alerts in the alert colour, tampering marked on
+//! the network lane; the current one travels across and stays highlighted.
 
 use crate::state::{Action, Model, Shared};
+use tlslab_core::scenario::{NetworkRole, Scenario};
 use tlslab_core::timeline::{Actor, EventKind, Step};
 use yew::prelude::*;
 
 const WIDTH: f64 = 440.0;
 const CLIENT_X: f64 = 70.0;
+const NETWORK_X: f64 = 220.0;
 const SERVER_X: f64 = 370.0;
+
+fn lane_x(actor: Actor) -> f64 {
+    match actor {
+        Actor::Client => CLIENT_X,
+        Actor::Network => NETWORK_X,
+        Actor::Server => SERVER_X,
+    }
+}
 const TOP: f64 = 58.0;
 const ROW: f64 = 46.0;
 
@@ -26,6 +37,7 @@ struct Look {
     /// The alert's description, when the message is an alert.
     alert: Option<String>,
     fatal: bool,
+    tampered: bool,
 }
 
 fn look(t: &Shared, index: usize, step: &Step) -> Look {
@@ -33,10 +45,12 @@ fn look(t: &Shared, index: usize, step: &Step) -> Look {
         encrypted: false,
         alert: None,
         fatal: false,
+        tampered: false,
     };
     for &i in &step.events {
         match &t.events[i].kind {
             EventKind::RecordSent(r) if r.protection.is_some() => l.encrypted = true,
+            EventKind::Tampered { .. } => l.tampered = true,
             EventKind::AlertSent(a) if t.events[i].step == index => {
                 l.alert = Some(a.description.clone());
                 l.fatal = a.level == "fatal";
@@ -51,6 +65,11 @@ fn look(t: &Shared, index: usize, step: &Step) -> Look {
 pub fn diagram(props: &DiagramProps) -> Html {
     let t = &props.timeline;
     let height = TOP + ROW * t.steps.len() as f64 + 20.0;
+    let network = t.scenario != Scenario::Happy;
+    let network_title = match t.network {
+        NetworkRole::Attacker => "Attacker",
+        NetworkRole::Observer => "Observer",
+    };
     let current_ref = use_node_ref();
 
     // Keep the current message in view.
@@ -68,7 +87,8 @@ pub fn diagram(props: &DiagramProps) -> Html {
 
     let rows = t.steps.iter().enumerate().map(|(i, s)| {
         let y = TOP + ROW * i as f64 + ROW / 2.0;
-        let (x1, x2) = if s.from == Actor::Client { (CLIENT_X, SERVER_X) } else { (SERVER_X, CLIENT_X) };
+        let (x1, x2) = (lane_x(s.from), lane_x(s.to));
+        let episode = s.from == s.to;
         let l = look(t, i, s);
         let current = i == props.step;
         let select = {
@@ -109,13 +129,24 @@ pub fn diagram(props: &DiagramProps) -> Html {
                ref={if current { current_ref.clone() } else { NodeRef::default() }}>
                 <rect class="hit" x="0" y={(y - ROW / 2.0).to_string()} width={WIDTH.to_string()} height={ROW.to_string()} rx="6" />
                 <text class="chapter-num" x="14" y={(y + 4.0).to_string()}>{ format!("{}", s.chapter as u8) }</text>
+                if episode {
+                    <rect class="episode" x={(NETWORK_X - 110.0).to_string()} y={(y - 16.0).to_string()} width="220" height="30" rx="8" />
+                    <text class="label" x={NETWORK_X.to_string()} y={(y + 4.0).to_string()} text-anchor="middle">{ label.clone() }</text>
+                } else {
                 if l.encrypted {
                     <line class="shadow" x1={x1.to_string()} y1={(y + 3.0).to_string()} x2={head.to_string()} y2={(y + 3.0).to_string()} />
                 }
                 <line class="wire" x1={x1.to_string()} y1={y.to_string()} x2={head.to_string()} y2={y.to_string()} pathLength="1"
                       style={format!("--travel: {:.2}s", 0.5 / props.speed)} />
                 <polygon class="head" points={arrow} />
-                <text class="label" x={((CLIENT_X + SERVER_X) / 2.0).to_string()} y={(y - 7.0).to_string()} text-anchor="middle">{ label }</text>
+                <text class="label" x={((x1 + x2) / 2.0).to_string()} y={(y - 7.0).to_string()} text-anchor="middle">{ label }</text>
+                if l.tampered {
+                    <g class="tamper" aria-hidden="true">
+                        <circle cx={NETWORK_X.to_string()} cy={y.to_string()} r="8" />
+                        <text x={NETWORK_X.to_string()} y={(y + 4.0).to_string()} text-anchor="middle">{ "!" }</text>
+                    </g>
+                }
+                }
             </g>
         }
     });
@@ -130,6 +161,11 @@ pub fn diagram(props: &DiagramProps) -> Html {
                 <text class="lane-sub" x={SERVER_X.to_string()} y="38" text-anchor="middle">{ "example.com" }</text>
                 <line class="lane client" x1={CLIENT_X.to_string()} y1="46" x2={CLIENT_X.to_string()} y2={height.to_string()} />
                 <line class="lane server" x1={SERVER_X.to_string()} y1="46" x2={SERVER_X.to_string()} y2={height.to_string()} />
+                if network {
+                    <text class="lane-title network" x={NETWORK_X.to_string()} y="22" text-anchor="middle">{ network_title }</text>
+                    <text class="lane-sub" x={NETWORK_X.to_string()} y="38" text-anchor="middle">{ "on the wire" }</text>
+                    <line class="lane network dashed" x1={NETWORK_X.to_string()} y1="46" x2={NETWORK_X.to_string()} y2={height.to_string()} />
+                }
                 { for rows }
             </svg>
         </div>

@@ -7,6 +7,7 @@ use super::chapters::StoryBox;
 use super::keys::KeysPanel;
 use super::knowledge::KnowledgePanel;
 use super::premaster::PremasterPanel;
+use super::value::Value;
 use crate::state::{Action, Model, Shared, Tab};
 use tlslab_core::timeline::EventKind;
 use yew::prelude::*;
@@ -28,6 +29,17 @@ pub fn inspector(props: &InspectorProps) -> Html {
     };
     let alert = step.events.iter().find_map(|&i| match &t.events[i].kind {
         EventKind::AlertSent(a) if a.level == "fatal" => Some((t.events[i].actor, a.clone())),
+        _ => None,
+    });
+    let tampered = step.events.iter().filter_map(|&i| match &t.events[i].kind {
+        EventKind::Tampered { what, before, after } => Some(html! {
+            <div class="tamper-box" role="note" data-field="tampered">
+                <strong>{ "The attacker changed this message in transit: " }</strong>{ what }
+                <Value label="as sent" value={before.clone()} tone={Some(AttrValue::from("public"))} />
+                <Value label="as delivered" value={after.clone()} tone={Some(AttrValue::from("network"))} />
+            </div>
+        }),
+        EventKind::Episode { text, .. } => Some(html! { <p class="episode-text">{ text }</p> }),
         _ => None,
     });
     let tabs = Tab::ALL.iter().map(|&tab| {
@@ -64,6 +76,7 @@ pub fn inspector(props: &InspectorProps) -> Html {
                 </p>
             </header>
             <StoryBox chapter={step.chapter} />
+            { for tampered }
             if let Some((sender, a)) = alert {
                 <div class="alert-box" role="note">
                     <strong>{ format!("{} sends a fatal alert: ", super::actor_title(sender)) }<code>{ &a.description }</code></strong>

@@ -59,7 +59,10 @@ pub fn knowledge_panel(props: &KnowledgeProps) -> Html {
             <div class="columns">
                 { column("client", "Client", &k.client) }
                 { column("server", "Server", &k.server) }
-                { column("observer", "Passive observer", &k.observer) }
+                { column("observer", match props.timeline.network {
+                    tlslab_core::scenario::NetworkRole::Attacker => "Attacker",
+                    tlslab_core::scenario::NetworkRole::Observer => "Passive observer",
+                }, &k.observer) }
             </div>
             if !observer_has_premaster {
                 <p class="note">{ "The observer sees the randoms, the certificate and the encrypted premaster, but not the premaster itself, so it cannot derive the keys. With RSA key exchange that protection rests on one thing: the server's private key. Anyone who records this session and later obtains that key decrypts the premaster and everything after it; forward-secret key exchanges (ECDHE) do not have this weakness." }</p>

@@ -8,6 +8,7 @@ pub mod diagram;
 pub mod inspector;
 pub mod keys;
 pub mod knowledge;
+pub mod outcome;
 pub mod premaster;
 pub mod toolbar;
 pub mod value;

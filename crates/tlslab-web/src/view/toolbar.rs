@@ -2,9 +2,10 @@
 //! end, speed, progress).
 
 use crate::runner;
-use crate::state::{Action, Model};
+use crate::state::{Action, Model, RunParams};
 use std::rc::Rc;
 use tlslab_core::msgs::enums::CipherSuite;
+use tlslab_core::scenario::Scenario;
 use tlslab_core::timeline::EventKind;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
@@ -13,8 +14,8 @@ use yew::prelude::*;
 pub struct ToolbarProps {
     pub model: Rc<Model>,
     pub dispatch: UseReducerDispatcher<Model>,
-    /// Asks for a run with this seed and suite.
-    pub start: Callback<(u64, Option<String>)>,
+    /// Asks for a run with these parameters.
+    pub start: Callback<RunParams>,
 }
 
 #[function_component(Toolbar)]
@@ -25,15 +26,48 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
         let d = props.dispatch.clone();
         Callback::from(move |_| d.dispatch(action()))
     };
-    let suite = m.suite.clone();
+    let params = m.params.clone();
+    // Each control asks for a run with one parameter changed.
+    let rerun = |change: fn(&mut RunParams, Option<String>)| {
+        let start = props.start.clone();
+        let params = params.clone();
+        Callback::from(move |e: Event| {
+            let value = e.target().and_then(|t| {
+                t.dyn_ref::<web_sys::HtmlSelectElement>()
+                    .map(|s| s.value())
+                    .or_else(|| {
+                        t.dyn_ref::<web_sys::HtmlInputElement>().map(|i| {
+                            if i.type_() == "checkbox" {
+                                i.checked().to_string()
+                            } else {
+                                i.value()
+                            }
+                        })
+                    })
+            });
+            let mut p = params.clone();
+            change(&mut p, value);
+            start.emit(p);
+        })
+    };
+    let choose_scenario =
+        rerun(|p, v| p.scenario = v.as_deref().and_then(Scenario::from_id).unwrap_or_default());
+    let choose_suite = rerun(|p, v| p.suite = v.filter(|v| !v.is_empty()));
+    let choose_clock = rerun(|p, v| p.clock = v.as_deref().and_then(date_to_unix));
+    let choose_ems = rerun(|p, v| p.ems = v.as_deref() == Some("true"));
     let run_again = {
         let start = props.start.clone();
-        let suite = suite.clone();
-        Callback::from(move |_| start.emit((runner::fresh_seed(), suite.clone())))
+        let params = params.clone();
+        Callback::from(move |_| {
+            start.emit(RunParams {
+                seed: runner::fresh_seed(),
+                ..params.clone()
+            })
+        })
     };
     let run_seed = {
         let start = props.start.clone();
-        let suite = suite.clone();
+        let params = params.clone();
         let input = seed_input.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
@@ -41,22 +75,25 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                 .cast::<web_sys::HtmlInputElement>()
                 .and_then(|i| i.value().trim().parse::<u64>().ok());
             if let Some(seed) = seed.filter(|s| *s <= crate::protocol::MAX_SEED) {
-                start.emit((seed, suite.clone()));
+                start.emit(RunParams {
+                    seed,
+                    ..params.clone()
+                });
             }
         })
     };
-    let choose_suite = {
+    let reset_clock = {
         let start = props.start.clone();
-        let seed = m.run.seed();
-        Callback::from(move |e: Event| {
-            let value = e
-                .target()
-                .and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok())
-                .map(|s| s.value());
-            let suite = value.filter(|v| !v.is_empty());
-            start.emit((seed, suite));
+        let params = params.clone();
+        Callback::from(move |_| {
+            start.emit(RunParams {
+                clock: None,
+                ..params.clone()
+            })
         })
     };
+    let suite = params.suite.clone();
+    let clock = unix_to_date(params.clock.unwrap_or_else(runner::now));
     let choose_speed = {
         let d = props.dispatch.clone();
         Callback::from(move |e: Event| {
@@ -94,6 +131,14 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
             </div>
             <form class="run" onsubmit={run_seed} aria-label="Run">
                 <label>
+                    <span>{ "Scenario" }</span>
+                    <select data-control="scenario" onchange={choose_scenario} aria-label="Scenario">
+                        { for Scenario::ALL.iter().map(|sc| html! {
+                            <option value={sc.id()} selected={*sc == params.scenario}>{ sc.title() }</option>
+                        }) }
+                    </select>
+                </label>
+                <label>
                     <span>{ "Suite" }</span>
                     <select data-control="suite" onchange={choose_suite} aria-label="Cipher suite">
                         <option value="" selected={suite.is_none()}>{ "Negotiate (GCM first)" }</option>
@@ -104,9 +149,21 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                     </select>
                 </label>
                 <label>
+                    <span>{ "Client clock" }</span>
+                    <input type="date" data-control="clock" value={clock} onchange={choose_clock}
+                           aria-label="The client's date, used to check certificate validity" />
+                </label>
+                if params.clock.is_some() {
+                    <button type="button" data-action="clock-now" onclick={reset_clock} aria-label="Set the client's clock back to now">{ "Now" }</button>
+                }
+                <label class="toggle-label">
+                    <input type="checkbox" data-control="ems" checked={params.ems} onchange={choose_ems} />
+                    <span>{ "Extended master secret" }</span>
+                </label>
+                <label>
                     <span>{ "Seed" }</span>
                     <input data-control="seed" ref={seed_input} inputmode="numeric" size="12"
-                           value={m.run.seed().to_string()} aria-label="Seed" />
+                           value={params.seed.to_string()} aria-label="Seed" />
                 </label>
                 <button type="submit" data-action="run-seed" aria-label="Run with this seed">{ "Run" }</button>
                 <button type="button" data-action="run-again" onclick={run_again}
@@ -151,4 +208,19 @@ fn icon(path: &'static str) -> Html {
             <path d={path} fill="currentColor" />
         </svg>
     }
+}
+
+/// `YYYY-MM-DD` (UTC) for a Unix time, as a date input shows it.
+fn unix_to_date(unix: u64) -> String {
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(unix as f64 * 1000.0));
+    String::from(date.to_iso_string())
+        .chars()
+        .take(10)
+        .collect()
+}
+
+/// The Unix time of noon UTC on a `YYYY-MM-DD` date (noon keeps the date whatever the zone).
+fn date_to_unix(date: &str) -> Option<u64> {
+    let ms = js_sys::Date::parse(&format!("{date}T12:00:00Z"));
+    (ms.is_finite() && ms >= 0.0).then(|| (ms / 1000.0) as u64)
 }

@@ -1,0 +1,62 @@
+//! The scenario and how it ended: what a browser would tell its user, what happened in the
+//! protocol, and the alert that ended it (with a way to jump to it).
+
+use crate::state::{Action, Model, Shared};
+use tlslab_core::timeline::Outcome as End;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct OutcomeProps {
+    pub timeline: Shared,
+    pub step: usize,
+    pub dispatch: UseReducerDispatcher<Model>,
+}
+
+#[function_component(Outcome)]
+pub fn outcome(props: &OutcomeProps) -> Html {
+    let t = &props.timeline;
+    let scenario = t.scenario;
+    let verdict = match &t.outcome {
+        End::Success => html! {
+            <p class="verdict ok" data-field="outcome" data-value="success">{ "Handshake complete, request answered." }</p>
+        },
+        End::Alert {
+            sender,
+            description,
+            reason,
+            step,
+        } => {
+            let d = props.dispatch.clone();
+            let step = *step;
+            html! {
+                <div class="verdict bad">
+                    <p>
+                        <span data-field="alert_sender" data-value={super::actor_name(*sender)}>{ super::actor_title(*sender) }</span>
+                        { " sends the fatal alert " }
+                        <code data-field="alert" data-value={description.clone()}>{ description }</code>
+                        { format!(" at step {}.", step + 1) }
+                        if props.step != step {
+                            <button type="button" class="jump" data-action="goto-alert"
+                                    onclick={Callback::from(move |_| d.dispatch(Action::Go(step)))}>{ "Show it" }</button>
+                        }
+                    </p>
+                    <p class="reason">{ reason }</p>
+                </div>
+            }
+        }
+        End::Stalled => {
+            html! { <p class="verdict bad" data-field="outcome" data-value="stalled">{ "Nobody could make progress." }</p> }
+        }
+    };
+    html! {
+        <section class={classes!("outcome", matches!(t.outcome, End::Success).then_some("success"))}
+                 data-panel="outcome" data-scenario={scenario.id()} aria-label="Scenario">
+            <h2>{ scenario.title() }</h2>
+            { verdict }
+            <div class="explain">
+                <p class="plain"><strong>{ "What the user sees: " }</strong>{ scenario.plain() }</p>
+                <p class="technical"><strong>{ "What happens: " }</strong>{ scenario.technical() }</p>
+            </div>
+        </section>
+    }
+}

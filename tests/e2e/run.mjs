@@ -1259,4 +1259,364 @@ test('narrow screens: no horizontal scroll in any panel at 390 and 360 px', asyn
     }
 });
 
+// ---------------------------------------------------------------------------------------------
+// Scenarios (issue 4): every scenario ends as the core says it does, shown in the page.
+// The expected ends are those of crates/tlslab-core/tests/scenarios.rs; the roles those of
+// Scenario::network() in crates/tlslab-core/src/scenario.rs.
+
+const SCENARIO_IDS = [
+    'happy',
+    'expired',
+    'not-yet-valid',
+    'wrong-host',
+    'untrusted-root',
+    'forged-signature',
+    'mitm',
+    'mitm-trusted',
+    'downgrade',
+    'bit-flip',
+    'no-shared-suite',
+    'bad-premaster',
+    'stolen-key',
+];
+/**
+ * id -> { lane: the middle lane's title (none for happy), alert + sender (else success),
+ * tamper: the title of the one message changed in transit, mitm: the attacker answers the client,
+ * narrow: also screenshot at 390x844 dark }.
+ */
+const SCENARIOS = {
+    happy: { lane: null },
+    expired: { lane: 'Observer', alert: 'certificate_expired', sender: 'client' },
+    'not-yet-valid': { lane: 'Observer', alert: 'certificate_expired', sender: 'client' },
+    'wrong-host': { lane: 'Observer', alert: 'bad_certificate', sender: 'client' },
+    'untrusted-root': { lane: 'Observer', alert: 'unknown_ca', sender: 'client' },
+    'forged-signature': { lane: 'Observer', alert: 'decrypt_error', sender: 'client' },
+    mitm: { lane: 'Attacker', alert: 'unknown_ca', sender: 'client', mitm: true, narrow: true },
+    'mitm-trusted': { lane: 'Attacker', mitm: true },
+    downgrade: { lane: 'Attacker', alert: 'bad_record_mac', sender: 'server', tamper: 'ClientHello', narrow: true },
+    'bit-flip': { lane: 'Attacker', alert: 'bad_record_mac', sender: 'server', tamper: 'ApplicationData' },
+    'no-shared-suite': { lane: 'Observer', alert: 'handshake_failure', sender: 'server' },
+    'bad-premaster': { lane: 'Attacker', alert: 'bad_record_mac', sender: 'server', tamper: 'ClientKeyExchange', narrow: true },
+    'stolen-key': { lane: 'Observer', leak: 'Later: the private key leaks', narrow: true },
+};
+
+/** The outcome panel: scenario, success or alert and sender, the two explanations, the jump button. */
+function outcomeView(page) {
+    return page.evaluate(() => {
+        const panels = [...document.querySelectorAll('[data-panel="outcome"]')];
+        const p = panels[0];
+        const attr = (sel, name = 'data-value') => [...(p?.querySelectorAll(sel) ?? [])].map((e) => e.getAttribute(name));
+        const text = (sel) => p?.querySelector(sel)?.textContent.replace(/\s+/g, ' ').trim() ?? null;
+        return {
+            panels: panels.length,
+            scenario: p?.getAttribute('data-scenario') ?? null,
+            outcome: attr('[data-field="outcome"]'),
+            alert: attr('[data-field="alert"]'),
+            sender: attr('[data-field="alert_sender"]'),
+            plain: text('.plain'),
+            technical: text('.technical'),
+            jump: p?.querySelectorAll('[data-action="goto-alert"]').length ?? 0,
+        };
+    });
+}
+
+/** Waits until the outcome panel shows `id` ended with `alert` (or success when alert is null). */
+async function expectOutcome(page, id, alert, how, timeout = 10_000) {
+    await until(
+        page,
+        `${how}: [data-panel="outcome"][data-scenario="${id}"] showing ${alert ? `[data-field="alert"][data-value="${alert}"]` : '[data-field="outcome"][data-value="success"]'}`,
+        ({ id, alert }) => {
+            const p = document.querySelector(`[data-panel="outcome"][data-scenario="${id}"]`);
+            if (!p) return false;
+            return alert
+                ? p.querySelector('[data-field="alert"]')?.getAttribute('data-value') === alert
+                : !!p.querySelector('[data-field="outcome"][data-value="success"]');
+        },
+        { id, alert },
+        timeout,
+    );
+}
+
+/**
+ * The diagram as drawn: the lane titles with their x, and for every step its title, accessible
+ * name, the lanes its arrow joins (from the x of its wire and of its arrow head, matched to the
+ * nearest lane title) and its tamper markers.
+ */
+function diagramView(page) {
+    return page.evaluate(() => {
+        const svg = document.querySelector('svg[data-diagram]');
+        const lanes = [...svg.querySelectorAll('text')]
+            .filter((t) => ['Client', 'Server', 'Attacker', 'Observer'].includes(t.textContent.trim()) && !t.closest('g[data-step]'))
+            .map((t) => ({ title: t.textContent.trim(), x: Number(t.getAttribute('x')) }));
+        const nearest = (x) => lanes.reduce((best, l) => (Math.abs(l.x - x) < Math.abs(best.x - x) ? l : best)).title;
+        const steps = [...svg.querySelectorAll('g[data-step]')].map((g) => {
+            const wire = g.querySelector('line.wire');
+            const head = g.querySelector('polygon.head');
+            let from = null;
+            let to = null;
+            if (wire && head) {
+                from = nearest(Number(wire.getAttribute('x1')));
+                const tip = Number(head.getAttribute('points').trim().split(/[\s,]+/)[0]);
+                to = nearest(tip);
+            }
+            return {
+                step: Number(g.getAttribute('data-step')),
+                title: g.getAttribute('data-title'),
+                label: g.getAttribute('aria-label'),
+                from,
+                to,
+                tamper: g.querySelectorAll('.tamper').length,
+            };
+        });
+        return { lanes, steps, tamperOutside: svg.querySelectorAll('.tamper').length - steps.reduce((n, s) => n + s.tamper, 0) };
+    });
+}
+
+const currentTitle = (page) =>
+    page.evaluate(() => document.querySelector('svg[data-diagram] g[data-step][aria-current="step"]')?.getAttribute('data-title') ?? null);
+
+/** Clicks "Show it" and expects the selected step to be the alert `alert`; returns its index. */
+async function gotoAlert(page, alert, how) {
+    const jump = page.locator('[data-panel="outcome"] [data-action="goto-alert"]');
+    assert.equal(await jump.count(), 1, `${how}: [data-panel="outcome"] [data-action="goto-alert"] count before the jump (at step ${await progressStep(page)})`);
+    await jump.click();
+    await until(page, `${how}: g[data-step][aria-current="step"] data-title="Alert" after clicking [data-action="goto-alert"]`, () =>
+        document.querySelector('svg[data-diagram] g[data-step][aria-current="step"]')?.getAttribute('data-title') === 'Alert',
+    );
+    const n = Number(await progressStep(page));
+    const d = await diagramView(page);
+    const titles = d.steps.map((s) => s.title);
+    await checkStepView(page, n, titles);
+    assert.ok(d.steps[n].label?.includes(alert), `${how}: the alert step's aria-label "${d.steps[n].label}" does not name ${alert}`);
+    return n;
+}
+
+async function scenarioScreenshot(page, name, { full = false } = {}) {
+    await blurFocus(page);
+    await settle(page);
+    await page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
+    if (full) await page.screenshot({ path: join(ARTIFACTS, `${name}-full.png`), fullPage: true });
+}
+
+for (const id of SCENARIO_IDS) {
+    const want = SCENARIOS[id];
+    const end = want.alert ? `${want.sender} sends ${want.alert}` : 'success';
+    test(`scenario ${id}: ${end}, third lane, Show it, screenshot`, async ({ open, soft }) => {
+        const how = `?scenario=${id}&seed=5`;
+        const { page } = await open(how, FAST);
+        await soft(async () => assert.equal(await page.locator('select[data-control="scenario"]').inputValue(), id, `${how}: select[data-control="scenario"] value`));
+
+        // The outcome panel.
+        const o = await outcomeView(page);
+        assert.equal(o.panels, 1, `${how}: [data-panel="outcome"] count`);
+        assert.equal(o.scenario, id, `${how}: [data-panel="outcome"] data-scenario`);
+        if (want.alert) {
+            assert.deepEqual(o.alert, [want.alert], `${how}: [data-field="alert"] data-value (outcome panel: ${JSON.stringify(o)})`);
+            assert.deepEqual(o.sender, [want.sender], `${how}: [data-field="alert_sender"] data-value`);
+            assert.ok(!o.outcome.includes('success'), `${how}: a failed run shows [data-field="outcome"][data-value="success"]`);
+        } else {
+            assert.deepEqual(o.outcome, ['success'], `${how}: [data-field="outcome"] data-value (outcome panel: ${JSON.stringify(o)})`);
+            assert.deepEqual([o.alert, o.sender, o.jump], [[], [], 0], `${how}: a successful run shows [data-field="alert"], [data-field="alert_sender"], [data-action="goto-alert"]`);
+        }
+        await soft(() => {
+            assert.ok(o.plain && o.plain.length > 20, `${how}: [data-panel="outcome"] .plain is missing or short: ${JSON.stringify(o.plain)}`);
+            assert.ok(o.technical && /RFC/.test(o.technical), `${how}: [data-panel="outcome"] .technical cites no RFC: ${JSON.stringify(o.technical)}`);
+            assert.notEqual(o.plain, o.technical, `${how}: .plain and .technical are the same text`);
+        });
+
+        // The diagram: lanes, who talks to whom, tampering.
+        const d = await diagramView(page);
+        const titles = d.steps.map((s) => s.title);
+        const laneTitles = d.lanes.map((l) => l.title);
+        if (want.lane) {
+            assert.deepEqual(laneTitles.sort(), [want.lane, 'Client', 'Server'].sort(), `${how}: lane titles in svg[data-diagram]`);
+            const x = Object.fromEntries(d.lanes.map((l) => [l.title, l.x]));
+            assert.ok(x.Client < x[want.lane] && x[want.lane] < x.Server, `${how}: the ${want.lane} lane should lie between Client and Server: ${JSON.stringify(x)}`);
+        } else {
+            assert.deepEqual(laneTitles.sort(), ['Client', 'Server'], `${how}: lane titles (no third lane on the happy path)`);
+        }
+        const middle = want.lane;
+        const arrows = d.steps.filter((s) => s.from);
+        if (want.mitm) {
+            await soft(() => {
+                const attacker = arrows.filter((s) => s.from === middle || s.to === middle);
+                assert.ok(attacker.some((s) => s.from === middle && s.to === 'Client'), `${how}: no message from the ${middle} lane to Client: ${JSON.stringify(arrows.map((s) => `${s.step} ${s.title} ${s.from}->${s.to}`))}`);
+                assert.ok(attacker.some((s) => s.from === 'Client' && s.to === middle), `${how}: no message from Client to the ${middle} lane`);
+                for (const s of arrows.filter((s) => s.to === 'Client')) {
+                    assert.equal(s.from, middle, `${how}: step ${s.step} (${s.title}) reaches Client from ${s.from}; in a man-in-the-middle run the client talks only to the attacker`);
+                }
+                const serverCerts = arrows.filter((s) => s.title === 'Certificate' && s.to === 'Client');
+                assert.ok(serverCerts.length > 0, `${how}: no Certificate arrives at Client`);
+                if (id === 'mitm-trusted') {
+                    assert.ok(attacker.some((s) => s.from === middle && s.to === 'Server'), `${how}: no message from the ${middle} lane to Server (the attacker's own handshake)`);
+                    assert.ok(arrows.some((s) => s.from === 'Server' && s.to === middle), `${how}: no message from Server to the ${middle} lane`);
+                }
+            });
+        } else if (middle) {
+            await soft(() => {
+                const viaMiddle = arrows.filter((s) => s.from === middle || s.to === middle).map((s) => `${s.step} ${s.title} ${s.from}->${s.to}`);
+                assert.deepEqual(viaMiddle, [], `${how}: messages start or end at the ${middle} lane (only a man in the middle answers)`);
+            });
+        }
+        const tampered = d.steps.filter((s) => s.tamper > 0);
+        assert.equal(d.tamperOutside, 0, `${how}: .tamper markers outside g[data-step]`);
+        if (want.tamper) {
+            assert.deepEqual(tampered.map((s) => s.title), [want.tamper], `${how}: titles of the g[data-step] with a g.tamper marker`);
+            await selectStep(page, tampered[0].step);
+            await soft(async () =>
+                assert.equal(await page.locator('[data-field="tampered"]').count(), 1, `${how}: [data-field="tampered"] at the tampered step ${tampered[0].step}`),
+            );
+            const clean = d.steps.find((s) => s.tamper === 0 && s.from)?.step;
+            await selectStep(page, clean);
+            await soft(async () => assert.equal(await page.locator('[data-field="tampered"]').count(), 0, `${how}: [data-field="tampered"] at the untampered step ${clean}`));
+        } else {
+            assert.deepEqual(tampered.map((s) => `${s.step} ${s.title}`), [], `${how}: g.tamper markers in a scenario that tampers with nothing`);
+        }
+
+        // The alert: "Show it" selects it; screenshots there.
+        if (want.alert) {
+            const n = await gotoAlert(page, want.alert, how);
+            await soft(async () =>
+                assert.ok(
+                    (await page.locator('[data-panel="step"]').textContent()).includes('Alert'),
+                    `${how}: [data-panel="step"] at the alert step ${n} does not say Alert`,
+                ),
+            );
+            await scenarioScreenshot(page, `scenario-${id}`);
+        }
+
+        // The leak: one more step, after which the observer holds the secrets.
+        if (want.leak) {
+            const last = d.steps.length - 1;
+            assert.equal(titles[last], want.leak, `${how}: the last step's data-title`);
+            const observer = async (n) => {
+                await selectStep(page, n);
+                await openTab(page, 'knowledge');
+                return page.$$eval('[data-panel="knowledge"] [data-knows="observer"] [data-secret]', (els) => els.map((e) => e.getAttribute('data-secret')));
+            };
+            const before = await observer(last - 1);
+            for (const s of ['premaster', 'master_secret']) assert.ok(!before.includes(s), `${how}: step ${last - 1}, before the leak, the observer knows ${s}: ${before}`);
+            const after = await observer(last);
+            for (const s of ['premaster', 'master_secret']) assert.ok(after.includes(s), `${how}: step ${last} (${want.leak}): [data-knows="observer"] lacks [data-secret="${s}"]: ${after}`);
+            await scenarioScreenshot(page, `scenario-${id}-leak`);
+        } else if (id === 'mitm-trusted') {
+            await selectStep(page, d.steps.length - 1);
+            await scenarioScreenshot(page, `scenario-${id}`);
+        }
+
+        // A narrow dark screen: the same jump, no horizontal scroll.
+        if (want.narrow) {
+            const narrow = await open(how, { viewport: { width: 390, height: 844 }, colorScheme: 'dark', ...FAST });
+            if (want.alert) await gotoAlert(narrow.page, want.alert, `${how} at 390x844`);
+            else await selectStep(narrow.page, d.steps.length - 1);
+            await soft(() => expectNoHorizontalScroll(narrow.page, `${how} at 390x844 dark`));
+            await scenarioScreenshot(narrow.page, `scenario-${id}-390x844-dark`, { full: true });
+        }
+    });
+}
+
+test('scenario downgrade with &ems=0: server sends decrypt_error; the ems checkbox re-runs', async ({ open, soft }) => {
+    const how = '?scenario=downgrade&seed=5&ems=0';
+    const { page } = await open(how, FAST);
+    const ems = page.locator('input[type="checkbox"][data-control="ems"]');
+    assert.equal(await ems.count(), 1, 'input[type="checkbox"][data-control="ems"] count');
+    assert.equal(await ems.isChecked(), false, `${how}: the ems checkbox should be unchecked`);
+    await expectOutcome(page, 'downgrade', 'decrypt_error', how);
+    const o = await outcomeView(page);
+    assert.deepEqual(o.sender, ['server'], `${how}: [data-field="alert_sender"]`);
+    const d = await diagramView(page);
+    assert.deepEqual(d.steps.filter((s) => s.tamper).map((s) => s.title), ['ClientHello'], `${how}: tampered steps`);
+    await gotoAlert(page, 'decrypt_error', how);
+    await scenarioScreenshot(page, 'scenario-downgrade-ems0');
+
+    // Back on: the master secrets differ again, so the record fails before verify_data is read.
+    await ems.check();
+    await expectOutcome(page, 'downgrade', 'bad_record_mac', 'checking the ems checkbox');
+    await soft(async () => {
+        const q = new URL(page.url()).searchParams;
+        assert.equal(q.get('ems'), null, `URL after checking ems: ${page.url()}`);
+        assert.equal(q.get('scenario'), 'downgrade', `URL after checking ems: ${page.url()}`);
+    });
+    await ems.uncheck();
+    await expectOutcome(page, 'downgrade', 'decrypt_error', 'unchecking the ems checkbox');
+    await soft(async () => assert.equal(new URL(page.url()).searchParams.get('ems'), '0', `URL after unchecking ems: ${page.url()}`));
+});
+
+test('client clock: after notAfter or before notBefore the happy certificate fails; Now restores it', async ({ open, soft }) => {
+    const { page } = await open('?seed=5', FAST);
+    const clock = page.locator('input[type="date"][data-control="clock"]');
+    const now = page.locator('[data-action="clock-now"]');
+    assert.equal(await clock.count(), 1, 'input[type="date"][data-control="clock"] count');
+    assert.match(await clock.inputValue(), /^\d{4}-\d{2}-\d{2}$/, 'the clock input value');
+    assert.equal(await now.count(), 0, '[data-action="clock-now"] without a clock set');
+    await expectOutcome(page, 'happy', null, 'load');
+
+    const setDate = async (date, alert) => {
+        await clock.fill(date);
+        await expectOutcome(page, 'happy', alert, `client clock ${date}`);
+        // The URL follows once the new run is drawn: &clock= within that UTC day.
+        const day = Date.parse(`${date}T00:00:00Z`) / 1000;
+        await until(page, `the URL's clock param within ${date} (${day}..${day + 86399})`, (day) => {
+            const c = Number(new URL(location.href).searchParams.get('clock'));
+            return c >= day && c < day + 86400;
+        }, day);
+        assert.equal(await now.count(), 1, `[data-action="clock-now"] with the clock at ${date}`);
+        if (alert) {
+            const o = await outcomeView(page);
+            assert.deepEqual(o.sender, ['client'], `clock ${date}: [data-field="alert_sender"]`);
+            await gotoAlert(page, alert, `clock ${date}`);
+            // The certificate panel's validity check is the one that failed.
+            await selectStep(page, STEP.certificate);
+            await openTab(page, 'certificate');
+            await soft(async () => {
+                const validity = await page.$$eval('[data-panel="certificate"] [data-check="validity"]', (els) => els.map((e) => e.getAttribute('data-passed')));
+                assert.ok(validity.includes('false'), `clock ${date}: [data-check="validity"] data-passed values ${JSON.stringify(validity)}, expected a "false"`);
+            });
+        }
+    };
+    const backToNow = async () => {
+        await now.click();
+        await expectOutcome(page, 'happy', null, 'clicking [data-action="clock-now"]');
+        await until(page, 'the URL without clock after Now', () => !new URL(location.href).searchParams.has('clock'));
+        assert.equal(await now.count(), 0, '[data-action="clock-now"] after clicking it');
+    };
+    await setDate('2036-03-01', 'certificate_expired');
+    await scenarioScreenshot(page, 'scenario-clock-2036');
+    await backToNow();
+    await setDate('2024-06-01', 'certificate_expired');
+    await scenarioScreenshot(page, 'scenario-clock-2024');
+    await backToNow();
+    // A date inside the validity period: success, but the clock stays set.
+    await setDate('2030-01-01', null);
+});
+
+test('scenario picker: options, choosing one re-runs and updates ?scenario; &step', async ({ open, soft }) => {
+    const { page } = await open('?seed=5', FAST);
+    const picker = page.locator('select[data-control="scenario"]');
+    assert.equal(await picker.count(), 1, 'select[data-control="scenario"] count');
+    const options = await picker.locator('option').evaluateAll((os) => os.map((o) => o.value));
+    assert.deepEqual(options, SCENARIO_IDS, 'select[data-control="scenario"] option values');
+    assert.equal(await picker.inputValue(), 'happy', 'the picker without ?scenario');
+    await expectOutcome(page, 'happy', null, 'load');
+
+    for (const [id, alert] of [['mitm', 'unknown_ca'], ['bit-flip', 'bad_record_mac'], ['stolen-key', null], ['happy', null]]) {
+        await picker.selectOption(id);
+        await expectOutcome(page, id, alert, `choosing ${id} in the picker`);
+        await until(page, `the URL's scenario param to follow choosing ${id}`, (id) => {
+            const q = new URL(location.href).searchParams;
+            return id === 'happy' ? [null, 'happy'].includes(q.get('scenario')) : q.get('scenario') === id;
+        }, id);
+        await soft(async () => assert.equal(new URL(page.url()).searchParams.get('seed'), '5', `choosing ${id}: the seed should stay 5: ${page.url()}`));
+        const lanes = (await diagramView(page)).lanes.map((l) => l.title).sort();
+        const want = SCENARIOS[id].lane;
+        assert.deepEqual(lanes, (want ? [want, 'Client', 'Server'] : ['Client', 'Server']).sort(), `choosing ${id}: lane titles`);
+    }
+
+    // A link to a step of a scenario opens there.
+    const linked = await open('?scenario=expired&seed=5&step=2', FAST);
+    assert.equal(await progressStep(linked.page), '2', '?scenario=expired&step=2: [data-progress] data-step');
+    assert.equal(await currentTitle(linked.page), 'Certificate', '?scenario=expired&step=2: the current step');
+    await expectOutcome(linked.page, 'expired', 'certificate_expired', '?scenario=expired&seed=5&step=2');
+});
+
 await main();

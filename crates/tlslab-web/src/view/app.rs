@@ -73,11 +73,16 @@ pub fn app() -> Html {
                 Ok(json) => match serde_json::from_str::<Timeline>(&json) {
                     Ok(t) => {
                         set_body_data("run-ms", &format!("{:.1}", reply.run_ms));
-                        dispatch.dispatch(Action::Loaded {
+                        // Draw in a task of its own, so reading the timeline and drawing it
+                        // are two short tasks rather than one long one.
+                        let dispatch = dispatch.clone();
+                        let loaded = Action::Loaded {
                             id: reply.id,
                             timeline: Shared(Rc::new(t)),
                             run_ms: reply.run_ms,
-                        })
+                        };
+                        gloo_timers::callback::Timeout::new(0, move || dispatch.dispatch(loaded))
+                            .forget();
                     }
                     Err(e) => dispatch.dispatch(Action::Failed {
                         id: reply.id,

@@ -72,15 +72,27 @@ pub fn diagram(props: &DiagramProps) -> Html {
     };
     let current_ref = use_node_ref();
 
-    // Keep the current message in view.
+    // Keep the current message in view, scrolling the diagram's own box only (never the
+    // page: on a phone that would pull the reader away from what they are reading).
+    let scroller = use_node_ref();
     {
         let current_ref = current_ref.clone();
+        let scroller = scroller.clone();
         use_effect_with(props.step, move |_| {
-            if let Some(el) = current_ref.cast::<web_sys::Element>() {
-                let options = web_sys::ScrollIntoViewOptions::new();
-                options.set_block(web_sys::ScrollLogicalPosition::Nearest);
-                options.set_behavior(web_sys::ScrollBehavior::Smooth);
-                el.scroll_into_view_with_scroll_into_view_options(&options);
+            if let (Some(row), Some(bx)) = (
+                current_ref.cast::<web_sys::Element>(),
+                scroller.cast::<web_sys::Element>(),
+            ) {
+                let (r, b) = (
+                    row.get_bounding_client_rect(),
+                    bx.get_bounding_client_rect(),
+                );
+                let top = bx.scroll_top() as f64;
+                if r.top() < b.top() {
+                    bx.set_scroll_top((top - (b.top() - r.top()) - 8.0) as i32);
+                } else if r.bottom() > b.bottom() {
+                    bx.set_scroll_top((top + (r.bottom() - b.bottom()) + 8.0) as i32);
+                }
             }
         });
     }
@@ -152,7 +164,7 @@ pub fn diagram(props: &DiagramProps) -> Html {
     });
 
     html! {
-        <div class="diagram-scroll">
+        <div class="diagram-scroll" ref={scroller}>
             <svg data-diagram="" viewBox={format!("0 0 {WIDTH} {height}")} role="group"
                  aria-label="Sequence diagram: client on the left, server on the right" preserveAspectRatio="xMidYMin meet">
                 <text class="lane-title client" x={CLIENT_X.to_string()} y="22" text-anchor="middle">{ "Client" }</text>

@@ -4,6 +4,7 @@
 //
 //   node tests/e2e/run.mjs            every test
 //   node tests/e2e/run.mjs seed keys  only tests whose name contains "seed" or "keys"
+//   node tests/e2e/run.mjs scenario clock   the scenario tests (issue 4) and the client clock
 //
 // Serves dist/ on 127.0.0.1 (at / and, for the sub-path test, at /courses/tls/), records every
 // request and console message of every page, and fails on a console error, an uncaught error, an

@@ -2,6 +2,7 @@
 //! protocol, and the alert that ended it (with a way to jump to it).
 
 use crate::state::{Action, Model, Shared};
+use tlslab_core::scenario::Scenario;
 use tlslab_core::timeline::Outcome as End;
 use yew::prelude::*;
 
@@ -53,10 +54,11 @@ pub fn outcome(props: &OutcomeProps) -> Html {
                  data-panel="outcome" data-scenario={scenario.id()} aria-label="Scenario">
             <h2>{ scenario.title() }</h2>
             { verdict }
-            <div class="explain">
+            <details class="explain" open={!matches!(t.outcome, End::Success) || scenario != Scenario::Happy}>
+                <summary>{ "Why" }</summary>
                 <p class="plain"><strong>{ "What the user sees: " }</strong>{ scenario.plain() }</p>
                 <p class="technical"><strong>{ "What happens: " }</strong>{ scenario.technical() }</p>
-            </div>
+            </details>
         </section>
     }
 }

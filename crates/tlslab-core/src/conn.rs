@@ -288,7 +288,7 @@ impl Conn {
                     }));
                     return Err(TlsError::new(
                         e.alert(),
-                        "the record does not authenticate: it was encrypted with other keys, or changed in transit",
+                        "The record does not authenticate: it was encrypted with other keys, or changed in transit",
                     ));
                 }
                 None => (rec.fragment.clone(), None),

@@ -734,6 +734,10 @@ impl Observer {
         let Some(keys) = KeyBlock::split(&block, params) else {
             return out;
         };
+        out.push(EventKind::Learned(Known {
+            name: "key_block".into(),
+            value: block.clone().into(),
+        }));
         out.push(EventKind::Computation(Computation::KeyBlock {
             label: String::from_utf8_lossy(prf::LABEL_KEY_EXPANSION).into_owned(),
             seed: [sh.random.as_slice(), ch.random.as_slice()].concat().into(),

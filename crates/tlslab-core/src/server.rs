@@ -143,7 +143,7 @@ impl Machine {
                 TlsError::new(
                     AlertDescription::HandshakeFailure,
                     format!(
-                        "no cipher suite in common: client offers {}",
+                        "No cipher suite in common: the client offers {}",
                         ch.cipher_suites
                             .iter()
                             .map(|s| s.name())

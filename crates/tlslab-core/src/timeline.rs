@@ -281,6 +281,10 @@ pub struct Step {
 pub fn group_steps(events: &mut [Event], endpoints: &[Endpoint]) -> Vec<Step> {
     let mut steps: Vec<Step> = Vec::new();
     let mut index_of = std::collections::HashMap::new();
+    // Chapters never go backwards within one connection; with a man in the middle there are
+    // two handshakes, each telling the story from the start.
+    let mut chapter_of_link = std::collections::HashMap::<(usize, usize), Chapter>::new();
+    let mut latest_chapter = Chapter::ClientHello;
     for e in events.iter() {
         let (key, title, from, to, chapter) = match (&e.kind, e.about) {
             (EventKind::MessageSent(m), Some(About::Message { sender, n })) => {
@@ -288,23 +292,24 @@ pub fn group_steps(events: &mut [Event], endpoints: &[Endpoint]) -> Vec<Step> {
                     continue;
                 };
                 let to = endpoints.get(end.peer).map_or(end.lane.peer(), |p| p.lane);
+                let link = chapter_of_link
+                    .entry((sender.min(end.peer), sender.max(end.peer)))
+                    .or_insert(Chapter::ClientHello);
+                *link = (*link).max(Chapter::of(end.server_side, &m.title));
                 (
                     About::Message { sender, n },
                     m.title.clone(),
                     end.lane,
                     to,
-                    Chapter::of(end.server_side, &m.title),
+                    *link,
                 )
             }
             (EventKind::Episode { title, .. }, Some(about @ About::Episode(_))) => {
-                (about, title.clone(), e.actor, e.actor, Chapter::ClientHello)
+                (about, title.clone(), e.actor, e.actor, latest_chapter)
             }
             _ => continue,
         };
-        let chapter = steps
-            .last()
-            .map_or(Chapter::ClientHello, |s| s.chapter)
-            .max(chapter);
+        latest_chapter = chapter;
         index_of.insert(key, steps.len());
         steps.push(Step {
             title,

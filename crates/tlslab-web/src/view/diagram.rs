@@ -87,11 +87,18 @@ pub fn diagram(props: &DiagramProps) -> Html {
                     row.get_bounding_client_rect(),
                     bx.get_bounding_client_rect(),
                 );
+                // The part of the box the reader can see: it may extend below the window.
+                let window_height = web_sys::window()
+                    .and_then(|w| w.inner_height().ok())
+                    .and_then(|h| h.as_f64())
+                    .unwrap_or(f64::MAX);
+                let (visible_top, visible_bottom) =
+                    (b.top().max(0.0), b.bottom().min(window_height));
                 let top = bx.scroll_top() as f64;
-                if r.top() < b.top() {
-                    bx.set_scroll_top((top - (b.top() - r.top()) - 8.0) as i32);
-                } else if r.bottom() > b.bottom() {
-                    bx.set_scroll_top((top + (r.bottom() - b.bottom()) + 8.0) as i32);
+                if r.top() < visible_top {
+                    bx.set_scroll_top((top - (visible_top - r.top()) - 8.0) as i32);
+                } else if r.bottom() > visible_bottom {
+                    bx.set_scroll_top((top + (r.bottom() - visible_bottom) + 8.0) as i32);
                 }
             }
         });
@@ -133,7 +140,10 @@ pub fn diagram(props: &DiagramProps) -> Html {
             Some(description) => format!("Alert: {description}"),
             None => s.title.clone(),
         };
-        let label = format!("{name}{}", if l.encrypted { " (encrypted)" } else { "" });
+        // Half-width arrows (to or from the middle lane) have room for the name only; the
+        // double line still says "encrypted".
+        let full = (x2 - x1).abs() > SERVER_X - CLIENT_X - 1.0;
+        let label = format!("{name}{}", if l.encrypted && full { " (encrypted)" } else { "" });
         html! {
             <g key={i} class={class} data-step={i.to_string()} data-title={s.title.clone()}
                role="button" tabindex="0" aria-label={format!("Step {}: {} from {}", i + 1, label, super::actor_name(s.from))}
@@ -154,8 +164,8 @@ pub fn diagram(props: &DiagramProps) -> Html {
                 <text class="label" x={((x1 + x2) / 2.0).to_string()} y={(y - 7.0).to_string()} text-anchor="middle">{ label }</text>
                 if l.tampered {
                     <g class="tamper" aria-hidden="true">
-                        <circle cx={NETWORK_X.to_string()} cy={y.to_string()} r="8" />
-                        <text x={NETWORK_X.to_string()} y={(y + 4.0).to_string()} text-anchor="middle">{ "!" }</text>
+                        <circle cx={NETWORK_X.to_string()} cy={(y + 12.0).to_string()} r="7" />
+                        <text x={NETWORK_X.to_string()} y={(y + 16.0).to_string()} text-anchor="middle">{ "!" }</text>
                     </g>
                 }
                 }

@@ -70,16 +70,18 @@ pub fn inspector(props: &InspectorProps) -> Html {
                 <p class="step-count">{ format!("step {} of {}", props.step + 1, t.steps.len()) }</p>
                 <h2>{ &step.title }</h2>
                 <p class="direction">
-                    <span class={super::actor_name(step.from)}>{ super::actor_title(step.from) }</span>
+                    <span class={super::actor_name(step.from)}>{ super::lane_title(step.from, t.network) }</span>
                     { " → " }
-                    <span class={super::actor_name(step.to)}>{ super::actor_title(step.to) }</span>
+                    <span class={super::actor_name(step.to)}>{ super::lane_title(step.to, t.network) }</span>
                 </p>
             </header>
-            <StoryBox chapter={step.chapter} />
+            if step.from != step.to {
+                <StoryBox chapter={step.chapter} />
+            }
             { for tampered }
             if let Some((sender, a)) = alert {
                 <div class="alert-box" role="note">
-                    <strong>{ format!("{} sends a fatal alert: ", super::actor_title(sender)) }<code>{ &a.description }</code></strong>
+                    <strong>{ format!("{} sends a fatal alert: ", super::lane_title(sender, t.network)) }<code>{ &a.description }</code></strong>
                     <p>{ &a.reason }</p>
                 </div>
             }

@@ -45,3 +45,12 @@ pub fn actor_title(actor: Actor) -> &'static str {
         Actor::Network => "Network",
     }
 }
+
+/// The lane's name as the diagram shows it: the middle one is an attacker or an observer.
+pub fn lane_title(actor: Actor, role: tlslab_core::scenario::NetworkRole) -> &'static str {
+    match (actor, role) {
+        (Actor::Network, tlslab_core::scenario::NetworkRole::Attacker) => "Attacker",
+        (Actor::Network, tlslab_core::scenario::NetworkRole::Observer) => "Observer",
+        (other, _) => actor_title(other),
+    }
+}

@@ -23,15 +23,16 @@ pub fn trace(
     config.scenario = scenario;
     let timeline = driver::run(&config).map_err(|e| e.to_string())?;
     if json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&timeline).map_err(|e| e.to_string())?
-        );
-        return Ok(());
+        let mut text = serde_json::to_string_pretty(&timeline).map_err(|e| e.to_string())?;
+        text.push('\n');
+        return print(&text);
     }
-    println!(
-        "tlslab trace: seed {seed}, client clock {}, server name {}",
-        timeline.now, timeline.server_name
+    let mut out = format!(
+        "tlslab trace: scenario {} ({}), seed {seed}, client clock {}, server name {}\n",
+        scenario.id(),
+        scenario.title(),
+        timeline.now,
+        timeline.server_name
     );
     for (i, e) in timeline.events.iter().enumerate() {
         let who = format!("{:?}", e.actor).to_lowercase();
@@ -78,21 +79,30 @@ pub fn trace(
                 format!("reads {:?}", text.lines().next().unwrap_or_default())
             }
         };
-        println!("{i:4} {who:>7}  {line}");
+        out.push_str(&format!("{i:4} {who:>7}  {line}\n"));
     }
-    match timeline.outcome {
-        Outcome::Success => println!("outcome: success"),
+    out.push_str(&match timeline.outcome {
+        Outcome::Success => "outcome: success\n".to_string(),
         Outcome::Alert {
             sender,
             description,
             reason,
             ..
         } => {
-            println!("outcome: {sender:?} sent {description}: {reason}")
+            format!("outcome: {sender:?} sent {description}: {reason}\n")
         }
-        Outcome::Stalled => println!("outcome: stalled"),
+        Outcome::Stalled => "outcome: stalled\n".to_string(),
+    });
+    print(&out)
+}
+
+/// Writes to stdout; a reader that stops early (`| head`) is not an error.
+fn print(text: &str) -> Result<(), String> {
+    use std::io::Write;
+    match std::io::stdout().lock().write_all(text.as_bytes()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.to_string()),
+        _ => Ok(()),
     }
-    Ok(())
 }
 
 fn describe(c: &Computation) -> String {

@@ -1,0 +1,79 @@
+//! `tlslab trace --scenario ID --json` works for every scenario and prints the timeline the web
+//! app reads; the text form names the outcome.
+
+use std::process::Command;
+use tlslab_core::scenario::Scenario;
+use tlslab_core::timeline::{Outcome, Timeline};
+
+fn tlslab(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_tlslab"))
+        .args(args)
+        .output()
+        .expect("tlslab runs")
+}
+
+#[test]
+fn every_scenario_traces_as_json_and_text() {
+    for s in Scenario::ALL {
+        let out = tlslab(&[
+            "trace",
+            "--scenario",
+            s.id(),
+            "--seed",
+            "9",
+            "--now",
+            "1795651200",
+            "--json",
+        ]);
+        assert!(
+            out.status.success(),
+            "{}: {}",
+            s.id(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let t: Timeline = serde_json::from_slice(&out.stdout).expect("a timeline");
+        assert_eq!(t.scenario, s);
+        assert_eq!(t.seed, 9);
+        assert!(!t.steps.is_empty());
+        let success = matches!(
+            s,
+            Scenario::Happy | Scenario::MitmTrusted | Scenario::StolenKey
+        );
+        assert_eq!(
+            t.outcome == Outcome::Success,
+            success,
+            "{}: {:?}",
+            s.id(),
+            t.outcome
+        );
+
+        let text = tlslab(&[
+            "trace",
+            "--scenario",
+            s.id(),
+            "--seed",
+            "9",
+            "--now",
+            "1795651200",
+        ]);
+        let text = String::from_utf8_lossy(&text.stdout);
+        assert!(text.contains(&format!("scenario {}", s.id())));
+        assert!(
+            text.lines()
+                .last()
+                .unwrap_or_default()
+                .starts_with("outcome:")
+        );
+    }
+}
+
+#[test]
+fn an_unknown_scenario_is_a_clear_error() {
+    let out = tlslab(&["trace", "--scenario", "nope"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("unknown scenario") && err.contains("mitm-trusted"),
+        "{err}"
+    );
+}

@@ -296,16 +296,11 @@ impl Machine {
         conn.compute(Computation::PremasterEncrypted(encrypted));
         conn.send_handshake(&HandshakePayload::ClientKeyExchange(ciphertext))?;
 
-        let master = conn.master_secret(
+        let (master, keys) = conn.derive_keys(
             &premaster.0,
             &hello.client_random,
             &hello.server_random,
             hello.extended_master_secret,
-        );
-        let keys = conn.key_block(
-            &master,
-            &hello.client_random,
-            &hello.server_random,
             hello.suite,
         )?;
 

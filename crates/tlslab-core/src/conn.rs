@@ -442,7 +442,7 @@ impl Conn {
 
     /// The master secret, classic or extended (RFC 7627 section 4: the seed is the session
     /// hash, the transcript through ClientKeyExchange).
-    pub fn master_secret(
+    fn master_secret(
         &mut self,
         premaster: &[u8],
         client_random: &[u8],
@@ -473,7 +473,21 @@ impl Conn {
         master
     }
 
-    pub fn key_block(
+    /// The master secret and the key block from the premaster: the schedule both sides run.
+    pub fn derive_keys(
+        &mut self,
+        premaster: &[u8],
+        client_random: &[u8],
+        server_random: &[u8],
+        extended: bool,
+        params: &'static SuiteParams,
+    ) -> Result<([u8; 48], KeyBlock), TlsError> {
+        let master = self.master_secret(premaster, client_random, server_random, extended);
+        let keys = self.key_block(&master, client_random, server_random, params)?;
+        Ok((master, keys))
+    }
+
+    fn key_block(
         &mut self,
         master: &[u8],
         client_random: &[u8],

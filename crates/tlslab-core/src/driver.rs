@@ -219,15 +219,7 @@ fn set_up(
                     false,
                     App::Relay { partner: a },
                 );
-                let s = net.add(
-                    Connection::server(server, Box::new(rng.fork("server"))),
-                    Actor::Server,
-                    true,
-                    App::WebServer {
-                        request: Vec::new(),
-                        answered: false,
-                    },
-                );
+                let s = net.add_web_server(server, rng);
                 net.link(b, s);
                 net.endpoints[a].app = App::Relay { partner: b };
             }
@@ -258,15 +250,7 @@ fn set_up(
         false,
         App::Browser { sent: false },
     );
-    let s = net.add(
-        Connection::server(server, Box::new(rng.fork("server"))),
-        Actor::Server,
-        true,
-        App::WebServer {
-            request: Vec::new(),
-            answered: false,
-        },
-    );
+    let s = net.add_web_server(server, rng);
     net.link(c, s);
     Ok(())
 }
@@ -329,6 +313,20 @@ impl Default for Net {
 }
 
 impl Net {
+    /// The real server, answering one request.
+    fn add_web_server(&mut self, config: ServerConfig, rng: &mut Drbg) -> usize {
+        let conn = Connection::server(config, Box::new(rng.fork("server")));
+        self.add(
+            conn,
+            Actor::Server,
+            true,
+            App::WebServer {
+                request: Vec::new(),
+                answered: false,
+            },
+        )
+    }
+
     fn add(&mut self, conn: Connection, lane: Actor, server_side: bool, app: App) -> usize {
         self.endpoints.push(Endpoint {
             conn,

@@ -232,16 +232,11 @@ impl Machine {
             premaster: premaster.to_vec().into(),
         });
         conn.learn("premaster", &premaster);
-        let master = conn.master_secret(
+        let (master, keys) = conn.derive_keys(
             &premaster,
             &hello.client_random,
             &hello.server_random,
             hello.extended_master_secret,
-        );
-        let keys = conn.key_block(
-            &master,
-            &hello.client_random,
-            &hello.server_random,
             hello.suite,
         )?;
         let reader = RecordProtector::new(hello.suite, keys.client_keys());

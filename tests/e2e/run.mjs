@@ -1620,4 +1620,50 @@ test('scenario picker: options, choosing one re-runs and updates ?scenario; &ste
     await expectOutcome(linked.page, 'expired', 'certificate_expired', '?scenario=expired&seed=5&step=2');
 });
 
+// ---- embedding (issue 5, first part): link parameters, embed mode, share, postMessage ----
+
+test('embed: ?theme, compact chrome at 320x480 without horizontal scroll, notice for unknown parameters, share panel', async ({ open, soft }) => {
+    const { page } = await open('?embed=1&scenario=mitm&seed=1&theme=dark&bogus=1', { ...FAST, viewport: { width: 320, height: 480 } });
+    assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'dark', '<html data-theme> from ?theme=dark');
+    assert.equal(await page.evaluate(() => document.documentElement.hasAttribute('data-embed')), true, '<html data-embed> from ?embed=1');
+    const scroll = await page.evaluate(() => [document.scrollingElement.scrollWidth, innerWidth]);
+    assert.ok(scroll[0] <= scroll[1], `embed at 320px scrolls sideways: ${scroll}`);
+    const notice = await page.locator('[data-notice]').textContent();
+    assert.ok(notice.includes('bogus'), `a visible notice names the unknown parameter: ${notice}`);
+    await expectOutcome(page, 'mitm', 'unknown_ca', 'embed');
+    const url = new URL(page.url());
+    await soft(async () => assert.equal(url.searchParams.get('embed'), '1', `the URL keeps embed=1: ${page.url()}`));
+    await soft(async () => assert.equal(url.searchParams.get('theme'), 'dark', `the URL keeps theme=dark: ${page.url()}`));
+
+    const wide = await open('?seed=1', FAST);
+    await wide.page.click('[data-action="share"]');
+    const link = await wide.page.locator('[data-share="link"]').inputValue();
+    assert.ok(link.includes('seed=1') && link.includes('step='), `share link names the run and step: ${link}`);
+    const snippet = await wide.page.locator('[data-share="iframe"]').inputValue();
+    assert.ok(snippet.startsWith('<iframe ') && snippet.includes('embed=1'), `iframe snippet: ${snippet}`);
+});
+
+test('course page: two embedded instances, postMessage goto/play/pause and announcements', async ({ open }) => {
+    const host = await open('course.html', { ...FAST, ready: false, viewport: { width: 1100, height: 1600 } });
+    const page = host.page;
+    await page.goto(host.url);
+    const log = page.locator('#log');
+    await until(page, 'the mitm instance to announce ready', () => document.getElementById('log').textContent.includes('"type":"ready"'), undefined, 20_000);
+    await page.click('[data-host="chapter"][data-value="3"]');
+    await until(page, 'a step announcement for chapter 3 after goto', () => document.getElementById('log').textContent.includes('"chapter":3'));
+    const frame = page.frameLocator('#mitm');
+    assert.equal(await frame.locator('g[aria-current="step"]').getAttribute('data-title'), 'Certificate', 'goto chapter 3 selects Certificate');
+    await page.click('[data-host="play"]');
+    await until(page, 'the end announcement with the alert', () => document.getElementById('log').textContent.includes('"type":"end"'), undefined, 20_000);
+    const text = await log.textContent();
+    assert.ok(text.includes('"alert":"unknown_ca"') && text.includes('"sender":"client"'), `end announcement: ${text}`);
+    const happy = page.frameLocator('#happy');
+    assert.equal(await happy.locator('[data-panel="outcome"]').getAttribute('data-scenario'), 'happy', 'the first iframe runs the happy path');
+    // Malformed messages are ignored, not acted on.
+    await page.evaluate(() => document.getElementById('mitm').contentWindow.postMessage({ type: 'goto', step: 0 }, '*'));
+    await page.evaluate(() => document.getElementById('mitm').contentWindow.postMessage('goto 0', '*'));
+    await page.waitForTimeout(300);
+    assert.notEqual(await frame.locator('g[aria-current="step"]').getAttribute('data-step'), '0', 'a message without version is ignored');
+});
+
 await main();

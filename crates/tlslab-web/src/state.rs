@@ -129,6 +129,8 @@ pub struct Model {
     pub plaintext: bool,
     /// A step asked for (by the URL) before the timeline arrived.
     pub wanted_step: Option<usize>,
+    /// Start playing once the timeline arrives (`autoplay=1`).
+    pub autoplay: bool,
 }
 
 impl Model {
@@ -143,6 +145,7 @@ impl Model {
             tab: Tab::Bytes,
             plaintext: false,
             wanted_step,
+            autoplay: false,
         }
     }
 
@@ -181,6 +184,8 @@ pub enum Action {
     First,
     Last,
     TogglePlay,
+    Play,
+    Pause,
     /// The playback clock ticked.
     Tick,
     Speed(f64),
@@ -212,6 +217,9 @@ impl Reducible for Model {
                 m.run = Run::Ready { timeline, run_ms };
                 let step = m.wanted_step.take().unwrap_or(m.step);
                 m.go(step);
+                if std::mem::take(&mut m.autoplay) {
+                    m.playing = m.step < m.last();
+                }
             }
             Action::Failed { id, message } => {
                 if id == m.request {
@@ -232,6 +240,12 @@ impl Reducible for Model {
                     m.go(0);
                 }
             }
+            Action::Play => {
+                if !m.playing {
+                    return Self::reduce(self, Action::TogglePlay);
+                }
+            }
+            Action::Pause => m.playing = false,
             Action::Tick => {
                 if !m.playing {
                     return self;

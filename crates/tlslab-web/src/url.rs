@@ -1,12 +1,13 @@
 //! The page's URL: where a run and a step can be linked to
-//! (`?scenario=ID&seed=N&step=K&suite=NAME&clock=UNIX&ems=0`).
+//! (`?scenario=ID&seed=N&step=K&suite=NAME&clock=UNIX&ems=0`), and how the page looks
+//! (`theme=light|dark|auto`, `embed=1`, `autoplay=1`, `speed=0.5|1|2|4`).
 
 use crate::protocol::MAX_SEED;
 use tlslab_core::msgs::enums::CipherSuite;
 use tlslab_core::scenario::Scenario;
 use web_sys::UrlSearchParams;
 
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Link {
     pub seed: Option<u64>,
     pub step: Option<usize>,
@@ -16,7 +17,26 @@ pub struct Link {
     pub clock: Option<u64>,
     /// `Some(false)` when the extended master secret is switched off.
     pub ems: Option<bool>,
+    pub theme: Theme,
+    /// Compact chrome for an iframe.
+    pub embed: bool,
+    pub autoplay: bool,
+    pub speed: Option<f64>,
+    /// Parameters that were present but not understood (they fall back to defaults).
+    pub invalid: Vec<String>,
 }
+
+/// The colour theme: the reader's system setting unless a page asks otherwise.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Theme {
+    #[default]
+    Auto,
+    Light,
+    Dark,
+}
+
+/// Playback speeds the player offers.
+pub const SPEEDS: [f64; 4] = [0.5, 1.0, 2.0, 4.0];
 
 impl Link {
     /// Parses a query string; values that do not parse are ignored.
@@ -24,22 +44,59 @@ impl Link {
         let Ok(params) = UrlSearchParams::new_with_str(query) else {
             return Link::default();
         };
+        const KNOWN: [&str; 10] = [
+            "seed", "step", "suite", "scenario", "clock", "ems", "theme", "embed", "autoplay",
+            "speed",
+        ];
+        let mut invalid: Vec<String> = js_sys::try_iter(&params.keys())
+            .ok()
+            .flatten()
+            .into_iter()
+            .flatten()
+            .filter_map(|k| k.ok().and_then(|k| k.as_string()))
+            .filter(|k| !KNOWN.contains(&k.as_str()))
+            .collect();
+        // A parameter that is present but does not parse is reported, then ignored.
+        let mut read = |name: &str, ok: &dyn Fn(&str) -> bool| -> Option<String> {
+            let value = params.get(name)?;
+            if ok(&value) {
+                Some(value)
+            } else {
+                invalid.push(name.to_string());
+                None
+            }
+        };
+        let seed = read("seed", &|v| v.parse::<u64>().is_ok_and(|s| s <= MAX_SEED))
+            .and_then(|v| v.parse().ok());
+        let step = read("step", &|v| v.parse::<usize>().is_ok()).and_then(|v| v.parse().ok());
+        let suite = read("suite", &|v| CipherSuite::from_name(v).is_some());
+        let scenario = read("scenario", &|v| Scenario::from_id(v).is_some())
+            .and_then(|v| Scenario::from_id(&v));
+        let clock = read("clock", &|v| v.parse::<u64>().is_ok()).and_then(|v| v.parse().ok());
+        let ems = read("ems", &|v| v == "0" || v == "1").map(|v| v == "1");
+        let theme = match read("theme", &|v| matches!(v, "light" | "dark" | "auto")).as_deref() {
+            Some("light") => Theme::Light,
+            Some("dark") => Theme::Dark,
+            _ => Theme::Auto,
+        };
+        let embed = read("embed", &|v| v == "0" || v == "1").is_some_and(|v| v == "1");
+        let autoplay = read("autoplay", &|v| v == "0" || v == "1").is_some_and(|v| v == "1");
+        let speed = read("speed", &|v| {
+            v.parse::<f64>().is_ok_and(|s| SPEEDS.contains(&s))
+        })
+        .and_then(|v| v.parse().ok());
         Link {
-            seed: params
-                .get("seed")
-                .and_then(|s| s.parse().ok())
-                .filter(|s| *s <= MAX_SEED),
-            step: params.get("step").and_then(|s| s.parse().ok()),
-            suite: params
-                .get("suite")
-                .filter(|s| CipherSuite::from_name(s).is_some()),
-            scenario: params.get("scenario").and_then(|s| Scenario::from_id(&s)),
-            clock: params.get("clock").and_then(|s| s.parse().ok()),
-            ems: params.get("ems").and_then(|s| match s.as_str() {
-                "0" => Some(false),
-                "1" => Some(true),
-                _ => None,
-            }),
+            seed,
+            step,
+            suite,
+            scenario,
+            clock,
+            ems,
+            theme,
+            embed,
+            autoplay,
+            speed,
+            invalid,
         }
     }
 
@@ -69,6 +126,17 @@ impl Link {
         }
         if self.ems == Some(false) {
             parts.push("ems=0".into());
+        }
+        match self.theme {
+            Theme::Auto => {}
+            Theme::Light => parts.push("theme=light".into()),
+            Theme::Dark => parts.push("theme=dark".into()),
+        }
+        if self.embed {
+            parts.push("embed=1".into());
+        }
+        if let Some(speed) = self.speed.filter(|s| *s != 1.0) {
+            parts.push(format!("speed={speed}"));
         }
         format!("?{}", parts.join("&"))
     }

@@ -58,8 +58,25 @@ fn links_parse_and_ignore_what_does_not() {
     assert_eq!(l.seed, Some(42));
     assert_eq!(l.step, Some(3));
     assert_eq!(l.suite.as_deref(), Some("TLS_RSA_WITH_AES_128_CBC_SHA"));
-    let bad = Link::parse("?seed=-1&step=x&suite=TLS_NULL&scenario=nope&ems=maybe");
-    assert_eq!(bad, Link::default());
+    let bad = Link::parse(
+        "?seed=-1&step=x&suite=TLS_NULL&scenario=nope&ems=maybe&theme=blue&speed=3&bogus=1",
+    );
+    assert_eq!(
+        bad,
+        Link {
+            invalid: [
+                "bogus", "seed", "step", "suite", "scenario", "ems", "theme", "speed"
+            ]
+            .map(String::from)
+            .to_vec(),
+            ..Link::default()
+        }
+    );
+    let look = Link::parse("?theme=dark&embed=1&autoplay=1&speed=2");
+    assert_eq!(look.theme, tlslab_web::url::Theme::Dark);
+    assert!(look.embed && look.autoplay);
+    assert_eq!(look.speed, Some(2.0));
+    assert!(look.invalid.is_empty());
     assert_eq!(
         Link::parse("?seed=9007199254740992").seed,
         None,

@@ -5,6 +5,7 @@ use super::diagram::Diagram;
 use super::inspector::Inspector;
 use super::outcome::Outcome;
 use super::toolbar::Toolbar;
+use crate::embed;
 use crate::protocol::RunRequest;
 use crate::runner::{self, Runner};
 use crate::state::{Action, Model, Run, RunParams, Shared};
@@ -12,6 +13,7 @@ use crate::url::Link;
 use gloo_timers::callback::Interval;
 use std::cell::RefCell;
 use std::rc::Rc;
+use tlslab_core::scenario::Scenario;
 use tlslab_core::timeline::Timeline;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
@@ -31,8 +33,18 @@ pub fn app() -> Html {
             clock: link.clock,
             ems: link.ems.unwrap_or(true),
         };
-        Model::new(params, link.step)
+        let mut model = Model::new(params, link.step);
+        model.autoplay = link.autoplay;
+        model.speed = link.speed.unwrap_or(1.0);
+        model
     });
+    // How the page looks, fixed for its lifetime by the link it was opened with.
+    let look = use_memo((), |_| {
+        let link = Link::current();
+        apply_look(link.theme, link.embed);
+        link
+    });
+    let notice = use_state(|| !look.invalid.is_empty());
     let runner: Rc<RefCell<Option<Runner>>> = use_mut_ref(|| None);
     let next_id = use_mut_ref(|| 0u64);
 
@@ -102,6 +114,121 @@ pub fn app() -> Html {
         });
     }
 
+    // The embedding page: announcements out, commands in (see `embed.rs`).
+    let latest_params = use_mut_ref(|| model.params.clone());
+    *latest_params.borrow_mut() = model.params.clone();
+    {
+        let dispatch = model.dispatcher();
+        let start = start.clone();
+        use_effect_with((), move |_| {
+            let listener =
+                Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
+                    let data = e.data();
+                    // Our own announcements echo back when the host is this window; skip them.
+                    if js_sys::Reflect::get(&data, &"source".into())
+                        .ok()
+                        .and_then(|v| v.as_string())
+                        .as_deref()
+                        == Some(embed::SOURCE)
+                    {
+                        return;
+                    }
+                    match embed::Command::parse(data) {
+                        Ok(embed::Command::Goto {
+                            step: Some(step), ..
+                        }) => dispatch.dispatch(Action::Go(step)),
+                        Ok(embed::Command::Goto {
+                            chapter: Some(n), ..
+                        }) => {
+                            if let Some(story) =
+                                crate::story::CHAPTERS.iter().find(|c| c.number == n)
+                            {
+                                dispatch.dispatch(Action::Chapter(story.chapter));
+                            }
+                        }
+                        Ok(embed::Command::Goto { .. }) => web_sys::console::warn_1(
+                            &"tlslab: goto needs a step or a chapter".into(),
+                        ),
+                        Ok(embed::Command::Play { .. }) => dispatch.dispatch(Action::Play),
+                        Ok(embed::Command::Pause { .. }) => dispatch.dispatch(Action::Pause),
+                        Ok(embed::Command::SetScenario { scenario, .. }) => {
+                            match Scenario::from_id(&scenario) {
+                                Some(scenario) => start.emit(RunParams {
+                                    scenario,
+                                    ..latest_params.borrow().clone()
+                                }),
+                                None => web_sys::console::warn_1(
+                                    &format!("tlslab: unknown scenario {scenario:?}").into(),
+                                ),
+                            }
+                        }
+                        Err(why) => web_sys::console::warn_1(
+                            &format!("tlslab: message ignored: {why}").into(),
+                        ),
+                    }
+                });
+            let window = web_sys::window();
+            if let Some(w) = &window {
+                let _ = w
+                    .add_event_listener_with_callback("message", listener.as_ref().unchecked_ref());
+            }
+            move || {
+                if let Some(w) = window {
+                    let _ = w.remove_event_listener_with_callback(
+                        "message",
+                        listener.as_ref().unchecked_ref(),
+                    );
+                }
+            }
+        });
+    }
+    {
+        let timeline = model.run.timeline().cloned();
+        use_effect_with((model.request, timeline.is_some()), move |_| {
+            if let Some(t) = timeline {
+                embed::announce(&embed::Announcement::Ready {
+                    scenario: t.scenario.id().into(),
+                    steps: t.steps.len(),
+                });
+            }
+        });
+    }
+    {
+        let timeline = model.run.timeline().cloned();
+        use_effect_with(
+            (model.request, model.step, timeline.is_some()),
+            move |(_, step, _)| {
+                let Some(t) = timeline else { return };
+                let Some(s) = t.steps.get(*step) else { return };
+                embed::announce(&embed::Announcement::Step {
+                    step: *step,
+                    title: s.title.clone(),
+                    chapter: s.chapter as u8,
+                });
+                if *step + 1 == t.steps.len() {
+                    let (outcome, alert, sender) = match &t.outcome {
+                        tlslab_core::timeline::Outcome::Success => ("success", None, None),
+                        tlslab_core::timeline::Outcome::Alert {
+                            description,
+                            sender,
+                            ..
+                        } => (
+                            "alert",
+                            Some(description.clone()),
+                            Some(super::actor_name(*sender).to_string()),
+                        ),
+                        tlslab_core::timeline::Outcome::Stalled => ("stalled", None, None),
+                    };
+                    embed::announce(&embed::Announcement::End {
+                        outcome: outcome.into(),
+                        alert,
+                        sender,
+                    });
+                }
+            },
+        );
+    }
+
     // The playback clock.
     {
         let dispatch = model.dispatcher();
@@ -164,6 +291,11 @@ pub fn app() -> Html {
             scenario: Some(p.scenario),
             clock: p.clock,
             ems: Some(p.ems),
+            theme: look.theme,
+            embed: look.embed,
+            autoplay: false,
+            speed: Some(model.speed),
+            invalid: Vec::new(),
         };
         use_effect_with((link, ready), move |(link, ready)| {
             if *ready {
@@ -212,6 +344,12 @@ pub fn app() -> Html {
             if let Some(t) = model.run.timeline() {
                 <Outcome timeline={t.clone()} step={model.step} dispatch={model.dispatcher()} />
             }
+            if *notice {
+                <p class="notice" role="status" data-notice="">
+                    { format!("Ignored link parameters that were not understood: {}. Defaults are used instead.", look.invalid.join(", ")) }
+                    <button type="button" aria-label="Dismiss" onclick={{ let notice = notice.clone(); Callback::from(move |_| notice.set(false)) }}>{ "×" }</button>
+                </p>
+            }
             <main id="main">{ body }</main>
             <div class="sr-only" aria-live="polite" data-live="">{ live.unwrap_or_default() }</div>
         </>
@@ -234,6 +372,28 @@ fn typing(e: &web_sys::KeyboardEvent) -> bool {
         // Space and Enter activate these themselves.
         "button" | "summary" | "a" | "g" => matches!(e.key().as_str(), " " | "Enter"),
         _ => false,
+    }
+}
+
+/// `<html data-theme>` (absent for the system setting) and `<html data-embed>`.
+fn apply_look(theme: crate::url::Theme, embed: bool) {
+    let Some(html) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    else {
+        return;
+    };
+    match theme {
+        crate::url::Theme::Auto => {}
+        crate::url::Theme::Light => {
+            let _ = html.set_attribute("data-theme", "light");
+        }
+        crate::url::Theme::Dark => {
+            let _ = html.set_attribute("data-theme", "dark");
+        }
+    }
+    if embed {
+        let _ = html.set_attribute("data-embed", "");
     }
 }
 

@@ -10,6 +10,7 @@ pub mod keys;
 pub mod knowledge;
 pub mod outcome;
 pub mod premaster;
+pub mod share;
 pub mod toolbar;
 pub mod value;
 

@@ -193,6 +193,7 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                     </div>
                     <span class="count">{ if steps > 0 { format!("{} / {}", m.step + 1, steps) } else { "–".into() } }</span>
                 </div>
+                <super::share::Share step={m.step} />
                 if let Some(suite) = negotiated {
                     <p class="negotiated">{ "Negotiated " }<code data-field="cipher_suite" data-value={suite.clone()}>{ suite }</code></p>
                 }

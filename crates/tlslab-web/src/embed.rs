@@ -1,0 +1,111 @@
+//! The postMessage API for host pages that embed the app in an iframe.
+//!
+//! Messages are objects with `source: "tlslab"`, `version: 1` and a `type`. The app announces
+//! `ready` (with the scenario and the number of steps), each `step` change, and `end` when the
+//! last step is shown (with the alert, if any). It accepts `goto` (`step` or `chapter`), `play`,
+//! `pause` and `setScenario` (`scenario`: an id). Anything else is logged and ignored.
+
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::JsValue;
+
+pub const VERSION: u32 = 1;
+pub const SOURCE: &str = "tlslab";
+
+/// What the app tells its host.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "type", rename_all = "camelCase")]
+pub enum Announcement {
+    Ready {
+        scenario: String,
+        steps: usize,
+    },
+    Step {
+        step: usize,
+        title: String,
+        chapter: u8,
+    },
+    End {
+        outcome: String,
+        alert: Option<String>,
+        sender: Option<String>,
+    },
+}
+
+#[derive(Serialize)]
+struct Envelope<'a> {
+    source: &'static str,
+    version: u32,
+    #[serde(flatten)]
+    message: &'a Announcement,
+}
+
+/// What a host may ask.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(tag = "type", rename_all = "camelCase", deny_unknown_fields)]
+pub enum Command {
+    Goto {
+        version: u32,
+        #[serde(default)]
+        step: Option<usize>,
+        #[serde(default)]
+        chapter: Option<u8>,
+    },
+    Play {
+        version: u32,
+    },
+    Pause {
+        version: u32,
+    },
+    SetScenario {
+        version: u32,
+        scenario: String,
+    },
+}
+
+impl Command {
+    fn version(&self) -> u32 {
+        match self {
+            Command::Goto { version, .. }
+            | Command::Play { version }
+            | Command::Pause { version }
+            | Command::SetScenario { version, .. } => *version,
+        }
+    }
+
+    /// Reads a message from a host; `Err` says why it is ignored.
+    pub fn parse(data: JsValue) -> Result<Command, String> {
+        let command: Command = serde_wasm_bindgen::from_value(data)
+            .map_err(|e| format!("not a tlslab command: {e}"))?;
+        if command.version() != VERSION {
+            return Err(format!(
+                "unsupported version {} (this app speaks {VERSION})",
+                command.version()
+            ));
+        }
+        Ok(command)
+    }
+}
+
+/// Posts to the embedding page, if there is one.
+pub fn announce(message: &Announcement) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let Ok(Some(parent)) = window.parent() else {
+        return;
+    };
+    if parent == window {
+        return;
+    }
+    let envelope = Envelope {
+        source: SOURCE,
+        version: VERSION,
+        message,
+    };
+    // Plain objects (not Maps), so hosts read `event.data.type` directly.
+    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+    if let Ok(value) = envelope.serialize(&serializer) {
+        // The app's state is public (it is in the URL); any host may listen.
+        let _ = parent.post_message(&value, "*");
+    }
+}

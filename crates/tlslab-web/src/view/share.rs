@@ -1,0 +1,58 @@
+//! "Share / embed": a link to this exact step, and an iframe snippet for course pages.
+
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct ShareProps {
+    /// Changes whenever the view does, so the link is current when the panel opens.
+    pub step: usize,
+}
+
+#[function_component(Share)]
+pub fn share(_props: &ShareProps) -> Html {
+    let open = use_state(|| false);
+    let toggle = {
+        let open = open.clone();
+        Callback::from(move |_| open.set(!*open))
+    };
+    let link = web_sys::window()
+        .and_then(|w| w.location().href().ok())
+        .unwrap_or_default();
+    let embed_link = if link.contains("embed=1") {
+        link.clone()
+    } else if link.contains('?') {
+        format!("{link}&embed=1")
+    } else {
+        format!("{link}?embed=1")
+    };
+    let snippet = format!(
+        "<iframe src=\"{}\" width=\"100%\" height=\"640\" title=\"TLS 1.2 handshake\" loading=\"lazy\"></iframe>",
+        embed_link.replace('&', "&amp;")
+    );
+    let copy = |text: String| {
+        Callback::from(move |_| {
+            if let Some(w) = web_sys::window() {
+                let _ = w.navigator().clipboard().write_text(&text);
+            }
+        })
+    };
+    html! {
+        <div class="share">
+            <button type="button" data-action="share" aria-expanded={open.to_string()} aria-controls="share-panel" onclick={toggle}>{ "Share" }</button>
+            if *open {
+                <div class="share-panel" id="share-panel" role="dialog" aria-label="Share or embed this step">
+                    <label>
+                        <span>{ "Link to this step" }</span>
+                        <input data-share="link" readonly=true value={link.clone()} />
+                    </label>
+                    <button type="button" data-action="copy-link" onclick={copy(link)}>{ "Copy link" }</button>
+                    <label>
+                        <span>{ "Embed in a course page" }</span>
+                        <textarea data-share="iframe" readonly=true rows="3" value={snippet.clone()} />
+                    </label>
+                    <button type="button" data-action="copy-iframe" onclick={copy(snippet)}>{ "Copy iframe" }</button>
+                </div>
+            }
+        </div>
+    }
+}

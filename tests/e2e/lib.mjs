@@ -146,7 +146,8 @@ export async function newPage(browser, { allowedOrigin, viewport, colorScheme = 
         rec.requests.filter((url) => {
             if (/^(data|blob|about):/.test(url)) return false;
             try {
-                return new URL(url).origin !== allowedOrigin;
+                // `allowedOrigin` may list several (a host page and the app it embeds).
+                return ![allowedOrigin].flat().includes(new URL(url).origin);
             } catch {
                 return true;
             }

@@ -11,7 +11,7 @@
 // HTTP error or any request to another origin. Screenshots go to tests/e2e/artifacts/.
 
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
@@ -1533,6 +1533,8 @@ test('scenario downgrade with &ems=0: server sends decrypt_error; the ems checkb
     // Back on: the master secrets differ again, so the record fails before verify_data is read.
     await ems.check();
     await expectOutcome(page, 'downgrade', 'bad_record_mac', 'checking the ems checkbox');
+    // The address bar follows the view just after it is drawn.
+    await until(page, 'the URL to drop ems=0', () => !new URL(location.href).searchParams.has('ems'));
     await soft(async () => {
         const q = new URL(page.url()).searchParams;
         assert.equal(q.get('ems'), null, `URL after checking ems: ${page.url()}`);
@@ -1540,7 +1542,7 @@ test('scenario downgrade with &ems=0: server sends decrypt_error; the ems checkb
     });
     await ems.uncheck();
     await expectOutcome(page, 'downgrade', 'decrypt_error', 'unchecking the ems checkbox');
-    await soft(async () => assert.equal(new URL(page.url()).searchParams.get('ems'), '0', `URL after unchecking ems: ${page.url()}`));
+    await until(page, 'the URL to say ems=0 again', () => new URL(location.href).searchParams.get('ems') === '0');
 });
 
 test('client clock: after notAfter or before notBefore the happy certificate fails; Now restores it', async ({ open, soft }) => {
@@ -1664,6 +1666,62 @@ test('course page: two embedded instances, postMessage goto/play/pause and annou
     await page.evaluate(() => document.getElementById('mitm').contentWindow.postMessage('goto 0', '*'));
     await page.waitForTimeout(300);
     assert.notEqual(await frame.locator('g[aria-current="step"]').getAttribute('data-step'), '0', 'a message without version is ignored');
+});
+
+test('content security policy: the meta tag is there and nothing violates it', async ({ open }) => {
+    const { page } = await open('?seed=3&scenario=stolen-key', FAST);
+    const policy = await page.evaluate(() => document.querySelector('meta[http-equiv="Content-Security-Policy"]')?.content ?? '');
+    for (const part of ["default-src 'self'", "script-src 'self' 'wasm-unsafe-eval' 'sha256-", "style-src 'self'", "object-src 'none'", "base-uri 'none'"]) {
+        assert.ok(policy.includes(part), `CSP lacks ${part}: ${policy}`);
+    }
+    await page.evaluate(() => {
+        window.__violations = [];
+        document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(`${e.violatedDirective} ${e.blockedURI}`));
+    });
+    for (let i = 0; i < 14; i++) await page.keyboard.press('ArrowRight');
+    for (const tab of ['bytes', 'certificate', 'premaster', 'keys', 'knowledge']) await page.click(`[data-tab="${tab}"]`);
+    await page.click('[data-action="share"]');
+    await page.locator('select[data-control="scenario"]').selectOption('mitm-trusted');
+    await until(page, 'the mitm-trusted run', () => document.querySelector('[data-panel="outcome"]')?.dataset.scenario === 'mitm-trusted');
+    assert.deepEqual(await page.evaluate(() => window.__violations), [], 'securitypolicyviolation events');
+    assert.ok(!(await page.evaluate(() => document.documentElement.outerHTML)).match(/\sstyle="/), 'no inline style attributes');
+});
+
+test('inside an iframe on another origin (another localhost port), under a sub-path', async ({ open }) => {
+    // The host is the sample course page (it has no policy of its own against framing).
+    const host = await open('course.html', { ...FAST, ready: false, allowedOrigin: [server.origin, subServer.origin] });
+    await host.page.goto(host.url);
+    const other = `${subServer.base}?embed=1&scenario=expired&seed=2`;
+    await host.page.evaluate((src) => {
+        const f = document.createElement('iframe');
+        f.src = src;
+        f.id = 'guest';
+        f.style.width = '360px';
+        f.style.height = '600px';
+        document.body.append(f);
+    }, other);
+    const guest = host.page.frameLocator('#guest');
+    await guest.locator('body[data-ready="true"]').waitFor({ timeout: 15_000 });
+    assert.equal(await guest.locator('[data-field="alert"]').getAttribute('data-value'), 'certificate_expired', 'the embedded run ends as the scenario says');
+});
+
+test('accessibility (axe-core): no serious or critical violation on any chapter, light and dark, full and embed', async ({ open }) => {
+    const axe = readFileSync(new URL('../../node_modules/axe-core/axe.min.js', import.meta.url), 'utf8');
+    const found = [];
+    for (const colorScheme of ['light', 'dark']) {
+        for (const query of ['?seed=4', '?seed=4&embed=1']) {
+            const { page } = await open(query, { ...FAST, colorScheme });
+            await page.evaluate(axe);
+            for (let chapter = 1; chapter <= 6; chapter++) {
+                await page.click(`[data-chapter="${chapter}"]`);
+                const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+                for (const v of result.violations.filter((v) => ['serious', 'critical'].includes(v.impact))) {
+                    found.push(`${colorScheme} ${query} chapter ${chapter}: ${v.id} (${v.impact}) ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+                }
+            }
+        }
+    }
+    assert.deepEqual([...new Set(found)], [], 'serious or critical axe violations');
 });
 
 await main();

@@ -189,7 +189,11 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                 <div class="progress" data-progress="" data-step={m.step.to_string()} data-steps={steps.to_string()}>
                     <div class="bar" role="progressbar" aria-label="Progress" aria-valuemin="1"
                          aria-valuemax={steps.to_string()} aria-valuenow={(m.step + 1).to_string()}>
-                        <div class="fill" style={format!("width:{percent:.1}%")}></div>
+                        // An SVG bar: its width is an attribute, not an inline style, which the
+                        // Content-Security-Policy (style-src 'self') would refuse.
+                        <svg class="fill" viewBox="0 0 100 1" preserveAspectRatio="none" aria-hidden="true">
+                            <rect width={format!("{percent:.1}")} height="1" />
+                        </svg>
                     </div>
                     <span class="count">{ if steps > 0 { format!("{} / {}", m.step + 1, steps) } else { "–".into() } }</span>
                 </div>

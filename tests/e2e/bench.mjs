@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Benchmark of the release build (dist/): not a test, it prints figures and their aims.
 //
-//   node tests/e2e/bench.mjs [--loads N] [--json FILE]      (./x bench-web builds first)
+//   node tests/e2e/bench.mjs [--loads N] [--json FILE] [--query '?embed=1']   (./x bench-web builds first)
 //
 // 1. Transfer size: every file of dist/ compressed with gzip -9 (zlib level 9), summed.
 // 2. Navigation start -> <body data-ready="true">: median of N loads (default 10), each in a
@@ -24,6 +24,8 @@ const opt = (name, dflt) => {
 const LOADS = Number(opt('--loads', '10'));
 const AUTOPLAYS = Number(opt('--autoplays', '2'));
 const JSON_OUT = opt('--json', null);
+// --query '?embed=1' measures a page as an embedding course page opens it.
+const QUERY = opt('--query', '');
 
 // Installed before any page script: records when data-ready appears, long tasks, frame gaps.
 function instrument() {
@@ -75,7 +77,7 @@ async function oneLoad(browser, server) {
     const p = await newPage(browser, { allowedOrigin: server.origin });
     try {
         await p.context.addInitScript(instrument);
-        await gotoReady(p.page, server.base, 30_000);
+        await gotoReady(p.page, server.base + QUERY, 30_000);
         await p.page.waitForFunction(() => window.__bench.readyAt !== null, null, { timeout: 5_000 });
         // runMs may arrive with or just after data-ready; then let the load settle for a second.
         await p.page.waitForFunction(() => document.body.dataset.runMs !== undefined, null, { timeout: 3_000 }).catch(() => {});
@@ -97,7 +99,7 @@ async function oneAutoplay(browser, server) {
     try {
         await p.context.addInitScript(instrument);
         const { page } = p;
-        await gotoReady(page, server.base, 30_000);
+        await gotoReady(page, server.base + QUERY, 30_000);
         await sleep(1_000);
         await page.locator('select[data-control="speed"]').selectOption('4');
         await page.locator('[data-action="restart"]').click();

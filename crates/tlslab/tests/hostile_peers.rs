@@ -1,0 +1,643 @@
+//! Hostile peers over loopback against `tlslab serve`: malformed records, messages out of order,
+//! forged flights, a stalling peer and a long run of connections sending random bytes. After
+//! each, a well-formed client (an in-process `Connection` over a `TcpStream`) must still be
+//! served. Each hostile connection's answer is read to the end and its plaintext alert record
+//! decoded; the test checks the alert (or the silent close) RFC 5246 prescribes.
+//!
+//! `TLSLAB_HOSTILE_RANDOM=N` sets how many random-bytes connections to make (default 1000, about
+//! 3 s). Figures are printed (see them with `--nocapture`).
+
+use std::collections::BTreeMap;
+use std::io::{ErrorKind, Read, Write};
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use tlslab_core::Connection;
+use tlslab_core::client::ClientConfig;
+use tlslab_core::crypto::prf::{self, LABEL_CLIENT_FINISHED};
+use tlslab_core::crypto::{self, KeyBlock, RecordProtector, rsa_kx};
+use tlslab_core::driver;
+use tlslab_core::msgs::enums::{AlertDescription, ContentType, ExtensionType, HandshakeType};
+use tlslab_core::msgs::handshake::{ClientHello, HandshakePayload, ServerHello, TLS12};
+use tlslab_core::pki;
+use tlslab_core::record::{Alert, Deframer, MAX_CIPHERTEXT};
+use tlslab_core::rng::Drbg;
+
+const TLSLAB: &str = env!("CARGO_BIN_EXE_tlslab");
+
+const CHANGE_CIPHER_SPEC: u8 = 20;
+const ALERT: u8 = 21;
+const HANDSHAKE: u8 = 22;
+const APPLICATION_DATA: u8 = 23;
+
+/// How long we wait for the server's answer to one hostile connection.
+const ANSWER_TIMEOUT: Duration = Duration::from_secs(5);
+/// The CLI's idle timeout (`IDLE_TIMEOUT` in src/net.rs).
+const SERVER_IDLE_TIMEOUT: Duration = Duration::from_secs(10);
+
+// ---- the server ----
+
+/// `tlslab serve` on a free port; killed when dropped.
+struct Server {
+    child: Child,
+    addr: SocketAddr,
+}
+
+impl Server {
+    fn start() -> Server {
+        for _ in 0..5 {
+            let port = {
+                let l = TcpListener::bind("127.0.0.1:0").expect("bind");
+                l.local_addr().expect("addr").port()
+            };
+            let addr = SocketAddr::from(([127, 0, 0, 1], port));
+            let mut child = Command::new(TLSLAB)
+                .args(["serve", "--listen", &addr.to_string()])
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("spawn tlslab serve");
+            let deadline = Instant::now() + Duration::from_secs(10);
+            while Instant::now() < deadline {
+                if let Ok(Some(_)) = child.try_wait() {
+                    break; // the port was taken: try another
+                }
+                // A connection that sends nothing and closes costs the server one short read.
+                if TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_ok() {
+                    return Server { child, addr };
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        panic!("tlslab serve did not start");
+    }
+
+    fn connect(&self) -> TcpStream {
+        let s = TcpStream::connect(self.addr).expect("connect");
+        s.set_read_timeout(Some(ANSWER_TIMEOUT)).expect("timeout");
+        s.set_write_timeout(Some(ANSWER_TIMEOUT)).expect("timeout");
+        s.set_nodelay(true).expect("nodelay");
+        s
+    }
+
+    /// Panics unless the server process is still running.
+    fn assert_alive(&mut self) {
+        if let Ok(Some(status)) = self.child.try_wait() {
+            panic!("tlslab serve exited: {status}");
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+// ---- what the server answered ----
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Answer {
+    /// A plaintext alert record (level, description), then the close.
+    Alert(u8, AlertDescription),
+    /// Closed without an alert (other records, if any, before it are ignored).
+    Closed,
+    /// The connection was reset before any alert arrived.
+    Reset,
+    /// Nothing within the timeout.
+    Silent,
+}
+
+impl Answer {
+    fn label(&self) -> String {
+        match self {
+            Answer::Alert(level, d) => format!("alert {d:?} (level {level})"),
+            other => format!("{other:?}"),
+        }
+    }
+}
+
+/// Reads until EOF (or reset, or timeout) and returns the first plaintext alert found in the
+/// records received, else how the connection ended.
+fn read_answer(stream: &mut TcpStream) -> Answer {
+    let mut received = Vec::new();
+    let mut buf = [0u8; 8192];
+    let ending = loop {
+        match stream.read(&mut buf) {
+            Ok(0) => break Answer::Closed,
+            Ok(n) => received.extend_from_slice(&buf[..n]),
+            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
+                break Answer::Silent;
+            }
+            Err(_) => break Answer::Reset,
+        }
+    };
+    let mut deframer = Deframer::default();
+    deframer.push(&received);
+    while let Ok(Some((rec, _))) = deframer.next_record() {
+        if rec.content_type == ContentType::Alert
+            && let Ok((alert, _)) = Alert::decode(&rec.fragment)
+        {
+            return Answer::Alert(rec.fragment[0], alert.description);
+        }
+    }
+    ending
+}
+
+/// Sends `bytes`, half-closes (so a server waiting for more sees the end), reads the answer.
+fn send_and_read(server: &Server, bytes: &[u8]) -> Answer {
+    let mut s = server.connect();
+    if s.write_all(bytes).is_err() {
+        return read_answer(&mut s);
+    }
+    let _ = s.shutdown(Shutdown::Write);
+    read_answer(&mut s)
+}
+
+fn fatal(d: AlertDescription) -> Answer {
+    Answer::Alert(2, d)
+}
+
+// ---- a well-formed client ----
+
+fn client_config() -> ClientConfig {
+    let pki = driver::demo_pki().expect("demo PKI");
+    ClientConfig::new(driver::SERVER_NAME, pki.trust_anchors(), now())
+}
+
+fn now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
+/// A full handshake and HTTP exchange; the response body must be the server's greeting.
+fn good_client(server: &Server, seed: u64) -> Result<(), String> {
+    let mut s = server.connect();
+    s.set_read_timeout(Some(Duration::from_secs(20)))
+        .map_err(|e| e.to_string())?;
+    let mut client = Connection::client(client_config(), Box::new(Drbg::from_u64(seed)));
+    let mut sent = false;
+    let mut response = Vec::new();
+    let mut buf = [0u8; 16384];
+    loop {
+        response.extend(client.take_app_data());
+        // After the server's close_notify our reply is moot: the server has already gone.
+        if client.is_closed() {
+            break;
+        }
+        let out = client.take_output();
+        if !out.is_empty() {
+            s.write_all(&out).map_err(|e| format!("write: {e}"))?;
+        }
+        if client.is_connected() && !sent {
+            client
+                .send_application_data(b"GET / HTTP/1.1\r\nHost: example.com\r\n\r\n")
+                .map_err(|e| e.to_string())?;
+            sent = true;
+            continue;
+        }
+        match s.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => client.receive(&buf[..n]),
+            Err(e) => return Err(format!("read: {e}")),
+        }
+    }
+    let text = String::from_utf8_lossy(&response);
+    if sent && text.starts_with("HTTP/1.1 200") {
+        Ok(())
+    } else {
+        Err(format!("no 200 response (sent request: {sent}): {text:?}"))
+    }
+}
+
+fn assert_served(server: &mut Server, seed: u64, after: &str) {
+    server.assert_alive();
+    if let Err(e) = good_client(server, seed) {
+        panic!("a good client was not served after {after}: {e}");
+    }
+}
+
+// ---- building flights ----
+
+fn record(content_type: u8, fragment: &[u8]) -> Vec<u8> {
+    let mut r = vec![content_type, 3, 3];
+    r.extend_from_slice(&(fragment.len() as u16).to_be_bytes());
+    r.extend_from_slice(fragment);
+    r
+}
+
+fn handshake(typ: HandshakeType, body: &[u8]) -> Vec<u8> {
+    let mut m = vec![typ.to_wire()];
+    m.extend_from_slice(&(body.len() as u32).to_be_bytes()[1..]);
+    m.extend_from_slice(body);
+    m
+}
+
+/// A real ClientHello record (from an in-process client).
+fn client_hello_record(seed: u64) -> Vec<u8> {
+    let mut c = Connection::client(client_config(), Box::new(Drbg::from_u64(seed)));
+    c.take_output()
+}
+
+/// The handshake messages in a stream of plaintext records.
+fn handshake_messages(stream: &[u8]) -> Vec<Vec<u8>> {
+    let mut deframer = Deframer::default();
+    deframer.push(stream);
+    let mut hs = Vec::new();
+    while let Ok(Some((rec, _))) = deframer.next_record() {
+        if rec.content_type == ContentType::Handshake {
+            hs.extend_from_slice(&rec.fragment);
+        }
+    }
+    let mut msgs = Vec::new();
+    let mut rest = &hs[..];
+    while rest.len() >= 4 {
+        let len =
+            4 + (usize::from(rest[1]) << 16 | usize::from(rest[2]) << 8 | usize::from(rest[3]));
+        let end = len.min(rest.len());
+        msgs.push(rest[..end].to_vec());
+        rest = &rest[end..];
+    }
+    msgs
+}
+
+/// Sends a real ClientHello and reads the server's first flight up to ServerHelloDone.
+fn hello_exchange(s: &mut TcpStream, ch_record: &[u8]) -> Vec<Vec<u8>> {
+    s.write_all(ch_record).expect("send ClientHello");
+    let mut got = Vec::new();
+    let mut buf = [0u8; 8192];
+    loop {
+        let msgs = handshake_messages(&got);
+        if msgs
+            .last()
+            .is_some_and(|m| m[0] == HandshakeType::ServerHelloDone.to_wire())
+        {
+            return msgs;
+        }
+        let n = s.read(&mut buf).expect("server's first flight");
+        assert!(n > 0, "server closed before ServerHelloDone");
+        got.extend_from_slice(&buf[..n]);
+    }
+}
+
+/// The client's second flight built by hand, as a real client would (our own premaster,
+/// encrypted to the demo leaf key), with the Finished body the test chooses.
+fn forged_second_flight(
+    ch_record: &[u8],
+    server_msgs: &[Vec<u8>],
+    finished_body: impl FnOnce(Vec<u8>) -> Vec<u8>,
+) -> Vec<u8> {
+    let decode = |m: &[u8]| HandshakePayload::decode(m).expect("decodes").0;
+    let HandshakePayload::ClientHello(ch) = decode(&ch_record[5..]) else {
+        panic!("not a ClientHello")
+    };
+    let ch: ClientHello = ch;
+    let HandshakePayload::ServerHello(sh) = decode(&server_msgs[0]) else {
+        panic!("not a ServerHello")
+    };
+    let sh: ServerHello = sh;
+    let pki = driver::demo_pki().expect("demo PKI");
+    let key = pki::keys::leaf_public_key(pki.leaf_cert(), 2048).expect("leaf key");
+    let enc = rsa_kx::encrypt_premaster(&key, TLS12, &mut Drbg::from_u64(9)).expect("encrypt");
+    let cke = HandshakePayload::ClientKeyExchange(enc.ciphertext.0.clone()).encode();
+    let mut transcript = ch_record[5..].to_vec();
+    for m in server_msgs {
+        transcript.extend_from_slice(m);
+    }
+    transcript.extend_from_slice(&cke);
+    let premaster = &enc.premaster.0;
+    let master = if sh.extension(ExtensionType::ExtendedMasterSecret).is_some() {
+        prf::extended_master_secret(premaster, &prf::handshake_hash(&transcript))
+    } else {
+        prf::master_secret(premaster, &ch.random, &sh.random)
+    };
+    let params = crypto::params(sh.cipher_suite).expect("a suite we run");
+    let block = prf::key_block(&master, &sh.random, &ch.random, KeyBlock::len(params));
+    let keys = KeyBlock::split(&block, params).expect("key block");
+    let verify_data = prf::verify_data(
+        &master,
+        LABEL_CLIENT_FINISHED,
+        &prf::handshake_hash(&transcript),
+    );
+    let finished = handshake(
+        HandshakeType::Finished,
+        &finished_body(verify_data.to_vec()),
+    );
+    let sealed = RecordProtector::new(params, keys.client_keys())
+        .seal(
+            ContentType::Handshake,
+            TLS12,
+            &finished,
+            &mut Drbg::from_u64(5),
+        )
+        .expect("seal");
+    [
+        record(HANDSHAKE, &cke),
+        record(CHANGE_CIPHER_SPEC, &[1]),
+        record(HANDSHAKE, &sealed.fragment),
+    ]
+    .concat()
+}
+
+// ---- the tests ----
+
+/// What to send after the server's first flight, built from its handshake messages.
+type SecondFlight = Box<dyn Fn(&[Vec<u8>]) -> Vec<u8>>;
+
+/// Tallies answers by label.
+#[derive(Default)]
+struct Tally(BTreeMap<String, usize>);
+
+impl Tally {
+    fn add(&mut self, a: &Answer) {
+        *self.0.entry(a.label()).or_default() += 1;
+    }
+}
+
+#[test]
+fn malformed_and_out_of_order_input_gets_the_right_alert_and_the_server_keeps_serving() {
+    let mut server = Server::start();
+    let ch = client_hello_record(1);
+    let ch_msg = &ch[5..];
+    let ccs = record(CHANGE_CIPHER_SPEC, &[1]);
+    let mut tally = Tally::default();
+    let mut served = 0;
+    let mut cases = 0;
+
+    // (name, bytes sent in one go, expected answer)
+    let one_shot: Vec<(&str, Vec<u8>, Answer)> = vec![
+        // A record header announcing more than is ever sent, then the end of the stream.
+        (
+            "truncated record header",
+            vec![HANDSHAKE, 3, 3],
+            Answer::Closed,
+        ),
+        (
+            "truncated record",
+            ch[..ch.len() - 10].to_vec(),
+            Answer::Closed,
+        ),
+        (
+            "ClientHello cut short inside its body (lengths consistent)",
+            record(
+                HANDSHAKE,
+                &handshake(HandshakeType::ClientHello, &ch_msg[4..40]),
+            ),
+            fatal(AlertDescription::DecodeError),
+        ),
+        (
+            "oversized record (2^14 + 2048 + 1)",
+            {
+                let mut r = vec![HANDSHAKE, 3, 3];
+                r.extend_from_slice(&(MAX_CIPHERTEXT as u16 + 1).to_be_bytes());
+                r.extend_from_slice(&[0; 64]);
+                r
+            },
+            fatal(AlertDescription::RecordOverflow),
+        ),
+        (
+            "oversized record (length 0xffff)",
+            vec![HANDSHAKE, 3, 3, 0xff, 0xff, 1, 0, 0],
+            fatal(AlertDescription::RecordOverflow),
+        ),
+        (
+            "unknown content type 99",
+            record(99, ch_msg),
+            fatal(AlertDescription::UnexpectedMessage),
+        ),
+        (
+            "application data before the handshake",
+            record(APPLICATION_DATA, b"GET / HTTP/1.1\r\n\r\n"),
+            fatal(AlertDescription::UnexpectedMessage),
+        ),
+        (
+            "ChangeCipherSpec before the ClientHello",
+            ccs.clone(),
+            fatal(AlertDescription::UnexpectedMessage),
+        ),
+        (
+            "record version 2.0",
+            [vec![HANDSHAKE, 2, 0], ch[3..].to_vec()].concat(),
+            fatal(AlertDescription::ProtocolVersion),
+        ),
+        (
+            "Finished as the first message",
+            record(HANDSHAKE, &handshake(HandshakeType::Finished, &[0; 12])),
+            fatal(AlertDescription::UnexpectedMessage),
+        ),
+        (
+            "ClientKeyExchange as the first message",
+            record(
+                HANDSHAKE,
+                &handshake(HandshakeType::ClientKeyExchange, &[0, 2, 1, 2]),
+            ),
+            fatal(AlertDescription::UnexpectedMessage),
+        ),
+        (
+            "handshake message interrupted by ChangeCipherSpec",
+            [record(HANDSHAKE, &ch_msg[..20]), ccs.clone()].concat(),
+            fatal(AlertDescription::UnexpectedMessage),
+        ),
+        (
+            "handshake message interrupted by a warning alert (user_canceled)",
+            [record(HANDSHAKE, &ch_msg[..20]), record(ALERT, &[1, 90])].concat(),
+            fatal(AlertDescription::UnexpectedMessage),
+        ),
+        (
+            "handshake message interrupted by a fatal alert (handshake_failure)",
+            [record(HANDSHAKE, &ch_msg[..20]), record(ALERT, &[2, 40])].concat(),
+            fatal(AlertDescription::UnexpectedMessage),
+        ),
+        (
+            "alert record of three bytes",
+            record(ALERT, &[2, 40, 0]),
+            fatal(AlertDescription::DecodeError),
+        ),
+    ];
+    for (i, (name, bytes, expected)) in one_shot.into_iter().enumerate() {
+        let got = send_and_read(&server, &bytes);
+        tally.add(&got);
+        cases += 1;
+        assert_eq!(got, expected, "{name}");
+        assert_served(&mut server, 100 + i as u64, name);
+        served += 1;
+    }
+
+    // After a real ClientHello and the server's first flight.
+    let after_hello: Vec<(&str, SecondFlight, Answer)> = vec![
+        (
+            "a second ClientHello",
+            Box::new(|_| client_hello_record(2)),
+            fatal(AlertDescription::UnexpectedMessage),
+        ),
+        (
+            "ChangeCipherSpec before the ClientKeyExchange",
+            Box::new(|_| record(CHANGE_CIPHER_SPEC, &[1])),
+            fatal(AlertDescription::UnexpectedMessage),
+        ),
+        (
+            "Finished before the ClientKeyExchange",
+            Box::new(|_| record(HANDSHAKE, &handshake(HandshakeType::Finished, &[0; 12]))),
+            fatal(AlertDescription::UnexpectedMessage),
+        ),
+        (
+            "the server's own ServerHello sent back",
+            Box::new(|msgs| record(HANDSHAKE, &msgs[0])),
+            fatal(AlertDescription::UnexpectedMessage),
+        ),
+        (
+            "application data before the handshake is done",
+            Box::new(|_| record(APPLICATION_DATA, b"hello")),
+            fatal(AlertDescription::UnexpectedMessage),
+        ),
+        (
+            "Finished one byte too long",
+            Box::new(|msgs| {
+                forged_second_flight(&client_hello_record(3), msgs, |mut v| {
+                    v.push(0);
+                    v
+                })
+            }),
+            fatal(AlertDescription::DecodeError),
+        ),
+        (
+            "Finished one byte too short",
+            Box::new(|msgs| {
+                forged_second_flight(&client_hello_record(3), msgs, |mut v| {
+                    v.pop();
+                    v
+                })
+            }),
+            fatal(AlertDescription::DecodeError),
+        ),
+        (
+            "Finished empty",
+            Box::new(|msgs| forged_second_flight(&client_hello_record(3), msgs, |_| Vec::new())),
+            fatal(AlertDescription::DecodeError),
+        ),
+        (
+            "Finished with wrong verify_data",
+            Box::new(|msgs| {
+                forged_second_flight(&client_hello_record(3), msgs, |mut v| {
+                    v[0] ^= 1;
+                    v
+                })
+            }),
+            fatal(AlertDescription::DecryptError),
+        ),
+        (
+            "the forged flight is accepted (control)",
+            Box::new(|msgs| forged_second_flight(&client_hello_record(3), msgs, |v| v)),
+            // The server answers with its ChangeCipherSpec and Finished, then waits for a
+            // request: our half-close ends it without an alert.
+            Answer::Closed,
+        ),
+    ];
+    for (i, (name, second, expected)) in after_hello.into_iter().enumerate() {
+        let mut s = server.connect();
+        // The forged flights must follow the ClientHello they were built with.
+        let ch = client_hello_record(if name.starts_with("Finished") || name.contains("forged") {
+            3
+        } else {
+            1
+        });
+        let msgs = hello_exchange(&mut s, &ch);
+        let _ = s.write_all(&second(&msgs));
+        let _ = s.shutdown(Shutdown::Write);
+        let got = read_answer(&mut s);
+        tally.add(&got);
+        cases += 1;
+        assert_eq!(got, expected, "{name}");
+        assert_served(&mut server, 200 + i as u64, name);
+        served += 1;
+    }
+    println!(
+        "hostile cases: {cases}; answers: {:#?}; good clients served between them: {served}",
+        tally.0
+    );
+}
+
+#[test]
+fn a_stalling_peer_is_timed_out_and_the_server_then_serves_others() {
+    let mut server = Server::start();
+    // Half a ClientHello, then silence.
+    let ch = client_hello_record(1);
+    let mut s = server.connect();
+    s.set_read_timeout(Some(SERVER_IDLE_TIMEOUT + Duration::from_secs(10)))
+        .expect("timeout");
+    s.write_all(&ch[..ch.len() / 2]).expect("send");
+    let started = Instant::now();
+    let got = read_answer(&mut s);
+    let waited = started.elapsed();
+    assert_eq!(got, Answer::Closed, "the server frees a stalled connection");
+    assert!(
+        waited >= SERVER_IDLE_TIMEOUT - Duration::from_secs(1)
+            && waited < SERVER_IDLE_TIMEOUT + Duration::from_secs(5),
+        "closed after {waited:?}"
+    );
+    assert_served(&mut server, 300, "a stalled peer");
+    println!("stalled peer: closed after {waited:?}; a good client was served next");
+}
+
+#[test]
+fn many_connections_of_random_bytes_then_good_clients_are_still_served() {
+    let n: usize = std::env::var("TLSLAB_HOSTILE_RANDOM")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1000);
+    let mut server = Server::start();
+    let mut rng = Drbg::from_u64(2026);
+    let mut tally = Tally::default();
+    let mut served = 0;
+    let ch = client_hello_record(1);
+    for i in 0..n {
+        // Random bytes; one in four starts like a TLS handshake record, one in four is a real
+        // ClientHello with random bytes changed, so some get past the first checks.
+        let len = 1 + usize::from(u16::from_be_bytes(rng.bytes(2).try_into().unwrap())) % 2048;
+        let mut bytes = rng.bytes(len);
+        match i % 4 {
+            1 => bytes.splice(0..0, [HANDSHAKE, 3, 3]).for_each(drop),
+            2 => {
+                let mut c = ch.clone();
+                for _ in 0..1 + len % 4 {
+                    let at = usize::from(rng.bytes(1)[0]) % c.len();
+                    c[at] = rng.bytes(1)[0];
+                }
+                bytes = c;
+            }
+            _ => {}
+        }
+        let got = send_and_read(&server, &bytes);
+        // A fatal alert then the close, or the close alone (bytes that never form a complete
+        // record, or a changed ClientHello that is still valid), or close_notify answered; a
+        // reset is a close whose alert the kernel dropped (counted apart).
+        assert!(
+            matches!(
+                got,
+                Answer::Alert(2, _)
+                    | Answer::Alert(1, AlertDescription::CloseNotify)
+                    | Answer::Closed
+                    | Answer::Reset
+            ),
+            "connection {i}: {got:?} for {bytes:02x?}"
+        );
+        tally.add(&got);
+        if i % 50 == 49 {
+            assert_served(&mut server, 1000 + i as u64, "random bytes");
+            served += 1;
+        }
+    }
+    assert_served(&mut server, 999, "random bytes");
+    served += 1;
+    println!(
+        "random-bytes connections: {n}; answers: {:#?}; good clients served between them: {served}",
+        tally.0
+    );
+}

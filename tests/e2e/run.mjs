@@ -1724,4 +1724,34 @@ test('accessibility (axe-core): no serious or critical violation on any chapter,
     assert.deepEqual([...new Set(found)], [], 'serious or critical axe violations');
 });
 
+test('deep links: ?suite, ?speed and ?autoplay', async ({ open }) => {
+    const cbc = await open('?seed=6&suite=TLS_RSA_WITH_AES_128_CBC_SHA', FAST);
+    assert.equal(await cbc.page.locator('[data-field="cipher_suite"]').getAttribute('data-value'), 'TLS_RSA_WITH_AES_128_CBC_SHA', '?suite picks the suite');
+    assert.equal(await cbc.page.locator('select[data-control="suite"]').inputValue(), 'TLS_RSA_WITH_AES_128_CBC_SHA', 'the suite picker follows ?suite');
+
+    const fast = await open('?seed=6&speed=4&autoplay=1', FAST);
+    assert.equal(await fast.page.locator('select[data-control="speed"]').inputValue(), '4', '?speed=4 sets the speed');
+    assert.equal(await fast.page.locator('[data-action="play"]').getAttribute('aria-pressed'), 'true', '?autoplay=1 starts playing');
+    await until(fast.page, 'autoplay at 4x to move on', () => Number(document.querySelector('[data-progress]').dataset.step) > 0, undefined, 5_000);
+    await until(fast.page, 'the URL to keep speed=4', () => new URL(location.href).searchParams.get('speed') === '4');
+});
+
+test('print: a chapter prints as a readable handout (no controls, the step and its panel)', async ({ open }) => {
+    const { page } = await open('?seed=6&step=4', FAST);
+    await page.emulateMedia({ media: 'print' });
+    const shown = await page.evaluate(() => ({
+        toolbar: getComputedStyle(document.querySelector('.toolbar')).display,
+        tabs: getComputedStyle(document.querySelector('.tabs')).display,
+        step: getComputedStyle(document.querySelector('[data-panel="step"]')).display,
+        story: getComputedStyle(document.querySelector('[data-panel="story"]')).display,
+    }));
+    assert.equal(shown.toolbar, 'none', 'print hides the toolbar');
+    assert.equal(shown.tabs, 'none', 'print hides the tabs');
+    assert.notEqual(shown.step, 'none', 'print keeps the step');
+    assert.notEqual(shown.story, 'none', 'print keeps the chapter story');
+    const pdf = await page.pdf({ format: 'A4' });
+    assert.ok(pdf.length > 10_000, `the handout renders (${pdf.length} bytes of PDF)`);
+    await page.emulateMedia({ media: 'screen' });
+});
+
 await main();

@@ -20,6 +20,9 @@ use tlslab_core::timeline::EventKind;
 
 /// How long a peer may stay silent before we give up on it.
 const IDLE_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a whole connection may take: a client trickling one byte before each idle timeout
+/// would otherwise hold the (one-at-a-time) server forever.
+const CONNECTION_DEADLINE: Duration = Duration::from_secs(30);
 /// Smallest RSA key accepted from files given on the command line.
 const MIN_KEY_BITS: usize = 1024;
 
@@ -157,7 +160,14 @@ fn serve_one(mut stream: TcpStream, config: ServerConfig) -> Result<(), String> 
     let mut ending = Ending::default();
     let mut request = Vec::new();
     let mut answered = false;
+    let started = std::time::Instant::now();
     while pump(&mut stream, &mut server, &mut ending)? {
+        if started.elapsed() > CONNECTION_DEADLINE {
+            return Err(format!(
+                "the client took longer than {}s",
+                CONNECTION_DEADLINE.as_secs()
+            ));
+        }
         request.extend(server.take_app_data());
         if !answered && http::request_complete(&request) {
             if server.is_closed() {

@@ -186,12 +186,12 @@ pub fn diagram(props: &DiagramProps) -> Html {
                     <text class="lane-sub" x={NETWORK_X.to_string()} y="38" text-anchor="middle">{ "on the wire" }</text>
                     <line class="lane network dashed" x1={NETWORK_X.to_string()} y1="46" x2={NETWORK_X.to_string()} y2={height.to_string()} />
                 }
+                { for rows }
                 <g class="chapter-nums" aria-hidden="true">
                     { for t.steps.iter().enumerate().map(|(i, s)| html! {
                         <text class="chapter-num" x="14" y={(TOP + ROW * i as f64 + ROW / 2.0 + 4.0).to_string()}>{ s.chapter as u8 }</text>
                     }) }
                 </g>
-                { for rows }
             </svg>
         </div>
     }

@@ -20,6 +20,17 @@ pub struct Field {
 }
 
 impl Field {
+    /// This field and all below it lie within `len` bytes (a check on fields read from a file).
+    pub fn check_within(&self, len: usize) -> Result<(), String> {
+        match self.start.checked_add(self.len) {
+            Some(end) if end <= len => self.children.iter().try_for_each(|c| c.check_within(len)),
+            _ => Err(format!(
+                "field {:?} ({} bytes at {}) lies outside its {len} bytes",
+                self.name, self.len, self.start
+            )),
+        }
+    }
+
     /// The field named `name` at any depth below this one, first match in reading order.
     pub fn find(&self, name: &str) -> Option<&Field> {
         self.children.iter().find_map(|c| {

@@ -128,6 +128,7 @@ pub fn run(config: &RunConfig) -> Result<Timeline, SetupError> {
         steps,
         outcome,
         events: net.events,
+        recorded: None,
     })
 }
 

@@ -12,6 +12,7 @@ pub mod connection;
 pub mod crypto;
 pub mod driver;
 pub mod error;
+pub mod export;
 pub mod http;
 pub mod msgs;
 pub mod pki;

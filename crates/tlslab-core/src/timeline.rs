@@ -10,6 +10,7 @@ use crate::crypto::rsa_kx::PremasterEncryption;
 use crate::crypto::suite::KeyBlock;
 use crate::pki::CertCheck;
 use crate::scenario::{NetworkRole, Scenario};
+
 use serde::{Deserialize, Serialize};
 
 /// Who did something.
@@ -287,7 +288,12 @@ pub fn group_steps(events: &mut [Event], endpoints: &[Endpoint]) -> Vec<Step> {
     let mut latest_chapter = Chapter::ClientHello;
     for e in events.iter() {
         let (key, title, from, to, chapter) = match (&e.kind, e.about) {
-            (EventKind::MessageSent(m), Some(About::Message { sender, n })) => {
+            // A step starts where its message was sent or, in a run recorded by one peer only,
+            // where the message first shows up: received.
+            (
+                EventKind::MessageSent(m) | EventKind::MessageReceived(m),
+                Some(About::Message { sender, n }),
+            ) if !index_of.contains_key(&About::Message { sender, n }) => {
                 let Some(end) = endpoints.get(sender) else {
                     continue;
                 };
@@ -374,8 +380,173 @@ pub struct Timeline {
     pub steps: Vec<Step>,
     pub events: Vec<Event>,
     pub outcome: Outcome,
+    /// Present when the run was recorded against a real server rather than simulated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recorded: Option<Recording>,
+}
+
+/// A run recorded by `tlslab connect`: only the client's side is known, and the server's
+/// messages appear as the client received them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Recording {
+    /// The server's address as it was given (host:port).
+    pub server: String,
+}
+
+/// Why a timeline file was not accepted.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImportError(pub String);
+
+impl core::fmt::Display for ImportError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(&self.0)
+    }
 }
 
 impl Timeline {
     pub const FORMAT: u32 = 1;
+    /// The largest timeline file accepted; real runs are well under 1 MiB.
+    pub const MAX_IMPORT_BYTES: usize = 16 << 20;
+
+    /// A run that one client recorded against a real server at `server` (host:port).
+    /// `events` are the client connection's own, in order.
+    pub fn recorded_by_client(
+        mut events: Vec<Event>,
+        now: u64,
+        server_name: &str,
+        server: &str,
+    ) -> Timeline {
+        // Connection 0 is the client, connection 1 the server it talked to.
+        for e in &mut events {
+            e.actor = Actor::Client;
+            e.about = match e.about {
+                Some(About::Sent(n)) => Some(About::Message { sender: 0, n }),
+                Some(About::Received(n)) => Some(About::Message { sender: 1, n }),
+                other => other,
+            };
+        }
+        let endpoints = [
+            Endpoint {
+                lane: Actor::Client,
+                peer: 1,
+                server_side: false,
+            },
+            Endpoint {
+                lane: Actor::Server,
+                peer: 0,
+                server_side: true,
+            },
+        ];
+        let steps = group_steps(&mut events, &endpoints);
+        let fatal = events.iter().find_map(|e| match &e.kind {
+            EventKind::AlertSent(a) if a.level == "fatal" => Some((Actor::Client, a, e.step)),
+            EventKind::AlertReceived(a) if a.level == "fatal" => Some((Actor::Server, a, e.step)),
+            _ => None,
+        });
+        let answered = events
+            .iter()
+            .any(|e| matches!(e.kind, EventKind::ApplicationData { .. }));
+        let outcome = match fatal {
+            Some((sender, alert, step)) => Outcome::Alert {
+                sender,
+                description: alert.description.clone(),
+                reason: alert.reason.clone(),
+                step,
+            },
+            None if answered => Outcome::Success,
+            None => Outcome::Stalled,
+        };
+        Timeline {
+            format: Timeline::FORMAT,
+            seed: 0,
+            now,
+            server_name: server_name.into(),
+            scenario: Scenario::Happy,
+            network: NetworkRole::Observer,
+            steps,
+            events,
+            outcome,
+            recorded: Some(Recording {
+                server: server.into(),
+            }),
+        }
+    }
+
+    /// Reads a timeline file (as written by `tlslab trace --json`, `tlslab connect --timeline`
+    /// or the web app's export) and checks that it holds together, so that a viewer can index
+    /// it without further checks. The file is untrusted: anything wrong is an error, never a
+    /// panic.
+    pub fn import(json: &str) -> Result<Timeline, ImportError> {
+        if json.len() > Self::MAX_IMPORT_BYTES {
+            return Err(ImportError(format!(
+                "the file is {} bytes; a timeline is at most {} MiB",
+                json.len(),
+                Self::MAX_IMPORT_BYTES >> 20
+            )));
+        }
+        let t: Timeline = serde_json::from_str(json)
+            .map_err(|e| ImportError(format!("not a tlslab timeline: {e}")))?;
+        t.check()?;
+        Ok(t)
+    }
+
+    /// Every index and span in the timeline points inside it.
+    pub fn check(&self) -> Result<(), ImportError> {
+        let err = |m: String| Err(ImportError(m));
+        if self.format != Self::FORMAT {
+            return err(format!(
+                "timeline format {} is not supported (this version reads format {})",
+                self.format,
+                Self::FORMAT
+            ));
+        }
+        if self.steps.is_empty() {
+            return err("the timeline has no steps".into());
+        }
+        for (i, e) in self.events.iter().enumerate() {
+            let listed = self
+                .steps
+                .get(e.step)
+                .is_some_and(|s| s.events.contains(&i));
+            if !listed {
+                return err(format!("event {i} is not listed in its step {}", e.step));
+            }
+            e.kind
+                .check()
+                .map_err(|m| ImportError(format!("event {i}: {m}")))?;
+        }
+        for (n, s) in self.steps.iter().enumerate() {
+            if let Some(&i) = s
+                .events
+                .iter()
+                .find(|&&i| self.events.get(i).is_none_or(|e| e.step != n))
+            {
+                return err(format!(
+                    "step {n} lists event {i}, which is not one of its events"
+                ));
+            }
+        }
+        if let Outcome::Alert { step, .. } = self.outcome
+            && step >= self.steps.len()
+        {
+            return err(format!("the outcome names step {step}, past the last step"));
+        }
+        Ok(())
+    }
+}
+
+impl EventKind {
+    /// Every field span lies inside the bytes it describes.
+    fn check(&self) -> Result<(), String> {
+        match self {
+            EventKind::MessageSent(m) | EventKind::MessageReceived(m) => m
+                .fields
+                .iter()
+                .try_for_each(|f| f.check_within(m.bytes.len())),
+            EventKind::RecordSent(r) | EventKind::RecordReceived(r) => {
+                r.fields.check_within(r.bytes.len())
+            }
+            _ => Ok(()),
+        }
+    }
 }

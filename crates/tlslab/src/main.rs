@@ -63,8 +63,16 @@ enum Command {
         /// Do not offer the extended master secret (RFC 7627).
         #[arg(long)]
         no_ems: bool,
+        /// Write the client's timeline (JSON, for the web app's "Open timeline") to FILE,
+        /// whether or not the handshake succeeded.
+        #[arg(long, value_name = "FILE")]
+        timeline: Option<PathBuf>,
     },
     /// Run the in-memory handshake and print its timeline.
+    ///
+    /// With --pcap and --keylog, also write the run as a capture and its key log:
+    /// `tshark -r FILE -o tls.keylog_file:KEYLOG -V` shows it decrypted. The demo server's
+    /// private key, which decrypts it too, is written by `tlslab pki`.
     Trace {
         /// Seed for all randomness; the same seed gives the same bytes.
         #[arg(long)]
@@ -84,6 +92,12 @@ enum Command {
         /// Which scenario to run (happy, expired, mitm, ...; see --help).
         #[arg(long, default_value = "happy", value_parser = parse_scenario)]
         scenario: Scenario,
+        /// Write the run's connections as a pcap capture (synthetic TCP/IP framing).
+        #[arg(long, value_name = "FILE")]
+        pcap: Option<PathBuf>,
+        /// Write the run's NSS key log (CLIENT_RANDOM lines) for Wireshark.
+        #[arg(long, value_name = "FILE")]
+        keylog: Option<PathBuf>,
     },
 }
 
@@ -132,6 +146,7 @@ fn main() -> ExitCode {
             suites,
             request,
             no_ems,
+            timeline,
         } => net::connect(
             &address,
             &servername,
@@ -139,6 +154,7 @@ fn main() -> ExitCode {
             suites.map(|s| s.0),
             request,
             !no_ems,
+            timeline.as_deref(),
         ),
         Command::Trace {
             seed,
@@ -147,7 +163,17 @@ fn main() -> ExitCode {
             no_ems,
             now,
             scenario,
-        } => trace::trace(seed, json, suite, !no_ems, now, scenario),
+            pcap,
+            keylog,
+        } => trace::trace(
+            seed,
+            json,
+            suite,
+            !no_ems,
+            now,
+            scenario,
+            trace::Files { pcap, keylog },
+        ),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -156,6 +182,11 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Writes `contents` to `path`, naming the file in the error.
+pub fn write_file(path: &std::path::Path, contents: &[u8]) -> Result<(), String> {
+    std::fs::write(path, contents).map_err(|e| format!("{}: {e}", path.display()))
 }
 
 /// Seconds since the Unix epoch from the system clock: the CLI's input to the core.

@@ -16,7 +16,7 @@ use tlslab_core::msgs::enums::CipherSuite;
 use tlslab_core::pki::pem;
 use tlslab_core::rng::Drbg;
 use tlslab_core::server::ServerConfig;
-use tlslab_core::timeline::EventKind;
+use tlslab_core::timeline::{Event, EventKind, Timeline};
 
 /// How long a peer may stay silent before we give up on it.
 const IDLE_TIMEOUT: Duration = Duration::from_secs(10);
@@ -58,6 +58,8 @@ fn read(path: &Path) -> Result<String, String> {
 struct Ending {
     /// A fatal alert we sent or received, with its reason.
     alert: Option<String>,
+    /// Every event, when a timeline is to be written.
+    events: Option<Vec<Event>>,
 }
 
 /// Flushes the peer's output, then reads once and feeds the peer. Returns false at EOF.
@@ -87,7 +89,7 @@ fn pump(
 
 fn flush(stream: &mut TcpStream, peer: &mut Connection, ending: &mut Ending) -> Result<(), String> {
     while let Some(e) = peer.poll_event() {
-        match e.kind {
+        match &e.kind {
             EventKind::AlertSent(a) if a.level == "fatal" => {
                 ending.alert = Some(format!("sent alert {}: {}", a.description, a.reason));
             }
@@ -95,6 +97,9 @@ fn flush(stream: &mut TcpStream, peer: &mut Connection, ending: &mut Ending) -> 
                 ending.alert = Some(format!("received alert {} from the peer", a.description));
             }
             _ => {}
+        }
+        if let Some(events) = &mut ending.events {
+            events.push(e);
         }
     }
     let out = peer.take_output();
@@ -199,6 +204,7 @@ pub fn connect(
     suites: Option<Vec<CipherSuite>>,
     request: Option<String>,
     extended_master_secret: bool,
+    timeline: Option<&Path>,
 ) -> Result<(), String> {
     let anchors = match cafile {
         Some(path) => {
@@ -206,7 +212,8 @@ pub fn connect(
         }
         None => demo_pki().map_err(|e| e.to_string())?.trust_anchors(),
     };
-    let mut config = ClientConfig::new(server_name, anchors, crate::now());
+    let now = crate::now();
+    let mut config = ClientConfig::new(server_name, anchors, now);
     config.offer_extended_master_secret = extended_master_secret;
     if let Some(s) = suites {
         config.cipher_suites = s;
@@ -216,35 +223,62 @@ pub fn connect(
         .set_read_timeout(Some(IDLE_TIMEOUT))
         .map_err(|e| e.to_string())?;
     let mut client = Connection::client(config, rng()?);
-    let mut ending = Ending::default();
+    let mut ending = Ending {
+        alert: None,
+        events: timeline.map(|_| Vec::new()),
+    };
+    let result = talk(&mut stream, &mut client, &mut ending, server_name, request);
+    // The timeline is written however the connection ended: a failed handshake is worth
+    // looking at too.
+    if let (Some(path), Some(events)) = (timeline, ending.events.take()) {
+        // Events still queued (say, after a read error) belong in the record.
+        let mut events = events;
+        while let Some(e) = client.poll_event() {
+            events.push(e);
+        }
+        let t = Timeline::recorded_by_client(events, now, server_name, address);
+        let json = serde_json::to_string_pretty(&t).map_err(|e| e.to_string())?;
+        crate::write_file(path, json.as_bytes())?;
+    }
+    let body = result?;
+    std::io::stdout()
+        .write_all(&body)
+        .map_err(|e| e.to_string())?;
+    Ok(())
+}
+
+/// The client's conversation: the handshake, the request, the response's body.
+fn talk(
+    stream: &mut TcpStream,
+    client: &mut Connection,
+    ending: &mut Ending,
+    server_name: &str,
+    request: Option<String>,
+) -> Result<Vec<u8>, String> {
     let request = request
         .map(|r| r.replace("\\r\\n", "\r\n").into_bytes())
         .unwrap_or_else(|| http::request(server_name, "/"));
     let mut sent = false;
     let mut response = Vec::new();
     loop {
-        let open = pump(&mut stream, &mut client, &mut ending)?;
+        let open = pump(stream, client, ending)?;
         if client.is_connected() && !sent {
             sent = true;
             client
                 .send_application_data(&request)
                 .map_err(|e| e.to_string())?;
-            flush(&mut stream, &mut client, &mut ending)?;
+            flush(stream, client, ending)?;
         }
         response.extend(client.take_app_data());
         if !open {
             break;
         }
     }
-    if let Some(a) = ending.alert {
+    if let Some(a) = ending.alert.take() {
         return Err(a);
     }
     if !sent {
         return Err("the server closed the connection during the handshake".into());
     }
-    let body = http::response_body(&response).unwrap_or(&response);
-    std::io::stdout()
-        .write_all(body)
-        .map_err(|e| e.to_string())?;
-    Ok(())
+    Ok(http::response_body(&response).unwrap_or(&response).to_vec())
 }

@@ -1,9 +1,17 @@
 //! `tlslab trace`: the in-memory run, as text or JSON.
 
+use std::path::PathBuf;
 use tlslab_core::driver::{self, RunConfig};
+use tlslab_core::export;
 use tlslab_core::msgs::enums::CipherSuite;
 use tlslab_core::scenario::Scenario;
 use tlslab_core::timeline::{Computation, EventKind, Outcome};
+
+/// Files to write the run to, besides printing it.
+pub struct Files {
+    pub pcap: Option<PathBuf>,
+    pub keylog: Option<PathBuf>,
+}
 
 pub fn trace(
     seed: Option<u64>,
@@ -12,6 +20,7 @@ pub fn trace(
     extended_master_secret: bool,
     now: Option<u64>,
     scenario: Scenario,
+    files: Files,
 ) -> Result<(), String> {
     let seed = match seed {
         Some(s) => s,
@@ -22,6 +31,12 @@ pub fn trace(
     config.extended_master_secret = extended_master_secret;
     config.scenario = scenario;
     let timeline = driver::run(&config).map_err(|e| e.to_string())?;
+    if let Some(path) = &files.pcap {
+        crate::write_file(path, &export::pcap(&timeline))?;
+    }
+    if let Some(path) = &files.keylog {
+        crate::write_file(path, export::keylog(&timeline).as_bytes())?;
+    }
     if json {
         let mut text = serde_json::to_string_pretty(&timeline).map_err(|e| e.to_string())?;
         text.push('\n');

@@ -1,0 +1,410 @@
+//! "Reproduce it yourself": for a computation in a run, an OpenSSL 3 command line and a short
+//! Python 3 program, filled in with the run's values, that print what the core computed.
+//!
+//! Commands are POSIX shell pipelines: `xxd -r -p` turns the run's hex into bytes, OpenSSL
+//! computes, `xxd -p` prints lowercase hex. Python uses its standard library for the PRF and
+//! hashes, and the `cryptography` package for RSA and AES.
+
+use super::wire::link_of;
+use crate::bytes::Bytes;
+use crate::crypto::record_cipher::Protection;
+use crate::crypto::suite::{KeyBlock, MacAlgorithm};
+use crate::timeline::{Actor, Computation, Event, EventKind, Timeline};
+
+/// The file name the commands expect the server's private key in (PEM).
+pub const KEY_FILE: &str = "server.key";
+
+/// One way to recompute a value of the run.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Recipe {
+    pub title: String,
+    /// What is recomputed, from which inputs, under which RFC section.
+    pub explanation: String,
+    /// A shell command line using OpenSSL 3; prints `prints` as lowercase hex.
+    pub openssl: String,
+    /// A Python 3 program printing the same hex.
+    pub python: String,
+    /// Whether the command reads the server's private key from [`KEY_FILE`].
+    pub needs_key: bool,
+    pub prints: Bytes,
+}
+
+/// Hex on the standard output, then a newline.
+const PRINT_HEX: &str = "| xxd -p | tr -d '\\n'; echo";
+
+/// TLS 1.2's PRF, P_SHA256 (RFC 5246 section 5), in Python.
+const PYTHON_PRF: &str = "import hashlib, hmac
+
+def prf(secret, label, seed, length):  # RFC 5246 section 5: P_SHA256(secret, label + seed)
+    seed = label + seed
+    out, a = b\"\", seed
+    while len(out) < length:
+        a = hmac.new(secret, a, hashlib.sha256).digest()  # A(i) = HMAC(secret, A(i-1))
+        out += hmac.new(secret, a + seed, hashlib.sha256).digest()
+    return out[:length]
+";
+
+/// The recipes for event `index` of `t` (none for events that compute nothing reproducible).
+pub fn recipes(t: &Timeline, index: usize) -> Vec<Recipe> {
+    let Some(event) = t.events.get(index) else {
+        return Vec::new();
+    };
+    match &event.kind {
+        EventKind::Computation(c) => computation(t, index, event, c),
+        EventKind::RecordSent(r) | EventKind::RecordReceived(r) => match &r.protection {
+            Some(p) => record(t, index, event, p),
+            None => Vec::new(),
+        },
+        _ => Vec::new(),
+    }
+}
+
+fn computation(t: &Timeline, index: usize, event: &Event, c: &Computation) -> Vec<Recipe> {
+    match c {
+        Computation::PremasterEncrypted(p) => vec![premaster_recipe(&p.ciphertext, &p.premaster)],
+        Computation::PremasterDecrypted {
+            ciphertext,
+            premaster,
+        } => vec![premaster_recipe(ciphertext, premaster)],
+        Computation::TranscriptHash {
+            purpose,
+            input,
+            hash,
+            ..
+        } => vec![Recipe {
+            title: format!("Transcript hash ({purpose})"),
+            explanation: "SHA-256 over the handshake messages so far, exactly as sent (RFC 5246 \
+                          section 7.4.9; for the extended master secret, RFC 7627 section 3)."
+                .into(),
+            openssl: format!(
+                "echo {} | xxd -r -p | openssl dgst -sha256 -binary {PRINT_HEX}",
+                input.hex()
+            ),
+            python: format!(
+                "import hashlib\nprint(hashlib.sha256(bytes.fromhex(\"{}\")).hexdigest())\n",
+                input.hex()
+            ),
+            needs_key: false,
+            prints: hash.clone(),
+        }],
+        Computation::MasterSecret {
+            extended,
+            premaster,
+            label,
+            seed,
+            master_secret,
+        } => {
+            let seed_is = if *extended {
+                "the session hash (RFC 7627 section 4)"
+            } else {
+                "client_random + server_random (RFC 5246 section 8.1)"
+            };
+            vec![prf_recipe(
+                "Master secret",
+                format!(
+                    "master_secret = PRF(pre_master_secret, \"{label}\", seed)[0..47], where the \
+                     seed is {seed_is}."
+                ),
+                premaster,
+                label,
+                seed,
+                master_secret,
+            )]
+        }
+        Computation::KeyBlock {
+            label,
+            seed,
+            key_block,
+            ..
+        } => master_secret_of(t, index, event)
+            .map(|ms| {
+                vec![prf_recipe(
+                    "Key block",
+                    format!(
+                        "key_block = PRF(master_secret, \"{label}\", server_random + \
+                         client_random), {} bytes for this suite (RFC 5246 section 6.3).",
+                        key_block.len()
+                    ),
+                    ms,
+                    label,
+                    seed,
+                    key_block,
+                )]
+            })
+            .unwrap_or_default(),
+        Computation::VerifyData {
+            label,
+            handshake_hash,
+            verify_data,
+            ..
+        } => master_secret_of(t, index, event)
+            .map(|ms| {
+                vec![prf_recipe(
+                    "verify_data",
+                    format!(
+                        "verify_data = PRF(master_secret, \"{label}\", \
+                         Hash(handshake_messages))[0..11] (RFC 5246 section 7.4.9)."
+                    ),
+                    ms,
+                    label,
+                    handshake_hash,
+                    verify_data,
+                )]
+            })
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    }
+}
+
+fn premaster_recipe(ciphertext: &Bytes, premaster: &Bytes) -> Recipe {
+    let ct = ciphertext.hex();
+    Recipe {
+        title: "Premaster secret decryption".into(),
+        explanation: format!(
+            "RSAES-PKCS1-v1_5 decryption of the EncryptedPreMasterSecret with the server's \
+             private key (RFC 8017 section 7.2.2; RFC 5246 section 7.4.7.1). Save the demo \
+             server key as {KEY_FILE}. If the padding was broken on purpose, OpenSSL reports an \
+             error, while the server carried on with a random premaster, as RFC 5246 section \
+             7.4.7.1 requires."
+        ),
+        openssl: format!(
+            "echo {ct} | xxd -r -p | openssl pkeyutl -decrypt -inkey {KEY_FILE} -pkeyopt \
+             rsa_padding_mode:pkcs1 {PRINT_HEX}"
+        ),
+        python: format!(
+            "from cryptography.hazmat.primitives.asymmetric import padding
+from cryptography.hazmat.primitives.serialization import load_pem_private_key
+
+key = load_pem_private_key(open(\"{KEY_FILE}\", \"rb\").read(), password=None)
+print(key.decrypt(bytes.fromhex(\"{ct}\"), padding.PKCS1v15()).hex())
+"
+        ),
+        needs_key: true,
+        prints: premaster.clone(),
+    }
+}
+
+/// A value of the TLS 1.2 PRF with SHA-256: OpenSSL's `TLS1-PRF` KDF concatenates its seed
+/// options, so the label goes in as text and the seed as hex.
+fn prf_recipe(
+    title: &str,
+    explanation: String,
+    secret: &Bytes,
+    label: &str,
+    seed: &Bytes,
+    out: &Bytes,
+) -> Recipe {
+    let (secret, seed, n) = (secret.hex(), seed.hex(), out.len());
+    Recipe {
+        title: title.into(),
+        explanation,
+        openssl: format!(
+            "openssl kdf -keylen {n} -kdfopt digest:SHA256 -kdfopt hexsecret:{secret} -kdfopt \
+             'seed:{label}' -kdfopt hexseed:{seed} -binary TLS1-PRF {PRINT_HEX}"
+        ),
+        python: format!(
+            "{PYTHON_PRF}
+print(prf(bytes.fromhex(\"{secret}\"), b\"{label}\", bytes.fromhex(\"{seed}\"), {n}).hex())
+"
+        ),
+        needs_key: false,
+        prints: out.clone(),
+    }
+}
+
+fn record(t: &Timeline, index: usize, event: &Event, p: &Protection) -> Vec<Recipe> {
+    let Some(keys) = key_block_of(t, index, event) else {
+        return Vec::new();
+    };
+    // The record was protected with its sender's write keys (RFC 5246 section 6.3).
+    let sent = matches!(event.kind, EventKind::RecordSent(_));
+    let sender_is_client = match (link_client(t, event), sent) {
+        (Some(client), true) => event.actor == client,
+        (Some(client), false) => event.actor != client,
+        (None, _) => return Vec::new(),
+    };
+    let (mac_key, key) = if sender_is_client {
+        (&keys.client_write_mac_key, &keys.client_write_key)
+    } else {
+        (&keys.server_write_mac_key, &keys.server_write_key)
+    };
+    match p {
+        Protection::Gcm {
+            nonce,
+            additional_data,
+            plaintext,
+            ciphertext,
+            tag,
+            ..
+        } => vec![gcm(key, nonce, additional_data, plaintext, ciphertext, tag)],
+        Protection::Cbc {
+            mac_algorithm,
+            iv,
+            mac_header,
+            mac,
+            padding,
+            plaintext,
+            ciphertext,
+            ..
+        } => {
+            let mut decrypted = plaintext.0.clone();
+            decrypted.extend(&mac.0);
+            decrypted.extend(&padding.0);
+            vec![
+                cbc(key, iv, ciphertext, &decrypted.into()),
+                cbc_mac(*mac_algorithm, mac_key, mac_header, plaintext, mac),
+            ]
+        }
+    }
+}
+
+fn gcm(
+    key: &Bytes,
+    nonce: &Bytes,
+    aad: &Bytes,
+    plaintext: &Bytes,
+    ciphertext: &Bytes,
+    tag: &Bytes,
+) -> Recipe {
+    let (key, nonce, aad, ct, tag) = (
+        key.hex(),
+        nonce.hex(),
+        aad.hex(),
+        ciphertext.hex(),
+        tag.hex(),
+    );
+    Recipe {
+        title: "Record decryption (AES-128-GCM)".into(),
+        explanation: "The record's content, decrypted with the sender's write key. The GCM \
+                      nonce is the 4-byte write IV (salt) followed by the 8-byte explicit nonce \
+                      sent in the record (RFC 5288 section 3). `openssl enc` has no AEAD modes, \
+                      but GCM encrypts with AES-CTR whose counter starts at nonce || 00000002 \
+                      (NIST SP 800-38D section 7.1), so CTR recovers the plaintext without \
+                      checking the tag; the Python version checks the tag over the additional \
+                      data seq_num + type + version + length (RFC 5246 section 6.2.3.3)."
+            .into(),
+        openssl: format!(
+            "echo {ct} | xxd -r -p | openssl enc -d -aes-128-ctr -K {key} -iv {nonce}00000002 \
+             {PRINT_HEX}"
+        ),
+        python: format!(
+            "from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+key = bytes.fromhex(\"{key}\")
+nonce = bytes.fromhex(\"{nonce}\")  # salt + explicit nonce
+aad = bytes.fromhex(\"{aad}\")  # seq_num + type + version + length
+print(AESGCM(key).decrypt(nonce, bytes.fromhex(\"{ct}{tag}\"), aad).hex())
+"
+        ),
+        needs_key: false,
+        prints: plaintext.clone(),
+    }
+}
+
+fn cbc(key: &Bytes, iv: &Bytes, ciphertext: &Bytes, decrypted: &Bytes) -> Recipe {
+    let (key, iv, ct) = (key.hex(), iv.hex(), ciphertext.hex());
+    Recipe {
+        title: "Record decryption (AES-128-CBC)".into(),
+        explanation: "AES-128-CBC decryption with the sender's write key and the explicit IV \
+                      sent at the start of the record (RFC 5246 section 6.2.3.2). It prints the \
+                      content, then its MAC, then the padding: each padding byte, and the last \
+                      byte, hold the padding length."
+            .into(),
+        openssl: format!(
+            "echo {ct} | xxd -r -p | openssl enc -d -aes-128-cbc -K {key} -iv {iv} -nopad \
+             {PRINT_HEX}"
+        ),
+        python: format!(
+            "from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
+d = Cipher(algorithms.AES(bytes.fromhex(\"{key}\")), modes.CBC(bytes.fromhex(\"{iv}\"))).decryptor()
+print((d.update(bytes.fromhex(\"{ct}\")) + d.finalize()).hex())
+"
+        ),
+        needs_key: false,
+        prints: decrypted.clone(),
+    }
+}
+
+fn cbc_mac(
+    algorithm: MacAlgorithm,
+    mac_key: &Bytes,
+    header: &Bytes,
+    plaintext: &Bytes,
+    mac: &Bytes,
+) -> Recipe {
+    let (digest, python_digest) = match algorithm {
+        MacAlgorithm::HmacSha1 => ("sha1", "sha1"),
+        MacAlgorithm::HmacSha256 => ("sha256", "sha256"),
+    };
+    let (key, input) = (
+        mac_key.hex(),
+        format!("{}{}", header.hex(), plaintext.hex()),
+    );
+    Recipe {
+        title: format!("Record MAC (HMAC-{})", digest.to_uppercase()),
+        explanation: "The MAC the record carries: HMAC with the sender's MAC key over seq_num + \
+                      type + version + length + content (RFC 5246 section 6.2.3.1), computed \
+                      before encryption (MAC-then-encrypt)."
+            .into(),
+        openssl: format!(
+            "echo {input} | xxd -r -p | openssl dgst -{digest} -mac HMAC -macopt hexkey:{key} \
+             -binary {PRINT_HEX}"
+        ),
+        python: format!(
+            "import hashlib, hmac
+
+key = bytes.fromhex(\"{key}\")
+data = bytes.fromhex(\"{input}\")  # seq_num + type + version + length + content
+print(hmac.new(key, data, hashlib.{python_digest}).hexdigest())
+"
+        ),
+        needs_key: false,
+        prints: mac.clone(),
+    }
+}
+
+/// The lane that was the client of `event`'s connection.
+fn link_client(t: &Timeline, event: &Event) -> Option<Actor> {
+    let (a, b) = link_of(t, event)?;
+    super::wire::links(t)
+        .into_iter()
+        .find(|l| (l.client, l.server) == (a, b) || (l.client, l.server) == (b, a))
+        .map(|l| l.client)
+}
+
+/// The latest computation by `event`'s actor on `event`'s connection that `pick` recognizes,
+/// at or before `index`.
+fn latest_before<'t, T>(
+    t: &'t Timeline,
+    index: usize,
+    event: &Event,
+    pick: impl Fn(&'t Computation) -> Option<T>,
+) -> Option<T> {
+    let link = link_of(t, event)?;
+    let same_link =
+        |e: &Event| link_of(t, e).is_some_and(|(a, b)| (a, b) == link || (b, a) == link);
+    t.events
+        .get(..=index)?
+        .iter()
+        .rev()
+        .filter(|e| e.actor == event.actor && same_link(e))
+        .find_map(|e| match &e.kind {
+            EventKind::Computation(c) => pick(c),
+            _ => None,
+        })
+}
+
+fn master_secret_of<'t>(t: &'t Timeline, index: usize, event: &Event) -> Option<&'t Bytes> {
+    latest_before(t, index, event, |c| match c {
+        Computation::MasterSecret { master_secret, .. } => Some(master_secret),
+        _ => None,
+    })
+}
+
+fn key_block_of<'t>(t: &'t Timeline, index: usize, event: &Event) -> Option<&'t KeyBlock> {
+    latest_before(t, index, event, |c| match c {
+        Computation::KeyBlock { keys, .. } => Some(keys),
+        _ => None,
+    })
+}

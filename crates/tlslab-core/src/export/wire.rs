@@ -1,0 +1,134 @@
+//! What crossed each connection of a run, rebuilt from its timeline alone, so that a run
+//! imported from a file exports the same way as one computed here.
+//!
+//! A connection is a pair of lanes that exchanged messages (with a man in the middle there are
+//! two). Its TCP client is the lane that sent the first message on it (the ClientHello).
+
+use crate::bytes::Bytes;
+use crate::timeline::{Actor, Computation, Event, EventKind, Timeline};
+
+/// One connection and the records that crossed it, in order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Link {
+    pub client: Actor,
+    pub server: Actor,
+    pub segments: Vec<Segment>,
+    /// From the ClientHello the client sent (RFC 5246 section 7.4.1.2), when it is in the run.
+    pub client_random: Option<Bytes>,
+    /// As the client computed it (RFC 5246 section 8.1), when it got that far.
+    pub master_secret: Option<Bytes>,
+}
+
+/// One record (header and fragment) as it crossed the wire.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Segment {
+    pub from_client: bool,
+    pub bytes: Vec<u8>,
+    /// Index of the event it came from: segments of all links sort by it.
+    pub order: usize,
+}
+
+/// Where the ClientHello's random starts: after the handshake header (type, 24-bit length)
+/// and `client_version`.
+const RANDOM_AT: usize = 4 + 2;
+
+impl Link {
+    fn between(a: Actor, b: Actor) -> impl Fn(&Link) -> bool {
+        move |l: &Link| (l.client, l.server) == (a, b) || (l.client, l.server) == (b, a)
+    }
+
+    fn has(&self, actor: Actor) -> bool {
+        self.client == actor || self.server == actor
+    }
+}
+
+/// The connection an event belongs to: the two lanes of its step's message. Episodes (a step
+/// from a lane to itself) belong to none.
+pub fn link_of(t: &Timeline, event: &Event) -> Option<(Actor, Actor)> {
+    let step = t.steps.get(event.step)?;
+    (step.from != step.to).then_some((step.from, step.to))
+}
+
+/// The connections of `t`, each with what crossed it.
+///
+/// Each direction's records are the ones its sender recorded sending, as the network delivered
+/// them (an attacker's change applied). A run recorded by one peer only (`tlslab connect`)
+/// has no sender's copy of the other direction; the receiver's copy is used then.
+pub fn links(t: &Timeline) -> Vec<Link> {
+    let mut links: Vec<Link> = Vec::new();
+    // Per link and direction: (sent, received) candidates.
+    let mut candidates: Vec<[(Vec<Segment>, Vec<Segment>); 2]> = Vec::new();
+    for (i, e) in t.events.iter().enumerate() {
+        let Some((from, to)) = link_of(t, e) else {
+            continue;
+        };
+        let at = match links.iter().position(Link::between(from, to)) {
+            Some(at) => at,
+            None => {
+                links.push(Link {
+                    client: from,
+                    server: to,
+                    segments: Vec::new(),
+                    client_random: None,
+                    master_secret: None,
+                });
+                candidates.push(Default::default());
+                links.len() - 1
+            }
+        };
+        let link = &mut links[at];
+        if !link.has(e.actor) {
+            continue;
+        }
+        let is_client = e.actor == link.client;
+        match &e.kind {
+            EventKind::RecordSent(r) => {
+                let bytes = delivered(t, e.step, &r.bytes);
+                candidates[at][usize::from(!is_client)].0.push(Segment {
+                    from_client: is_client,
+                    bytes,
+                    order: i,
+                });
+            }
+            EventKind::RecordReceived(r) => {
+                candidates[at][usize::from(is_client)].1.push(Segment {
+                    from_client: !is_client,
+                    bytes: r.bytes.0.clone(),
+                    order: i,
+                });
+            }
+            EventKind::MessageSent(m) if is_client && m.title == "ClientHello" => {
+                link.client_random = m.bytes.0.get(RANDOM_AT..RANDOM_AT + 32).map(Bytes::from);
+            }
+            EventKind::Computation(Computation::MasterSecret { master_secret, .. })
+                if is_client =>
+            {
+                link.master_secret = Some(master_secret.clone());
+            }
+            _ => {}
+        }
+    }
+    for (link, directions) in links.iter_mut().zip(candidates) {
+        for (sent, received) in directions {
+            link.segments
+                .extend(if sent.is_empty() { received } else { sent });
+        }
+        link.segments.sort_by_key(|s| s.order);
+    }
+    links
+}
+
+/// The bytes the network delivered for a record sent in `step`: changed if an attacker changed
+/// them in transit (the `Tampered` event of the same step).
+fn delivered(t: &Timeline, step: usize, sent: &Bytes) -> Vec<u8> {
+    let tampered = t
+        .steps
+        .get(step)
+        .into_iter()
+        .flat_map(|s| &s.events)
+        .find_map(|&i| match t.events.get(i).map(|e| &e.kind) {
+            Some(EventKind::Tampered { before, after, .. }) if before == sent => Some(after),
+            _ => None,
+        });
+    tampered.unwrap_or(sent).0.clone()
+}

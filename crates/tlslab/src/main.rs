@@ -67,6 +67,13 @@ enum Command {
         /// whether or not the handshake succeeded.
         #[arg(long, value_name = "FILE")]
         timeline: Option<PathBuf>,
+        /// Write the connection as a pcap capture, rebuilt from the records the client sent
+        /// and received (synthetic TCP/IP framing).
+        #[arg(long, value_name = "FILE")]
+        pcap: Option<PathBuf>,
+        /// Write the connection's NSS key log (CLIENT_RANDOM line) for Wireshark.
+        #[arg(long, value_name = "FILE")]
+        keylog: Option<PathBuf>,
     },
     /// Run the in-memory handshake and print its timeline.
     ///
@@ -147,6 +154,8 @@ fn main() -> ExitCode {
             request,
             no_ems,
             timeline,
+            pcap,
+            keylog,
         } => net::connect(
             &address,
             &servername,
@@ -154,7 +163,11 @@ fn main() -> ExitCode {
             suites.map(|s| s.0),
             request,
             !no_ems,
-            timeline.as_deref(),
+            trace::Files {
+                timeline,
+                pcap,
+                keylog,
+            },
         ),
         Command::Trace {
             seed,
@@ -172,7 +185,11 @@ fn main() -> ExitCode {
             !no_ems,
             now,
             scenario,
-            trace::Files { pcap, keylog },
+            trace::Files {
+                timeline: None,
+                pcap,
+                keylog,
+            },
         ),
     };
     match result {

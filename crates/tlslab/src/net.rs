@@ -204,7 +204,7 @@ pub fn connect(
     suites: Option<Vec<CipherSuite>>,
     request: Option<String>,
     extended_master_secret: bool,
-    timeline: Option<&Path>,
+    files: crate::trace::Files,
 ) -> Result<(), String> {
     let anchors = match cafile {
         Some(path) => {
@@ -225,20 +225,22 @@ pub fn connect(
     let mut client = Connection::client(config, rng()?);
     let mut ending = Ending {
         alert: None,
-        events: timeline.map(|_| Vec::new()),
+        events: files.any().then(Vec::new),
     };
     let result = talk(&mut stream, &mut client, &mut ending, server_name, request);
-    // The timeline is written however the connection ended: a failed handshake is worth
+    // The files are written however the connection ended: a failed handshake is worth
     // looking at too.
-    if let (Some(path), Some(events)) = (timeline, ending.events.take()) {
+    if let Some(mut events) = ending.events.take() {
         // Events still queued (say, after a read error) belong in the record.
-        let mut events = events;
         while let Some(e) = client.poll_event() {
             events.push(e);
         }
-        let t = Timeline::recorded_by_client(events, now, server_name, address);
-        let json = serde_json::to_string_pretty(&t).map_err(|e| e.to_string())?;
-        crate::write_file(path, json.as_bytes())?;
+        files.write(&Timeline::recorded_by_client(
+            events,
+            now,
+            server_name,
+            address,
+        ))?;
     }
     let body = result?;
     std::io::stdout()

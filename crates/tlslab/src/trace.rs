@@ -5,12 +5,35 @@ use tlslab_core::driver::{self, RunConfig};
 use tlslab_core::export;
 use tlslab_core::msgs::enums::CipherSuite;
 use tlslab_core::scenario::Scenario;
-use tlslab_core::timeline::{Computation, EventKind, Outcome};
+use tlslab_core::timeline::{Computation, EventKind, Outcome, Timeline};
 
-/// Files to write the run to, besides printing it.
+/// Files to write a run to.
 pub struct Files {
+    pub timeline: Option<PathBuf>,
     pub pcap: Option<PathBuf>,
     pub keylog: Option<PathBuf>,
+}
+
+impl Files {
+    pub fn any(&self) -> bool {
+        self.timeline.is_some() || self.pcap.is_some() || self.keylog.is_some()
+    }
+
+    /// Writes each file asked for.
+    pub fn write(&self, timeline: &Timeline) -> Result<(), String> {
+        if let Some(path) = &self.timeline {
+            let mut json = serde_json::to_string_pretty(timeline).map_err(|e| e.to_string())?;
+            json.push('\n');
+            crate::write_file(path, json.as_bytes())?;
+        }
+        if let Some(path) = &self.pcap {
+            crate::write_file(path, &export::pcap(timeline))?;
+        }
+        if let Some(path) = &self.keylog {
+            crate::write_file(path, export::keylog(timeline).as_bytes())?;
+        }
+        Ok(())
+    }
 }
 
 pub fn trace(
@@ -31,12 +54,7 @@ pub fn trace(
     config.extended_master_secret = extended_master_secret;
     config.scenario = scenario;
     let timeline = driver::run(&config).map_err(|e| e.to_string())?;
-    if let Some(path) = &files.pcap {
-        crate::write_file(path, &export::pcap(&timeline))?;
-    }
-    if let Some(path) = &files.keylog {
-        crate::write_file(path, export::keylog(&timeline).as_bytes())?;
-    }
+    files.write(&timeline)?;
     if json {
         let mut text = serde_json::to_string_pretty(&timeline).map_err(|e| e.to_string())?;
         text.push('\n');

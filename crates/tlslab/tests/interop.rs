@@ -20,6 +20,10 @@ use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
+use tlslab_core::timeline::{Outcome, Timeline};
+
+#[path = "support/export_checks.rs"]
+mod export_checks;
 
 const TLSLAB: &str = env!("CARGO_BIN_EXE_tlslab");
 /// How long a server may take to start listening.
@@ -775,6 +779,68 @@ fn tlslab_connect_to_openssl_s_server() {
                 check_connect(&client, &server, &needles),
             );
         }
+    }
+    failures.finish();
+}
+
+/// `tlslab connect --timeline --pcap --keylog` against OpenSSL: the recorded timeline imports,
+/// tshark decrypts OpenSSL's real records with our key log, and every reproduce-it-yourself
+/// command recomputes the client's values from what OpenSSL sent.
+#[test]
+fn tlslab_connect_records_a_run_against_openssl_s_server() {
+    require_openssl();
+    let pki = pki();
+    let key = std::fs::read_to_string(&pki.key).expect("read leaf.key");
+    let mut failures = Failures::default();
+    for suite in &SUITES {
+        let (server, port) = openssl_s_server(suite.openssl);
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!(
+            "recorded-{}-{}",
+            std::process::id(),
+            suite.openssl
+        ));
+        std::fs::create_dir_all(&dir).expect("create the recording directory");
+        let file = |name: &str| dir.join(name).to_str().expect("UTF-8 path").to_string();
+        let started = Instant::now();
+        let client = tlslab_connect(
+            port,
+            &[
+                "--timeline",
+                &file("run.json"),
+                "--pcap",
+                &file("run.pcap"),
+                "--keylog",
+                &file("run.keys"),
+            ],
+        );
+        let result = check_connect(&client, &server, &["Cipher    : "]).and_then(|()| {
+            let json = std::fs::read_to_string(dir.join("run.json")).map_err(|e| e.to_string())?;
+            let t = Timeline::import(&json).map_err(|e| e.to_string())?;
+            let titles: Vec<&str> = t.steps.iter().map(|s| s.title.as_str()).collect();
+            expect(
+                t.outcome == Outcome::Success && t.recorded.is_some(),
+                format!("recorded outcome {:?}, steps {titles:?}", t.outcome),
+                &[&client, &server],
+            )?;
+            let what = format!("recorded against openssl s_server, {}", suite.iana);
+            let text = export_checks::tshark(&dir.join("run.pcap"), Some(&dir.join("run.keys")));
+            export_checks::assert_decrypted(&text, &what, &["HTTP/1.0 200 ok\\r\\n"]);
+            let ran = export_checks::run_recipes(&t, &dir, &key);
+            expect(
+                ran.contains_key("Premaster secret decryption") && ran.contains_key("verify_data"),
+                format!("recipes run: {ran:?}"),
+                &[&client, &server],
+            )
+        });
+        failures.case(
+            &format!(
+                "tlslab connect --timeline -> openssl s_server, {}",
+                suite.iana
+            ),
+            started,
+            result,
+        );
+        let _ = std::fs::remove_dir_all(&dir);
     }
     failures.finish();
 }

@@ -1,0 +1,121 @@
+//! Timeline files are untrusted input: a good one reads back whole, anything else is refused
+//! with a message saying what is wrong.
+
+use serde_json::Value;
+use tlslab_core::driver::{self, RunConfig};
+use tlslab_core::scenario::Scenario;
+use tlslab_core::timeline::Timeline;
+
+fn run_json(scenario: Scenario) -> String {
+    let mut config = RunConfig::new(21, 1_800_000_000);
+    config.scenario = scenario;
+    serde_json::to_string(&driver::run(&config).unwrap()).unwrap()
+}
+
+fn edited(json: &str, edit: impl FnOnce(&mut Value)) -> String {
+    let mut v: Value = serde_json::from_str(json).unwrap();
+    edit(&mut v);
+    v.to_string()
+}
+
+fn refused(json: &str) -> String {
+    match Timeline::import(json) {
+        Ok(_) => panic!("accepted a bad timeline"),
+        Err(e) => e.to_string(),
+    }
+}
+
+#[test]
+fn every_scenario_reads_back() {
+    for scenario in Scenario::ALL {
+        let json = run_json(scenario);
+        let t = Timeline::import(&json).unwrap_or_else(|e| panic!("{scenario:?}: {e}"));
+        assert_eq!(serde_json::to_string(&t).unwrap(), json, "{scenario:?}");
+    }
+}
+
+#[test]
+fn malformed_files_are_refused_with_a_reason() {
+    let good = run_json(Scenario::Happy);
+    let cases: Vec<(String, &str)> = vec![
+        ("".into(), "not a tlslab timeline"),
+        ("<html></html>".into(), "not a tlslab timeline"),
+        ("{\"format\": 1}".into(), "not a tlslab timeline"),
+        (good[..good.len() / 2].into(), "not a tlslab timeline"),
+        ("[".repeat(100_000), "not a tlslab timeline"),
+        (
+            edited(&good, |v| v["format"] = 2.into()),
+            "format 2 is not supported",
+        ),
+        (
+            edited(&good, |v| v["steps"] = Value::Array(vec![])),
+            "no steps",
+        ),
+        (
+            edited(&good, |v| v["events"][0]["step"] = 9999.into()),
+            "event 0 is not listed",
+        ),
+        (
+            edited(&good, |v| {
+                v["steps"][0]["events"]
+                    .as_array_mut()
+                    .unwrap()
+                    .push(99_999_999.into())
+            }),
+            "lists event 99999999",
+        ),
+        (
+            edited(&good, |v| {
+                v["steps"][1]["events"]
+                    .as_array_mut()
+                    .unwrap()
+                    .push(Value::from(u64::MAX))
+            }),
+            "lists event",
+        ),
+        (
+            edited(&good, |v| {
+                let e = v["events"]
+                    .as_array_mut()
+                    .unwrap()
+                    .iter_mut()
+                    .find(|e| e["type"] == "message_sent")
+                    .unwrap();
+                e["fields"][0]["start"] = 1_000_000.into();
+            }),
+            "lies outside",
+        ),
+        (
+            edited(&good, |v| {
+                let e = v["events"]
+                    .as_array_mut()
+                    .unwrap()
+                    .iter_mut()
+                    .find(|e| e["type"] == "record_sent")
+                    .unwrap();
+                e["fields"]["children"][0]["len"] = Value::from(u64::from(u32::MAX));
+            }),
+            "lies outside",
+        ),
+        (
+            edited(&good, |v| v["events"][0]["type"] = "rm -rf".into()),
+            "not a tlslab timeline",
+        ),
+    ];
+    for (json, reason) in cases {
+        let message = refused(&json);
+        assert!(
+            message.contains(reason),
+            "expected {reason:?}, got {message:?}"
+        );
+    }
+    let huge = " ".repeat(Timeline::MAX_IMPORT_BYTES + 1);
+    assert!(refused(&huge).contains("at most 16 MiB"));
+}
+
+#[test]
+fn an_alert_outcome_must_name_a_real_step() {
+    let json = run_json(Scenario::Expired);
+    let bad = edited(&json, |v| v["outcome"]["step"] = 500.into());
+    assert!(refused(&bad).contains("past the last step"));
+}

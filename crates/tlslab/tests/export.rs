@@ -1,0 +1,139 @@
+//! `tlslab trace --pcap --keylog` read by tshark, and every "reproduce it yourself" command run
+//! with the installed OpenSSL.
+
+#[path = "support/export_checks.rs"]
+mod export_checks;
+
+use export_checks::{TLSLAB_RESPONSE, assert_decrypted, assert_encrypted, run_recipes, tshark};
+use std::path::PathBuf;
+use std::process::Command;
+use tlslab_core::driver::{self, RunConfig};
+use tlslab_core::export;
+use tlslab_core::msgs::enums::CipherSuite;
+use tlslab_core::scenario::Scenario;
+
+const TLSLAB: &str = env!("CARGO_BIN_EXE_tlslab");
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("tlslab-export-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+/// Writes the run's capture and key log with the CLI; returns their paths.
+fn trace(dir: &std::path::Path, args: &[&str]) -> (PathBuf, PathBuf) {
+    let (pcap, keylog) = (dir.join("run.pcap"), dir.join("run.keys"));
+    let out = Command::new(TLSLAB)
+        .args(["trace", "--now", "1800000000", "--pcap"])
+        .arg(&pcap)
+        .arg("--keylog")
+        .arg(&keylog)
+        .args(args)
+        .output()
+        .expect("run tlslab trace");
+    assert!(
+        out.status.success(),
+        "tlslab trace {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (pcap, keylog)
+}
+
+#[test]
+fn tshark_decrypts_every_suite_with_the_key_log_and_nothing_without() {
+    for suite in CipherSuite::SUPPORTED {
+        for ems in [true, false] {
+            let what = format!(
+                "{} {}",
+                suite.name(),
+                if ems { "with EMS" } else { "without EMS" }
+            );
+            let dir = temp_dir(&format!("{}-{ems}", suite.name()));
+            let name = suite.name();
+            let mut args = vec!["--seed", "7", "--suite", &name];
+            if !ems {
+                args.push("--no-ems");
+            }
+            let (pcap, keylog) = trace(&dir, &args);
+            assert_decrypted(&tshark(&pcap, Some(&keylog)), &what, &TLSLAB_RESPONSE);
+            assert_encrypted(&tshark(&pcap, None), &what);
+            let _ = std::fs::remove_dir_all(&dir);
+        }
+    }
+}
+
+#[test]
+fn a_man_in_the_middle_capture_holds_both_connections() {
+    let dir = temp_dir("mitm");
+    let (pcap, keylog) = trace(&dir, &["--seed", "3", "--scenario", "mitm-trusted"]);
+    let keys = std::fs::read_to_string(&keylog).unwrap();
+    assert_eq!(keys.matches("CLIENT_RANDOM ").count(), 2, "{keys}");
+    let text = tshark(&pcap, Some(&keylog));
+    // The client's request and the attacker's copy of it, and both responses.
+    assert_eq!(
+        text.matches("Request Method: GET").count(),
+        2,
+        "two requests"
+    );
+    assert_eq!(text.matches("Status Code: 200").count(), 2, "two responses");
+    assert!(text.contains("Src Port: 50000") && text.contains("Src Port: 50001"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn captures_are_reproducible_from_the_seed() {
+    let run = |seed| {
+        let t = driver::run(&RunConfig::new(seed, 1_800_000_000)).unwrap();
+        (export::pcap(&t), export::keylog(&t))
+    };
+    assert_eq!(run(5), run(5));
+    assert_ne!(run(5).0, run(6).0);
+}
+
+#[test]
+fn every_openssl_command_prints_what_the_core_computed() {
+    let key = export::demo_server_key_pem();
+    let mut seen = std::collections::BTreeMap::new();
+    for suite in CipherSuite::SUPPORTED {
+        for ems in [true, false] {
+            let mut config = RunConfig::new(11, 1_800_000_000);
+            config.suite = Some(suite);
+            config.extended_master_secret = ems;
+            let t = driver::run(&config).unwrap();
+            let dir = temp_dir(&format!("recipes-{}-{ems}", suite.name()));
+            for (title, n) in run_recipes(&t, &dir, &key) {
+                *seen.entry(title).or_insert(0) += n;
+            }
+            let _ = std::fs::remove_dir_all(&dir);
+        }
+    }
+    for title in [
+        "Premaster secret decryption",
+        "Master secret",
+        "Key block",
+        "verify_data",
+        "Record decryption (AES-128-GCM)",
+        "Record decryption (AES-128-CBC)",
+        "Record MAC (HMAC-SHA256)",
+        "Record MAC (HMAC-SHA1)",
+    ] {
+        assert!(
+            seen.contains_key(title),
+            "no recipe {title:?} ran: {seen:?}"
+        );
+    }
+}
+
+#[test]
+fn the_stolen_key_scenario_recipes_hold_for_the_observer_too() {
+    // The observer's decryption events are not computations of a connection; recipes for the
+    // two peers still all hold.
+    let mut config = RunConfig::new(12, 1_800_000_000);
+    config.scenario = Scenario::StolenKey;
+    let t = driver::run(&config).unwrap();
+    let dir = temp_dir("stolen");
+    let ran = run_recipes(&t, &dir, &export::demo_server_key_pem());
+    assert!(ran.values().sum::<usize>() > 10, "{ran:?}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -18,6 +18,8 @@ pub const SERVER_PORT: u16 = 443;
 /// LINKTYPE_RAW: each packet starts with its IP header.
 const LINKTYPE_RAW: u32 = 101;
 const SNAPLEN: u32 = 262_144;
+/// The largest TCP payload per packet: the IPv4 length field's limit minus both headers.
+const MAX_SEGMENT: usize = 65_535 - 40;
 
 const FIN: u8 = 0x01;
 const SYN: u8 = 0x02;
@@ -38,7 +40,11 @@ pub fn pcap(t: &Timeline) -> Vec<u8> {
     for (l, s) in order {
         let segment = &links[l].segments[s];
         tcp[l].open(&mut file);
-        tcp[l].send(&mut file, segment.from_client, PSH | ACK, &segment.bytes);
+        // A record is at most 18 KiB; longer ones come only from an edited timeline file,
+        // and still fit the IPv4 length field this way.
+        for piece in segment.bytes.chunks(MAX_SEGMENT) {
+            tcp[l].send(&mut file, segment.from_client, PSH | ACK, piece);
+        }
     }
     for (conn, link) in tcp.iter_mut().zip(&links) {
         if !link.segments.is_empty() {
@@ -182,7 +188,7 @@ fn ipv4_packet(src: [u8; 4], dst: [u8; 4], id: u16, payload: &[u8]) -> Vec<u8> {
     let mut p = Vec::with_capacity(total);
     p.push(0x45); // version 4, header length five words
     p.push(0); // DSCP/ECN
-    p.extend((total as u16).to_be_bytes()); // a record (< 2^15) plus 40 bytes fits
+    p.extend((total as u16).to_be_bytes()); // at most MAX_SEGMENT + 40 = 65535
     p.extend(id.to_be_bytes());
     p.extend(0x4000u16.to_be_bytes()); // don't fragment
     p.push(64); // TTL

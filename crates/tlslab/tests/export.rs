@@ -4,7 +4,9 @@
 #[path = "support/export_checks.rs"]
 mod export_checks;
 
-use export_checks::{TLSLAB_RESPONSE, assert_decrypted, assert_encrypted, run_recipes, tshark};
+use export_checks::{
+    Secrets, TLSLAB_RESPONSE, assert_decrypted, assert_encrypted, run_recipes, tshark, tshark_with,
+};
 use std::path::PathBuf;
 use std::process::Command;
 use tlslab_core::driver::{self, RunConfig};
@@ -61,6 +63,33 @@ fn tshark_decrypts_every_suite_with_the_key_log_and_nothing_without() {
             let _ = std::fs::remove_dir_all(&dir);
         }
     }
+}
+
+#[test]
+fn the_servers_private_key_alone_decrypts_a_recorded_rsa_key_exchange() {
+    // No key log: tshark decrypts the premaster with the key and derives the rest, with and
+    // without the extended master secret. This is why RSA key exchange has no forward secrecy.
+    let key = std::env::temp_dir().join(format!("tlslab-export-{}-server.key", std::process::id()));
+    std::fs::write(&key, export::demo_server_key_pem()).unwrap();
+    for ems in [true, false] {
+        let dir = temp_dir(&format!("rsa-key-{ems}"));
+        let (pcap, _) = trace(
+            &dir,
+            if ems {
+                &["--seed", "8"]
+            } else {
+                &["--seed", "8", "--no-ems"]
+            },
+        );
+        let what = format!("decrypted with the RSA key, EMS {ems}");
+        assert_decrypted(
+            &tshark_with(&pcap, Secrets::RsaKey(&key)),
+            &what,
+            &TLSLAB_RESPONSE,
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+    let _ = std::fs::remove_file(&key);
 }
 
 #[test]

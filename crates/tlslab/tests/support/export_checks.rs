@@ -28,8 +28,22 @@ fn output(program: &str, args: &[&str], dir: &Path) -> std::process::Output {
     }
 }
 
+/// How tshark is to decrypt a capture.
+pub enum Secrets<'a> {
+    None,
+    /// An NSS key log.
+    KeyLog(&'a Path),
+    /// The server's RSA private key (PEM), which is all RSA key exchange needs.
+    RsaKey(&'a Path),
+}
+
 /// tshark's full dissection of `pcap` (with checksum validation), decrypting with `keylog`.
 pub fn tshark(pcap: &Path, keylog: Option<&Path>) -> String {
+    tshark_with(pcap, keylog.map_or(Secrets::None, Secrets::KeyLog))
+}
+
+/// tshark's full dissection of `pcap` (with checksum validation), decrypting with `secrets`.
+pub fn tshark_with(pcap: &Path, secrets: Secrets) -> String {
     let mut args = vec![
         "-r".to_string(),
         pcap.display().to_string(),
@@ -43,8 +57,16 @@ pub fn tshark(pcap: &Path, keylog: Option<&Path>) -> String {
         "http.desegment_body:FALSE".into(),
         "-V".into(),
     ];
-    if let Some(k) = keylog {
-        args.extend(["-o".into(), format!("tls.keylog_file:{}", k.display())]);
+    match secrets {
+        Secrets::None => {}
+        Secrets::KeyLog(k) => {
+            args.extend(["-o".into(), format!("tls.keylog_file:{}", k.display())])
+        }
+        // The "RSA keys list" table: key file, password.
+        Secrets::RsaKey(k) => args.extend([
+            "-o".into(),
+            format!("uat:rsa_keys:\"{}\",\"\"", k.display()),
+        ]),
     }
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let out = output("tshark", &args, Path::new("."));

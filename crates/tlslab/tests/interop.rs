@@ -790,7 +790,6 @@ fn tlslab_connect_to_openssl_s_server() {
 fn tlslab_connect_records_a_run_against_openssl_s_server() {
     require_openssl();
     let pki = pki();
-    let key = std::fs::read_to_string(&pki.key).expect("read leaf.key");
     let mut failures = Failures::default();
     for suite in &SUITES {
         let (server, port) = openssl_s_server(suite.openssl);
@@ -825,7 +824,7 @@ fn tlslab_connect_records_a_run_against_openssl_s_server() {
             let what = format!("recorded against openssl s_server, {}", suite.iana);
             let text = export_checks::tshark(&dir.join("run.pcap"), Some(&dir.join("run.keys")));
             export_checks::assert_decrypted(&text, &what, &["HTTP/1.0 200 ok\\r\\n"]);
-            let ran = export_checks::run_recipes(&t, &dir, &key);
+            let ran = export_checks::run_recipes(&t, &dir);
             expect(
                 ran.contains_key("Premaster secret decryption") && ran.contains_key("verify_data"),
                 format!("recipes run: {ran:?}"),

@@ -8,7 +8,9 @@
 use super::wire::link_of;
 use crate::bytes::Bytes;
 use crate::crypto::record_cipher::Protection;
+use crate::crypto::rsa_kx::PremasterEncryption;
 use crate::crypto::suite::{KeyBlock, MacAlgorithm};
+use crate::pki::{demo, pem};
 use crate::timeline::{Actor, Computation, Event, EventKind, Timeline};
 
 /// The file name the commands expect the server's private key in (PEM).
@@ -24,9 +26,49 @@ pub struct Recipe {
     pub openssl: String,
     /// A Python 3 program printing the same hex.
     pub python: String,
-    /// Whether the command reads the server's private key from [`KEY_FILE`].
+    /// Whether the command reads a private key (named in `key`).
     pub needs_key: bool,
+    /// The private key the command reads, if it reads one.
+    pub key: Option<KeyFile>,
     pub prints: Bytes,
+}
+
+/// A private key a command reads from a file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KeyFile {
+    /// The file name the command expects.
+    pub name: &'static str,
+    /// Whose key it is, in words ("the demo server's").
+    pub whose: &'static str,
+    /// The key (PKCS#8 PEM) when it is one of the demo keys; a real server's key is not known.
+    pub pem: Option<String>,
+}
+
+/// The demo keys a run's premaster can be encrypted to: the server's, and (with a man in the
+/// middle) the attacker's.
+const DEMO_KEYS: [(&str, &str, &[u8]); 2] = [
+    (KEY_FILE, "the demo server's", demo::LEAF_KEY),
+    ("attacker.key", "the attacker's", demo::ATTACKER_LEAF_KEY),
+];
+
+/// The private key that goes with an RSA `modulus`. A private key's DER holds the modulus
+/// verbatim (RFC 8017 appendix A.1.2), so the demo key whose DER contains it is the one.
+pub fn key_for_modulus(modulus: &[u8]) -> KeyFile {
+    let demo = DEMO_KEYS.iter().find(|(_, _, der)| {
+        !modulus.is_empty() && der.windows(modulus.len()).any(|w| w == modulus)
+    });
+    match demo {
+        Some(&(name, whose, der)) => KeyFile {
+            name,
+            whose,
+            pem: pem::encode("PRIVATE KEY", der).ok(),
+        },
+        None => KeyFile {
+            name: KEY_FILE,
+            whose: "the server's",
+            pem: None,
+        },
+    }
 }
 
 /// Hex on the standard output, then a newline.
@@ -61,11 +103,26 @@ pub fn recipes(t: &Timeline, index: usize) -> Vec<Recipe> {
 
 fn computation(t: &Timeline, index: usize, event: &Event, c: &Computation) -> Vec<Recipe> {
     match c {
-        Computation::PremasterEncrypted(p) => vec![premaster_recipe(&p.ciphertext, &p.premaster)],
+        Computation::PremasterEncrypted(p) => vec![premaster_recipe(p)],
+        // The server's decryption reproduces only when it recovered what a client encrypted;
+        // when the padding was broken it went on with a random premaster (RFC 5246 section
+        // 7.4.7.1) that no command can print.
         Computation::PremasterDecrypted {
             ciphertext,
             premaster,
-        } => vec![premaster_recipe(ciphertext, premaster)],
+        } => t
+            .events
+            .iter()
+            .find_map(|e| match &e.kind {
+                EventKind::Computation(Computation::PremasterEncrypted(p))
+                    if p.ciphertext == *ciphertext && p.premaster == *premaster =>
+                {
+                    Some(premaster_recipe(p))
+                }
+                _ => None,
+            })
+            .into_iter()
+            .collect(),
         Computation::TranscriptHash {
             purpose,
             input,
@@ -85,6 +142,7 @@ fn computation(t: &Timeline, index: usize, event: &Event, c: &Computation) -> Ve
                 input.hex()
             ),
             needs_key: false,
+            key: None,
             prints: hash.clone(),
         }],
         Computation::MasterSecret {
@@ -156,31 +214,34 @@ fn computation(t: &Timeline, index: usize, event: &Event, c: &Computation) -> Ve
     }
 }
 
-fn premaster_recipe(ciphertext: &Bytes, premaster: &Bytes) -> Recipe {
-    let ct = ciphertext.hex();
+fn premaster_recipe(p: &PremasterEncryption) -> Recipe {
+    let ct = p.ciphertext.hex();
+    let key = key_for_modulus(&p.modulus.0);
+    let file = key.name;
     Recipe {
         title: "Premaster secret decryption".into(),
         explanation: format!(
-            "RSAES-PKCS1-v1_5 decryption of the EncryptedPreMasterSecret with the server's \
-             private key (RFC 8017 section 7.2.2; RFC 5246 section 7.4.7.1). Save the demo \
-             server key as {KEY_FILE}. If the padding was broken on purpose, OpenSSL reports an \
-             error, while the server carried on with a random premaster, as RFC 5246 section \
-             7.4.7.1 requires."
+            "RSAES-PKCS1-v1_5 decryption of the EncryptedPreMasterSecret with the private key \
+             of the certificate the client encrypted to (RFC 8017 section 7.2.2; RFC 5246 \
+             section 7.4.7.1): {} key, saved as {file}. This one key opens every recorded \
+             handshake that used it: RSA key exchange has no forward secrecy.",
+            key.whose
         ),
         openssl: format!(
-            "echo {ct} | xxd -r -p | openssl pkeyutl -decrypt -inkey {KEY_FILE} -pkeyopt \
+            "echo {ct} | xxd -r -p | openssl pkeyutl -decrypt -inkey {file} -pkeyopt \
              rsa_padding_mode:pkcs1 {PRINT_HEX}"
         ),
         python: format!(
             "from cryptography.hazmat.primitives.asymmetric import padding
 from cryptography.hazmat.primitives.serialization import load_pem_private_key
 
-key = load_pem_private_key(open(\"{KEY_FILE}\", \"rb\").read(), password=None)
+key = load_pem_private_key(open(\"{file}\", \"rb\").read(), password=None)
 print(key.decrypt(bytes.fromhex(\"{ct}\"), padding.PKCS1v15()).hex())
 "
         ),
         needs_key: true,
-        prints: premaster.clone(),
+        key: Some(key),
+        prints: p.premaster.clone(),
     }
 }
 
@@ -208,6 +269,7 @@ print(prf(bytes.fromhex(\"{secret}\"), b\"{label}\", bytes.fromhex(\"{seed}\"), 
 "
         ),
         needs_key: false,
+        key: None,
         prints: out.clone(),
     }
 }
@@ -297,6 +359,7 @@ print(AESGCM(key).decrypt(nonce, bytes.fromhex(\"{ct}{tag}\"), aad).hex())
 "
         ),
         needs_key: false,
+        key: None,
         prints: plaintext.clone(),
     }
 }
@@ -322,6 +385,7 @@ print((d.update(bytes.fromhex(\"{ct}\")) + d.finalize()).hex())
 "
         ),
         needs_key: false,
+        key: None,
         prints: decrypted.clone(),
     }
 }
@@ -360,6 +424,7 @@ print(hmac.new(key, data, hashlib.{python_digest}).hexdigest())
 "
         ),
         needs_key: false,
+        key: None,
         prints: mac.clone(),
     }
 }

@@ -148,16 +148,22 @@ fn assert_checksums_good(dissection: &str, what: &str) {
     }
 }
 
-/// Runs every recipe of `t` (OpenSSL command in a shell, in `dir`, where `server.key` holds the
-/// server's key) and checks it prints the value the core computed. Python versions run too when
-/// `python3` with the `cryptography` package is installed. Returns how many recipes of each
-/// title ran.
-pub fn run_recipes(t: &Timeline, dir: &Path, key_pem: &str) -> BTreeMap<String, usize> {
-    std::fs::write(dir.join(reproduce::KEY_FILE), key_pem).expect("write the key");
+/// Runs every recipe of `t` (OpenSSL command in a shell, in `dir`, with the private key it
+/// reads written there) and checks it prints the value the core computed. Python versions run
+/// too when `python3` with the `cryptography` package is installed. Returns how many recipes of
+/// each title ran.
+pub fn run_recipes(t: &Timeline, dir: &Path) -> BTreeMap<String, usize> {
     let python = python_with_cryptography();
     let mut ran = BTreeMap::new();
     for i in 0..t.events.len() {
         for r in reproduce::recipes(t, i) {
+            if let Some(key) = &r.key {
+                let pem = key
+                    .pem
+                    .as_deref()
+                    .expect("the runs tested use the demo keys");
+                std::fs::write(dir.join(key.name), pem).expect("write the key");
+            }
             check(&r, "sh", &["-c", &r.openssl], dir, i);
             if python {
                 check(&r, "python3", &["-c", &r.python], dir, i);

@@ -789,7 +789,6 @@ fn tlslab_connect_to_openssl_s_server() {
 #[test]
 fn tlslab_connect_records_a_run_against_openssl_s_server() {
     require_openssl();
-    let pki = pki();
     let mut failures = Failures::default();
     for suite in &SUITES {
         let (server, port) = openssl_s_server(suite.openssl);

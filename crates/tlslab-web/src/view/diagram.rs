@@ -49,9 +49,18 @@ fn look(t: &Shared, index: usize, step: &Step) -> Look {
     };
     for &i in &step.events {
         match &t.events[i].kind {
-            EventKind::RecordSent(r) if r.protection.is_some() => l.encrypted = true,
+            // A run recorded by the client has only the receiving side of the server's records.
+            EventKind::RecordSent(r) | EventKind::RecordReceived(r) if r.protection.is_some() => {
+                l.encrypted = true
+            }
             EventKind::Tampered { .. } => l.tampered = true,
             EventKind::AlertSent(a) if t.events[i].step == index => {
+                l.alert = Some(a.description.clone());
+                l.fatal = a.level == "fatal";
+            }
+            EventKind::AlertReceived(a)
+                if t.events[i].step == index && t.recorded.is_some() && l.alert.is_none() =>
+            {
                 l.alert = Some(a.description.clone());
                 l.fatal = a.level == "fatal";
             }
@@ -71,6 +80,12 @@ pub fn diagram(props: &DiagramProps) -> Html {
         NetworkRole::Observer => "Observer",
     };
     let current_ref = use_node_ref();
+    // The name the client asked for (an imported file may hold any; keep the label short).
+    let server_sub: String = if t.server_name.chars().count() > 24 {
+        t.server_name.chars().take(23).chain(['…']).collect()
+    } else {
+        t.server_name.clone()
+    };
 
     // Keep the current message in view, scrolling the diagram's own box only (never the
     // page: on a phone that would pull the reader away from what they are reading).
@@ -178,7 +193,7 @@ pub fn diagram(props: &DiagramProps) -> Html {
                 <text class="lane-title client" x={CLIENT_X.to_string()} y="22" text-anchor="middle">{ "Client" }</text>
                 <text class="lane-title server" x={SERVER_X.to_string()} y="22" text-anchor="middle">{ "Server" }</text>
                 <text class="lane-sub" x={CLIENT_X.to_string()} y="38" text-anchor="middle">{ "browser" }</text>
-                <text class="lane-sub" x={SERVER_X.to_string()} y="38" text-anchor="middle">{ "example.com" }</text>
+                <text class="lane-sub" x={SERVER_X.to_string()} y="38" text-anchor="middle">{ server_sub }</text>
                 <line class="lane client" x1={CLIENT_X.to_string()} y1="46" x2={CLIENT_X.to_string()} y2={height.to_string()} />
                 <line class="lane server" x1={SERVER_X.to_string()} y1="46" x2={SERVER_X.to_string()} y2={height.to_string()} />
                 if network {

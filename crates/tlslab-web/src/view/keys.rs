@@ -56,7 +56,18 @@ pub fn keys_panel(props: &KeysProps) -> Html {
     };
 
     let client_random = random(&client, "client_random");
-    let server_random = random(&server, "server_random");
+    // In a run recorded by the client alone, the server's random is what the client read in
+    // ServerHello.
+    let server_random = random(&server, "server_random").or_else(|| {
+        super::events_until(t, props.step).find_map(|e| match &e.kind {
+            tlslab_core::timeline::EventKind::Learned(k)
+                if e.actor == Actor::Client && k.name == "server_random" =>
+            {
+                Some(k.value.clone())
+            }
+            _ => None,
+        })
+    });
     let master = client.iter().find_map(|c| match c {
         Computation::MasterSecret {
             extended,
@@ -166,9 +177,22 @@ pub fn keys_panel(props: &KeysProps) -> Html {
         let h = hash(list, purpose);
         let vd = verify(list, label).filter(|(_, received, _)| received.is_none());
         let checked = verify(peer, label).and_then(|(_, _, m)| m);
+        // Recorded by the client alone: the server's Finished as the client checked it.
+        let (h, vd, checked, unrecorded) = match (h, vd) {
+            (Some(h), Some(vd)) => (Some(h), Some(vd), checked, false),
+            _ if t.recorded.is_some() && who == Actor::Server => {
+                let vd = verify(peer, label);
+                let checked = vd.as_ref().and_then(|(_, _, m)| *m);
+                (hash(peer, purpose), vd, checked, true)
+            }
+            _ => (None, None, None, false),
+        };
         h.zip(vd).map(|((messages, hash, input), (verify_data, _, _))| html! {
             <section>
                 <h3>{ format!("{} Finished", super::actor_title(who)) }</h3>
+                if unrecorded {
+                    <p class="note" data-not-recorded="server">{ "The server's own computation was not recorded: these are the values the client computed to check the server's Finished." }</p>
+                }
                 <p class="math"><code>{ format!("verify_data = PRF(master_secret, \"{label}\", SHA-256(handshake_messages))[0..11]") }</code>{ " (RFC 5246 §7.4.9)" }</p>
                 <p class="transcript">{ format!("handshake_messages = {} ({} bytes)", messages.join(" + "), input.len()) }</p>
                 <Value label={format!("SHA-256 of the transcript ({purpose})")} value={hash} field={field(hash_field)} tone={tone("public")} />

@@ -19,10 +19,13 @@ const SECRET: [&str; 4] = [
     "server_private_key",
 ];
 
-fn column(who: &'static str, title: &'static str, known: &[Known]) -> Html {
+fn column(who: &'static str, title: &'static str, known: &[Known], recorded: bool) -> Html {
     html! {
         <section class={classes!("knows", who)} data-knows={who}>
             <h3>{ title }</h3>
+            if recorded && who != "client" {
+                <p class="empty" data-not-recorded={who}>{ "Not recorded: this run was recorded by the client alone." }</p>
+            }
             <ul>
                 { for known.iter().map(|k| {
                     let secret = SECRET.contains(&k.name.as_str());
@@ -54,15 +57,16 @@ pub fn knowledge_panel(props: &KnowledgeProps) -> Html {
     };
     let k = &step.knowledge;
     let observer_has_premaster = k.observer.iter().any(|o| o.name == "premaster");
+    let recorded = props.timeline.recorded.is_some();
     html! {
         <div class="knowledge-panel">
             <div class="columns">
-                { column("client", "Client", &k.client) }
-                { column("server", "Server", &k.server) }
+                { column("client", "Client", &k.client, recorded) }
+                { column("server", "Server", &k.server, recorded) }
                 { column("observer", match props.timeline.network {
                     tlslab_core::scenario::NetworkRole::Attacker => "Attacker",
                     tlslab_core::scenario::NetworkRole::Observer => "Passive observer",
-                }, &k.observer) }
+                }, &k.observer, recorded) }
             </div>
             if !observer_has_premaster {
                 <p class="note">{ "The observer sees the randoms, the certificate and the encrypted premaster, but not the premaster itself, so it cannot derive the keys. With RSA key exchange that protection rests on one thing: the server's private key. Anyone who records this session and later obtains that key decrypts the premaster and everything after it; forward-secret key exchanges (ECDHE) do not have this weakness." }</p>

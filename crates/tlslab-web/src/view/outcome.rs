@@ -49,6 +49,19 @@ pub fn outcome(props: &OutcomeProps) -> Html {
             html! { <p class="verdict bad" data-field="outcome" data-value="stalled">{ "Nobody could make progress." }</p> }
         }
     };
+    if let Some(r) = &t.recorded {
+        return html! {
+            <section class={classes!("outcome", matches!(t.outcome, End::Success).then_some("success"))}
+                     data-panel="outcome" data-recorded={r.server.clone()} aria-label="Recorded connection">
+                <h2>{ format!("Recorded against {}", r.server) }</h2>
+                { verdict }
+                <details class="explain">
+                    <summary>{ "Why" }</summary>
+                    <p class="technical">{ format!("A real TCP connection made by tlslab connect to {} (server name {}). Only the client's side was recorded: the server's messages are shown as the client received them, and the server's own computations are not known.", r.server, t.server_name) }</p>
+                </details>
+            </section>
+        };
+    }
     html! {
         <section class={classes!("outcome", matches!(t.outcome, End::Success).then_some("success"))}
                  data-panel="outcome" data-scenario={scenario.id()} aria-label="Scenario">

@@ -78,6 +78,9 @@ pub fn premaster_panel(props: &PremasterProps) -> Html {
                             </p>
                         </>
                     },
+                    None if t.recorded.is_some() => html! {
+                        <p class="empty" data-not-recorded="server">{ "Not recorded: this run was recorded by the client against a real server, so the server's decryption is not known. Its Finished, checked by the client, shows that it found the same premaster." }</p>
+                    },
                     None => html! { <p class="empty">{ "The server decrypts it when ClientKeyExchange arrives." }</p> },
                 } }
             </section>

@@ -13,15 +13,17 @@ pub enum Tab {
     Premaster,
     Keys,
     Knowledge,
+    Reproduce,
 }
 
 impl Tab {
-    pub const ALL: [Tab; 5] = [
+    pub const ALL: [Tab; 6] = [
         Tab::Bytes,
         Tab::Certificate,
         Tab::Premaster,
         Tab::Keys,
         Tab::Knowledge,
+        Tab::Reproduce,
     ];
 
     pub fn id(self) -> &'static str {
@@ -31,6 +33,7 @@ impl Tab {
             Tab::Premaster => "premaster",
             Tab::Keys => "keys",
             Tab::Knowledge => "knowledge",
+            Tab::Reproduce => "reproduce",
         }
     }
 
@@ -41,6 +44,7 @@ impl Tab {
             Tab::Premaster => "Premaster",
             Tab::Keys => "Keys",
             Tab::Knowledge => "Who knows what",
+            Tab::Reproduce => "Reproduce",
         }
     }
 
@@ -97,6 +101,15 @@ impl RunParams {
     }
 }
 
+/// Where the timeline on screen comes from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Source {
+    /// Computed in this page from `Model::params`.
+    Live,
+    /// Opened from a timeline file with this name.
+    File { name: String },
+}
+
 /// Where the current run is.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Run {
@@ -131,6 +144,11 @@ pub struct Model {
     pub wanted_step: Option<usize>,
     /// Start playing once the timeline arrives (`autoplay=1`).
     pub autoplay: bool,
+    pub source: Source,
+    /// Why the last timeline file was refused (shown until dismissed or replaced).
+    pub import_error: Option<String>,
+    /// The Files panel (downloads, opening a timeline) is open.
+    pub files_open: bool,
 }
 
 impl Model {
@@ -146,6 +164,9 @@ impl Model {
             plaintext: false,
             wanted_step,
             autoplay: false,
+            source: Source::Live,
+            import_error: None,
+            files_open: false,
         }
     }
 
@@ -192,6 +213,18 @@ pub enum Action {
     Tab(Tab),
     Chapter(Chapter),
     TogglePlaintext,
+    /// A timeline file was read and accepted: show it instead of the live run.
+    Imported {
+        name: String,
+        timeline: Shared,
+    },
+    /// A timeline file was refused; the run on screen stays.
+    ImportFailed {
+        name: String,
+        message: String,
+    },
+    DismissImportError,
+    ToggleFiles,
 }
 
 impl Reducible for Model {
@@ -205,6 +238,7 @@ impl Reducible for Model {
                 m.params = params;
                 m.run = Run::Loading;
                 m.playing = false;
+                m.source = Source::Live;
             }
             Action::Loaded {
                 id,
@@ -278,6 +312,25 @@ impl Reducible for Model {
                 }
             }
             Action::TogglePlaintext => m.plaintext = !m.plaintext,
+            Action::Imported { name, timeline } => {
+                // Request ids start at 1: a reply to a live run still computing is ignored.
+                m.request = 0;
+                m.run = Run::Ready {
+                    timeline,
+                    run_ms: 0.0,
+                };
+                m.source = Source::File { name };
+                m.import_error = None;
+                m.playing = false;
+                m.wanted_step = None;
+                m.autoplay = false;
+                m.go(0);
+            }
+            Action::ImportFailed { name, message } => {
+                m.import_error = Some(format!("Could not open {name}: {message}"));
+            }
+            Action::DismissImportError => m.import_error = None,
+            Action::ToggleFiles => m.files_open = !m.files_open,
         }
         Rc::new(m)
     }

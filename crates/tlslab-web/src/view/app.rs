@@ -2,13 +2,14 @@
 
 use super::chapters::Chapters;
 use super::diagram::Diagram;
+use super::files::Files;
 use super::inspector::Inspector;
 use super::outcome::Outcome;
 use super::toolbar::Toolbar;
 use crate::embed;
 use crate::protocol::RunRequest;
 use crate::runner::{self, Runner};
-use crate::state::{Action, Model, Run, RunParams, Shared};
+use crate::state::{Action, Model, Run, RunParams, Shared, Source};
 use crate::url::Link;
 use gloo_timers::callback::Interval;
 use std::cell::RefCell;
@@ -280,9 +281,11 @@ pub fn app() -> Html {
         });
     }
 
-    // The address bar follows the view; <body data-ready> once a timeline is drawn.
+    // The address bar follows the view; <body data-ready> once a timeline is drawn. A timeline
+    // opened from a file has no link: the address keeps the last live run's.
     {
         let ready = model.run.timeline().is_some();
+        let live_run = model.source == Source::Live;
         let p = &model.params;
         let link = Link {
             seed: Some(p.seed),
@@ -297,9 +300,11 @@ pub fn app() -> Html {
             speed: Some(model.speed),
             invalid: Vec::new(),
         };
-        use_effect_with((link, ready), move |(link, ready)| {
+        use_effect_with((link, ready, live_run), move |(link, ready, live_run)| {
             if *ready {
-                link.replace_current();
+                if *live_run {
+                    link.replace_current();
+                }
                 set_body_data("ready", "true");
             }
         });
@@ -337,9 +342,54 @@ pub fn app() -> Html {
             )
         });
 
+    let imported = match &model.source {
+        Source::File { name } => {
+            let from = match model.run.timeline().and_then(|t| t.recorded.as_ref()) {
+                Some(r) => format!(
+                    "recorded by tlslab connect against {}: only the client's side is known, and the server's messages are shown as the client received them.",
+                    r.server
+                ),
+                None => match model.run.timeline() {
+                    Some(t) => {
+                        format!("a simulated run ({}, seed {}).", t.scenario.title(), t.seed)
+                    }
+                    None => String::new(),
+                },
+            };
+            let back = {
+                let start = start.clone();
+                let params = model.params.clone();
+                Callback::from(move |_| start.emit(params.clone()))
+            };
+            html! {
+                <div class="banner imported" role="region" aria-label="Opened from a file" data-imported={name.clone()}>
+                    <p>
+                        <strong>{ "Opened from a file: " }</strong><code>{ name }</code>{ ", " }{ from }
+                    </p>
+                    <button type="button" data-action="back-to-live" onclick={back}>{ "Back to live runs" }</button>
+                </div>
+            }
+        }
+        Source::Live => html! {},
+    };
+    let import_error = model.import_error.as_ref().map(|message| {
+        let d = model.dispatcher();
+        html! {
+            <div class="banner error" role="alert" data-import-error="">
+                <p>{ message }{ " The run on screen is unchanged." }</p>
+                <button type="button" aria-label="Dismiss" onclick={Callback::from(move |_| d.dispatch(Action::DismissImportError))}>{ "×" }</button>
+            </div>
+        }
+    });
+
     html! {
         <>
             <Toolbar model={Rc::clone(&model_rc(&model))} dispatch={model.dispatcher()} start={start} />
+            { imported }
+            { import_error.unwrap_or_default() }
+            if model.files_open {
+                <Files timeline={model.run.timeline().cloned()} dispatch={model.dispatcher()} />
+            }
             <Chapters timeline={model.run.timeline().cloned()} step={model.step} dispatch={model.dispatcher()} />
             if let Some(t) = model.run.timeline() {
                 <Outcome timeline={t.clone()} step={model.step} dispatch={model.dispatcher()} />

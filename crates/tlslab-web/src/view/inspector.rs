@@ -7,6 +7,7 @@ use super::chapters::StoryBox;
 use super::keys::KeysPanel;
 use super::knowledge::KnowledgePanel;
 use super::premaster::PremasterPanel;
+use super::reproduce::ReproducePanel;
 use super::value::Value;
 use crate::state::{Action, Model, Shared, Tab};
 use tlslab_core::timeline::EventKind;
@@ -29,6 +30,10 @@ pub fn inspector(props: &InspectorProps) -> Html {
     };
     let alert = step.events.iter().find_map(|&i| match &t.events[i].kind {
         EventKind::AlertSent(a) if a.level == "fatal" => Some((t.events[i].actor, a.clone())),
+        // Recorded by the client alone: the server's alert as the client received it.
+        EventKind::AlertReceived(a) if a.level == "fatal" && t.recorded.is_some() => {
+            Some((step.from, a.clone()))
+        }
         _ => None,
     });
     let tampered = step.events.iter().filter_map(|&i| match &t.events[i].kind {
@@ -63,6 +68,9 @@ pub fn inspector(props: &InspectorProps) -> Html {
         Tab::Premaster => html! { <PremasterPanel timeline={t.clone()} step={props.step} /> },
         Tab::Keys => html! { <KeysPanel timeline={t.clone()} step={props.step} /> },
         Tab::Knowledge => html! { <KnowledgePanel timeline={t.clone()} step={props.step} /> },
+        Tab::Reproduce => {
+            html! { <ReproducePanel timeline={t.clone()} step={props.step} dispatch={props.dispatch.clone()} /> }
+        }
     };
     html! {
         <section class="inspector" aria-label="Inspector">

@@ -6,10 +6,13 @@ use yew::prelude::*;
 pub struct ShareProps {
     /// Changes whenever the view does, so the link is current when the panel opens.
     pub step: usize,
+    /// The timeline on screen was opened from a file, which a link cannot carry.
+    #[prop_or_default]
+    pub imported: bool,
 }
 
 #[function_component(Share)]
-pub fn share(_props: &ShareProps) -> Html {
+pub fn share(props: &ShareProps) -> Html {
     let open = use_state(|| false);
     let toggle = {
         let open = open.clone();
@@ -39,7 +42,11 @@ pub fn share(_props: &ShareProps) -> Html {
     html! {
         <div class="share">
             <button type="button" data-action="share" aria-expanded={open.to_string()} aria-controls="share-panel" onclick={toggle}>{ "Share" }</button>
-            if *open {
+            if *open && props.imported {
+                <div class="share-panel" id="share-panel" role="dialog" aria-label="Share or embed this step">
+                    <p data-share="imported">{ "This timeline was opened from a file, and a link cannot carry it. To share it, download it (Files › Timeline) and send the file; it opens with Files › Open timeline." }</p>
+                </div>
+            } else if *open {
                 <div class="share-panel" id="share-panel" role="dialog" aria-label="Share or embed this step">
                     <label>
                         <span>{ "Link to this step" }</span>

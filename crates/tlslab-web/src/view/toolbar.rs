@@ -2,7 +2,7 @@
 //! end, speed, progress).
 
 use crate::runner;
-use crate::state::{Action, Model, RunParams};
+use crate::state::{Action, Model, RunParams, Source};
 use std::rc::Rc;
 use tlslab_core::msgs::enums::CipherSuite;
 use tlslab_core::scenario::Scenario;
@@ -117,6 +117,8 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
             _ => None,
         })
     });
+    let imported = m.source != Source::Live;
+    let toggle_files = act(|| Action::ToggleFiles);
     let percent = if steps > 1 {
         m.step as f64 * 100.0 / (steps - 1) as f64
     } else {
@@ -129,6 +131,9 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                 <h1>{ "TLS 1.2 handshake" }</h1>
                 <span class="subtitle">{ "a real client and server, in your browser" }</span>
             </div>
+            // A timeline opened from a file has no run parameters: the form would describe (and
+            // silently re-run) another run. The banner below the toolbar leads back to live runs.
+            if !imported {
             <form class="run" onsubmit={run_seed} aria-label="Run">
                 <label>
                     <span>{ "Scenario" }</span>
@@ -169,6 +174,7 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                 <button type="button" data-action="run-again" onclick={run_again}
                         aria-label="Run again with new randomness">{ "Run again" }</button>
             </form>
+            }
             <div class="player" role="group" aria-label="Player">
                 <button type="button" data-action="restart" onclick={act(|| Action::First)} aria-label="Restart (Home)">{ icon("M4 12l8-7v14zM12 12l8-7v14z") }</button>
                 <button type="button" data-action="prev" onclick={act(|| Action::Prev)} aria-label="Previous step (Left arrow)">{ icon("M18 5v14l-9-7zM6 5h2v14H6z") }</button>
@@ -197,7 +203,9 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                     </div>
                     <span class="count">{ if steps > 0 { format!("{} / {}", m.step + 1, steps) } else { "–".into() } }</span>
                 </div>
-                <super::share::Share step={m.step} />
+                <super::share::Share step={m.step} imported={imported} />
+                <button type="button" class="files-toggle" data-action="files" aria-expanded={m.files_open.to_string()}
+                        aria-controls="files-panel" onclick={toggle_files}>{ "Files" }</button>
                 if let Some(suite) = negotiated {
                     <p class="negotiated">{ "Negotiated " }<code data-field="cipher_suite" data-value={suite.clone()}>{ suite }</code></p>
                 }

@@ -1,0 +1,259 @@
+//! "Files": the run in the formats engineers' tools read (a pcap capture, the NSS key log, the
+//! demo server's private key, the timeline JSON), how to open them in Wireshark, why the server's
+//! RSA key alone decrypts such a recording, and opening a timeline file in this page.
+//!
+//! Everything downloaded is made from the timeline on screen by `tlslab_core::export`.
+
+use crate::state::{Action, Model, Shared};
+use std::rc::Rc;
+use tlslab_core::export;
+use tlslab_core::timeline::Timeline;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+use yew::prelude::*;
+
+/// The stem of the files a run is saved as: `tlslab-<scenario>-<seed>`, or
+/// `tlslab-recorded-<host>-<port>` for a run recorded against a real server.
+pub fn base_name(t: &Timeline) -> String {
+    match &t.recorded {
+        Some(r) => {
+            let server: String = r
+                .server
+                .chars()
+                .map(|c| {
+                    if c.is_ascii_alphanumeric() || c == '.' {
+                        c
+                    } else {
+                        '-'
+                    }
+                })
+                .collect();
+            format!("tlslab-recorded-{server}")
+        }
+        None => format!("tlslab-{}-{}", t.scenario.id(), t.seed),
+    }
+}
+
+/// Saves `bytes` as a file called `name`: a Blob, an object URL and a temporary `<a download>`.
+pub fn download(name: &str, bytes: &[u8], mime: &str) {
+    if let Err(e) = try_download(name, bytes, mime) {
+        web_sys::console::error_2(&format!("tlslab: could not save {name}").into(), &e);
+    }
+}
+
+fn try_download(name: &str, bytes: &[u8], mime: &str) -> Result<(), JsValue> {
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or("no document")?;
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob)?;
+    let a: web_sys::HtmlAnchorElement = document.create_element("a")?.dyn_into()?;
+    a.set_href(&url);
+    a.set_download(name);
+    a.set_hidden(true);
+    let body = document.body().ok_or("no body")?;
+    body.append_child(&a)?;
+    a.click();
+    a.remove();
+    // The download has started from the URL; give it a moment before releasing the blob.
+    gloo_timers::callback::Timeout::new(10_000, move || {
+        let _ = web_sys::Url::revoke_object_url(&url);
+    })
+    .forget();
+    Ok(())
+}
+
+/// Saves the demo server's private key as `server.key` (the name the recipes expect).
+pub fn download_server_key() {
+    download(
+        export::reproduce::KEY_FILE,
+        export::demo_server_key_pem().as_bytes(),
+        "application/x-pem-file",
+    );
+}
+
+fn copy_text(text: &str) {
+    if let Some(w) = web_sys::window() {
+        let _ = w.navigator().clipboard().write_text(text);
+    }
+}
+
+/// Reads a chosen timeline file and dispatches `Imported` or `ImportFailed`.
+fn open_file(file: web_sys::File, dispatch: UseReducerDispatcher<Model>) {
+    let name = file.name();
+    let size = file.size();
+    if size > Timeline::MAX_IMPORT_BYTES as f64 {
+        dispatch.dispatch(Action::ImportFailed {
+            name,
+            message: format!(
+                "the file is {size} bytes; a timeline is at most {} MiB",
+                Timeline::MAX_IMPORT_BYTES >> 20
+            ),
+        });
+        return;
+    }
+    let (d, n) = (dispatch.clone(), name.clone());
+    let read = Closure::<dyn FnMut(JsValue)>::new(move |text: JsValue| {
+        let action = match text.as_string().map(|s| Timeline::import(&s)) {
+            Some(Ok(t)) => Action::Imported {
+                name: n.clone(),
+                timeline: Shared(Rc::new(t)),
+            },
+            Some(Err(e)) => Action::ImportFailed {
+                name: n.clone(),
+                message: e.to_string(),
+            },
+            None => Action::ImportFailed {
+                name: n.clone(),
+                message: "the file is not text".into(),
+            },
+        };
+        d.dispatch(action);
+    });
+    let failed = Closure::<dyn FnMut(JsValue)>::new(move |_: JsValue| {
+        dispatch.dispatch(Action::ImportFailed {
+            name: name.clone(),
+            message: "the browser could not read the file".into(),
+        });
+    });
+    let _ = file.text().then2(&read, &failed);
+    // One small pair of closures per file opened; they must outlive this call.
+    read.forget();
+    failed.forget();
+}
+
+#[derive(Properties, PartialEq)]
+pub struct FilesProps {
+    pub timeline: Option<Shared>,
+    pub dispatch: UseReducerDispatcher<Model>,
+}
+
+#[function_component(Files)]
+pub fn files(props: &FilesProps) -> Html {
+    let on_open = {
+        let dispatch = props.dispatch.clone();
+        Callback::from(move |e: Event| {
+            let Some(input) = e.target_dyn_into::<web_sys::HtmlInputElement>() else {
+                return;
+            };
+            let file = input.files().and_then(|f| f.get(0));
+            // Choosing the same file again reads it again.
+            input.set_value("");
+            if let Some(file) = file {
+                open_file(file, dispatch.clone());
+            }
+        })
+    };
+    let close = {
+        let d = props.dispatch.clone();
+        Callback::from(move |_| d.dispatch(Action::ToggleFiles))
+    };
+    let open = html! {
+        <section class="open-timeline">
+            <h3>{ "Open a timeline" }</h3>
+            <label class="file-label">
+                <span>{ "Open timeline…" }</span>
+                <input type="file" accept=".json,application/json" data-control="open-timeline" onchange={on_open} />
+            </label>
+            <p class="note">{ "A timeline from the Timeline button above, from " }<code>{ "tlslab trace --json" }</code>
+                { ", or recorded against a real server by " }<code>{ "tlslab connect HOST:PORT --timeline FILE" }</code>
+                { ". It is shown here like a run of this page; nothing is sent anywhere." }</p>
+        </section>
+    };
+    let Some(t) = props.timeline.clone() else {
+        return html! {
+            <section class="files-panel" id="files-panel" data-panel="files" aria-label="Files">
+                { open }
+            </section>
+        };
+    };
+    let stem = base_name(&t);
+    let recorded = t.recorded.clone();
+    let (pcap_name, keys_name, json_name) = (
+        format!("{stem}.pcap"),
+        format!("{stem}.keys"),
+        format!("{stem}.json"),
+    );
+    let save_pcap = {
+        let (t, name) = (t.clone(), pcap_name.clone());
+        Callback::from(move |_| download(&name, &export::pcap(&t), "application/vnd.tcpdump.pcap"))
+    };
+    let save_keys = {
+        let (t, name) = (t.clone(), keys_name.clone());
+        Callback::from(move |_| download(&name, export::keylog(&t).as_bytes(), "text/plain"))
+    };
+    let save_json = {
+        let (t, name) = (t.clone(), json_name.clone());
+        Callback::from(move |_| match serde_json::to_string_pretty(&*t.0) {
+            Ok(json) => download(&name, json.as_bytes(), "application/json"),
+            Err(e) => web_sys::console::error_1(&format!("tlslab: {e}").into()),
+        })
+    };
+    let tshark = format!("tshark -r {pcap_name} -o tls.keylog_file:{keys_name} -V");
+    let tshark_key = format!(
+        "tshark -r {pcap_name} -o 'uat:rsa_keys:\"{}\",\"\"' -V",
+        export::reproduce::KEY_FILE
+    );
+    let copy = |text: String| Callback::from(move |_| copy_text(&text));
+    html! {
+        <section class="files-panel" id="files-panel" data-panel="files" aria-labelledby="files-title">
+            <div class="files-head">
+                <h2 id="files-title">{ "Files: this run in Wireshark, OpenSSL and Python" }</h2>
+                <button type="button" data-action="close-files" onclick={close} aria-label="Close the files panel">{ "×" }</button>
+            </div>
+            <div class="files-grid">
+                <section>
+                    <h3>{ "Download" }</h3>
+                    <ul class="downloads">
+                        <li>
+                            <button type="button" data-download="pcap" onclick={save_pcap}>{ "Capture (.pcap)" }</button>
+                            <span>{ format!("{pcap_name}: every record as it crossed the wire, in TCP packets between 127.0.0.1:{} and 127.0.0.1:{} (the addresses and TCP framing are made up; the TLS bytes are the run's).", export::pcap::CLIENT_PORT, export::pcap::SERVER_PORT) }</span>
+                        </li>
+                        <li>
+                            <button type="button" data-download="keys" onclick={save_keys}>{ "Key log (.keys)" }</button>
+                            <span>{ format!("{keys_name}: the NSS key log (the SSLKEYLOGFILE format): client random and master secret of each connection.") }</span>
+                        </li>
+                        if recorded.is_none() {
+                            <li>
+                                <button type="button" data-download="server-key" onclick={Callback::from(|_| download_server_key())}>{ "Server private key" }</button>
+                                <span>{ format!("{}: the demo server's RSA key (PKCS#8 PEM), the same in every run here. It is public: use it for nothing but demonstrations.", export::reproduce::KEY_FILE) }</span>
+                            </li>
+                        }
+                        <li>
+                            <button type="button" data-download="timeline" onclick={save_json}>{ "Timeline (.json)" }</button>
+                            <span>{ format!("{json_name}: everything this page shows; open it again below.") }</span>
+                        </li>
+                    </ul>
+                </section>
+                <section>
+                    <h3>{ "Open it in Wireshark" }</h3>
+                    <p>{ "With the key log, in a terminal:" }</p>
+                    <div class="command">
+                        <pre><code data-command="tshark">{ tshark.clone() }</code></pre>
+                        <button type="button" class="copy" onclick={copy(tshark)} aria-label="Copy the tshark command">{ "Copy" }</button>
+                    </div>
+                    <p>{ "Or in Wireshark: Preferences › Protocols › TLS › (Pre)-Master-Secret log filename: choose the .keys file, then open the .pcap. The HTTP request and response appear decrypted." }</p>
+                    if recorded.is_none() {
+                        <p>{ "Wireshark can also decrypt with the server's private key itself (Preferences › Protocols › TLS › RSA keys list), but only for RSA key exchange in TLS 1.2 and earlier, and only when the capture holds the whole handshake with its ClientKeyExchange (not a resumed session). The key log works in every case." }</p>
+                        <div class="command">
+                            <pre><code data-command="tshark-key">{ tshark_key.clone() }</code></pre>
+                            <button type="button" class="copy" onclick={copy(tshark_key)} aria-label="Copy the tshark command that uses the private key">{ "Copy" }</button>
+                        </div>
+                    }
+                </section>
+                <section class="why-key">
+                    <h3>{ "Why the server's key alone decrypts a recording" }</h3>
+                    <p>{ "With RSA key exchange the client picks the 48-byte premaster secret and sends it in ClientKeyExchange, encrypted to the RSA public key in the server's certificate (RFC 5246 §7.4.7.1). Everything else the keys are made from crosses the wire in the clear: the master secret is PRF(premaster, \"master secret\", client_random + server_random) (§8.1), or with the extended master secret a hash of the handshake messages (RFC 7627 §4), and the record keys come from the master secret and the randoms (§6.3). So whoever holds the server's private key, today or years from now, decrypts the premaster from a recording and, with it, every record." }</p>
+                    <p>{ "Forward-secret key exchanges, (EC)DHE (RFC 5246 §7.4.3, RFC 4492 §5.4), use the private key only to sign the server's ephemeral Diffie-Hellman value. The premaster is the Diffie-Hellman result, which never crosses the wire, and both sides discard the ephemeral keys after the handshake: a key stolen later decrypts nothing. TLS 1.3 removed static RSA key exchange altogether (RFC 8446 §1.2)." }</p>
+                    if let Some(r) = &recorded {
+                        <p class="note">{ format!("This run was recorded by tlslab connect against {}: only that server's operator has its private key, so the key log, written from the client's side, is the way to decrypt it.", r.server) }</p>
+                    }
+                </section>
+                { open }
+            </div>
+        </section>
+    }
+}

@@ -321,6 +321,8 @@ impl Reducible for Model {
                 };
                 m.source = Source::File { name };
                 m.import_error = None;
+                // Out of the way: the run and its banner are what the reader wants now.
+                m.files_open = false;
                 m.playing = false;
                 m.wanted_step = None;
                 m.autoplay = false;

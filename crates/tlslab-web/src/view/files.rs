@@ -232,14 +232,14 @@ pub fn files(props: &FilesProps) -> Html {
                     <h3>{ "Open it in Wireshark" }</h3>
                     <p>{ "With the key log, in a terminal:" }</p>
                     <div class="command">
-                        <pre><code data-command="tshark">{ tshark.clone() }</code></pre>
+                        <pre tabindex="0" role="region" aria-label="tshark command with the key log"><code data-command="tshark">{ tshark.clone() }</code></pre>
                         <button type="button" class="copy" onclick={copy(tshark)} aria-label="Copy the tshark command">{ "Copy" }</button>
                     </div>
                     <p>{ "Or in Wireshark: Preferences › Protocols › TLS › (Pre)-Master-Secret log filename: choose the .keys file, then open the .pcap. The HTTP request and response appear decrypted." }</p>
                     if recorded.is_none() {
                         <p>{ "Wireshark can also decrypt with the server's private key itself (Preferences › Protocols › TLS › RSA keys list), but only for RSA key exchange in TLS 1.2 and earlier, and only when the capture holds the whole handshake with its ClientKeyExchange (not a resumed session). The key log works in every case." }</p>
                         <div class="command">
-                            <pre><code data-command="tshark-key">{ tshark_key.clone() }</code></pre>
+                            <pre tabindex="0" role="region" aria-label="tshark command with the private key"><code data-command="tshark-key">{ tshark_key.clone() }</code></pre>
                             <button type="button" class="copy" onclick={copy(tshark_key)} aria-label="Copy the tshark command that uses the private key">{ "Copy" }</button>
                         </div>
                     }

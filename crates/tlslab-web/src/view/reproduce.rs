@@ -95,14 +95,14 @@ pub fn reproduce_panel(props: &ReproduceProps) -> Html {
                 <p>{ &r.explanation }</p>
                 { key_note }
                 <div class="command">
-                    <pre><code data-recipe-openssl="">{ &r.openssl }</code></pre>
+                    <pre tabindex="0" role="region" aria-label={format!("OpenSSL command: {}", r.title)}><code data-recipe-openssl="">{ &r.openssl }</code></pre>
                     <button type="button" class="copy" onclick={copy(r.openssl.clone())}
                             aria-label={format!("Copy the OpenSSL command: {}", r.title)}>{ "Copy" }</button>
                 </div>
                 <details class="python">
                     <summary>{ "Python 3" }</summary>
                     <div class="command">
-                        <pre><code data-recipe-python="">{ &r.python }</code></pre>
+                        <pre tabindex="0" role="region" aria-label={format!("Python program: {}", r.title)}><code data-recipe-python="">{ &r.python }</code></pre>
                         <button type="button" class="copy" onclick={copy(r.python.clone())}
                                 aria-label={format!("Copy the Python program: {}", r.title)}>{ "Copy" }</button>
                     </div>

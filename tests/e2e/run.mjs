@@ -11,12 +11,16 @@
 // HTTP error or any request to another origin. Screenshots go to tests/e2e/artifacts/.
 
 import assert from 'node:assert/strict';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer as createTcpServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
     ARTIFACTS,
     DIGEST_INFO_PREFIX,
+    ROOT,
     DIST,
     digest,
     firstCertificate,
@@ -51,7 +55,7 @@ const HAPPY_TITLES = [
 const LAST = HAPPY_TITLES.length - 1;
 const STEP = { clientHello: 0, serverHello: 1, certificate: 2, serverHelloDone: 3, cke: 4, clientFinished: 6, serverFinished: 8 };
 const CHAPTER_NAMES = ['ClientHello', 'ServerHello', 'Authentication', 'Premaster', 'Client Finished', 'Server Finished'];
-const TABS = ['bytes', 'certificate', 'premaster', 'keys', 'knowledge'];
+const TABS = ['bytes', 'certificate', 'premaster', 'keys', 'knowledge', 'reproduce'];
 const CHECK_KINDS = [
     'parse',
     'trust_anchor',
@@ -1679,8 +1683,10 @@ test('content security policy: the meta tag is there and nothing violates it', a
         document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(`${e.violatedDirective} ${e.blockedURI}`));
     });
     for (let i = 0; i < 14; i++) await page.keyboard.press('ArrowRight');
-    for (const tab of ['bytes', 'certificate', 'premaster', 'keys', 'knowledge']) await page.click(`[data-tab="${tab}"]`);
+    for (const tab of TABS) await page.click(`[data-tab="${tab}"]`);
     await page.click('[data-action="share"]');
+    await page.click('[data-action="files"]');
+    await page.locator('[data-panel="files"]').waitFor();
     await page.locator('select[data-control="scenario"]').selectOption('mitm-trusted');
     await until(page, 'the mitm-trusted run', () => document.querySelector('[data-panel="outcome"]')?.dataset.scenario === 'mitm-trusted');
     assert.deepEqual(await page.evaluate(() => window.__violations), [], 'securitypolicyviolation events');
@@ -1752,6 +1758,324 @@ test('print: a chapter prints as a readable handout (no controls, the step and i
     const pdf = await page.pdf({ format: 'A4' });
     assert.ok(pdf.length > 10_000, `the handout renders (${pdf.length} bytes of PDF)`);
     await page.emulateMedia({ media: 'screen' });
+});
+
+// ---- for engineers (issue 7): files for Wireshark, commands that recompute, opening timelines ----
+
+const TLSLAB = join(ROOT, 'target', 'debug', 'tlslab');
+
+/** Runs a program (no shell unless asked) with a deadline; resolves { stdout, stderr }, rejects with both. */
+function run(file, args, { cwd, timeout = 30_000, input } = {}) {
+    return new Promise((ok, fail) => {
+        const child = execFile(file, args, { cwd, timeout, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
+            if (err) fail(new Error(`${file} ${args.join(' ').slice(0, 200)}: ${err.message}\n${stderr}`));
+            else ok({ stdout, stderr });
+        });
+        if (input !== undefined) child.stdin.end(input);
+    });
+}
+
+/** target/debug/tlslab, built if missing (`./x test` runs cargo test before, which builds it). */
+async function tlslabBinary() {
+    if (!existsSync(TLSLAB)) await run('cargo', ['build', '-q', '-p', 'tlslab'], { cwd: ROOT, timeout: 900_000 });
+    return TLSLAB;
+}
+
+/** Opens the Files panel (if closed). */
+async function openFiles(page) {
+    if ((await page.locator('[data-panel="files"]').count()) === 0) await page.click('[data-action="files"]');
+    await page.locator('[data-panel="files"]').waitFor();
+}
+
+/** Clicks a download button of the Files panel; returns { name, bytes }. */
+async function download(page, selector) {
+    const [dl] = await Promise.all([page.waitForEvent('download', { timeout: 10_000 }), page.click(selector)]);
+    const path = await dl.path();
+    return { name: dl.suggestedFilename(), bytes: await readFile(path) };
+}
+
+/** Every recipe the Reproduce tab shows at step n: { title, openssl, python, prints, needsKey }. */
+async function recipesAt(page, n) {
+    await selectStep(page, n);
+    await openTab(page, 'reproduce');
+    return page.$$eval('[data-panel="reproduce"] [data-recipe]', (items) =>
+        items.map((r) => ({
+            title: r.querySelector('h3')?.textContent ?? '',
+            openssl: r.querySelector('[data-recipe-openssl]')?.textContent ?? '',
+            python: r.querySelector('[data-recipe-python]')?.textContent ?? '',
+            prints: r.querySelector('[data-recipe-prints]')?.getAttribute('data-recipe-prints') ?? '',
+            needsKey: !!r.querySelector('[data-needs-key]'),
+        })),
+    );
+}
+
+/** Runs a recipe's OpenSSL command line as the page shows it, in `dir`; returns what it printed. */
+async function runCommand(command, dir) {
+    const { stdout } = await run('sh', ['-c', command], { cwd: dir, timeout: 20_000 });
+    return stdout.trim();
+}
+
+test('files: capture, key log, server key and timeline download; tshark decrypts the capture with either', async ({ open, soft }) => {
+    const { page } = await open('?seed=1', FAST);
+    await page.evaluate(() => {
+        window.__violations = [];
+        document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(`${e.violatedDirective} ${e.blockedURI}`));
+    });
+    await selectStep(page, LAST);
+    await openTab(page, 'keys');
+    const keys = await fieldValues(page, '[data-panel="keys"]');
+    await openFiles(page);
+    const pcap = await download(page, '[data-download="pcap"]');
+    const keylog = await download(page, '[data-download="keys"]');
+    const key = await download(page, '[data-download="server-key"]');
+    const json = await download(page, '[data-download="timeline"]');
+    assert.equal(pcap.name, 'tlslab-happy-1.pcap', 'capture file name');
+    assert.equal(keylog.name, 'tlslab-happy-1.keys', 'key log file name');
+    assert.equal(key.name, 'server.key', 'private key file name');
+    assert.equal(json.name, 'tlslab-happy-1.json', 'timeline file name');
+    assert.equal(pcap.bytes.subarray(0, 4).toString('hex'), 'd4c3b2a1', 'the capture starts with the pcap magic (little-endian, microseconds)');
+    const lines = keylog.bytes.toString('utf8').split('\n').filter((l) => l.startsWith('CLIENT_RANDOM '));
+    assert.deepEqual(lines, [`CLIENT_RANDOM ${keys.client_random} ${keys.master_secret}`], 'the key log names this run: client_random and master_secret of the keys panel');
+    assert.match(key.bytes.toString('utf8'), /^-----BEGIN PRIVATE KEY-----\n[A-Za-z0-9+/=\n]+-----END PRIVATE KEY-----\n?$/, 'server.key is a PKCS#8 PEM private key');
+    const timeline = JSON.parse(json.bytes.toString('utf8'));
+    assert.equal(timeline.seed, 1, 'the timeline JSON is this run');
+    assert.deepEqual(timeline.steps.map((s) => s.title), HAPPY_TITLES, 'the timeline JSON has this run steps');
+    const tshark = await page.locator('[data-command="tshark"]').textContent();
+    assert.equal(tshark, 'tshark -r tlslab-happy-1.pcap -o tls.keylog_file:tlslab-happy-1.keys -V', 'the tshark how-to names the files');
+    const why = await page.locator('.why-key').textContent();
+    for (const cite of ['RFC 5246 §7.4.7.1', '§8.1', '§6.3', '§7.4.3', 'RFC 4492', 'RFC 8446 §1.2']) {
+        await soft(async () => assert.ok(why.includes(cite), `the explanation cites ${cite}`));
+    }
+    await page.screenshot({ path: join(ARTIFACTS, 'files-panel.png'), fullPage: true });
+
+    // What the how-to promises: tshark shows the HTTP exchange with the key log, and with the key.
+    const dir = await mkdtemp(join(tmpdir(), 'tlslab-files-'));
+    try {
+        await writeFile(join(dir, pcap.name), pcap.bytes);
+        await writeFile(join(dir, keylog.name), keylog.bytes);
+        await writeFile(join(dir, key.name), key.bytes);
+        const withLog = await runCommand(`${tshark.replace(' -V', '')} -Y http`, dir);
+        assert.match(withLog, /GET \/ HTTP\/1\.1/, `tshark with the key log shows the request: ${withLog}`);
+        const withKey = await runCommand(await page.locator('[data-command="tshark-key"]').textContent().then((c) => `${c.replace(' -V', '')} -Y http`), dir);
+        assert.match(withKey, /HTTP\/1\.1 200/, `tshark with the private key shows the response: ${withKey}`);
+    } finally {
+        await rm(dir, { recursive: true, force: true });
+    }
+    assert.deepEqual(await page.evaluate(() => window.__violations), [], 'securitypolicyviolation events');
+
+    // Accessible in light and dark, with the Files panel open and the Reproduce tab shown.
+    await selectStep(page, STEP.cke);
+    await openTab(page, 'reproduce');
+    await page.evaluate(readFileSync(new URL('../../node_modules/axe-core/axe.min.js', import.meta.url), 'utf8'));
+    const found = [];
+    for (const colorScheme of ['light', 'dark']) {
+        await page.emulateMedia({ colorScheme });
+        const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+        for (const v of result.violations.filter((v) => ['serious', 'critical'].includes(v.impact))) {
+            found.push(`${colorScheme}: ${v.id} (${v.impact}) ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+        }
+        await page.screenshot({ path: join(ARTIFACTS, `files-reproduce-${colorScheme}.png`), fullPage: true });
+    }
+    assert.deepEqual(found, [], 'serious or critical axe violations with the Files panel and the Reproduce tab');
+});
+
+test('files in embed mode: no Files button (an iframe keeps its compact chrome); the Reproduce tab is there', async ({ open }) => {
+    const { page } = await open('?embed=1&seed=1&step=4', FAST);
+    assert.equal(await page.locator('[data-action="files"]').isVisible(), false, 'the Files button is hidden in embed mode');
+    await openTab(page, 'reproduce');
+    assert.ok((await page.locator('[data-panel="reproduce"] [data-recipe]').count()) > 0, 'recipes in embed mode');
+});
+
+for (const [query, label, titles] of [
+    ['?seed=1', 'GCM', ['Premaster secret decryption', 'Master secret', 'Key block', 'Transcript hash', 'verify_data', 'Record decryption (AES-128-GCM)']],
+    ['?seed=2&suite=TLS_RSA_WITH_AES_128_CBC_SHA', 'CBC', ['Premaster secret decryption', 'Master secret', 'Record decryption (AES-128-CBC)', 'Record MAC (HMAC-SHA1)']],
+]) {
+    test(`reproduce (${label}): every OpenSSL command of every step, run here, prints the value shown`, async ({ open }) => {
+        const { page } = await open(query, FAST);
+        await openFiles(page);
+        const key = await download(page, '[data-download="server-key"]');
+        const dir = await mkdtemp(join(tmpdir(), 'tlslab-reproduce-'));
+        const seen = new Set();
+        const errors = [];
+        try {
+            await writeFile(join(dir, 'server.key'), key.bytes);
+            for (let n = 0; n < HAPPY_TITLES.length; n++) {
+                for (const r of await recipesAt(page, n)) {
+                    seen.add(r.title);
+                    assert.match(r.prints, /^([0-9a-f]{2})+$/, `step ${n} ${r.title}: prints is hex`);
+                    assert.ok(r.python.includes('print('), `step ${n} ${r.title}: a Python program`);
+                    const out = await runCommand(r.openssl, dir).catch((e) => `(failed: ${e.message.split('\n')[0]})`);
+                    if (out !== r.prints) errors.push(`step ${n} ${r.title}: printed ${out.slice(0, 80)}, the page says ${r.prints.slice(0, 80)}; command ${r.openssl.slice(0, 160)}`);
+                    if (r.title === 'Premaster secret decryption' && !r.needsKey) errors.push(`step ${n}: premaster decryption does not say it needs the key`);
+                }
+            }
+        } finally {
+            await rm(dir, { recursive: true, force: true });
+        }
+        for (const t of titles) {
+            if (![...seen].some((s) => s.startsWith(t))) errors.push(`no recipe titled "${t}" in any step (saw ${[...seen].join(', ')})`);
+        }
+        assert.deepEqual(errors, [], 'recipes whose command does not print the value shown');
+        await selectStep(page, STEP.cke);
+        await openTab(page, 'reproduce');
+        await page.locator('[data-panel="reproduce"] details.python').first().evaluate((d) => (d.open = true));
+        await page.screenshot({ path: join(ARTIFACTS, `reproduce-${label.toLowerCase()}.png`), fullPage: true });
+    }, { timeout: 120_000 });
+}
+
+/** A free TCP port on 127.0.0.1 (closed again before it is returned). */
+function freePort() {
+    return new Promise((ok, fail) => {
+        const srv = createTcpServer();
+        srv.once('error', fail);
+        srv.listen(0, '127.0.0.1', () => {
+            const { port } = srv.address();
+            srv.close(() => ok(port));
+        });
+    });
+}
+
+/**
+ * Records a real connection: `openssl s_server` with the demo PKI on a free port (one accept),
+ * `tlslab connect --timeline`. Returns { file, server, dir, key } (key: the server's private key file).
+ */
+async function recordAgainstOpenssl() {
+    const tlslab = await tlslabBinary();
+    const dir = await mkdtemp(join(tmpdir(), 'tlslab-recorded-'));
+    await run(tlslab, ['pki', '--out', dir]);
+    const chain = readFileSync(join(dir, 'chain.pem'), 'utf8').match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----\n/g);
+    assert.ok(chain?.length >= 2, 'tlslab pki wrote a chain of at least two certificates');
+    await writeFile(join(dir, 'leaf.pem'), chain[0]);
+    await writeFile(join(dir, 'intermediate.pem'), chain.slice(1).join(''));
+    const port = await freePort();
+    const sserver = spawn(
+        'openssl',
+        ['s_server', '-accept', `127.0.0.1:${port}`, '-cert', 'leaf.pem', '-cert_chain', 'intermediate.pem', '-key', 'leaf.key', '-tls1_2', '-www', '-naccept', '1'],
+        { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let output = '';
+    sserver.stdout.on('data', (d) => (output += d));
+    sserver.stderr.on('data', (d) => (output += d));
+    try {
+        const deadline = Date.now() + 10_000;
+        while (!output.includes('ACCEPT')) {
+            if (sserver.exitCode !== null || Date.now() > deadline) throw new Error(`openssl s_server did not start: ${output}`);
+            await sleep(50);
+        }
+        const file = join(dir, 'recorded.json');
+        await run(tlslab, ['connect', `127.0.0.1:${port}`, '--timeline', file], { timeout: 20_000 });
+        return { file, server: `127.0.0.1:${port}`, dir, key: join(dir, 'leaf.key') };
+    } finally {
+        sserver.kill();
+    }
+}
+
+test('import: a run recorded by tlslab connect against openssl s_server opens, and every step and tab renders', async ({ open, soft }) => {
+    const rec = await recordAgainstOpenssl();
+    try {
+        const timeline = JSON.parse(readFileSync(rec.file, 'utf8'));
+        assert.equal(timeline.recorded?.server, rec.server, 'the timeline says where it was recorded');
+        const titles = timeline.steps.map((s) => s.title);
+        const { page } = await open('?seed=1', FAST);
+        await openFiles(page);
+        await page.setInputFiles('input[data-control="open-timeline"]', rec.file);
+        await page.locator('[data-imported]').waitFor();
+        const banner = await page.locator('[data-imported]').textContent();
+        assert.ok(banner.includes('recorded.json') && banner.includes(`recorded by tlslab connect against ${rec.server}`), `the banner says where the run comes from: ${banner}`);
+        assert.equal(await page.locator('form.run').count(), 0, 'the live-run form is hidden while a file is shown');
+        assert.equal(await page.locator('[data-import-error]').count(), 0, 'no import error');
+        assert.equal(await page.locator('[data-panel="files"]').count(), 0, 'the Files panel closes once a file is opened');
+        await openFiles(page);
+        assert.equal(await page.locator('[data-download="server-key"]').count(), 0, 'no demo key for a recorded run');
+        await until(page, 'the recorded outcome', (s) => document.querySelector('[data-panel="outcome"]')?.dataset.recorded === s, rec.server);
+        await page.screenshot({ path: join(ARTIFACTS, 'import-recorded-files.png'), fullPage: true });
+        await page.click('[data-action="close-files"]');
+
+        for (let n = 0; n < titles.length; n++) {
+            await selectStep(page, n);
+            await soft(() => checkStepView(page, n, titles));
+            for (const tab of TABS) {
+                await openTab(page, tab);
+                const text = (await page.locator(`[data-panel="${tab}"]`).textContent()).trim();
+                await soft(async () => assert.ok(text.length > 20, `step ${n} tab ${tab}: the panel is empty ("${text}")`));
+            }
+            await soft(async () => assert.equal(await page.locator('.status.error, [data-import-error]').count(), 0, `step ${n}: an error is shown`));
+        }
+        // What the client did not see is said to be unrecorded, not shown empty.
+        await selectStep(page, STEP.cke);
+        await openTab(page, 'premaster');
+        assert.equal(await page.locator('[data-panel="premaster"] [data-not-recorded="server"]').count(), 1, 'the premaster panel says the server side was not recorded');
+        await page.screenshot({ path: join(ARTIFACTS, 'import-recorded-premaster.png'), fullPage: true });
+        await openTab(page, 'knowledge');
+        assert.equal(await page.locator('[data-panel="knowledge"] [data-not-recorded]').count(), 2, 'who knows what: server and observer not recorded');
+        // The premaster decryption command works with the real server's key.
+        const recipes = await recipesAt(page, STEP.cke);
+        const premaster = recipes.find((r) => r.title === 'Premaster secret decryption');
+        assert.ok(premaster?.needsKey, `the ClientKeyExchange step has a premaster recipe that needs the key: ${JSON.stringify(recipes.map((r) => r.title))}`);
+        const keyText = await page.locator('[data-panel="reproduce"] [data-needs-key]').first().textContent();
+        assert.ok(/real server/.test(keyText), `a recorded run says whose key is needed: ${keyText}`);
+        await writeFile(join(rec.dir, 'server.key'), readFileSync(rec.key));
+        assert.equal(await runCommand(premaster.openssl, rec.dir), premaster.prints, 'the premaster decrypted with the real server key');
+        await page.screenshot({ path: join(ARTIFACTS, 'import-recorded-reproduce.png'), fullPage: true });
+        for (let n = 0; n < titles.length; n++) {
+            for (const r of (await recipesAt(page, n)).filter((r) => /^Record|^Master|^Key block|^verify_data/.test(r.title))) {
+                await soft(async () => assert.equal(await runCommand(r.openssl, rec.dir), r.prints, `recorded step ${n} ${r.title}`));
+            }
+        }
+        await selectStep(page, titles.length - 1);
+        await openTab(page, 'keys');
+        await page.screenshot({ path: join(ARTIFACTS, 'import-recorded-keys.png'), fullPage: true });
+
+        // Narrow screens.
+        await page.setViewportSize({ width: 360, height: 800 });
+        await openTab(page, 'reproduce');
+        await selectStep(page, STEP.cke);
+        await soft(() => expectNoHorizontalScroll(page, 'recorded run, reproduce tab at 360 px'));
+        await page.screenshot({ path: join(ARTIFACTS, 'import-recorded-360.png'), fullPage: true });
+        await openFiles(page);
+        await soft(() => expectNoHorizontalScroll(page, 'recorded run, files panel at 360 px'));
+        await page.setViewportSize({ width: 1280, height: 800 });
+
+        // Back to live runs: the form returns and a live run replaces the file.
+        await page.click('[data-action="back-to-live"]');
+        await page.locator('form.run').waitFor();
+        assert.equal(await page.locator('[data-imported]').count(), 0, 'the banner is gone after Back to live runs');
+        await until(page, 'a live run', () => document.querySelector('[data-panel="outcome"]')?.dataset.scenario === 'happy');
+    } finally {
+        await rm(rec.dir, { recursive: true, force: true });
+    }
+}, { timeout: 180_000 });
+
+test('import: malformed files (not JSON, an out-of-range index, another format, too large) are refused and the run stays', async ({ open, soft }) => {
+    const { page } = await open('?seed=1&step=4', FAST);
+    await openFiles(page);
+    const good = JSON.parse((await download(page, '[data-download="timeline"]')).bytes.toString('utf8'));
+    const outOfRange = structuredClone(good);
+    outOfRange.steps[2].events.push(100000);
+    const wrongFormat = { ...structuredClone(good), format: 99 };
+    const cases = [
+        ['garbage.json', Buffer.from('this is not JSON {'), /not a tlslab timeline/],
+        ['out-of-range.json', Buffer.from(JSON.stringify(outOfRange)), /step 2 lists event 100000/],
+        ['format-99.json', Buffer.from(JSON.stringify(wrongFormat)), /format 99 is not supported/],
+        ['huge.json', Buffer.alloc((16 << 20) + 1, 0x20), /at most 16 MiB/],
+    ];
+    for (const [name, buffer, message] of cases) {
+        await page.setInputFiles('input[data-control="open-timeline"]', { name, mimeType: 'application/json', buffer });
+        await until(page, `the import error for ${name}`, (name) => document.querySelector('[role="alert"][data-import-error]')?.textContent.includes(name), name);
+        const text = await page.locator('[role="alert"][data-import-error]').textContent();
+        await soft(async () => assert.match(text, message, `${name}: the message says why`));
+        await soft(async () => assert.equal(await page.locator('[data-imported]').count(), 0, `${name}: no imported banner`));
+        await soft(async () => assert.equal(await page.locator('[data-progress]').getAttribute('data-step'), '4', `${name}: the step stays`));
+        await soft(async () => assert.equal(await page.locator('input[data-control="seed"]').inputValue(), '1', `${name}: the live run stays`));
+        await soft(async () => assert.ok((await page.locator('[data-panel="step"]').textContent()).includes('ClientKeyExchange'), `${name}: the step shown stays`));
+    }
+    await page.screenshot({ path: join(ARTIFACTS, 'import-error.png') });
+    // A good file afterwards opens and clears the error.
+    await page.setInputFiles('input[data-control="open-timeline"]', { name: 'good.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(good)) });
+    await page.locator('[data-imported]').waitFor();
+    assert.equal(await page.locator('[data-import-error]').count(), 0, 'a good file clears the error');
+    const banner = await page.locator('[data-imported]').textContent();
+    assert.ok(banner.includes('good.json') && banner.includes('seed 1'), `banner for a simulated run: ${banner}`);
 });
 
 await main();

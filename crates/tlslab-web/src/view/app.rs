@@ -376,7 +376,7 @@ pub fn app() -> Html {
         let d = model.dispatcher();
         html! {
             <div class="banner error" role="alert" data-import-error="">
-                <p>{ message }{ " The run on screen is unchanged." }</p>
+                <p>{ message.trim_end_matches('.') }{ ". The run on screen is unchanged." }</p>
                 <button type="button" aria-label="Dismiss" onclick={Callback::from(move |_| d.dispatch(Action::DismissImportError))}>{ "×" }</button>
             </div>
         }

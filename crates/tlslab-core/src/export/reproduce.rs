@@ -26,8 +26,6 @@ pub struct Recipe {
     pub openssl: String,
     /// A Python 3 program printing the same hex.
     pub python: String,
-    /// Whether the command reads a private key (named in `key`).
-    pub needs_key: bool,
     /// The private key the command reads, if it reads one.
     pub key: Option<KeyFile>,
     pub prints: Bytes,
@@ -141,7 +139,6 @@ fn computation(t: &Timeline, index: usize, event: &Event, c: &Computation) -> Ve
                 "import hashlib\nprint(hashlib.sha256(bytes.fromhex(\"{}\")).hexdigest())\n",
                 input.hex()
             ),
-            needs_key: false,
             key: None,
             prints: hash.clone(),
         }],
@@ -239,7 +236,6 @@ key = load_pem_private_key(open(\"{file}\", \"rb\").read(), password=None)
 print(key.decrypt(bytes.fromhex(\"{ct}\"), padding.PKCS1v15()).hex())
 "
         ),
-        needs_key: true,
         key: Some(key),
         prints: p.premaster.clone(),
     }
@@ -268,7 +264,6 @@ fn prf_recipe(
 print(prf(bytes.fromhex(\"{secret}\"), b\"{label}\", bytes.fromhex(\"{seed}\"), {n}).hex())
 "
         ),
-        needs_key: false,
         key: None,
         prints: out.clone(),
     }
@@ -358,7 +353,6 @@ aad = bytes.fromhex(\"{aad}\")  # seq_num + type + version + length
 print(AESGCM(key).decrypt(nonce, bytes.fromhex(\"{ct}{tag}\"), aad).hex())
 "
         ),
-        needs_key: false,
         key: None,
         prints: plaintext.clone(),
     }
@@ -384,7 +378,6 @@ d = Cipher(algorithms.AES(bytes.fromhex(\"{key}\")), modes.CBC(bytes.fromhex(\"{
 print((d.update(bytes.fromhex(\"{ct}\")) + d.finalize()).hex())
 "
         ),
-        needs_key: false,
         key: None,
         prints: decrypted.clone(),
     }
@@ -423,7 +416,6 @@ data = bytes.fromhex(\"{input}\")  # seq_num + type + version + length + content
 print(hmac.new(key, data, hashlib.{python_digest}).hexdigest())
 "
         ),
-        needs_key: false,
         key: None,
         prints: mac.clone(),
     }

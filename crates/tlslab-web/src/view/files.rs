@@ -75,12 +75,6 @@ pub fn download_server_key() {
     );
 }
 
-fn copy_text(text: &str) {
-    if let Some(w) = web_sys::window() {
-        let _ = w.navigator().clipboard().write_text(text);
-    }
-}
-
 /// Reads a chosen timeline file and dispatches `Imported` or `ImportFailed`.
 fn open_file(file: web_sys::File, dispatch: UseReducerDispatcher<Model>) {
     let name = file.name();
@@ -197,7 +191,7 @@ pub fn files(props: &FilesProps) -> Html {
         "tshark -r {pcap_name} -o 'uat:rsa_keys:\"{}\",\"\"' -V",
         export::reproduce::KEY_FILE
     );
-    let copy = |text: String| Callback::from(move |_| copy_text(&text));
+    let copy = super::value::copy_on_click::<MouseEvent>;
     html! {
         <section class="files-panel" id="files-panel" data-panel="files" aria-labelledby="files-title">
             <div class="files-head">

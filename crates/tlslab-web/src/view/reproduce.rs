@@ -3,7 +3,7 @@
 //! the code computed (`tlslab_core::export::reproduce`).
 
 use crate::state::{Action, Model, Shared};
-use tlslab_core::export::reproduce::{self, KEY_FILE, Recipe};
+use tlslab_core::export::reproduce::{self, Recipe};
 use tlslab_core::timeline::Timeline;
 use yew::prelude::*;
 
@@ -31,12 +31,6 @@ pub fn step_recipes(t: &Timeline, step: usize) -> Vec<Recipe> {
         }
     }
     out
-}
-
-fn copy_text(text: &str) {
-    if let Some(w) = web_sys::window() {
-        let _ = w.navigator().clipboard().write_text(text);
-    }
 }
 
 #[function_component(ReproducePanel)]
@@ -67,27 +61,32 @@ pub fn reproduce_panel(props: &ReproduceProps) -> Html {
             </div>
         };
     }
-    let simulated = t.recorded.is_none();
     let items = recipes.into_iter().enumerate().map(|(n, r)| {
-        let copy = |text: String| Callback::from(move |_| copy_text(&text));
-        let key_note = if !r.needs_key {
-            html! {}
-        } else if simulated {
-            html! {
-                <p class="needs-key" data-needs-key="">
-                    { format!("Reads the server's private key from {KEY_FILE} in the current directory. ") }
-                    <button type="button" data-action="download-key" onclick={Callback::from(|_| super::files::download_server_key())}>
-                        { format!("Download {KEY_FILE}") }
-                    </button>
-                    { " (the demo server's key, the same in every simulated run)." }
-                </p>
-            }
-        } else {
-            html! {
-                <p class="needs-key" data-needs-key="">
-                    { format!("Needs the server's private key in {KEY_FILE}: this run was recorded against a real server, and only its operator has that key. (Against a server set up with tlslab pki, that is its leaf.key.)") }
-                </p>
-            }
+        let copy = super::value::copy_on_click::<MouseEvent>;
+        let key_note = match &r.key {
+            None => html! {},
+            Some(key) => match key.pem.clone() {
+                Some(pem) => {
+                    let name = key.name;
+                    let download = Callback::from(move |_| {
+                        super::files::download(name, pem.as_bytes(), "application/x-pem-file")
+                    });
+                    html! {
+                        <p class="needs-key" data-needs-key={name}>
+                            { format!("Reads {} private key from {name} in the current directory. ", key.whose) }
+                            <button type="button" data-action="download-key" onclick={download}>
+                                { format!("Download {name}") }
+                            </button>
+                            { " (a demo key, the same in every simulated run)." }
+                        </p>
+                    }
+                }
+                None => html! {
+                    <p class="needs-key" data-needs-key={key.name}>
+                        { format!("Needs {} private key in {}: only the server's operator has it. (Against a server set up with tlslab pki, that is its leaf.key.)", key.whose, key.name) }
+                    </p>
+                },
+            },
         };
         html! {
             <article class="recipe" data-recipe={n.to_string()}>

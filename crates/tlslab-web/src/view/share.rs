@@ -32,13 +32,7 @@ pub fn share(props: &ShareProps) -> Html {
         "<iframe src=\"{}\" width=\"100%\" height=\"640\" title=\"TLS 1.2 handshake\" loading=\"lazy\"></iframe>",
         embed_link.replace('&', "&amp;")
     );
-    let copy = |text: String| {
-        Callback::from(move |_| {
-            if let Some(w) = web_sys::window() {
-                let _ = w.navigator().clipboard().write_text(&text);
-            }
-        })
-    };
+    let copy = super::value::copy_on_click::<MouseEvent>;
     html! {
         <div class="share">
             <button type="button" data-action="share" aria-expanded={open.to_string()} aria-controls="share-panel" onclick={toggle}>{ "Share" }</button>

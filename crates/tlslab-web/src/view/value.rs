@@ -61,8 +61,14 @@ pub fn value(props: &ValueProps) -> Html {
     }
 }
 
-fn copy_text(text: &str) {
+/// Puts `text` on the clipboard (the browser may refuse silently, e.g. without a user gesture).
+pub fn copy_text(text: &str) {
     if let Some(window) = web_sys::window() {
         let _ = window.navigator().clipboard().write_text(text);
     }
+}
+
+/// A click handler that copies `text`.
+pub fn copy_on_click<E>(text: String) -> Callback<E> {
+    Callback::from(move |_| copy_text(&text))
 }

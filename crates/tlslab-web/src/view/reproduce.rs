@@ -77,7 +77,7 @@ pub fn reproduce_panel(props: &ReproduceProps) -> Html {
                             <button type="button" data-action="download-key" onclick={download}>
                                 { format!("Download {name}") }
                             </button>
-                            { " (a demo key, the same in every simulated run)." }
+                            { " (a demo key: it is public, so it is good for demonstrations only)." }
                         </p>
                     }
                 }

@@ -28,6 +28,7 @@ enum Command {
         out: PathBuf,
     },
     /// Serve TLS 1.2 on a TCP port: handshake, read an HTTP request, answer 200, close.
+    /// Clients are served concurrently, each on its own thread.
     Serve {
         #[arg(long, default_value = "127.0.0.1:8443")]
         listen: String,
@@ -43,6 +44,12 @@ enum Command {
         /// Serve one connection, then exit (status 0 if it succeeded).
         #[arg(long)]
         once: bool,
+        /// Seconds a client may stay silent before its connection is dropped.
+        #[arg(long, value_name = "SECONDS", default_value_t = net::IDLE_TIMEOUT.as_secs(), value_parser = clap::value_parser!(u64).range(1..=3600))]
+        idle_timeout: u64,
+        /// Connections served at once; more wait to be accepted.
+        #[arg(long, value_name = "N", default_value_t = 16, value_parser = clap::value_parser!(u64).range(1..=1024))]
+        max_connections: u64,
     },
     /// Connect to a TLS 1.2 server, validate its chain, send a request, print the body.
     Connect {
@@ -145,7 +152,18 @@ fn main() -> ExitCode {
             key,
             suites,
             once,
-        } => net::serve(&listen, cert.zip(key), suites.map(|s| s.0), once),
+            idle_timeout,
+            max_connections,
+        } => net::serve(
+            &listen,
+            cert.zip(key),
+            suites.map(|s| s.0),
+            once,
+            net::ServeLimits {
+                idle_timeout: std::time::Duration::from_secs(idle_timeout),
+                max_connections: max_connections as usize,
+            },
+        ),
         Command::Connect {
             address,
             servername,

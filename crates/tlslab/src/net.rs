@@ -6,7 +6,7 @@
 use std::io::{ErrorKind, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 use tlslab_core::Connection;
 use tlslab_core::client::ClientConfig;
@@ -18,10 +18,10 @@ use tlslab_core::rng::Drbg;
 use tlslab_core::server::ServerConfig;
 use tlslab_core::timeline::{Event, EventKind, Timeline};
 
-/// How long a peer may stay silent before we give up on it.
-const IDLE_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a peer may stay silent before we give up on it (`serve --idle-timeout`).
+pub const IDLE_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long a whole connection may take: a client trickling one byte before each idle timeout
-/// would otherwise hold the (one-at-a-time) server forever.
+/// would otherwise hold its connection slot forever.
 const CONNECTION_DEADLINE: Duration = Duration::from_secs(30);
 /// Smallest RSA key accepted from files given on the command line.
 const MIN_KEY_BITS: usize = 1024;
@@ -118,11 +118,19 @@ fn rng() -> Result<Box<Drbg>, String> {
     Ok(Box::new(Drbg::from_seed(&crate::os_seed()?)))
 }
 
+/// How `serve` shares itself between clients.
+pub struct ServeLimits {
+    pub idle_timeout: Duration,
+    /// Connections served at once; a slow client holds one of them, not the server.
+    pub max_connections: usize,
+}
+
 pub fn serve(
     listen: &str,
     files: Option<(PathBuf, PathBuf)>,
     suites: Option<Vec<CipherSuite>>,
     once: bool,
+    limits: ServeLimits,
 ) -> Result<(), String> {
     let (chain, key) = match files {
         Some((cert, key)) => (
@@ -141,25 +149,81 @@ pub fn serve(
     }
     let listener = TcpListener::bind(listen).map_err(|e| format!("bind {listen}: {e}"))?;
     eprintln!("tlslab: serving TLS 1.2 on {listen}");
+    let idle = limits.idle_timeout;
+    if once {
+        let (stream, _) = listener.accept().map_err(|e| format!("accept: {e}"))?;
+        return serve_one(stream, config, idle);
+    }
+    let slots = Slots::new(limits.max_connections);
     for stream in listener.incoming() {
-        let result = stream
-            .map_err(|e| format!("accept: {e}"))
-            .and_then(|s| serve_one(s, config.clone()));
-        match (&result, once) {
-            (_, true) => return result,
-            (Ok(()), false) => eprintln!("tlslab: connection done"),
-            (Err(e), false) => eprintln!("tlslab: connection failed: {e}"),
-        }
+        // Waiting for a free slot leaves further clients in the kernel's accept queue.
+        let slot = slots.take();
+        let stream = match stream {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("tlslab: accept: {e}");
+                continue;
+            }
+        };
+        let config = config.clone();
+        std::thread::spawn(move || {
+            let _slot = slot;
+            let peer = stream
+                .peer_addr()
+                .map_or_else(|_| "a client".to_string(), |a| a.to_string());
+            match serve_one(stream, config, idle) {
+                Ok(()) => eprintln!("tlslab: {peer}: done"),
+                Err(e) => eprintln!("tlslab: {peer}: failed: {e}"),
+            }
+        });
     }
     Ok(())
 }
 
-fn serve_one(mut stream: TcpStream, config: ServerConfig) -> Result<(), String> {
+/// A counting semaphore over connection slots.
+struct Slots {
+    busy: Mutex<usize>,
+    freed: Condvar,
+    max: usize,
+}
+
+/// One taken slot, given back when dropped (when its connection's thread ends, however).
+struct Slot(Arc<Slots>);
+
+impl Slots {
+    fn new(max: usize) -> Arc<Slots> {
+        Arc::new(Slots {
+            busy: Mutex::new(0),
+            freed: Condvar::new(),
+            max: max.max(1),
+        })
+    }
+
+    fn take(self: &Arc<Self>) -> Slot {
+        // A poisoned lock only means a thread panicked while counting; the count is still good.
+        let mut busy = self.busy.lock().unwrap_or_else(|e| e.into_inner());
+        while *busy >= self.max {
+            busy = self.freed.wait(busy).unwrap_or_else(|e| e.into_inner());
+        }
+        *busy += 1;
+        Slot(Arc::clone(self))
+    }
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        let mut busy = self.0.busy.lock().unwrap_or_else(|e| e.into_inner());
+        *busy -= 1;
+        self.0.freed.notify_one();
+    }
+}
+
+fn serve_one(mut stream: TcpStream, config: ServerConfig, idle: Duration) -> Result<(), String> {
     stream
-        .set_read_timeout(Some(IDLE_TIMEOUT))
+        .set_read_timeout(Some(idle))
         .map_err(|e| e.to_string())?;
     stream
-        .set_write_timeout(Some(IDLE_TIMEOUT))
+        .set_write_timeout(Some(idle))
         .map_err(|e| e.to_string())?;
     let mut server = Connection::server(config, rng()?);
     let mut ending = Ending::default();

@@ -33,8 +33,8 @@ const APPLICATION_DATA: u8 = 23;
 
 /// How long we wait for the server's answer to one hostile connection.
 const ANSWER_TIMEOUT: Duration = Duration::from_secs(5);
-/// The CLI's idle timeout (`IDLE_TIMEOUT` in src/net.rs).
-const SERVER_IDLE_TIMEOUT: Duration = Duration::from_secs(10);
+/// The idle timeout the server is started with (`serve --idle-timeout`; the default is 10 s).
+const SERVER_IDLE_TIMEOUT: Duration = Duration::from_secs(3);
 
 // ---- the server ----
 
@@ -53,7 +53,8 @@ impl Server {
             };
             let addr = SocketAddr::from(([127, 0, 0, 1], port));
             let mut child = Command::new(TLSLAB)
-                .args(["serve", "--listen", &addr.to_string()])
+                .args(["serve", "--listen", &addr.to_string(), "--idle-timeout"])
+                .arg(SERVER_IDLE_TIMEOUT.as_secs().to_string())
                 .stdin(Stdio::null())
                 .stdout(Stdio::null())
                 .stderr(Stdio::null())
@@ -584,6 +585,29 @@ fn a_stalling_peer_is_timed_out_and_the_server_then_serves_others() {
     );
     assert_served(&mut server, 300, "a stalled peer");
     println!("stalled peer: closed after {waited:?}; a good client was served next");
+}
+
+#[test]
+fn a_stalling_peer_holds_one_connection_not_the_server() {
+    let mut server = Server::start();
+    let ch = client_hello_record(2);
+    let mut stalled = server.connect();
+    stalled.write_all(&ch[..ch.len() / 2]).expect("send");
+    // While the stalled connection waits for its idle timeout, others are served at once.
+    let started = Instant::now();
+    for seed in 400..403 {
+        assert_served(&mut server, seed, "a peer that stalls alongside");
+    }
+    let served_in = started.elapsed();
+    assert!(
+        served_in < SERVER_IDLE_TIMEOUT,
+        "three clients took {served_in:?}, as if they waited for the stalled one"
+    );
+    stalled
+        .set_read_timeout(Some(SERVER_IDLE_TIMEOUT + Duration::from_secs(10)))
+        .expect("timeout");
+    assert_eq!(read_answer(&mut stalled), Answer::Closed);
+    println!("three good clients served in {served_in:?} while a peer stalled");
 }
 
 #[test]

@@ -1730,6 +1730,20 @@ test('accessibility (axe-core): no serious or critical violation on any chapter,
     assert.deepEqual([...new Set(found)], [], 'serious or critical axe violations');
 });
 
+test('deep links into a long run show the current message on screen, wide and narrow', async ({ open }) => {
+    for (const viewport of [{ width: 1280, height: 800 }, { width: 390, height: 844 }]) {
+        const { page } = await open('?scenario=mitm-trusted&seed=3&step=20', { ...FAST, viewport });
+        await page.waitForTimeout(300);
+        const box = await page.locator('svg[data-diagram] g[data-step="20"]').evaluate((g) => {
+            const r = g.getBoundingClientRect();
+            return { top: r.top, bottom: r.bottom, height: innerHeight };
+        });
+        assert.ok(box.top >= 0 && box.bottom <= box.height, `step 21's arrow is in the ${viewport.width}x${viewport.height} window: ${JSON.stringify(box)}`);
+        await page.screenshot({ path: join(ARTIFACTS, `deep-link-mitm-step-20-${viewport.width}.png`) });
+        await page.close();
+    }
+});
+
 test('deep links: ?suite, ?speed and ?autoplay', async ({ open }) => {
     const cbc = await open('?seed=6&suite=TLS_RSA_WITH_AES_128_CBC_SHA', FAST);
     assert.equal(await cbc.page.locator('[data-field="cipher_suite"]').getAttribute('data-value'), 'TLS_RSA_WITH_AES_128_CBC_SHA', '?suite picks the suite');

@@ -87,35 +87,19 @@ pub fn diagram(props: &DiagramProps) -> Html {
         t.server_name.clone()
     };
 
-    // Keep the current message in view, scrolling the diagram's own box only (never the
-    // page: on a phone that would pull the reader away from what they are reading).
+    // Keep the current message in view (see `keep_in_view`).
     let scroller = use_node_ref();
     {
         let current_ref = current_ref.clone();
         let scroller = scroller.clone();
+        let positioned = use_mut_ref(|| false);
         use_effect_with(props.step, move |_| {
-            if let (Some(row), Some(bx)) = (
-                current_ref.cast::<web_sys::Element>(),
-                scroller.cast::<web_sys::Element>(),
-            ) {
-                let (r, b) = (
-                    row.get_bounding_client_rect(),
-                    bx.get_bounding_client_rect(),
-                );
-                // The part of the box the reader can see: it may extend below the window.
-                let window_height = web_sys::window()
-                    .and_then(|w| w.inner_height().ok())
-                    .and_then(|h| h.as_f64())
-                    .unwrap_or(f64::MAX);
-                let (visible_top, visible_bottom) =
-                    (b.top().max(0.0), b.bottom().min(window_height));
-                let top = bx.scroll_top() as f64;
-                if r.top() < visible_top {
-                    bx.set_scroll_top((top - (visible_top - r.top()) - 8.0) as i32);
-                } else if r.bottom() > visible_bottom {
-                    bx.set_scroll_top((top + (r.bottom() - visible_bottom) + 8.0) as i32);
-                }
-            }
+            let first = !std::mem::replace(&mut *positioned.borrow_mut(), true);
+            // In a task of its own, once the panels rendered with this step have their size.
+            gloo_timers::callback::Timeout::new(0, move || {
+                keep_in_view(current_ref.cast(), scroller.cast(), first)
+            })
+            .forget();
         });
     }
 
@@ -220,5 +204,35 @@ fn speed_class(speed: f64) -> &'static str {
         s if s <= 1.0 => "speed-1",
         s if s <= 2.0 => "speed-2",
         _ => "speed-4",
+    }
+}
+
+/// Scrolls the diagram's own box so that the current message is in the part of the box the
+/// reader can see, which may end below the window. The page itself is scrolled only on
+/// `first` (a deep link into a long run), and only when the box cannot scroll far enough:
+/// while stepping, moving the page would pull a phone reader away from what they are reading.
+fn keep_in_view(row: Option<web_sys::Element>, bx: Option<web_sys::Element>, first: bool) {
+    let (Some(row), Some(bx), Some(window)) = (row, bx, web_sys::window()) else {
+        return;
+    };
+    let window_height = window
+        .inner_height()
+        .ok()
+        .and_then(|h| h.as_f64())
+        .unwrap_or(f64::MAX);
+    let (r, b) = (
+        row.get_bounding_client_rect(),
+        bx.get_bounding_client_rect(),
+    );
+    let (visible_top, visible_bottom) = (b.top().max(0.0), b.bottom().min(window_height));
+    let top = bx.scroll_top() as f64;
+    if r.top() < visible_top {
+        bx.set_scroll_top((top - (visible_top - r.top()) - 8.0) as i32);
+    } else if r.bottom() > visible_bottom {
+        bx.set_scroll_top((top + (r.bottom() - visible_bottom) + 8.0) as i32);
+    }
+    let below = row.get_bounding_client_rect().bottom() - window_height;
+    if first && below > 0.0 {
+        window.scroll_by_with_x_and_y(0.0, below + 8.0);
     }
 }

@@ -10,7 +10,6 @@ use crate::crypto::rsa_kx::PremasterEncryption;
 use crate::crypto::suite::KeyBlock;
 use crate::pki::CertCheck;
 use crate::scenario::{NetworkRole, Scenario};
-
 use serde::{Deserialize, Serialize};
 
 /// Who did something.
@@ -407,6 +406,9 @@ impl Timeline {
     pub const FORMAT: u32 = 1;
     /// The largest timeline file accepted; real runs are well under 1 MiB.
     pub const MAX_IMPORT_BYTES: usize = 16 << 20;
+    /// The most events a file may hold: real runs have about 200, and views that relate events
+    /// to each other stay fast only for bounded runs.
+    pub const MAX_EVENTS: usize = 10_000;
 
     /// A run that one client recorded against a real server at `server` (host:port).
     /// `events` are the client connection's own, in order.
@@ -503,28 +505,35 @@ impl Timeline {
         if self.steps.is_empty() {
             return err("the timeline has no steps".into());
         }
+        if self.events.len() > Self::MAX_EVENTS || self.steps.len() > Self::MAX_EVENTS {
+            return err(format!(
+                "{} events in {} steps; a timeline has at most {} of each",
+                self.events.len(),
+                self.steps.len(),
+                Self::MAX_EVENTS
+            ));
+        }
+        // Each event is listed exactly once, by the step it names.
+        let mut listed = vec![false; self.events.len()];
+        for (n, s) in self.steps.iter().enumerate() {
+            for &i in &s.events {
+                match (self.events.get(i), listed.get_mut(i)) {
+                    (Some(e), Some(seen)) if e.step == n && !*seen => *seen = true,
+                    _ => {
+                        return err(format!(
+                            "step {n} lists event {i}, which is not one of its events"
+                        ));
+                    }
+                }
+            }
+        }
         for (i, e) in self.events.iter().enumerate() {
-            let listed = self
-                .steps
-                .get(e.step)
-                .is_some_and(|s| s.events.contains(&i));
-            if !listed {
+            if !listed[i] {
                 return err(format!("event {i} is not listed in its step {}", e.step));
             }
             e.kind
                 .check()
                 .map_err(|m| ImportError(format!("event {i}: {m}")))?;
-        }
-        for (n, s) in self.steps.iter().enumerate() {
-            if let Some(&i) = s
-                .events
-                .iter()
-                .find(|&&i| self.events.get(i).is_none_or(|e| e.step != n))
-            {
-                return err(format!(
-                    "step {n} lists event {i}, which is not one of its events"
-                ));
-            }
         }
         if let Outcome::Alert { step, .. } = self.outcome
             && step >= self.steps.len()

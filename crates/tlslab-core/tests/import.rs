@@ -53,7 +53,7 @@ fn malformed_files_are_refused_with_a_reason() {
         ),
         (
             edited(&good, |v| v["events"][0]["step"] = 9999.into()),
-            "event 0 is not listed",
+            "step 0 lists event 0, which is not one of its events",
         ),
         (
             edited(&good, |v| {
@@ -101,6 +101,24 @@ fn malformed_files_are_refused_with_a_reason() {
             edited(&good, |v| v["events"][0]["type"] = "rm -rf".into()),
             "not a tlslab timeline",
         ),
+        (
+            // Listed twice: the second listing is refused.
+            edited(&good, |v| {
+                v["steps"][0]["events"]
+                    .as_array_mut()
+                    .unwrap()
+                    .push(0.into())
+            }),
+            "step 0 lists event 0",
+        ),
+        (
+            // Listed nowhere.
+            edited(&good, |v| {
+                let last = v["steps"].as_array().unwrap().len() - 1;
+                v["steps"][last]["events"].as_array_mut().unwrap().pop();
+            }),
+            "is not listed in its step",
+        ),
     ];
     for (json, reason) in cases {
         let message = refused(&json);
@@ -118,4 +136,22 @@ fn an_alert_outcome_must_name_a_real_step() {
     let json = run_json(Scenario::Expired);
     let bad = edited(&json, |v| v["outcome"]["step"] = 500.into());
     assert!(refused(&bad).contains("past the last step"));
+}
+
+#[test]
+fn a_file_with_too_many_events_is_refused_before_any_slow_work() {
+    // 100 000 tiny events in one step: refused by their number.
+    let events: Vec<&str> =
+        vec![r#"{"actor":"client","step":0,"type":"episode","title":"","text":""}"#; 100_000];
+    let listed: Vec<String> = (0..100_000).map(|i| i.to_string()).collect();
+    let json = edited(&run_json(Scenario::Happy), |v| {
+        v["events"] = serde_json::from_str(&format!("[{}]", events.join(","))).unwrap();
+        v["steps"] = serde_json::from_str(&format!(
+            r#"[{{"title":"x","from":"client","to":"server","chapter":"client_hello","events":[{}],"knowledge":{{"client":[],"server":[],"observer":[]}}}}]"#,
+            listed.join(",")
+        ))
+        .unwrap();
+    });
+    let message = refused(&json);
+    assert!(message.contains("at most 10000"), "{message}");
 }

@@ -424,10 +424,10 @@ print(hmac.new(key, data, hashlib.{python_digest}).hexdigest())
 /// The lane that was the client of `event`'s connection.
 fn link_client(t: &Timeline, event: &Event) -> Option<Actor> {
     let (a, b) = link_of(t, event)?;
-    super::wire::links(t)
+    super::wire::connections(t)
         .into_iter()
-        .find(|l| (l.client, l.server) == (a, b) || (l.client, l.server) == (b, a))
-        .map(|l| l.client)
+        .find(|&c| c == (a, b) || c == (b, a))
+        .map(|(client, _)| client)
 }
 
 /// The latest computation by `event`'s actor on `event`'s connection that `pick` recognizes,

@@ -49,32 +49,46 @@ pub fn link_of(t: &Timeline, event: &Event) -> Option<(Actor, Actor)> {
     (step.from != step.to).then_some((step.from, step.to))
 }
 
+/// The connections of `t` as (client, server) lanes, in the order their first messages were
+/// sent: the sender of a connection's first message (its ClientHello) is its client.
+pub fn connections(t: &Timeline) -> Vec<(Actor, Actor)> {
+    let mut out: Vec<(Actor, Actor)> = Vec::new();
+    for s in &t.steps {
+        let known = out
+            .iter()
+            .any(|&(a, b)| (a, b) == (s.from, s.to) || (a, b) == (s.to, s.from));
+        if s.from != s.to && !known {
+            out.push((s.from, s.to));
+        }
+    }
+    out
+}
+
 /// The connections of `t`, each with what crossed it.
 ///
 /// Each direction's records are the ones its sender recorded sending, as the network delivered
 /// them (an attacker's change applied). A run recorded by one peer only (`tlslab connect`)
 /// has no sender's copy of the other direction; the receiver's copy is used then.
 pub fn links(t: &Timeline) -> Vec<Link> {
-    let mut links: Vec<Link> = Vec::new();
-    // Per link and direction: (sent, received) candidates.
-    let mut candidates: Vec<[(Vec<Segment>, Vec<Segment>); 2]> = Vec::new();
+    let mut links: Vec<Link> = connections(t)
+        .into_iter()
+        .map(|(client, server)| Link {
+            client,
+            server,
+            segments: Vec::new(),
+            client_random: None,
+            master_secret: None,
+        })
+        .collect();
+    // Per link and direction (client to server, server to client): (sent, received) copies.
+    let mut candidates: Vec<[(Vec<Segment>, Vec<Segment>); 2]> =
+        links.iter().map(|_| Default::default()).collect();
     for (i, e) in t.events.iter().enumerate() {
         let Some((from, to)) = link_of(t, e) else {
             continue;
         };
-        let at = match links.iter().position(Link::between(from, to)) {
-            Some(at) => at,
-            None => {
-                links.push(Link {
-                    client: from,
-                    server: to,
-                    segments: Vec::new(),
-                    client_random: None,
-                    master_secret: None,
-                });
-                candidates.push(Default::default());
-                links.len() - 1
-            }
+        let Some(at) = links.iter().position(Link::between(from, to)) else {
+            continue;
         };
         let link = &mut links[at];
         if !link.has(e.actor) {

@@ -155,3 +155,40 @@ fn a_file_with_too_many_events_is_refused_before_any_slow_work() {
     let message = refused(&json);
     assert!(message.contains("at most 10000"), "{message}");
 }
+
+#[test]
+fn an_edited_file_cannot_put_code_into_a_command_or_break_the_exports() {
+    use tlslab_core::export::{self, reproduce};
+    let evil = "x'; touch /tmp/tlslab-pwned; echo '\"); import os; os.system(\"id\"); (\"";
+    let json = edited(&run_json(Scenario::Happy), |v| {
+        v["now"] = Value::from(u64::MAX);
+        for e in v["events"].as_array_mut().unwrap() {
+            if e["type"] == "computation" && e.get("label").is_some() {
+                e["label"] = evil.into();
+            }
+        }
+    });
+    assert_eq!(
+        json.matches("tlslab-pwned").count(),
+        8,
+        "every PRF label edited"
+    );
+    let t = Timeline::import(&json).expect("still a well-formed timeline");
+    let mut commands = 0;
+    for i in 0..t.events.len() {
+        for r in reproduce::recipes(&t, i) {
+            commands += 1;
+            assert!(
+                !r.openssl.contains("pwned") && !r.python.contains("os.system"),
+                "{}",
+                r.openssl
+            );
+        }
+    }
+    // Premaster, transcript hashes and records still have recipes; the PRF ones do not.
+    assert!(commands > 0);
+    assert!(
+        export::pcap(&t).len() > 24,
+        "a clock at u64::MAX still makes a capture"
+    );
+}

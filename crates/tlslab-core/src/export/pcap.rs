@@ -89,7 +89,8 @@ impl Capture {
         self.bytes.extend(len.to_le_bytes());
         self.bytes.extend(len.to_le_bytes());
         self.bytes.extend(ip_packet);
-        self.micros += 1000;
+        // A clock read from a file may be anything; saturate rather than overflow.
+        self.micros = self.micros.saturating_add(1000);
         self.ip_id = self.ip_id.wrapping_add(1);
     }
 }
@@ -205,6 +206,8 @@ fn ipv4_packet(src: [u8; 4], dst: [u8; 4], id: u16, payload: &[u8]) -> Vec<u8> {
 /// The Internet checksum (RFC 1071): the ones' complement of the ones' complement sum of the
 /// 16-bit words.
 fn checksum(data: &[u8]) -> u16 {
+    // `chunks(2)` never yields an empty chunk, so `w[0]` exists; an odd last byte is padded
+    // with zero. The sum of at most 2^15 words of 2^16 cannot overflow 32 bits.
     let mut sum: u32 = data
         .chunks(2)
         .map(|w| u32::from(u16::from_be_bytes([w[0], w.get(1).copied().unwrap_or(0)])))

@@ -69,6 +69,21 @@ pub fn key_for_modulus(modulus: &[u8]) -> KeyFile {
     }
 }
 
+/// The PRF labels of TLS 1.2 (RFC 5246 sections 6.3, 7.4.9, 8.1; RFC 7627 section 4). A label
+/// goes into a command as text, so only these fixed strings are ever written there: a label
+/// read from an imported file could otherwise carry shell or Python code.
+const PRF_LABELS: [&str; 5] = [
+    "master secret",
+    "extended master secret",
+    "key expansion",
+    "client finished",
+    "server finished",
+];
+
+fn known_label(label: &str) -> Option<&'static str> {
+    PRF_LABELS.iter().copied().find(|&l| l == label)
+}
+
 /// Hex on the standard output, then a newline.
 const PRINT_HEX: &str = "| xxd -p | tr -d '\\n'; echo";
 
@@ -154,17 +169,21 @@ fn computation(t: &Timeline, index: usize, event: &Event, c: &Computation) -> Ve
             } else {
                 "client_random + server_random (RFC 5246 section 8.1)"
             };
-            vec![prf_recipe(
+            prf_recipe(
                 "Master secret",
-                format!(
-                    "master_secret = PRF(pre_master_secret, \"{label}\", seed)[0..47], where the \
-                     seed is {seed_is}."
-                ),
+                |label| {
+                    format!(
+                        "master_secret = PRF(pre_master_secret, \"{label}\", seed)[0..47], \
+                         where the seed is {seed_is}."
+                    )
+                },
                 premaster,
                 label,
                 seed,
                 master_secret,
-            )]
+            )
+            .into_iter()
+            .collect()
         }
         Computation::KeyBlock {
             label,
@@ -172,41 +191,47 @@ fn computation(t: &Timeline, index: usize, event: &Event, c: &Computation) -> Ve
             key_block,
             ..
         } => master_secret_of(t, index, event)
-            .map(|ms| {
-                vec![prf_recipe(
+            .and_then(|ms| {
+                prf_recipe(
                     "Key block",
-                    format!(
-                        "key_block = PRF(master_secret, \"{label}\", server_random + \
-                         client_random), {} bytes for this suite (RFC 5246 section 6.3).",
-                        key_block.len()
-                    ),
+                    |label| {
+                        format!(
+                            "key_block = PRF(master_secret, \"{label}\", server_random + \
+                             client_random), {} bytes for this suite (RFC 5246 section 6.3).",
+                            key_block.len()
+                        )
+                    },
                     ms,
                     label,
                     seed,
                     key_block,
-                )]
+                )
             })
-            .unwrap_or_default(),
+            .into_iter()
+            .collect(),
         Computation::VerifyData {
             label,
             handshake_hash,
             verify_data,
             ..
         } => master_secret_of(t, index, event)
-            .map(|ms| {
-                vec![prf_recipe(
+            .and_then(|ms| {
+                prf_recipe(
                     "verify_data",
-                    format!(
-                        "verify_data = PRF(master_secret, \"{label}\", \
-                         Hash(handshake_messages))[0..11] (RFC 5246 section 7.4.9)."
-                    ),
+                    |label| {
+                        format!(
+                            "verify_data = PRF(master_secret, \"{label}\", \
+                             Hash(handshake_messages))[0..11] (RFC 5246 section 7.4.9)."
+                        )
+                    },
                     ms,
                     label,
                     handshake_hash,
                     verify_data,
-                )]
+                )
             })
-            .unwrap_or_default(),
+            .into_iter()
+            .collect(),
         _ => Vec::new(),
     }
 }
@@ -242,19 +267,21 @@ print(key.decrypt(bytes.fromhex(\"{ct}\"), padding.PKCS1v15()).hex())
 }
 
 /// A value of the TLS 1.2 PRF with SHA-256: OpenSSL's `TLS1-PRF` KDF concatenates its seed
-/// options, so the label goes in as text and the seed as hex.
+/// options, so the label goes in as text and the seed as hex. None for a label that is not one
+/// of TLS 1.2's (only an edited file has one).
 fn prf_recipe(
     title: &str,
-    explanation: String,
+    explanation: impl FnOnce(&str) -> String,
     secret: &Bytes,
     label: &str,
     seed: &Bytes,
     out: &Bytes,
-) -> Recipe {
+) -> Option<Recipe> {
+    let label = known_label(label)?;
     let (secret, seed, n) = (secret.hex(), seed.hex(), out.len());
-    Recipe {
+    Some(Recipe {
         title: title.into(),
-        explanation,
+        explanation: explanation(label),
         openssl: format!(
             "openssl kdf -keylen {n} -kdfopt digest:SHA256 -kdfopt hexsecret:{secret} -kdfopt \
              'seed:{label}' -kdfopt hexseed:{seed} -binary TLS1-PRF {PRINT_HEX}"
@@ -266,7 +293,7 @@ print(prf(bytes.fromhex(\"{secret}\"), b\"{label}\", bytes.fromhex(\"{seed}\"), 
         ),
         key: None,
         prints: out.clone(),
-    }
+    })
 }
 
 fn record(t: &Timeline, index: usize, event: &Event, p: &Protection) -> Vec<Recipe> {
@@ -364,8 +391,8 @@ fn cbc(key: &Bytes, iv: &Bytes, ciphertext: &Bytes, decrypted: &Bytes) -> Recipe
         title: "Record decryption (AES-128-CBC)".into(),
         explanation: "AES-128-CBC decryption with the sender's write key and the explicit IV \
                       sent at the start of the record (RFC 5246 section 6.2.3.2). It prints the \
-                      content, then its MAC, then the padding: each padding byte, and the last \
-                      byte, hold the padding length."
+                      content, then its MAC, then the padding: padding_length + 1 bytes, each \
+                      equal to padding_length, the last one being the padding_length field."
             .into(),
         openssl: format!(
             "echo {ct} | xxd -r -p | openssl enc -d -aes-128-cbc -K {key} -iv {iv} -nopad \

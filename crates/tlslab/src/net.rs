@@ -155,29 +155,32 @@ pub fn serve(
         return serve_one(stream, config, idle);
     }
     let slots = Slots::new(limits.max_connections);
-    for stream in listener.incoming() {
-        // Waiting for a free slot leaves further clients in the kernel's accept queue.
+    loop {
+        // A slot first, then a client: while all are busy, new clients wait in the kernel's
+        // accept queue rather than in an accepted connection nobody reads.
         let slot = slots.take();
-        let stream = match stream {
-            Ok(s) => s,
+        let (stream, peer) = match listener.accept() {
+            Ok(accepted) => accepted,
             Err(e) => {
                 eprintln!("tlslab: accept: {e}");
                 continue;
             }
         };
         let config = config.clone();
-        std::thread::spawn(move || {
-            let _slot = slot;
-            let peer = stream
-                .peer_addr()
-                .map_or_else(|_| "a client".to_string(), |a| a.to_string());
-            match serve_one(stream, config, idle) {
-                Ok(()) => eprintln!("tlslab: {peer}: done"),
-                Err(e) => eprintln!("tlslab: {peer}: failed: {e}"),
-            }
-        });
+        let spawned = std::thread::Builder::new()
+            .name(format!("serve {peer}"))
+            .spawn(move || {
+                let _slot = slot;
+                match serve_one(stream, config, idle) {
+                    Ok(()) => eprintln!("tlslab: {peer}: done"),
+                    Err(e) => eprintln!("tlslab: {peer}: failed: {e}"),
+                }
+            });
+        // Without a thread the connection (and its slot) is dropped: the client sees a close.
+        if let Err(e) = spawned {
+            eprintln!("tlslab: {peer}: no thread to serve it: {e}");
+        }
     }
-    Ok(())
 }
 
 /// A counting semaphore over connection slots.
@@ -299,12 +302,18 @@ pub fn connect(
         while let Some(e) = client.poll_event() {
             events.push(e);
         }
-        files.write(&Timeline::recorded_by_client(
+        let written = files.write(&Timeline::recorded_by_client(
             events,
             now,
             server_name,
             address,
-        ))?;
+        ));
+        // Both failures matter; the connection's comes first.
+        match (&result, written) {
+            (Err(e), Err(w)) => return Err(format!("{e}; also, {w}")),
+            (Ok(_), Err(w)) => return Err(w),
+            (_, Ok(())) => {}
+        }
     }
     let body = result?;
     std::io::stdout()

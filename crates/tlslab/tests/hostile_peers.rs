@@ -34,7 +34,7 @@ const APPLICATION_DATA: u8 = 23;
 /// How long we wait for the server's answer to one hostile connection.
 const ANSWER_TIMEOUT: Duration = Duration::from_secs(5);
 /// The idle timeout the server is started with (`serve --idle-timeout`; the default is 10 s).
-const SERVER_IDLE_TIMEOUT: Duration = Duration::from_secs(3);
+const SERVER_IDLE_TIMEOUT: Duration = Duration::from_secs(5);
 
 // ---- the server ----
 

@@ -13,6 +13,7 @@ use tlslab_core::driver::{self, RunConfig};
 use tlslab_core::export;
 use tlslab_core::msgs::enums::CipherSuite;
 use tlslab_core::scenario::Scenario;
+use tlslab_core::timeline::{Computation, EventKind};
 
 const TLSLAB: &str = env!("CARGO_BIN_EXE_tlslab");
 
@@ -163,6 +164,34 @@ fn every_scenarios_recipes_print_what_the_core_computed() {
         let t = driver::run(&config).unwrap();
         let dir = temp_dir(&format!("scenario-{}", scenario.id()));
         let ran = run_recipes(&t, &dir);
+        // Every derivation the run made has its recipe (and it held, above).
+        let count = |pick: fn(&Computation) -> bool| {
+            t.events
+                .iter()
+                .filter(|e| matches!(&e.kind, EventKind::Computation(c) if pick(c)))
+                .count()
+        };
+        let ran_of = |title: &str| ran.get(title).copied().unwrap_or(0);
+        assert_eq!(
+            ran_of("Master secret"),
+            count(|c| matches!(c, Computation::MasterSecret { .. })),
+            "{scenario:?}"
+        );
+        assert_eq!(
+            ran_of("Key block"),
+            count(|c| matches!(c, Computation::KeyBlock { .. })),
+            "{scenario:?}"
+        );
+        assert_eq!(
+            ran_of("verify_data"),
+            count(|c| matches!(c, Computation::VerifyData { .. })),
+            "{scenario:?}"
+        );
+        assert!(
+            ran_of("Premaster secret decryption")
+                >= count(|c| matches!(c, Computation::PremasterEncrypted(_))),
+            "{scenario:?}"
+        );
         if scenario == Scenario::MitmTrusted {
             // The client's premaster, decrypted with the attacker's key.
             assert!(dir.join("attacker.key").exists(), "{scenario:?}: {ran:?}");

@@ -5,7 +5,7 @@
 //! computes, `xxd -p` prints lowercase hex. Python uses its standard library for the PRF and
 //! hashes, and the `cryptography` package for RSA and AES.
 
-use super::wire::link_of;
+use super::wire::{connections, link_of, same_pair};
 use crate::bytes::Bytes;
 use crate::crypto::record_cipher::Protection;
 use crate::crypto::rsa_kx::PremasterEncryption;
@@ -450,10 +450,10 @@ print(hmac.new(key, data, hashlib.{python_digest}).hexdigest())
 
 /// The lane that was the client of `event`'s connection.
 fn link_client(t: &Timeline, event: &Event) -> Option<Actor> {
-    let (a, b) = link_of(t, event)?;
-    super::wire::connections(t)
+    let link = link_of(t, event)?;
+    connections(t)
         .into_iter()
-        .find(|&c| c == (a, b) || c == (b, a))
+        .find(|&c| same_pair(c, link))
         .map(|(client, _)| client)
 }
 
@@ -465,14 +465,19 @@ fn latest_before<'t, T>(
     event: &Event,
     pick: impl Fn(&'t Computation) -> Option<T>,
 ) -> Option<T> {
-    let link = link_of(t, event)?;
-    let same_link =
-        |e: &Event| link_of(t, e).is_some_and(|(a, b)| (a, b) == link || (b, a) == link);
+    // The same connection; or, for work outside any connection (an observer decrypting a
+    // recording in an episode), the same step.
+    let here = link_of(t, event);
+    let same_context = |e: &Event| match (link_of(t, e), here) {
+        (Some(l), Some(h)) => same_pair(l, h),
+        (None, None) => e.step == event.step,
+        _ => false,
+    };
     t.events
         .get(..=index)?
         .iter()
         .rev()
-        .filter(|e| e.actor == event.actor && same_link(e))
+        .filter(|e| e.actor == event.actor && same_context(e))
         .find_map(|e| match &e.kind {
             EventKind::Computation(c) => pick(c),
             _ => None,

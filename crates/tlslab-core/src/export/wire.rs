@@ -32,9 +32,14 @@ pub struct Segment {
 /// and `client_version`.
 const RANDOM_AT: usize = 4 + 2;
 
+/// Whether two pairs of lanes are the same connection, whichever way round.
+pub fn same_pair(x: (Actor, Actor), y: (Actor, Actor)) -> bool {
+    x == y || x == (y.1, y.0)
+}
+
 impl Link {
     fn between(a: Actor, b: Actor) -> impl Fn(&Link) -> bool {
-        move |l: &Link| (l.client, l.server) == (a, b) || (l.client, l.server) == (b, a)
+        move |l: &Link| same_pair((l.client, l.server), (a, b))
     }
 
     fn has(&self, actor: Actor) -> bool {
@@ -54,9 +59,7 @@ pub fn link_of(t: &Timeline, event: &Event) -> Option<(Actor, Actor)> {
 pub fn connections(t: &Timeline) -> Vec<(Actor, Actor)> {
     let mut out: Vec<(Actor, Actor)> = Vec::new();
     for s in &t.steps {
-        let known = out
-            .iter()
-            .any(|&(a, b)| (a, b) == (s.from, s.to) || (a, b) == (s.to, s.from));
+        let known = out.iter().any(|&c| same_pair(c, (s.from, s.to)));
         if s.from != s.to && !known {
             out.push((s.from, s.to));
         }

@@ -1917,6 +1917,11 @@ test('reproduce (man in the middle): the client encrypted to the attacker, and t
         await rm(dir, { recursive: true, force: true });
     }
     assert.deepEqual([...keys].sort(), ['attacker.key', 'server.key'], 'both connections\' premasters, each with its own key');
+    // The Files panel offers both keys, and its tshark command lists both.
+    await openFiles(page);
+    for (const name of ['server-key', 'attacker-key']) assert.equal(await page.locator(`[data-download="${name}"]`).count(), 1, `Files offers ${name}`);
+    const command = await page.locator('[data-command="tshark-key"]').textContent();
+    assert.ok(command.includes('"server.key"') && command.includes('"attacker.key"'), `the tshark command lists both keys: ${command}`);
 }, { timeout: 120_000 });
 
 test('files in embed mode: no Files button (an iframe keeps its compact chrome); the Reproduce tab is there', async ({ open }) => {
@@ -2026,7 +2031,9 @@ test('import: a run recorded by tlslab connect against openssl s_server opens, a
         assert.equal(await page.locator('[data-import-error]').count(), 0, 'no import error');
         assert.equal(await page.locator('[data-panel="files"]').count(), 0, 'the Files panel closes once a file is opened');
         await openFiles(page);
-        assert.equal(await page.locator('[data-download="server-key"]').count(), 0, 'no demo key for a recorded run');
+        // s_server was given the demo key: the client's premaster was encrypted to it, so it is offered.
+        assert.equal(await page.locator('[data-download="server-key"]').count(), 1, 'the demo key, which this real server used');
+        assert.equal(await page.locator('[data-download="attacker-key"]').count(), 0, 'no attacker key without an attacker');
         await until(page, 'the recorded outcome', (s) => document.querySelector('[data-panel="outcome"]')?.dataset.recorded === s, rec.server);
         await page.screenshot({ path: join(ARTIFACTS, 'import-recorded-files.png'), fullPage: true });
         await page.click('[data-action="close-files"]');
@@ -2038,6 +2045,8 @@ test('import: a run recorded by tlslab connect against openssl s_server opens, a
                 await openTab(page, tab);
                 const text = (await page.locator(`[data-panel="${tab}"]`).textContent()).trim();
                 await soft(async () => assert.ok(text.length > 20, `step ${n} tab ${tab}: the panel is empty ("${text}")`));
+                // Every step is a message that crossed the wire: its bytes are known, whoever sent it.
+                if (tab === 'bytes') await soft(async () => assert.ok(!text.includes('No record in this step') && /record, \d+ bytes/.test(text), `step ${n}: the Bytes tab shows the record ("${text.slice(0, 80)}")`));
             }
             await soft(async () => assert.equal(await page.locator('.status.error, [data-import-error]').count(), 0, `step ${n}: an error is shown`));
         }

@@ -71,7 +71,8 @@ fn the_servers_private_key_alone_decrypts_a_recorded_rsa_key_exchange() {
     // No key log: tshark decrypts the premaster with the key and derives the rest, with and
     // without the extended master secret. This is why RSA key exchange has no forward secrecy.
     let key = std::env::temp_dir().join(format!("tlslab-export-{}-server.key", std::process::id()));
-    std::fs::write(&key, export::demo_server_key_pem()).unwrap();
+    let pem = export::reproduce::demo_server_key().pem.unwrap();
+    std::fs::write(&key, pem).unwrap();
     for ems in [true, false] {
         let dir = temp_dir(&format!("rsa-key-{ems}"));
         let (pcap, _) = trace(

@@ -8,8 +8,9 @@ pub mod pcap;
 pub mod reproduce;
 pub mod wire;
 
-use crate::pki::{demo, pem};
-use crate::timeline::Timeline;
+use crate::timeline::{Computation, EventKind, Timeline};
+
+pub use reproduce::KeyFile;
 
 pub use pcap::pcap;
 
@@ -29,8 +30,21 @@ pub fn keylog(t: &Timeline) -> String {
     out
 }
 
-/// The demo server's private key (PKCS#8 PEM): the key of every simulated run's server.
-pub fn demo_server_key_pem() -> String {
-    // Encoding a fixed, valid DER never fails; an empty string would only hide a broken build.
-    pem::encode("PRIVATE KEY", demo::LEAF_KEY).unwrap_or_default()
+/// The private keys we hold that decrypt this run's premasters (RFC 5246 section 7.4.7.1):
+/// the demo server's in every simulated run, the attacker's when a client encrypted to it, and
+/// the demo server's key again when a recorded real server used it. Server's first.
+pub fn rsa_keys(t: &Timeline) -> Vec<KeyFile> {
+    let mut keys: Vec<KeyFile> = Vec::new();
+    if t.recorded.is_none() {
+        keys.push(reproduce::demo_server_key());
+    }
+    for e in &t.events {
+        if let EventKind::Computation(Computation::PremasterEncrypted(p)) = &e.kind {
+            let key = reproduce::key_for_modulus(&p.modulus.0);
+            if key.pem.is_some() && !keys.iter().any(|k| k.name == key.name) {
+                keys.push(key);
+            }
+        }
+    }
+    keys
 }

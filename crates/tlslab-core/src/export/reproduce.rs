@@ -49,6 +49,20 @@ const DEMO_KEYS: [(&str, &str, &[u8]); 2] = [
     ("attacker.key", "the attacker's", demo::ATTACKER_LEAF_KEY),
 ];
 
+/// The demo server's private key, saved as [`KEY_FILE`].
+pub fn demo_server_key() -> KeyFile {
+    demo_key(DEMO_KEYS[0])
+}
+
+fn demo_key((name, whose, der): (&'static str, &'static str, &[u8])) -> KeyFile {
+    KeyFile {
+        name,
+        whose,
+        // Encoding a fixed, valid DER as PEM cannot fail.
+        pem: pem::encode("PRIVATE KEY", der).ok(),
+    }
+}
+
 /// The private key that goes with an RSA `modulus`. A private key's DER holds the modulus
 /// verbatim (RFC 8017 appendix A.1.2), so the demo key whose DER contains it is the one.
 pub fn key_for_modulus(modulus: &[u8]) -> KeyFile {
@@ -56,11 +70,7 @@ pub fn key_for_modulus(modulus: &[u8]) -> KeyFile {
         !modulus.is_empty() && der.windows(modulus.len()).any(|w| w == modulus)
     });
     match demo {
-        Some(&(name, whose, der)) => KeyFile {
-            name,
-            whose,
-            pem: pem::encode("PRIVATE KEY", der).ok(),
-        },
+        Some(&entry) => demo_key(entry),
         None => KeyFile {
             name: KEY_FILE,
             whose: "the server's",

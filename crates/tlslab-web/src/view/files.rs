@@ -66,13 +66,11 @@ fn try_download(name: &str, bytes: &[u8], mime: &str) -> Result<(), JsValue> {
     Ok(())
 }
 
-/// Saves the demo server's private key as `server.key` (the name the recipes expect).
-pub fn download_server_key() {
-    download(
-        export::reproduce::KEY_FILE,
-        export::demo_server_key_pem().as_bytes(),
-        "application/x-pem-file",
-    );
+/// Saves a private key under the name the commands expect.
+pub fn download_key(key: &export::KeyFile) {
+    if let Some(pem) = &key.pem {
+        download(key.name, pem.as_bytes(), "application/x-pem-file");
+    }
 }
 
 /// Reads a chosen timeline file and dispatches `Imported` or `ImportFailed`.
@@ -187,10 +185,27 @@ pub fn files(props: &FilesProps) -> Html {
         })
     };
     let tshark = format!("tshark -r {pcap_name} -o tls.keylog_file:{keys_name} -V");
+    // Every key we hold for this run: with a man in the middle, the client's connection was
+    // encrypted to the attacker's key and the attacker's own to the server's.
+    let keys = export::rsa_keys(&t);
     let tshark_key = format!(
-        "tshark -r {pcap_name} -o 'uat:rsa_keys:\"{}\",\"\"' -V",
-        export::reproduce::KEY_FILE
+        "tshark -r {pcap_name} {} -V",
+        keys.iter()
+            .map(|k| format!("-o 'uat:rsa_keys:\"{}\",\"\"'", k.name))
+            .collect::<Vec<_>>()
+            .join(" ")
     );
+    let key_items = keys.iter().map(|k| {
+        let key = k.clone();
+        html! {
+            <li>
+                <button type="button" data-download={k.name.replace(".key", "-key")} onclick={Callback::from(move |_| download_key(&key))}>
+                    { format!("Private key: {}", k.name) }
+                </button>
+                <span>{ format!("{}: {} RSA key (PKCS#8 PEM), the same in every run here. It is public: use it for nothing but demonstrations.", k.name, k.whose) }</span>
+            </li>
+        }
+    });
     let copy = super::value::copy_on_click::<MouseEvent>;
     html! {
         <section class="files-panel" id="files-panel" data-panel="files" aria-labelledby="files-title">
@@ -210,12 +225,7 @@ pub fn files(props: &FilesProps) -> Html {
                             <button type="button" data-download="keys" onclick={save_keys}>{ "Key log (.keys)" }</button>
                             <span>{ format!("{keys_name}: the NSS key log (the SSLKEYLOGFILE format): client random and master secret of each connection.") }</span>
                         </li>
-                        if recorded.is_none() {
-                            <li>
-                                <button type="button" data-download="server-key" onclick={Callback::from(|_| download_server_key())}>{ "Server private key" }</button>
-                                <span>{ format!("{}: the demo server's RSA key (PKCS#8 PEM), the same in every run here. It is public: use it for nothing but demonstrations.", export::reproduce::KEY_FILE) }</span>
-                            </li>
-                        }
+                        { for key_items }
                         <li>
                             <button type="button" data-download="timeline" onclick={save_json}>{ "Timeline (.json)" }</button>
                             <span>{ format!("{json_name}: everything this page shows; open it again below.") }</span>
@@ -230,7 +240,7 @@ pub fn files(props: &FilesProps) -> Html {
                         <button type="button" class="copy" onclick={copy(tshark)} aria-label="Copy the tshark command">{ "Copy" }</button>
                     </div>
                     <p>{ "Or in Wireshark: Preferences › Protocols › TLS › (Pre)-Master-Secret log filename: choose the .keys file, then open the .pcap. The HTTP request and response appear decrypted." }</p>
-                    if recorded.is_none() {
+                    if !keys.is_empty() {
                         <p>{ "Wireshark can also decrypt with the server's private key itself (Preferences › Protocols › TLS › RSA keys list), but only for RSA key exchange in TLS 1.2 and earlier, and only when the capture holds the whole handshake with its ClientKeyExchange (not a resumed session). The key log works in every case." }</p>
                         <div class="command">
                             <pre tabindex="0" role="region" aria-label="tshark command with the private key"><code data-command="tshark-key">{ tshark_key.clone() }</code></pre>
@@ -242,8 +252,15 @@ pub fn files(props: &FilesProps) -> Html {
                     <h3>{ "Why the server's key alone decrypts a recording" }</h3>
                     <p>{ "With RSA key exchange the client picks the 48-byte premaster secret and sends it in ClientKeyExchange, encrypted to the RSA public key in the server's certificate (RFC 5246 §7.4.7.1). Everything else the keys are made from crosses the wire in the clear: the master secret is PRF(premaster, \"master secret\", client_random + server_random) (§8.1), or with the extended master secret PRF(premaster, \"extended master secret\", session_hash), where session_hash is the hash of handshake messages that crossed the wire too (RFC 7627 §4), and the record keys come from the master secret and the randoms (§6.3). So whoever holds the server's private key, today or years from now, decrypts the premaster from a recording and, with it, every record." }</p>
                     <p>{ "Forward-secret key exchanges, (EC)DHE (RFC 5246 §7.4.3, RFC 4492 §5.4), use the private key only to sign the server's ephemeral Diffie-Hellman value. The premaster is the Diffie-Hellman result, which never crosses the wire, and both sides discard the ephemeral keys after the handshake: a key stolen later decrypts nothing. TLS 1.3 removed static RSA key exchange altogether (RFC 8446 §1.2)." }</p>
+                    if keys.iter().any(|k| k.name != export::reproduce::KEY_FILE) {
+                        <p class="note">{ "In this run a man in the middle holds two connections: the client's premaster was encrypted to the attacker's key (attacker.key), and the attacker's own to the server's (server.key). Each key opens only its own connection; the command above lists both." }</p>
+                    }
                     if let Some(r) = &recorded {
-                        <p class="note">{ format!("This run was recorded by tlslab connect against {}: only that server's operator has its private key, so the key log, written from the client's side, is the way to decrypt it.", r.server) }</p>
+                        if keys.is_empty() {
+                            <p class="note">{ format!("This run was recorded by tlslab connect against {}: only that server's operator has its private key, so the key log, written from the client's side, is the way to decrypt it.", r.server) }</p>
+                        } else {
+                            <p class="note">{ format!("This run was recorded by tlslab connect against {}, a server that used the demo key: the premaster was encrypted to it, so the key above decrypts this recording too.", r.server) }</p>
+                        }
                     }
                 </section>
                 { open }

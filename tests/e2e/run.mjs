@@ -1924,6 +1924,25 @@ test('reproduce (man in the middle): the client encrypted to the attacker, and t
     assert.ok(command.includes('"server.key"') && command.includes('"attacker.key"'), `the tshark command lists both keys: ${command}`);
 }, { timeout: 120_000 });
 
+test('stolen key: "Open Files" from the scenario, then the key and the capture alone decrypt the recording', async ({ open }) => {
+    const { page } = await open('?scenario=stolen-key&seed=5', FAST);
+    await page.click('[data-panel="outcome"] [data-action="open-files"]');
+    await page.locator('[data-panel="files"]').waitFor();
+    const pcap = await download(page, '[data-download="pcap"]');
+    const key = await download(page, '[data-download="server-key"]');
+    const dir = await mkdtemp(join(tmpdir(), 'tlslab-stolen-'));
+    try {
+        await writeFile(join(dir, pcap.name), pcap.bytes);
+        await writeFile(join(dir, key.name), key.bytes);
+        // No key log: only what the observer has, the recording and the leaked key.
+        const out = await runCommand(`tshark -r ${pcap.name} -o 'uat:rsa_keys:"server.key",""' -Y http`, dir);
+        assert.match(out, /GET \/ HTTP\/1\.1/, `the request, decrypted with the key alone: ${out}`);
+        assert.match(out, /HTTP\/1\.1 200/, `the response, decrypted with the key alone: ${out}`);
+    } finally {
+        await rm(dir, { recursive: true, force: true });
+    }
+});
+
 test('files in embed mode: no Files button (an iframe keeps its compact chrome); the Reproduce tab is there', async ({ open }) => {
     const { page } = await open('?embed=1&seed=1&step=4', FAST);
     assert.equal(await page.locator('[data-action="files"]').isVisible(), false, 'the Files button is hidden in embed mode');

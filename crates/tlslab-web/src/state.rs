@@ -225,6 +225,7 @@ pub enum Action {
     },
     DismissImportError,
     ToggleFiles,
+    OpenFiles,
 }
 
 impl Reducible for Model {
@@ -333,6 +334,7 @@ impl Reducible for Model {
             }
             Action::DismissImportError => m.import_error = None,
             Action::ToggleFiles => m.files_open = !m.files_open,
+            Action::OpenFiles => m.files_open = true,
         }
         Rc::new(m)
     }

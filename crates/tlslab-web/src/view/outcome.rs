@@ -62,6 +62,10 @@ pub fn outcome(props: &OutcomeProps) -> Html {
             </section>
         };
     }
+    let open_files = {
+        let d = props.dispatch.clone();
+        Callback::from(move |_| d.dispatch(Action::OpenFiles))
+    };
     html! {
         <section class={classes!("outcome", matches!(t.outcome, End::Success).then_some("success"))}
                  data-panel="outcome" data-scenario={scenario.id()} aria-label="Scenario">
@@ -71,6 +75,12 @@ pub fn outcome(props: &OutcomeProps) -> Html {
                 <summary>{ "Why" }</summary>
                 <p class="plain"><strong>{ "What the user sees: " }</strong>{ scenario.plain() }</p>
                 <p class="technical"><strong>{ "What happens: " }</strong>{ scenario.technical() }</p>
+                if scenario == Scenario::StolenKey {
+                    <p class="try-it">
+                        { "Be the observer: download this run's capture and the server's key, and decrypt the recording with tshark or Wireshark. " }
+                        <button type="button" data-action="open-files" onclick={open_files}>{ "Open Files" }</button>
+                    </p>
+                }
             </details>
         </section>
     }

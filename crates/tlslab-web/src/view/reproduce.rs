@@ -36,12 +36,18 @@ pub fn step_recipes(t: &Timeline, step: usize) -> Vec<Recipe> {
 #[function_component(ReproducePanel)]
 pub fn reproduce_panel(props: &ReproduceProps) -> Html {
     let t = &props.timeline;
+    // The steps that have something to recompute, worked out once per run.
+    let with_recipes = use_memo(t.clone(), |t| {
+        (0..t.steps.len())
+            .filter(|&n| !step_recipes(t, n).is_empty())
+            .collect::<Vec<_>>()
+    });
     let recipes = step_recipes(t, props.step);
     if recipes.is_empty() {
-        // Point at the steps that have something to recompute.
-        let others = (0..t.steps.len())
-            .filter(|&n| !step_recipes(t, n).is_empty())
-            .map(|n| {
+        // Point at the steps that do.
+        let others = with_recipes
+            .iter()
+            .map(|&n| {
                 let d = props.dispatch.clone();
                 html! {
                     <li><button type="button" data-goto-step={n.to_string()}

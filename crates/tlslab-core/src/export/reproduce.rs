@@ -64,10 +64,11 @@ fn demo_key((name, whose, der): (&'static str, &'static str, &[u8])) -> KeyFile 
 }
 
 /// The private key that goes with an RSA `modulus`. A private key's DER holds the modulus
-/// verbatim (RFC 8017 appendix A.1.2), so the demo key whose DER contains it is the one.
+/// verbatim (RFC 8017 appendix A.1.2), so the demo key whose DER contains it is the one. A
+/// modulus shorter than 1024 bits (only in an edited file) is nobody's we know.
 pub fn key_for_modulus(modulus: &[u8]) -> KeyFile {
     let demo = DEMO_KEYS.iter().find(|(_, _, der)| {
-        !modulus.is_empty() && der.windows(modulus.len()).any(|w| w == modulus)
+        modulus.len() >= 128 && der.windows(modulus.len()).any(|w| w == modulus)
     });
     match demo {
         Some(&entry) => demo_key(entry),
@@ -506,4 +507,42 @@ fn key_block_of<'t>(t: &'t Timeline, index: usize, event: &Event) -> Option<&'t 
         Computation::KeyBlock { keys, .. } => Some(keys),
         _ => None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::driver::{RunConfig, run};
+    use crate::scenario::Scenario;
+
+    fn moduli(scenario: Scenario) -> Vec<Vec<u8>> {
+        let mut config = RunConfig::new(1, 1_800_000_000);
+        config.scenario = scenario;
+        let t = run(&config).unwrap();
+        t.events
+            .iter()
+            .filter_map(|e| match &e.kind {
+                EventKind::Computation(Computation::PremasterEncrypted(p)) => {
+                    Some(p.modulus.0.clone())
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_key_is_found_by_its_modulus() {
+        let happy = moduli(Scenario::Happy);
+        assert_eq!(key_for_modulus(&happy[0]).name, "server.key");
+        let mitm: Vec<_> = moduli(Scenario::MitmTrusted)
+            .iter()
+            .map(|n| key_for_modulus(n).name)
+            .collect();
+        assert_eq!(mitm, ["attacker.key", "server.key"]);
+        // A fragment of a key, or a short "modulus" from an edited file, is nobody's we know.
+        for n in [&happy[0][..1], &happy[0][..64], &[][..]] {
+            let key = key_for_modulus(n);
+            assert!(key.pem.is_none() && key.whose == "the server's");
+        }
+    }
 }

@@ -89,7 +89,7 @@ pub fn reproduce_panel(props: &ReproduceProps) -> Html {
                 }
                 None => html! {
                     <p class="needs-key" data-needs-key={key.name}>
-                        { format!("Needs {} private key in {}: only the server's operator has it. (Against a server set up with tlslab pki, that is its leaf.key.)", key.whose, key.name) }
+                        { format!("Needs {} private key in {}: only the server's operator has it.", key.whose, key.name) }
                     </p>
                 },
             },

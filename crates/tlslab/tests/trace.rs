@@ -12,19 +12,24 @@ fn tlslab(args: &[&str]) -> std::process::Output {
         .expect("tlslab runs")
 }
 
+/// `tlslab trace` of scenario `s` with a fixed seed and clock, plus `extra` arguments.
+fn trace(s: Scenario, extra: &[&str]) -> std::process::Output {
+    let args = [
+        "trace",
+        "--scenario",
+        s.id(),
+        "--seed",
+        "9",
+        "--now",
+        "1795651200",
+    ];
+    tlslab(&[&args[..], extra].concat())
+}
+
 #[test]
 fn every_scenario_traces_as_json_and_text() {
     for s in Scenario::ALL {
-        let out = tlslab(&[
-            "trace",
-            "--scenario",
-            s.id(),
-            "--seed",
-            "9",
-            "--now",
-            "1795651200",
-            "--json",
-        ]);
+        let out = trace(s, &["--json"]);
         assert!(
             out.status.success(),
             "{}: {}",
@@ -47,15 +52,7 @@ fn every_scenario_traces_as_json_and_text() {
             t.outcome
         );
 
-        let text = tlslab(&[
-            "trace",
-            "--scenario",
-            s.id(),
-            "--seed",
-            "9",
-            "--now",
-            "1795651200",
-        ]);
+        let text = trace(s, &[]);
         let text = String::from_utf8_lossy(&text.stdout);
         assert!(text.contains(&format!("scenario {}", s.id())));
         assert!(

@@ -1,0 +1,145 @@
+//! The timeline format, pinned. Course pages link to runs (scenario, seed, suite, clock, ems),
+//! and a link must show the same bytes and values for as long as the format number stays the
+//! same. Two checks:
+//! - a few runs are checked in whole (`tests/golden/*.json`) and compared exactly;
+//! - every scenario x suite x extended-master-secret setting (and a few seeds and clocks) is
+//!   pinned by the SHA-256 of its JSON (`tests/golden/digests.txt`).
+//!
+//! A deliberate format change means a new `Timeline::FORMAT` and an importer for the older one;
+//! only then are these files written anew, with `TLSLAB_BLESS=1 cargo test --test golden`.
+
+use sha2::{Digest, Sha256};
+use std::fmt::Write as _;
+use std::path::PathBuf;
+use tlslab_core::bytes::to_hex;
+use tlslab_core::driver::{self, RunConfig};
+use tlslab_core::msgs::enums::CipherSuite;
+use tlslab_core::scenario::Scenario;
+use tlslab_core::timeline::Timeline;
+
+/// 2026-11-26T00:00:00Z: inside the demo certificates' validity.
+const NOW: u64 = 1_795_651_200;
+
+fn golden_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden")
+}
+
+fn blessing() -> bool {
+    std::env::var_os("TLSLAB_BLESS").is_some()
+}
+
+/// The run a link with these parameters shows.
+fn run(scenario: Scenario, seed: u64, now: u64, suite: Option<CipherSuite>, ems: bool) -> Timeline {
+    let mut config = RunConfig::new(seed, now);
+    config.scenario = scenario;
+    config.suite = suite;
+    config.extended_master_secret = ems;
+    driver::run(&config).expect("the demo PKI loads")
+}
+
+/// The JSON the worker hands the page (`tlslab trace --json` prints the same).
+fn json(scenario: Scenario, seed: u64, now: u64, suite: Option<CipherSuite>, ems: bool) -> String {
+    serde_json::to_string(&run(scenario, seed, now, suite, ems)).expect("a timeline serializes")
+}
+
+/// Every link parameter combination that matters, as `(name, json)`.
+fn every_link() -> Vec<(String, String)> {
+    let suites = [None]
+        .into_iter()
+        .chain(CipherSuite::SUPPORTED.into_iter().map(Some));
+    let mut configs = Vec::new();
+    for scenario in Scenario::ALL {
+        for suite in suites.clone() {
+            for ems in [true, false] {
+                configs.push((scenario, 1, NOW, suite, ems));
+            }
+        }
+    }
+    // Other seeds and clocks (one of them outside the certificates' validity).
+    for (seed, now) in [(42, NOW), (9_007_199_254_740_991, NOW), (7, 1_577_836_800)] {
+        configs.push((Scenario::Happy, seed, now, None, true));
+        configs.push((Scenario::Mitm, seed, now, None, true));
+    }
+    // Two cores: run the configurations on two threads.
+    let half = configs.len() / 2;
+    let (a, b) = configs.split_at(half);
+    let run_all = |list: &[(Scenario, u64, u64, Option<CipherSuite>, bool)]| {
+        list.iter()
+            .map(|&(scenario, seed, now, suite, ems)| {
+                let name = format!(
+                    "scenario={} seed={seed} clock={now} suite={} ems={}",
+                    scenario.id(),
+                    suite.map_or_else(|| "default".into(), |s| s.name()),
+                    u8::from(ems)
+                );
+                (name, json(scenario, seed, now, suite, ems))
+            })
+            .collect::<Vec<_>>()
+    };
+    std::thread::scope(|s| {
+        let first = s.spawn(|| run_all(a));
+        let mut out = run_all(b);
+        let mut all = first.join().expect("no panic");
+        all.append(&mut out);
+        all
+    })
+}
+
+#[test]
+fn every_link_shows_the_same_bytes_and_values() {
+    let path = golden_dir().join("digests.txt");
+    let mut digests = String::new();
+    for (name, json) in every_link() {
+        let digest = to_hex(&Sha256::digest(json.as_bytes()));
+        writeln!(digests, "{digest}  {name}").expect("writing to a String");
+    }
+    if blessing() {
+        std::fs::write(&path, &digests).expect("write digests");
+        return;
+    }
+    let pinned = std::fs::read_to_string(&path).expect("tests/golden/digests.txt is checked in");
+    let changed: Vec<_> = digests
+        .lines()
+        .zip(pinned.lines())
+        .filter(|(now, then)| now != then)
+        .map(|(now, _)| now.split_once("  ").map_or(now, |(_, name)| name))
+        .collect();
+    assert!(
+        changed.is_empty() && digests.lines().count() == pinned.lines().count(),
+        "these links now show other bytes or values: {changed:#?}"
+    );
+}
+
+#[test]
+fn whole_timelines_are_unchanged() {
+    let cases = [
+        ("happy-default", Scenario::Happy, None, true),
+        (
+            "stolen-key-cbc-sha-no-ems",
+            Scenario::StolenKey,
+            Some(CipherSuite::TLS_RSA_WITH_AES_128_CBC_SHA),
+            false,
+        ),
+    ];
+    for (name, scenario, suite, ems) in cases {
+        let path = golden_dir().join(format!("{name}.json"));
+        let now = serde_json::to_string_pretty(&run(scenario, 1, NOW, suite, ems))
+            .expect("a timeline serializes");
+        if blessing() {
+            std::fs::write(&path, &now).expect("write golden file");
+            continue;
+        }
+        let pinned = std::fs::read_to_string(&path).expect("golden file is checked in");
+        if now != pinned {
+            let line = now
+                .lines()
+                .zip(pinned.lines())
+                .position(|(a, b)| a != b)
+                .unwrap_or(now.lines().count().min(pinned.lines().count()));
+            panic!(
+                "{name}: the timeline differs from tests/golden/{name}.json from line {}",
+                line + 1
+            );
+        }
+    }
+}

@@ -4,7 +4,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use tlslab_core::driver;
-use tlslab_core::pki::validate::{Policy, validate_chain};
+use tlslab_core::pki::{Policy, validate_chain};
 
 fuzz_target!(|data: &[u8]| {
     let pki = driver::demo_pki().expect("demo PKI loads");

@@ -11,10 +11,10 @@
 use std::sync::{Arc, OnceLock};
 
 use tlslab_core::Connection;
-use tlslab_core::client::ClientConfig;
 use tlslab_core::driver;
 use tlslab_core::rng::Drbg;
-use tlslab_core::server::ServerConfig;
+use tlslab_core::tls12::ClientConfig;
+use tlslab_core::tls12::ServerConfig;
 
 /// 2026-11-26T00:00:00Z: inside the demo certificates' validity.
 pub const NOW: u64 = 1_795_651_200;

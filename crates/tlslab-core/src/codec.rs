@@ -3,53 +3,7 @@
 //! [`Reader`] records the byte span of every field it reads, so the field tree that annotates a
 //! hex dump is produced by the same code that decoded the bytes and cannot disagree with it.
 
-use serde::{Deserialize, Serialize};
-
-/// One decoded field: its name, where its bytes are, a readable value, and its parts.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Field {
-    pub name: String,
-    /// Offset of the first byte, relative to the start of the decoded buffer.
-    pub start: usize,
-    pub len: usize,
-    /// The value as a person reads it (a number, a name, hex), when there is one.
-    #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub value: Option<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty", default)]
-    pub children: Vec<Field>,
-}
-
-impl Field {
-    /// This field and all below it lie within `len` bytes (a check on fields read from a file).
-    pub fn check_within(&self, len: usize) -> Result<(), String> {
-        match self.start.checked_add(self.len) {
-            Some(end) if end <= len => self.children.iter().try_for_each(|c| c.check_within(len)),
-            _ => Err(format!(
-                "field {:?} ({} bytes at {}) lies outside its {len} bytes",
-                self.name, self.len, self.start
-            )),
-        }
-    }
-
-    /// The field named `name` at any depth below this one, first match in reading order.
-    pub fn find(&self, name: &str) -> Option<&Field> {
-        self.children.iter().find_map(|c| {
-            if c.name == name {
-                Some(c)
-            } else {
-                c.find(name)
-            }
-        })
-    }
-
-    /// Moves this field and all its parts `by` bytes further into an enclosing buffer.
-    pub fn shift(&mut self, by: usize) {
-        self.start += by;
-        for c in &mut self.children {
-            c.shift(by);
-        }
-    }
-}
+use crate::timeline::Field;
 
 /// Why some bytes could not be decoded. Maps to the decode_error alert (RFC 5246 section 7.2.2).
 #[derive(Clone, Debug, PartialEq, Eq)]

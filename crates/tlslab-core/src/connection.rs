@@ -2,13 +2,12 @@
 //! use. Bytes go in with [`Connection::receive`]; bytes to send come out of
 //! [`Connection::take_output`] and events out of [`Connection::poll_event`].
 
-use crate::client::{self, ClientConfig};
-use crate::conn::{Conn, Incoming};
+use crate::common::{CommonState, Incoming};
 use crate::error::TlsError;
 use crate::msgs::enums::{AlertDescription, AlertLevel};
 use crate::rng::RandomSource;
-use crate::server::{self, ServerConfig};
-use crate::timeline::{Actor, Event};
+use crate::timeline::{Actor, ConnectionEvent};
+use crate::tls12::{ClientConfig, ServerConfig, client, server};
 
 enum Side {
     Client(client::Machine),
@@ -16,7 +15,7 @@ enum Side {
 }
 
 pub struct Connection {
-    conn: Conn,
+    common: CommonState,
     /// `None` once the side could not even start (its first flight failed).
     side: Option<Side>,
 }
@@ -24,46 +23,46 @@ pub struct Connection {
 impl Connection {
     /// A client that has queued its ClientHello.
     pub fn client(config: ClientConfig, rng: Box<dyn RandomSource>) -> Self {
-        let mut conn = Conn::new(Actor::Client, rng);
-        let side = match client::Machine::start(config, &mut conn) {
+        let mut common = CommonState::new(Actor::Client, rng);
+        let side = match client::Machine::start(config, &mut common) {
             Ok(machine) => Some(Side::Client(machine)),
             Err(e) => {
-                conn.fail(&e);
+                common.fail(&e);
                 None
             }
         };
-        Connection { conn, side }
+        Connection { common, side }
     }
 
     /// A server waiting for a ClientHello.
     pub fn server(config: ServerConfig, rng: Box<dyn RandomSource>) -> Self {
-        let mut conn = Conn::new(Actor::Server, rng);
-        let machine = server::Machine::start(config, &mut conn);
+        let mut common = CommonState::new(Actor::Server, rng);
+        let machine = server::Machine::start(config, &mut common);
         Connection {
-            conn,
+            common,
             side: Some(Side::Server(machine)),
         }
     }
 
     pub fn actor(&self) -> Actor {
-        self.conn.actor
+        self.common.actor
     }
 
     /// Feeds bytes from the peer. Anything malformed or unexpected ends the connection with a
     /// fatal alert, queued in the output; nothing the peer sends can make this panic.
     pub fn receive(&mut self, bytes: &[u8]) {
-        if self.conn.closed {
+        if self.common.closed {
             return;
         }
-        self.conn.push_received(bytes);
-        while !self.conn.closed {
-            let step = match self.conn.next_incoming() {
+        self.common.push_received(bytes);
+        while !self.common.closed {
+            let step = match self.common.next_incoming() {
                 Ok(Some(msg)) => self.handle(msg),
                 Ok(None) => return,
                 Err(e) => Err(e),
             };
             if let Err(e) = step {
-                self.conn.fail(&e);
+                self.common.fail(&e);
             }
         }
     }
@@ -73,22 +72,22 @@ impl Connection {
             // RFC 5246 section 7.2.1: answer close_notify with our own; any alert ends it.
             Incoming::Alert(alert) => {
                 if alert.description == AlertDescription::CloseNotify {
-                    self.conn.send_alert(
+                    self.common.send_alert(
                         AlertLevel::Warning,
                         AlertDescription::CloseNotify,
                         "reply to close_notify",
                     );
                 }
-                self.conn.closed = true;
+                self.common.closed = true;
                 Ok(())
             }
             Incoming::ApplicationData(data) if self.is_connected() => {
-                self.conn.deliver(data);
+                self.common.deliver(data);
                 Ok(())
             }
             msg => match &mut self.side {
-                Some(Side::Client(m)) => m.handle(&mut self.conn, msg),
-                Some(Side::Server(m)) => m.handle(&mut self.conn, msg),
+                Some(Side::Client(m)) => m.handle(&mut self.common, msg),
+                Some(Side::Server(m)) => m.handle(&mut self.common, msg),
                 None => Ok(()),
             },
         }
@@ -96,22 +95,22 @@ impl Connection {
 
     /// Bytes to send to the peer (drained).
     pub fn take_output(&mut self) -> Vec<u8> {
-        self.conn.take_output()
+        self.common.take_output()
     }
 
     /// The next event, in the order things happened.
-    pub fn poll_event(&mut self) -> Option<Event> {
-        self.conn.poll_event()
+    pub fn poll_event(&mut self) -> Option<ConnectionEvent> {
+        self.common.poll_event()
     }
 
     /// Application data received so far (drained).
     pub fn take_app_data(&mut self) -> Vec<u8> {
-        self.conn.take_app_data()
+        self.common.take_app_data()
     }
 
     /// Both Finished messages checked, and not closed.
     pub fn is_connected(&self) -> bool {
-        !self.conn.closed
+        !self.common.closed
             && match &self.side {
                 Some(Side::Client(m)) => m.is_connected(),
                 Some(Side::Server(m)) => m.is_connected(),
@@ -121,11 +120,11 @@ impl Connection {
 
     /// A fatal alert was sent or received, or close_notify exchanged.
     pub fn is_closed(&self) -> bool {
-        self.conn.closed
+        self.common.closed
     }
 
     pub fn send_application_data(&mut self, data: &[u8]) -> Result<(), TlsError> {
-        if self.conn.closed {
+        if self.common.closed {
             return Err(TlsError::new(
                 AlertDescription::InternalError,
                 "the connection is closed (the peer sent close_notify or an alert)",
@@ -137,17 +136,17 @@ impl Connection {
                 "the handshake is not complete",
             ));
         }
-        let sent = self.conn.send_application_data(data);
+        let sent = self.common.send_application_data(data);
         if let Err(e) = &sent {
-            self.conn.fail(e);
+            self.common.fail(e);
         }
         sent
     }
 
     /// Sends close_notify (RFC 5246 section 7.2.1).
     pub fn close(&mut self) {
-        if !self.conn.closed {
-            self.conn
+        if !self.common.closed {
+            self.common
                 .send_alert(AlertLevel::Warning, AlertDescription::CloseNotify, "done");
         }
     }

@@ -5,9 +5,8 @@
 #![forbid(unsafe_code)]
 
 pub mod bytes;
-pub mod client;
 pub mod codec;
-pub(crate) mod conn;
+pub(crate) mod common;
 pub mod connection;
 pub mod crypto;
 pub mod driver;
@@ -19,7 +18,8 @@ pub mod pki;
 pub mod record;
 pub mod rng;
 pub mod scenario;
-pub mod server;
 pub mod timeline;
+pub mod tls12;
+pub(crate) mod transcript;
 
 pub use connection::Connection;

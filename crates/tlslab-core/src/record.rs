@@ -9,9 +9,10 @@
 //! } TLSPlaintext;
 //! ```
 
-use crate::codec::{DecodeResult, Field, Reader, Writer};
+use crate::codec::{DecodeResult, Reader, Writer};
 use crate::error::TlsError;
 use crate::msgs::enums::{AlertDescription, AlertLevel, ContentType};
+use crate::timeline::Field;
 
 /// The largest plaintext fragment, 2^14 bytes (section 6.2.1).
 pub const MAX_PLAINTEXT: usize = 1 << 14;

@@ -10,8 +10,8 @@ use tlslab_core::Connection;
 use tlslab_core::msgs::enums::CipherSuite;
 use tlslab_core::pki::pem;
 use tlslab_core::rng::RandomSource;
-use tlslab_core::server::ServerConfig;
 use tlslab_core::timeline::{Computation, EventKind};
+use tlslab_core::tls12::ServerConfig;
 
 const VECTORS: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),

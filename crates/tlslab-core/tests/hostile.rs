@@ -16,10 +16,9 @@ use std::thread;
 use std::time::Duration;
 
 use tlslab_core::Connection;
-use tlslab_core::client::ClientConfig;
 use tlslab_core::crypto::prf::{self, LABEL_CLIENT_FINISHED, LABEL_SERVER_FINISHED};
 use tlslab_core::crypto::rsa_kx;
-use tlslab_core::crypto::{self, KeyBlock, RecordProtector, SuiteParams};
+use tlslab_core::crypto::{self, RecordProtector, SuiteParams};
 use tlslab_core::driver;
 use tlslab_core::msgs::enums::{
     AlertDescription, CipherSuite, ContentType, ExtensionType, HandshakeType, SignatureScheme,
@@ -30,8 +29,12 @@ use tlslab_core::msgs::handshake::{
 use tlslab_core::pki;
 use tlslab_core::record::Deframer;
 use tlslab_core::rng::Drbg;
-use tlslab_core::server::ServerConfig;
-use tlslab_core::timeline::{AlertInfo, Computation, Event, EventKind};
+use tlslab_core::timeline::{
+    AlertInfo, AlertLevel, Computation, ConnectionEvent, EventKind, KeyBlock,
+};
+use tlslab_core::tls12::ClientConfig;
+use tlslab_core::tls12::ServerConfig;
+use tlslab_core::tls12::key_schedule;
 
 /// 2026-11-26T00:00:00Z: inside the demo certificates' validity.
 const NOW: u64 = 1_795_651_200;
@@ -105,7 +108,7 @@ impl Setup {
 struct Peer {
     conn: Connection,
     wire: Vec<u8>,
-    events: Vec<Event>,
+    events: Vec<ConnectionEvent>,
 }
 
 /// A record a peer wrote, opened with its own write keys when it was protected.
@@ -227,9 +230,7 @@ impl Peer {
     }
 
     fn is_client(&self) -> bool {
-        self.events
-            .first()
-            .is_some_and(|e| e.actor == tlslab_core::timeline::Actor::Client)
+        self.conn.actor() == tlslab_core::timeline::Actor::Client
     }
 
     /// The records this peer wrote, those after its ChangeCipherSpec opened with its write keys.
@@ -371,7 +372,7 @@ fn status(peer: &Peer, context: &dyn Fn() -> String) -> Status {
         let ok = sent.is_empty()
             || (close_notify
                 && sent.len() == 1
-                && sent[0].level == "warning"
+                && sent[0].level == AlertLevel::Warning
                 && sent[0].description == "close_notify");
         assert!(
             ok,
@@ -381,7 +382,7 @@ fn status(peer: &Peer, context: &dyn Fn() -> String) -> Status {
         return Status::ClosedByPeer;
     }
     assert_eq!(sent.len(), 1, "closed with {sent:?}: {}", context());
-    assert_eq!(sent[0].level, "fatal", "{}", context());
+    assert_eq!(sent[0].level, AlertLevel::Fatal, "{}", context());
     assert!(!sent[0].reason.is_empty());
     let written = peer.written();
     let last = written.last().expect("the alert was written");
@@ -588,13 +589,18 @@ fn forge_client_flight(
         transcript.extend_from_slice(&rec[5..]);
     }
     transcript.extend_from_slice(&cke);
-    let master = if sh.extension(ExtensionType::ExtendedMasterSecret).is_some() {
-        prf::extended_master_secret(premaster, &prf::handshake_hash(&transcript))
-    } else {
-        prf::master_secret(premaster, &ch.random, &sh.random)
-    };
-    let block = prf::key_block(&master, &sh.random, &ch.random, KeyBlock::len(params));
-    let keys = KeyBlock::split(&block, params).expect("key block length");
+    // The key schedule the peers run (RFC 5246 8.1 and 6.3; RFC 7627 4 when negotiated).
+    let session_hash = prf::handshake_hash(&transcript);
+    let ems = sh.extension(ExtensionType::ExtendedMasterSecret).is_some();
+    let derived = key_schedule::derive(
+        premaster,
+        &ch.random,
+        &sh.random,
+        ems.then_some(session_hash.as_slice()),
+        params,
+    )
+    .expect("a suite we run");
+    let (master, keys) = (derived.master_secret, derived.keys);
     let verify_data = prf::verify_data(
         &master,
         LABEL_CLIENT_FINISHED,
@@ -1789,7 +1795,7 @@ fn byte_at_a_time_delivery_ends_exactly_like_delivery_in_one_piece() {
             .iter()
             .all(|a| a.description == "close_notify")
     );
-    let events = |p: &Peer| serde_json::to_string(&p.events).unwrap();
+    let events = |p: &Peer| format!("{:?}", p.events);
     let client_app = client.events.iter().any(
         |e| matches!(&e.kind, EventKind::ApplicationData { text, .. } if text.ends_with("hello")),
     );

@@ -144,7 +144,7 @@ fn an_expired_certificate_ends_in_certificate_expired_from_the_client() {
 fn the_observer_sees_randoms_and_ciphertext_but_never_the_premaster() {
     let t = driver::run(&RunConfig::new(9, NOW)).unwrap();
     let names = |v: &[tlslab_core::timeline::Known]| -> Vec<String> {
-        v.iter().map(|k| k.name.clone()).collect()
+        v.iter().map(|k| k.name.to_string()).collect()
     };
     let last = &t.steps.last().unwrap().knowledge;
     let observer = names(&last.observer);

@@ -3,7 +3,7 @@
 
 use tlslab_core::driver::{self, RunConfig};
 use tlslab_core::scenario::Scenario;
-use tlslab_core::timeline::{Actor, EventKind, Outcome, Timeline};
+use tlslab_core::timeline::{Actor, EventKind, Outcome, Timeline, ValueName};
 
 /// 2026-11-26T00:00:00Z.
 const NOW: u64 = 1_795_651_200;
@@ -29,7 +29,7 @@ fn end(t: &Timeline) -> Option<(Actor, String, String)> {
     let alert_at = t
         .events
         .iter()
-        .position(|e| matches!(&e.kind, EventKind::AlertSent(a) if a.level == "fatal"))?;
+        .position(|e| matches!(&e.kind, EventKind::AlertSent(a) if a.is_fatal()))?;
     assert_eq!(t.events[alert_at].step, *step);
     assert_eq!(t.steps[*step].title, "Alert");
     let trigger = t.events[..alert_at]
@@ -166,7 +166,7 @@ fn the_happy_path_succeeds_and_the_observer_learns_no_secret() {
     assert!(
         !observer
             .iter()
-            .any(|k| k.name == "premaster" || k.name == "master_secret")
+            .any(|k| k.name == ValueName::Premaster || k.name == ValueName::MasterSecret)
     );
 }
 
@@ -237,7 +237,7 @@ fn a_recorded_session_falls_to_the_stolen_key() {
     assert_eq!(last.from, Actor::Network);
     let premaster = |list: &[tlslab_core::timeline::Known]| {
         list.iter()
-            .find(|k| k.name == "premaster")
+            .find(|k| k.name == ValueName::Premaster)
             .map(|k| k.value.clone())
     };
     assert!(premaster(&last.knowledge.observer).is_some());

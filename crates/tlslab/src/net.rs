@@ -9,14 +9,14 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 use tlslab_core::Connection;
-use tlslab_core::client::ClientConfig;
 use tlslab_core::driver::demo_pki;
 use tlslab_core::http;
 use tlslab_core::msgs::enums::CipherSuite;
 use tlslab_core::pki::pem;
 use tlslab_core::rng::Drbg;
-use tlslab_core::server::ServerConfig;
-use tlslab_core::timeline::{Event, EventKind, Timeline};
+use tlslab_core::timeline::{ConnectionEvent, EventKind, Timeline};
+use tlslab_core::tls12::ClientConfig;
+use tlslab_core::tls12::ServerConfig;
 
 /// How long a peer may stay silent before we give up on it (`serve --idle-timeout`).
 pub const IDLE_TIMEOUT: Duration = Duration::from_secs(10);
@@ -59,7 +59,7 @@ struct Ending {
     /// A fatal alert we sent or received, with its reason.
     alert: Option<String>,
     /// Every event, when a timeline is to be written.
-    events: Option<Vec<Event>>,
+    events: Option<Vec<ConnectionEvent>>,
 }
 
 /// Flushes the peer's output, then reads once and feeds the peer. Returns false at EOF.
@@ -90,10 +90,10 @@ fn pump(
 fn flush(stream: &mut TcpStream, peer: &mut Connection, ending: &mut Ending) -> Result<(), String> {
     while let Some(e) = peer.poll_event() {
         match &e.kind {
-            EventKind::AlertSent(a) if a.level == "fatal" => {
+            EventKind::AlertSent(a) if a.is_fatal() => {
                 ending.alert = Some(format!("sent alert {}: {}", a.description, a.reason));
             }
-            EventKind::AlertReceived(a) if a.level == "fatal" => {
+            EventKind::AlertReceived(a) if a.is_fatal() => {
                 ending.alert = Some(format!("received alert {} from the peer", a.description));
             }
             _ => {}

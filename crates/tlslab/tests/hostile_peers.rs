@@ -14,15 +14,16 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use tlslab_core::Connection;
-use tlslab_core::client::ClientConfig;
 use tlslab_core::crypto::prf::{self, LABEL_CLIENT_FINISHED};
-use tlslab_core::crypto::{self, KeyBlock, RecordProtector, rsa_kx};
+use tlslab_core::crypto::{self, RecordProtector, rsa_kx};
 use tlslab_core::driver;
 use tlslab_core::msgs::enums::{AlertDescription, ContentType, ExtensionType, HandshakeType};
 use tlslab_core::msgs::handshake::{ClientHello, HandshakePayload, ServerHello, TLS12};
 use tlslab_core::pki;
 use tlslab_core::record::{Alert, Deframer, MAX_CIPHERTEXT};
 use tlslab_core::rng::Drbg;
+use tlslab_core::tls12::ClientConfig;
+use tlslab_core::tls12::key_schedule;
 
 const TLSLAB: &str = env!("CARGO_BIN_EXE_tlslab");
 
@@ -314,14 +315,19 @@ fn forged_second_flight(
     }
     transcript.extend_from_slice(&cke);
     let premaster = &enc.premaster.0;
-    let master = if sh.extension(ExtensionType::ExtendedMasterSecret).is_some() {
-        prf::extended_master_secret(premaster, &prf::handshake_hash(&transcript))
-    } else {
-        prf::master_secret(premaster, &ch.random, &sh.random)
-    };
     let params = crypto::params(sh.cipher_suite).expect("a suite we run");
-    let block = prf::key_block(&master, &sh.random, &ch.random, KeyBlock::len(params));
-    let keys = KeyBlock::split(&block, params).expect("key block");
+    // The key schedule the peers run (RFC 5246 8.1 and 6.3; RFC 7627 4 when negotiated).
+    let session_hash = prf::handshake_hash(&transcript);
+    let ems = sh.extension(ExtensionType::ExtendedMasterSecret).is_some();
+    let derived = key_schedule::derive(
+        premaster,
+        &ch.random,
+        &sh.random,
+        ems.then_some(session_hash.as_slice()),
+        params,
+    )
+    .expect("a suite we run");
+    let (master, keys) = (derived.master_secret, derived.keys);
     let verify_data = prf::verify_data(
         &master,
         LABEL_CLIENT_FINISHED,

@@ -17,8 +17,8 @@ pub mod record_cipher;
 pub mod rsa_kx;
 pub mod suite;
 
-pub use record_cipher::{CipherError, DirectionKeys, Opened, Protection, RecordProtector, Sealed};
-pub use suite::{Bulk, KeyBlock, MacAlgorithm, SuiteParams, params};
+pub use record_cipher::{CipherError, Opened, RecordProtector, Sealed};
+pub use suite::{Bulk, DirectionKeys, SuiteParams, params};
 
 use hmac::{KeyInit, Mac};
 
@@ -82,6 +82,7 @@ mod go_session_tests {
     use super::test_support::{ZeroRandom, go_test_key, hex, vector_path};
     use super::*;
     use crate::msgs::enums::{CipherSuite, ContentType};
+    use crate::timeline::KeyBlock;
 
     const CLIENT_RANDOM: &str = "7ae586e20a53e7ba32d15747ed45291b332c58338f362c506ff9c73b124023e2";
     const SERVER_RANDOM: [u8; 32] = [0; 32];

@@ -123,7 +123,7 @@ pub fn extended_master_secret(premaster: &[u8], session_hash: &[u8]) -> [u8; MAS
 /// ```
 ///
 /// "until enough output has been generated" (`len` bytes, see
-/// [`KeyBlock::len`](super::suite::KeyBlock::len)). Note the order: server random first, unlike
+/// `KeyBlock::len` in [`super::suite`]). Note the order: server random first, unlike
 /// the master secret.
 pub fn key_block(master: &[u8], server_random: &[u8], client_random: &[u8], len: usize) -> Vec<u8> {
     p_sha256(

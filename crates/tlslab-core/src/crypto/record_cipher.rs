@@ -19,15 +19,15 @@ use aes_gcm::Aes128Gcm;
 use aes_gcm::aead::{AeadInOut, KeyInit, Nonce, Tag};
 use cbc::cipher::block_padding::NoPadding;
 use cbc::cipher::{BlockModeDecrypt, BlockModeEncrypt, KeyIvInit};
-use serde::{Deserialize, Serialize};
 use subtle::{
     Choice, ConditionallySelectable, ConstantTimeEq, ConstantTimeGreater, ConstantTimeLess,
 };
 
-use super::suite::{Bulk, MacAlgorithm, SuiteParams};
+use super::suite::{Bulk, DirectionKeys, SuiteParams};
 use crate::bytes::Bytes;
 use crate::msgs::enums::{AlertDescription, ContentType};
 use crate::rng::RandomSource;
+use crate::timeline::{MacAlgorithm, Protection};
 
 // The record layer's limits (RFC 5246 sections 6.2.1 and 6.2.3). Longer fragments are not
 // opened; the deframer sends record_overflow before they get here.
@@ -38,21 +38,8 @@ const GCM_TAG_LEN: usize = 16;
 const GCM_EXPLICIT_NONCE_LEN: usize = 8;
 const GCM_FIXED_IV_LEN: usize = 4;
 
-/// The keys of one direction, taken from the key block (see
-/// [`KeyBlock::client_keys`](super::suite::KeyBlock::client_keys)).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct DirectionKeys {
-    /// `*_write_MAC_key` (empty for GCM).
-    pub mac_key: Vec<u8>,
-    /// `*_write_key`.
-    pub enc_key: Vec<u8>,
-    /// `*_write_IV`: GCM's 4-byte salt; unused for CBC in TLS 1.2.
-    pub fixed_iv: Vec<u8>,
-}
-
 /// Why a record could not be protected or opened.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum CipherError {
     /// Opening failed: the fragment is too short or badly sized, the tag or MAC does not verify,
     /// or the CBC padding is malformed. Deliberately one value for all of these.
@@ -89,46 +76,6 @@ impl fmt::Display for CipherError {
 }
 
 impl std::error::Error for CipherError {}
-
-/// What protecting or opening one record computed, for the visualizer.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum Protection {
-    /// RFC 5246 section 6.2.3.3 with RFC 5288 section 3.
-    Gcm {
-        /// `seq_num`, the implicit 64-bit record sequence number.
-        seq_num: u64,
-        /// `nonce_explicit`, the 8 bytes sent at the start of the fragment.
-        nonce_explicit: Bytes,
-        /// `salt || nonce_explicit`, the 12-byte GCM nonce (salt = `*_write_IV`).
-        nonce: Bytes,
-        /// `seq_num + TLSCompressed.type + TLSCompressed.version + TLSCompressed.length`.
-        additional_data: Bytes,
-        plaintext: Bytes,
-        /// The encrypted content (as long as the plaintext).
-        ciphertext: Bytes,
-        /// The 16-byte authentication tag, at the end of the fragment.
-        tag: Bytes,
-    },
-    /// RFC 5246 section 6.2.3.2 (CBC block cipher) with the MAC of section 6.2.3.1.
-    Cbc {
-        seq_num: u64,
-        mac_algorithm: MacAlgorithm,
-        /// The explicit IV sent at the start of the fragment.
-        iv: Bytes,
-        /// The MAC input before the content:
-        /// `seq_num + TLSCompressed.type + TLSCompressed.version + TLSCompressed.length`.
-        mac_header: Bytes,
-        /// `MAC(MAC_write_key, mac_header + TLSCompressed.fragment)`.
-        mac: Bytes,
-        /// The padding bytes followed by the `padding_length` byte (all of value
-        /// `padding_length`).
-        padding: Bytes,
-        plaintext: Bytes,
-        /// AES-CBC of `plaintext + mac + padding` (the fragment minus the IV).
-        ciphertext: Bytes,
-    },
-}
 
 /// A protected record: the `TLSCiphertext.fragment` to send, and how it was made.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -518,10 +465,11 @@ fn gcm_nonce(salt: [u8; GCM_FIXED_IV_LEN], explicit: [u8; GCM_EXPLICIT_NONCE_LEN
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::crypto::suite::{KeyBlock, params};
+    use crate::crypto::suite::params;
     use crate::crypto::test_support::ZeroRandom;
     use crate::msgs::enums::CipherSuite;
     use crate::rng::Drbg;
+    use crate::timeline::KeyBlock;
 
     const V12: [u8; 2] = [3, 3];
 

@@ -23,11 +23,11 @@ use core::fmt;
 use rsa::hazmat::rsa_encrypt;
 use rsa::traits::PublicKeyParts;
 use rsa::{BoxedUint, PrivateKey, PublicKey};
-use serde::{Deserialize, Serialize};
 use subtle::{Choice, ConditionallySelectable};
 
 use crate::bytes::Bytes;
 use crate::rng::{CryptoRngAdapter, Drbg, RandomSource};
+use crate::timeline::PremasterEncryption;
 
 /// RFC 5246 section 8.1.1: "a 48-byte pre_master_secret".
 pub const PREMASTER_LEN: usize = 48;
@@ -41,8 +41,7 @@ pub const MIN_PS_LEN: usize = 8;
 const MAX_REDRAWS_PER_BYTE: usize = 64;
 
 /// Why the premaster secret could not be encrypted.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum KxError {
     /// The modulus is too short for a 48-byte message: RFC 8017 section 7.2.1 needs
     /// `mLen <= k - 11`.
@@ -67,22 +66,6 @@ impl fmt::Display for KxError {
 }
 
 impl std::error::Error for KxError {}
-
-/// Everything the client computed to make ClientKeyExchange, for the visualizer.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PremasterEncryption {
-    /// `client_version || random[46]`.
-    pub premaster: Bytes,
-    /// `EM = 0x00 || 0x02 || PS || 0x00 || premaster`, as long as the modulus.
-    pub pkcs1_block: Bytes,
-    /// `C = I2OSP(EM^e mod n, k)`, the `EncryptedPreMasterSecret` body.
-    pub ciphertext: Bytes,
-    pub modulus_bits: usize,
-    /// The modulus `n`, big-endian without leading zeros.
-    pub modulus: Bytes,
-    /// The public exponent `e`, big-endian without leading zeros (usually `010001`).
-    pub public_exponent: Bytes,
-}
 
 /// Bit length of the RSA modulus.
 pub fn rsa_public_key_bits(key: &PublicKey) -> usize {

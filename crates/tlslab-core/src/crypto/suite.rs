@@ -2,19 +2,17 @@
 //! (RFC 5246 section 6.3).
 
 use hmac::Hmac;
-use serde::{Deserialize, Serialize};
 use sha1::Sha1;
 use sha2::Sha256;
 
 use super::hmac;
-use super::record_cipher::DirectionKeys;
 use crate::bytes::Bytes;
 use crate::msgs::enums::CipherSuite;
+use crate::timeline::{KeyBlock, MacAlgorithm};
 
 /// The bulk encryption algorithm (RFC 5246 section 6.1 `BulkCipherAlgorithm` with its
 /// `CipherType`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Bulk {
     /// AES-128 in Galois/Counter Mode, an AEAD cipher (RFC 5288).
     Aes128Gcm,
@@ -22,13 +20,8 @@ pub enum Bulk {
     Aes128Cbc,
 }
 
-/// The record MAC (RFC 5246 section 6.1 `MACAlgorithm`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum MacAlgorithm {
-    HmacSha1,
-    HmacSha256,
-}
+// The timeline names the MAC and holds the key block (`crate::timeline`); what they mean for
+// the cryptography is here.
 
 impl MacAlgorithm {
     /// `SecurityParameters.mac_length` (RFC 5246 appendix C: 20 for SHA, 32 for SHA256).
@@ -59,7 +52,7 @@ impl MacAlgorithm {
 /// The security parameters a cipher suite fixes (RFC 5246 section 6.1 and appendix C).
 ///
 /// The PRF is P_SHA256 for all of them (see [`super::prf`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct SuiteParams {
     pub suite: CipherSuite,
     pub bulk: Bulk,
@@ -130,7 +123,18 @@ pub fn params(suite: CipherSuite) -> Option<&'static SuiteParams> {
     SUITES.iter().find(|p| p.suite == suite)
 }
 
-/// The key block split into its parts, RFC 5246 section 6.3:
+/// The keys of one direction, taken from the key block (see [`KeyBlock::client_keys`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DirectionKeys {
+    /// `*_write_MAC_key` (empty for GCM).
+    pub mac_key: Vec<u8>,
+    /// `*_write_key`.
+    pub enc_key: Vec<u8>,
+    /// `*_write_IV`: GCM's 4-byte salt; unused for CBC in TLS 1.2.
+    pub fixed_iv: Vec<u8>,
+}
+
+/// The key block split into its parts, RFC 5246 section 6.3 (the timeline holds them):
 ///
 /// ```text
 /// client_write_MAC_key[SecurityParameters.mac_key_length]
@@ -140,16 +144,6 @@ pub fn params(suite: CipherSuite) -> Option<&'static SuiteParams> {
 /// client_write_IV[SecurityParameters.fixed_iv_length]
 /// server_write_IV[SecurityParameters.fixed_iv_length]
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct KeyBlock {
-    pub client_write_mac_key: Bytes,
-    pub server_write_mac_key: Bytes,
-    pub client_write_key: Bytes,
-    pub server_write_key: Bytes,
-    pub client_write_iv: Bytes,
-    pub server_write_iv: Bytes,
-}
-
 impl KeyBlock {
     /// How many key block bytes `params` needs: `2 * (mac_key_len + enc_key_len + fixed_iv_len)`.
     pub fn len(params: &SuiteParams) -> usize {

@@ -8,7 +8,7 @@ pub mod pcap;
 pub mod reproduce;
 pub mod wire;
 
-use crate::timeline::{Computation, EventKind, Timeline};
+use crate::timeline::Timeline;
 
 pub use reproduce::KeyFile;
 
@@ -38,12 +38,10 @@ pub fn rsa_keys(t: &Timeline) -> Vec<KeyFile> {
     if t.recorded.is_none() {
         keys.push(reproduce::demo_server_key());
     }
-    for e in &t.events {
-        if let EventKind::Computation(Computation::PremasterEncrypted(p)) = &e.kind {
-            let key = reproduce::key_for_modulus(&p.modulus.0);
-            if key.pem.is_some() && !keys.iter().any(|k| k.name == key.name) {
-                keys.push(key);
-            }
+    for p in t.premaster_encryptions() {
+        let key = reproduce::key_for_modulus(&p.modulus.0);
+        if key.pem.is_some() && !keys.iter().any(|k| k.name == key.name) {
+            keys.push(key);
         }
     }
     keys

@@ -7,11 +7,11 @@
 
 use super::wire::{connections, link_of, same_pair};
 use crate::bytes::Bytes;
-use crate::crypto::record_cipher::Protection;
-use crate::crypto::rsa_kx::PremasterEncryption;
-use crate::crypto::suite::{KeyBlock, MacAlgorithm};
 use crate::pki::{demo, pem};
-use crate::timeline::{Actor, Computation, Event, EventKind, Timeline};
+use crate::timeline::{
+    Actor, Computation, Event, EventKind, KeyBlock, MacAlgorithm, PremasterEncryption, Protection,
+    Timeline,
+};
 
 /// The file name the commands expect the server's private key in (PEM).
 pub const KEY_FILE: &str = "server.key";
@@ -135,16 +135,9 @@ fn computation(t: &Timeline, index: usize, event: &Event, c: &Computation) -> Ve
             ciphertext,
             premaster,
         } => t
-            .events
-            .iter()
-            .find_map(|e| match &e.kind {
-                EventKind::Computation(Computation::PremasterEncrypted(p))
-                    if p.ciphertext == *ciphertext && p.premaster == *premaster =>
-                {
-                    Some(premaster_recipe(p))
-                }
-                _ => None,
-            })
+            .premaster_encryptions()
+            .find(|p| p.ciphertext == *ciphertext && p.premaster == *premaster)
+            .map(premaster_recipe)
             .into_iter()
             .collect(),
         Computation::TranscriptHash {
@@ -519,14 +512,8 @@ mod tests {
         let mut config = RunConfig::new(1, 1_800_000_000);
         config.scenario = scenario;
         let t = run(&config).unwrap();
-        t.events
-            .iter()
-            .filter_map(|e| match &e.kind {
-                EventKind::Computation(Computation::PremasterEncrypted(p)) => {
-                    Some(p.modulus.0.clone())
-                }
-                _ => None,
-            })
+        t.premaster_encryptions()
+            .map(|p| p.modulus.0.clone())
             .collect()
     }
 

@@ -138,14 +138,9 @@ pub fn links(t: &Timeline) -> Vec<Link> {
 /// The bytes the network delivered for a record sent in `step`: changed if an attacker changed
 /// them in transit (the `Tampered` event of the same step).
 fn delivered(t: &Timeline, step: usize, sent: &Bytes) -> Vec<u8> {
-    let tampered = t
-        .steps
-        .get(step)
-        .into_iter()
-        .flat_map(|s| &s.events)
-        .find_map(|&i| match t.events.get(i).map(|e| &e.kind) {
-            Some(EventKind::Tampered { before, after, .. }) if before == sent => Some(after),
-            _ => None,
-        });
+    let tampered = t.step_events(step).find_map(|e| match &e.kind {
+        EventKind::Tampered { before, after, .. } if before == sent => Some(after),
+        _ => None,
+    });
     tampered.unwrap_or(sent).0.clone()
 }

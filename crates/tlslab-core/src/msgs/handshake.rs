@@ -4,7 +4,8 @@
 //! crate does not understand are kept as [`Extension::Unknown`] so they can be shown.
 
 use super::enums::{CipherSuite, ExtensionType, HandshakeType, SignatureScheme};
-use crate::codec::{DecodeResult, Field, Reader, Writer};
+use crate::codec::{DecodeResult, Reader, Writer};
+use crate::timeline::Field;
 
 /// ProtocolVersion for TLS 1.2 (RFC 5246 section 6.2.1).
 pub const TLS12: [u8; 2] = [3, 3];

@@ -42,7 +42,4 @@ pub use issue::{
 };
 pub use keys::{KeyError, leaf_public_key};
 pub use pem::PemError;
-pub use validate::{
-    CertCheck, CertRef, ChainError, ChainValidation, CheckKind, Input, PathCert, Policy, Value,
-    validate_chain,
-};
+pub use validate::{ChainError, ChainValidation, PathCert, Policy, validate_chain};

@@ -6,9 +6,10 @@ use std::sync::OnceLock;
 use super::demo::{self, DemoIssuer, DemoPki};
 use super::issue::{BasicConstraintsSpec, CertSpec, ExtKeyUsage, Issuer, KeyUsageBit, issue};
 use super::pem;
-use super::validate::{ChainValidation, CheckKind, Policy, Value, validate_chain};
+use super::validate::{ChainValidation, Policy, validate_chain};
 use crate::bytes::from_hex;
 use crate::msgs::enums::AlertDescription;
+use crate::timeline::{CheckKind, CheckValue};
 
 /// 2026-11-26T00:00:00Z.
 const NOW: u64 = 1_795_651_200;
@@ -117,7 +118,7 @@ fn signature_check_shows_the_pkcs1_maths() {
     let v = validate(&pki().chain(), "example.com");
     let sig = v.check(CheckKind::Signature).unwrap();
     let bytes = |name| match sig.input(name) {
-        Some(Value::Bytes(b)) => b.0.clone(),
+        Some(CheckValue::Bytes(b)) => b.0.clone(),
         other => panic!("{name}: {other:?}"),
     };
     let em = bytes("recovered_block");
@@ -132,12 +133,13 @@ fn signature_check_shows_the_pkcs1_maths() {
         bytes("tbs_hash"),
         super::pkcs1::HashAlg::Sha256.digest(&bytes("tbs_certificate"))
     );
-    assert_eq!(sig.input("e"), Some(&Value::Number(65537)));
+    assert_eq!(sig.input("e"), Some(&CheckValue::Number(65537)));
 
-    let json = serde_json::to_value(&v).unwrap();
-    assert_eq!(json["result"]["trusted"]["leaf_key_bits"], 2048);
-    assert_eq!(json["checks"][3]["kind"], "signature");
-    assert_eq!(json["checks"][3]["inputs"][0]["value"]["type"], "text");
+    let leaf_key = v.result.as_ref().expect("trusted");
+    assert_eq!(super::keys::modulus_bits(leaf_key), 2048);
+    let json = serde_json::to_value(&v.checks).unwrap();
+    assert_eq!(json[3]["kind"], "signature");
+    assert_eq!(json[3]["inputs"][0]["value"]["type"], "text");
 }
 
 #[test]
@@ -154,7 +156,7 @@ fn server_sending_the_root_too_is_fine() {
     let trust = v.check(CheckKind::TrustAnchor).unwrap();
     assert_eq!(
         trust.input("unused_certificates"),
-        Some(&Value::List(vec![
+        Some(&CheckValue::List(vec![
             "2: CN=tlslab Demo Root CA,O=tlslab".into()
         ]))
     );
@@ -418,7 +420,7 @@ fn forged_signatures_end_in_decrypt_error() {
     let check = v.check(CheckKind::Signature).unwrap();
     assert!(matches!(
         check.input("recovered_digest_info"),
-        Some(Value::Text(_))
+        Some(CheckValue::Text(_))
     ));
 
     // The real leaf with one byte of its tbsCertificate changed ("example.com" -> "fxample.com").

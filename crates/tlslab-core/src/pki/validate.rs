@@ -29,8 +29,6 @@ use core::time::Duration;
 use der::DateTime;
 use rsa::PublicKey;
 use rsa::traits::PublicKeyParts;
-use serde::ser::SerializeStruct;
-use serde::{Deserialize, Serialize, Serializer};
 use x509_cert::ext::pkix::name::GeneralName;
 
 use super::cert::ParsedCert;
@@ -40,9 +38,10 @@ use super::oids;
 use super::pkcs1;
 use crate::bytes::Bytes;
 use crate::msgs::enums::AlertDescription;
+use crate::timeline::{CertCheck, CertRef, CheckInput, CheckKind, CheckValue};
 
 /// What the client accepts beyond RFC 5280's rules.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Policy {
     /// Smallest RSA modulus, in bits, accepted in the path (default 2048).
     pub min_rsa_bits: usize,
@@ -71,79 +70,8 @@ impl Policy {
     }
 }
 
-/// Text that is usually a literal but can be read back from a timeline file.
-pub type Text = std::borrow::Cow<'static, str>;
-
-/// Which check.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CheckKind {
-    Parse,
-    Signature,
-    Validity,
-    BasicConstraints,
-    KeyUsage,
-    ExtendedKeyUsage,
-    HostName,
-    TrustAnchor,
-    KeySize,
-}
-
-/// The certificate a check is about: its position in the chain the server sent (0 = leaf).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CertRef {
-    pub index: usize,
-    pub subject: String,
-}
-
-/// A value shown with a check.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", content = "value", rename_all = "snake_case")]
-pub enum Value {
-    Text(String),
-    Bytes(Bytes),
-    Number(u64),
-    Bool(bool),
-    /// A point in time as unix seconds and as `YYYY-MM-DDTHH:MM:SSZ`.
-    Time {
-        unix: u64,
-        utc: String,
-    },
-    List(Vec<String>),
-}
-
-/// One named input of a check: `name` is a stable key, `label` what the UI prints.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Input {
-    pub name: Text,
-    pub label: Text,
-    pub value: Value,
-}
-
-/// One check with its inputs and verdict.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CertCheck {
-    pub kind: CheckKind,
-    pub certificate: CertRef,
-    /// The specification text this check implements, e.g. "RFC 5280 section 6.1.3".
-    pub rfc: Text,
-    pub inputs: Vec<Input>,
-    pub passed: bool,
-    pub explanation: String,
-}
-
-impl CertCheck {
-    /// The value of the input called `name`.
-    pub fn input(&self, name: &str) -> Option<&Value> {
-        self.inputs
-            .iter()
-            .find(|i| i.name == name)
-            .map(|i| &i.value)
-    }
-}
-
 /// Why the chain was rejected.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ChainError {
     /// The fatal alert the client sends (RFC 5246 section 7.2.2).
     pub alert: AlertDescription,
@@ -153,7 +81,7 @@ pub struct ChainError {
 }
 
 /// A certificate on the validated path, from the leaf up to the trust anchor.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PathCert {
     pub subject: String,
     pub issuer: String,
@@ -189,34 +117,6 @@ impl ChainValidation {
     }
 }
 
-impl Serialize for ChainValidation {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        #[derive(Serialize)]
-        #[serde(rename_all = "snake_case")]
-        enum Outcome<'a> {
-            Trusted {
-                leaf_key_bits: usize,
-                leaf_modulus: Bytes,
-                leaf_exponent: Bytes,
-            },
-            Rejected(&'a ChainError),
-        }
-        let outcome = match &self.result {
-            Ok(key) => Outcome::Trusted {
-                leaf_key_bits: keys::modulus_bits(key),
-                leaf_modulus: Bytes(key.n_bytes().to_vec()),
-                leaf_exponent: Bytes(key.e_bytes().to_vec()),
-            },
-            Err(e) => Outcome::Rejected(e),
-        };
-        let mut st = s.serialize_struct("ChainValidation", 3)?;
-        st.serialize_field("checks", &self.checks)?;
-        st.serialize_field("path", &self.path)?;
-        st.serialize_field("result", &outcome)?;
-        st.end()
-    }
-}
-
 /// Validates `chain` (DER, leaf first, as in the Certificate message) for `server_name` at
 /// `now_unix` against `trust_anchors` (DER certificates). Never panics, whatever the bytes.
 pub fn validate_chain(
@@ -243,7 +143,7 @@ pub fn validate_chain(
                 inputs: vec![input(
                     "certificates",
                     "Certificates received",
-                    Value::Number(0),
+                    CheckValue::Number(0),
                 )],
                 passed: false,
                 explanation: "The server's Certificate message contains no certificate.".into(),
@@ -455,23 +355,23 @@ fn build_path(parsed: &[Option<ParsedCert>], anchors: &[(usize, ParsedCert)]) ->
     }
 }
 
-fn input(name: &'static str, label: &'static str, value: Value) -> Input {
-    Input {
+fn input(name: &'static str, label: &'static str, value: CheckValue) -> CheckInput {
+    CheckInput {
         name: name.into(),
         label: label.into(),
         value,
     }
 }
 
-fn text(s: impl Into<String>) -> Value {
-    Value::Text(s.into())
+fn text(s: impl Into<String>) -> CheckValue {
+    CheckValue::Text(s.into())
 }
 
-fn time(unix: u64) -> Value {
+fn time(unix: u64) -> CheckValue {
     let utc = DateTime::from_unix_duration(Duration::from_secs(unix))
         .map(|d| d.to_string())
         .unwrap_or_else(|_| "(outside years 1970..9999)".into());
-    Value::Time { unix, utc }
+    CheckValue::Time { unix, utc }
 }
 
 fn cert_ref(index: usize, cert: &ParsedCert) -> CertRef {
@@ -543,13 +443,13 @@ impl Run {
                     input(
                         "der_length",
                         "DER length (bytes)",
-                        Value::Number(der.len() as u64),
+                        CheckValue::Number(der.len() as u64),
                     ),
                     input("version", "Version", text(format!("{:?}", tbs.version()))),
                     input(
                         "serial",
                         "Serial number",
-                        Value::Bytes(tbs.serial_number().as_bytes().into()),
+                        CheckValue::Bytes(tbs.serial_number().as_bytes().into()),
                     ),
                     input("subject", "Subject", text(cert.subject.clone())),
                     input("issuer", "Issuer", text(cert.issuer.clone())),
@@ -565,7 +465,7 @@ impl Run {
                         "Public key",
                         text(format!("RSA {} bits", keys::modulus_bits(&cert.key))),
                     ),
-                    input("extensions", "Extensions", Value::List(ext)),
+                    input("extensions", "Extensions", CheckValue::List(ext)),
                 ];
                 self.push(
                     Rank::Parse,
@@ -600,12 +500,12 @@ impl Run {
                             input(
                                 "der_length",
                                 "DER length (bytes)",
-                                Value::Number(der.len() as u64),
+                                CheckValue::Number(der.len() as u64),
                             ),
                             input(
                                 "der_prefix",
                                 "First bytes",
-                                Value::Bytes(der[..der.len().min(16)].into()),
+                                CheckValue::Bytes(der[..der.len().min(16)].into()),
                             ),
                         ],
                         passed: false,
@@ -646,12 +546,12 @@ impl Run {
             input(
                 "trust_store",
                 "Trust anchors of the client",
-                Value::List(store),
+                CheckValue::List(store),
             ),
             input(
                 "chain_length",
                 "Certificates sent by the server",
-                Value::Number(parsed.len() as u64),
+                CheckValue::Number(parsed.len() as u64),
             ),
         ];
         let unused: Vec<String> = parsed
@@ -667,14 +567,14 @@ impl Run {
             inputs.push(input(
                 "unused_certificates",
                 "Certificates sent but not on the path (a root sent along is ignored: the client uses its own copy)",
-                Value::List(unused),
+                CheckValue::List(unused),
             ));
         }
         if anchors.len() < store_len {
             inputs.push(input(
                 "unusable_anchors",
                 "Trust store entries that do not decode (ignored)",
-                Value::Number((store_len - anchors.len()) as u64),
+                CheckValue::Number((store_len - anchors.len()) as u64),
             ));
         }
         let anchor_name = |a: usize| {
@@ -743,7 +643,7 @@ impl Run {
             acc.saturating_mul(256).saturating_add(u64::from(*b))
         });
         let opt_bytes = |b: &Option<Vec<u8>>, none: &str| match b {
-            Some(b) => Value::Bytes(Bytes(b.clone())),
+            Some(b) => CheckValue::Bytes(Bytes(b.clone())),
             None => text(none),
         };
         let inputs = vec![
@@ -756,29 +656,29 @@ impl Run {
             input(
                 "n",
                 "n (signer's modulus)",
-                Value::Bytes(Bytes(key.n_bytes().to_vec())),
+                CheckValue::Bytes(Bytes(key.n_bytes().to_vec())),
             ),
-            input("e", "e (signer's public exponent)", Value::Number(e)),
+            input("e", "e (signer's public exponent)", CheckValue::Number(e)),
             input(
                 "k",
                 "k (modulus length in bytes)",
-                Value::Number(v.k as u64),
+                CheckValue::Number(v.k as u64),
             ),
             input(
                 "tbs_certificate",
                 "tbsCertificate (the signed bytes)",
-                Value::Bytes(Bytes(cert.tbs_der.clone())),
+                CheckValue::Bytes(Bytes(cert.tbs_der.clone())),
             ),
             input("hash_algorithm", "Hash", text(cert.hash.name())),
             input(
                 "tbs_hash",
                 "H = Hash(tbsCertificate)",
-                Value::Bytes(Bytes(v.digest.clone())),
+                CheckValue::Bytes(Bytes(v.digest.clone())),
             ),
             input(
                 "signature",
                 "s (signature)",
-                Value::Bytes(Bytes(cert.signature.clone())),
+                CheckValue::Bytes(Bytes(cert.signature.clone())),
             ),
             input(
                 "recovered_block",
@@ -801,7 +701,7 @@ impl Run {
             input(
                 "expected_digest_info",
                 "DigestInfo expected for H",
-                Value::Bytes(Bytes(v.expected_digest_info.clone())),
+                CheckValue::Bytes(Bytes(v.expected_digest_info.clone())),
             ),
         ];
         let explanation = if v.valid {
@@ -901,12 +801,12 @@ impl Run {
                     input(
                         "modulus_bits",
                         "Modulus size (bits)",
-                        Value::Number(bits as u64),
+                        CheckValue::Number(bits as u64),
                     ),
                     input(
                         "minimum_bits",
                         "Minimum accepted (bits)",
-                        Value::Number(policy.min_rsa_bits as u64),
+                        CheckValue::Number(policy.min_rsa_bits as u64),
                     ),
                 ],
                 passed,
@@ -977,7 +877,7 @@ impl Run {
                     input(
                         "intermediates_below",
                         "Intermediate CA certificates below it in the path",
-                        Value::Number(intermediates_below as u64),
+                        CheckValue::Number(intermediates_below as u64),
                     ),
                 ],
                 passed,
@@ -1037,7 +937,7 @@ impl Run {
                 certificate: cert_ref(index, cert),
                 rfc: rfc.into(),
                 inputs: vec![
-                    input("key_usage", "keyUsage", Value::List(shown)),
+                    input("key_usage", "keyUsage", CheckValue::List(shown)),
                     input("required", "Required bit", text(required)),
                 ],
                 passed: ok,
@@ -1072,7 +972,7 @@ impl Run {
                 certificate: cert_ref(0, cert),
                 rfc: "RFC 5280 section 4.2.1.12".into(),
                 inputs: vec![
-                    input("extended_key_usage", "extKeyUsage", Value::List(shown)),
+                    input("extended_key_usage", "extKeyUsage", CheckValue::List(shown)),
                     input(
                         "required",
                         "Required purpose",
@@ -1109,7 +1009,7 @@ impl Run {
             input(
                 "san_dns_names",
                 "subjectAltName dNSName entries",
-                Value::List(if san.is_some() {
+                CheckValue::List(if san.is_some() {
                     dns_names.clone()
                 } else {
                     vec!["(no subjectAltName extension)".into()]
@@ -1145,7 +1045,7 @@ impl Run {
                 inputs.push(input(
                     "common_name",
                     "Subject CN (fallback: no subjectAltName)",
-                    Value::List(cns.clone()),
+                    CheckValue::List(cns.clone()),
                 ));
                 candidates.extend(cns.into_iter().map(|n| (n, "CN")));
             }
@@ -1167,7 +1067,7 @@ impl Run {
         inputs.push(input(
             "comparisons",
             "Comparisons",
-            Value::List(comparisons),
+            CheckValue::List(comparisons),
         ));
         let passed = matched.is_some();
         let explanation = match matched {

@@ -4,9 +4,7 @@
 use super::value::Value;
 use crate::state::{Action, Model, Shared};
 use tlslab_core::bytes::{Bytes, to_hex};
-use tlslab_core::codec::Field;
-use tlslab_core::crypto::record_cipher::Protection;
-use tlslab_core::timeline::{EventKind, Message, WireRecord};
+use tlslab_core::timeline::{Field, Protection};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -32,25 +30,8 @@ pub fn bytes_panel(props: &BytesProps) -> Html {
     let Some(step) = t.steps.get(props.step) else {
         return html! {};
     };
-    // The sender's copy; in a run recorded by the receiver alone (tlslab connect), the
-    // receiver's, which is what crossed the wire all the same.
-    let (sender, receiver) = (step.from, step.to);
-    let (mut records, mut received): (Vec<&WireRecord>, Vec<&WireRecord>) = Default::default();
-    let (mut message, mut message_received): (Option<&Message>, Option<&Message>) = (None, None);
-    for &i in &step.events {
-        let e = &t.events[i];
-        match &e.kind {
-            EventKind::RecordSent(r) if e.actor == sender => records.push(r),
-            EventKind::MessageSent(m) if e.actor == sender => message = Some(m),
-            EventKind::RecordReceived(r) if e.actor == receiver => received.push(r),
-            EventKind::MessageReceived(m) if e.actor == receiver => message_received = Some(m),
-            _ => {}
-        }
-    }
-    if records.is_empty() {
-        records = received;
-    }
-    let message = message.or(message_received);
+    let crossing = t.crossing(props.step);
+    let (records, message) = (crossing.records, crossing.message);
     let Some(record) = records.first() else {
         return html! { <p class="empty">{ "No record in this step." }</p> };
     };

@@ -3,8 +3,7 @@
 
 use super::value::Value;
 use crate::state::Shared;
-use tlslab_core::pki::validate::{CertCheck, CheckKind, Value as Input};
-use tlslab_core::timeline::EventKind;
+use tlslab_core::timeline::{CertCheck, CheckKind, CheckValue, EventKind};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -44,7 +43,8 @@ fn kind_title(kind: CheckKind) -> &'static str {
 #[function_component(CertificatePanel)]
 pub fn certificate_panel(props: &CertificateProps) -> Html {
     let t = &props.timeline;
-    let checks: Vec<&CertCheck> = super::events_until(t, props.step)
+    let checks: Vec<&CertCheck> = t
+        .events_until(props.step)
         .filter_map(|e| match &e.kind {
             EventKind::CertificateCheck(c) => Some(c),
             _ => None,
@@ -88,12 +88,12 @@ pub fn certificate_panel(props: &CertificateProps) -> Html {
 
 fn check_view(c: &CertCheck) -> Html {
     let inputs = c.inputs.iter().map(|i| match &i.value {
-        Input::Bytes(b) => html! { <Value label={i.label.to_string()} value={b.clone()} tone={Some(AttrValue::from("public"))} /> },
-        Input::Text(s) => html! { <div class="kv"><span>{ i.label.to_string() }</span><code>{ s }</code></div> },
-        Input::Number(n) => html! { <div class="kv"><span>{ i.label.to_string() }</span><code>{ n }</code></div> },
-        Input::Bool(b) => html! { <div class="kv"><span>{ i.label.to_string() }</span><code>{ b }</code></div> },
-        Input::Time { utc, .. } => html! { <div class="kv"><span>{ i.label.to_string() }</span><code>{ utc }</code></div> },
-        Input::List(items) => html! { <div class="kv"><span>{ i.label.to_string() }</span><code>{ items.join(", ") }</code></div> },
+        CheckValue::Bytes(b) => html! { <Value label={i.label.to_string()} value={b.clone()} tone={Some(AttrValue::from("public"))} /> },
+        CheckValue::Text(s) => html! { <div class="kv"><span>{ i.label.to_string() }</span><code>{ s }</code></div> },
+        CheckValue::Number(n) => html! { <div class="kv"><span>{ i.label.to_string() }</span><code>{ n }</code></div> },
+        CheckValue::Bool(b) => html! { <div class="kv"><span>{ i.label.to_string() }</span><code>{ b }</code></div> },
+        CheckValue::Time { utc, .. } => html! { <div class="kv"><span>{ i.label.to_string() }</span><code>{ utc }</code></div> },
+        CheckValue::List(items) => html! { <div class="kv"><span>{ i.label.to_string() }</span><code>{ items.join(", ") }</code></div> },
     });
     html! {
         <li class={classes!("check", if c.passed { "ok" } else { "bad" })}

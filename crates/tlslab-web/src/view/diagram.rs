@@ -41,10 +41,11 @@ struct Look {
 }
 
 fn look(t: &Shared, index: usize, step: &Step) -> Look {
+    let alert = t.alert_in(index);
     let mut l = Look {
         encrypted: false,
-        alert: None,
-        fatal: false,
+        alert: alert.map(|(_, a)| a.description.clone()),
+        fatal: alert.is_some_and(|(_, a)| a.is_fatal()),
         tampered: false,
     };
     for &i in &step.events {
@@ -54,16 +55,6 @@ fn look(t: &Shared, index: usize, step: &Step) -> Look {
                 l.encrypted = true
             }
             EventKind::Tampered { .. } => l.tampered = true,
-            EventKind::AlertSent(a) if t.events[i].step == index => {
-                l.alert = Some(a.description.clone());
-                l.fatal = a.level == "fatal";
-            }
-            EventKind::AlertReceived(a)
-                if t.events[i].step == index && t.recorded.is_some() && l.alert.is_none() =>
-            {
-                l.alert = Some(a.description.clone());
-                l.fatal = a.level == "fatal";
-            }
             _ => {}
         }
     }

@@ -28,14 +28,10 @@ pub fn inspector(props: &InspectorProps) -> Html {
     let Some(step) = t.steps.get(props.step) else {
         return html! {};
     };
-    let alert = step.events.iter().find_map(|&i| match &t.events[i].kind {
-        EventKind::AlertSent(a) if a.level == "fatal" => Some((t.events[i].actor, a.clone())),
-        // Recorded by the client alone: the server's alert as the client received it.
-        EventKind::AlertReceived(a) if a.level == "fatal" && t.recorded.is_some() => {
-            Some((step.from, a.clone()))
-        }
-        _ => None,
-    });
+    let alert = t
+        .alert_in(props.step)
+        .filter(|(_, a)| a.is_fatal())
+        .map(|(sender, a)| (sender, a.clone()));
     let tampered = step.events.iter().filter_map(|&i| match &t.events[i].kind {
         EventKind::Tampered { what, before, after } => Some(html! {
             <div class="tamper-box" role="note" data-field="tampered">

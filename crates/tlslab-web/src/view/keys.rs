@@ -3,7 +3,7 @@
 
 use super::value::Value;
 use crate::state::Shared;
-use tlslab_core::timeline::{Actor, Computation};
+use tlslab_core::timeline::{Actor, Computation, ValueName};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -23,11 +23,11 @@ fn tone(name: &'static str) -> Option<AttrValue> {
 #[function_component(KeysPanel)]
 pub fn keys_panel(props: &KeysProps) -> Html {
     let t = &props.timeline;
-    let client: Vec<&Computation> = super::computations(t, props.step, Actor::Client).collect();
-    let server: Vec<&Computation> = super::computations(t, props.step, Actor::Server).collect();
-    let random = |list: &[&Computation], which: &str| {
+    let client: Vec<&Computation> = t.computations_until(props.step, Actor::Client).collect();
+    let server: Vec<&Computation> = t.computations_until(props.step, Actor::Server).collect();
+    let random = |list: &[&Computation], which: ValueName| {
         list.iter().find_map(|c| match c {
-            Computation::Random { name, value } if name == which => Some(value.clone()),
+            Computation::Random { name, value } if *name == which => Some(value.clone()),
             _ => None,
         })
     };
@@ -55,13 +55,13 @@ pub fn keys_panel(props: &KeysProps) -> Html {
         })
     };
 
-    let client_random = random(&client, "client_random");
+    let client_random = random(&client, ValueName::ClientRandom);
     // In a run recorded by the client alone, the server's random is what the client read in
     // ServerHello.
-    let server_random = random(&server, "server_random").or_else(|| {
-        super::events_until(t, props.step).find_map(|e| match &e.kind {
+    let server_random = random(&server, ValueName::ServerRandom).or_else(|| {
+        t.events_until(props.step).find_map(|e| match &e.kind {
             tlslab_core::timeline::EventKind::Learned(k)
-                if e.actor == Actor::Client && k.name == "server_random" =>
+                if e.actor == Actor::Client && k.name == ValueName::ServerRandom =>
             {
                 Some(k.value.clone())
             }

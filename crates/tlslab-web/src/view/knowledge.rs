@@ -3,7 +3,7 @@
 //! whoever later obtains the server's private key can decrypt it, and with it the session.
 
 use crate::state::Shared;
-use tlslab_core::timeline::Known;
+use tlslab_core::timeline::{Known, ValueName};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -11,13 +11,6 @@ pub struct KnowledgeProps {
     pub timeline: Shared,
     pub step: usize,
 }
-
-const SECRET: [&str; 4] = [
-    "premaster",
-    "master_secret",
-    "key_block",
-    "server_private_key",
-];
 
 fn column(who: &'static str, title: &'static str, known: &[Known], recorded: bool) -> Html {
     html! {
@@ -28,10 +21,10 @@ fn column(who: &'static str, title: &'static str, known: &[Known], recorded: boo
             }
             <ul>
                 { for known.iter().map(|k| {
-                    let secret = SECRET.contains(&k.name.as_str());
+                    let secret = k.name.is_secret();
                     html! {
-                        <li data-secret={k.name.clone()} class={classes!(secret.then_some("secret"))}>
-                            <span class="name">{ &k.name }</span>
+                        <li data-secret={k.name.as_str()} class={classes!(secret.then_some("secret"))}>
+                            <span class="name">{ k.name.as_str() }</span>
                             <span class="len">{ format!("{} B", k.value.len()) }</span>
                             <code title={k.value.hex()}>{ short(&k.value.hex()) }</code>
                         </li>
@@ -56,7 +49,7 @@ pub fn knowledge_panel(props: &KnowledgeProps) -> Html {
         return html! {};
     };
     let k = &step.knowledge;
-    let observer_has_premaster = k.observer.iter().any(|o| o.name == "premaster");
+    let observer_has_premaster = k.observer.iter().any(|o| o.name == ValueName::Premaster);
     let recorded = props.timeline.recorded.is_some();
     html! {
         <div class="knowledge-panel">

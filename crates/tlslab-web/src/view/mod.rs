@@ -16,22 +16,7 @@ pub mod share;
 pub mod toolbar;
 pub mod value;
 
-use tlslab_core::timeline::{Actor, Computation, Event, EventKind, Timeline};
-
-/// The events of the steps up to and including `step`.
-pub fn events_until(t: &Timeline, step: usize) -> impl Iterator<Item = &Event> {
-    t.events.iter().filter(move |e| e.step <= step)
-}
-
-/// The computations `actor` made up to `step`, in order.
-pub fn computations(t: &Timeline, step: usize, actor: Actor) -> impl Iterator<Item = &Computation> {
-    events_until(t, step)
-        .filter(move |e| e.actor == actor)
-        .filter_map(|e| match &e.kind {
-            EventKind::Computation(c) => Some(c),
-            _ => None,
-        })
-}
+use tlslab_core::timeline::Actor;
 
 pub fn actor_name(actor: Actor) -> &'static str {
     match actor {

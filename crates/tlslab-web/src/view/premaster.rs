@@ -16,14 +16,18 @@ pub struct PremasterProps {
 #[function_component(PremasterPanel)]
 pub fn premaster_panel(props: &PremasterProps) -> Html {
     let t = &props.timeline;
-    let encrypted = super::computations(t, props.step, Actor::Client).find_map(|c| match c {
-        Computation::PremasterEncrypted(p) => Some(p.clone()),
-        _ => None,
-    });
-    let decrypted = super::computations(t, props.step, Actor::Server).find_map(|c| match c {
-        Computation::PremasterDecrypted { premaster, .. } => Some(premaster.clone()),
-        _ => None,
-    });
+    let encrypted = t
+        .computations_until(props.step, Actor::Client)
+        .find_map(|c| match c {
+            Computation::PremasterEncrypted(p) => Some(p.clone()),
+            _ => None,
+        });
+    let decrypted = t
+        .computations_until(props.step, Actor::Server)
+        .find_map(|c| match c {
+            Computation::PremasterDecrypted { premaster, .. } => Some(premaster.clone()),
+            _ => None,
+        });
     let Some(p) = encrypted else {
         return html! {
             <p class="empty">{ "The client makes the premaster secret after ServerHelloDone, in ClientKeyExchange (step 5)." }</p>

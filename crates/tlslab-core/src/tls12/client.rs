@@ -13,7 +13,7 @@
 //! Application Data     <------->   Application Data
 //! ```
 
-use crate::conn::{Conn, Incoming};
+use crate::common::{CommonState, Incoming};
 use crate::crypto::prf::{LABEL_CLIENT_FINISHED, LABEL_SERVER_FINISHED};
 use crate::crypto::record_cipher::RecordProtector;
 use crate::crypto::rsa_kx;
@@ -24,7 +24,7 @@ use crate::msgs::handshake::{
     ClientHello, Extension, HandshakePayload, TLS12, duplicate_extension,
 };
 use crate::pki::{self, Policy};
-use crate::timeline::{Computation, EventKind};
+use crate::timeline::{Computation, EventKind, ValueName};
 
 /// What the client offers and whom it trusts.
 #[derive(Clone, Debug)]
@@ -86,19 +86,19 @@ pub(crate) struct Machine {
 
 impl Machine {
     /// Queues the ClientHello on `conn`.
-    pub(crate) fn start(config: ClientConfig, conn: &mut Conn) -> Result<Self, TlsError> {
+    pub(crate) fn start(config: ClientConfig, common: &mut CommonState) -> Result<Self, TlsError> {
         let mut client_random = [0u8; 32];
-        conn.rng.fill(&mut client_random);
-        conn.compute(Computation::Random {
-            name: "client_random".into(),
+        common.rng.fill(&mut client_random);
+        common.compute(Computation::Random {
+            name: ValueName::ClientRandom,
             value: client_random.to_vec().into(),
         });
-        conn.learn("client_random", &client_random);
+        common.learn(ValueName::ClientRandom, &client_random);
         let machine = Machine {
             config,
             state: State::ExpectServerHello { client_random },
         };
-        conn.send_handshake(&HandshakePayload::ClientHello(
+        common.send_handshake(&HandshakePayload::ClientHello(
             machine.client_hello(client_random),
         ))?;
         Ok(machine)
@@ -135,18 +135,22 @@ impl Machine {
     // ---- the state machine ----
 
     /// Advances the handshake with one message; alerts and application data never reach here.
-    pub(crate) fn handle(&mut self, conn: &mut Conn, msg: Incoming) -> Result<(), TlsError> {
+    pub(crate) fn handle(
+        &mut self,
+        common: &mut CommonState,
+        msg: Incoming,
+    ) -> Result<(), TlsError> {
         let state = core::mem::replace(&mut self.state, State::Failed);
         self.state = match (state, msg) {
             (
                 State::ExpectServerHello { client_random },
                 Incoming::Handshake(HandshakePayload::ServerHello(sh)),
-            ) => State::ExpectCertificate(self.server_hello(conn, client_random, &sh)?),
+            ) => State::ExpectCertificate(self.server_hello(common, client_random, &sh)?),
             (
                 State::ExpectCertificate(hello),
                 Incoming::Handshake(HandshakePayload::Certificate(chain)),
             ) => {
-                let key = self.validate(conn, &chain)?;
+                let key = self.validate(common, &chain)?;
                 State::ExpectServerHelloDone(hello, key, false)
             }
             (
@@ -157,31 +161,31 @@ impl Machine {
                 State::ExpectServerHelloDone(hello, key, certificate_requested),
                 Incoming::Handshake(HandshakePayload::ServerHelloDone),
             ) => {
-                conn.prepare();
+                common.prepare();
                 if certificate_requested {
                     // RFC 5246 section 7.4.6: with no certificate to offer, the client sends an
                     // empty Certificate message (and then no CertificateVerify).
-                    conn.send_handshake(&HandshakePayload::Certificate(Vec::new()))?;
+                    common.send_handshake(&HandshakePayload::Certificate(Vec::new()))?;
                 }
-                self.key_exchange(conn, hello, &key)?
+                self.key_exchange(common, hello, &key)?
             }
             (State::ExpectChangeCipherSpec(hello, master, reader), Incoming::ChangeCipherSpec) => {
-                conn.set_read(reader);
+                common.set_read(reader);
                 State::ExpectFinished(hello, master)
             }
             (
                 State::ExpectFinished(hello, master),
                 Incoming::Handshake(HandshakePayload::Finished(received)),
             ) => {
-                conn.check_finished(&master, LABEL_SERVER_FINISHED, received)?;
-                conn.emit(EventKind::HandshakeComplete {
+                common.check_finished(&master, LABEL_SERVER_FINISHED, received)?;
+                common.emit(EventKind::HandshakeComplete {
                     cipher_suite: hello.suite.suite.name(),
                     extended_master_secret: hello.extended_master_secret,
                 });
                 State::Connected
             }
             (state, msg) => {
-                return Err(TlsError::unexpected(&describe(&msg), state.expecting()));
+                return Err(TlsError::unexpected(&msg.describe(), state.expecting()));
             }
         };
         Ok(())
@@ -190,7 +194,7 @@ impl Machine {
     /// RFC 5246 section 7.4.1.3, RFC 5746 section 3.4, RFC 7627 section 5.2.
     fn server_hello(
         &mut self,
-        conn: &mut Conn,
+        common: &mut CommonState,
         client_random: [u8; 32],
         sh: &crate::msgs::handshake::ServerHello,
     ) -> Result<Hello, TlsError> {
@@ -256,7 +260,7 @@ impl Machine {
             }
         }
         let extended_master_secret = sh.extension(ExtensionType::ExtendedMasterSecret).is_some();
-        conn.learn("server_random", &sh.random);
+        common.learn(ValueName::ServerRandom, &sh.random);
         Ok(Hello {
             client_random,
             server_random: sh.random,
@@ -266,7 +270,11 @@ impl Machine {
     }
 
     /// Certificate validation, each check an event (RFC 5280 section 6, RFC 6125).
-    fn validate(&mut self, conn: &mut Conn, chain: &[Vec<u8>]) -> Result<rsa::PublicKey, TlsError> {
+    fn validate(
+        &mut self,
+        common: &mut CommonState,
+        chain: &[Vec<u8>],
+    ) -> Result<rsa::PublicKey, TlsError> {
         let report = pki::validate_chain(
             chain,
             &self.config.trust_anchors,
@@ -275,7 +283,7 @@ impl Machine {
             &self.config.policy,
         );
         for check in report.checks {
-            conn.emit(EventKind::CertificateCheck(check));
+            common.emit(EventKind::CertificateCheck(check));
         }
         report.result.map_err(|e| TlsError::new(e.alert, e.reason))
     }
@@ -283,20 +291,20 @@ impl Machine {
     /// ClientKeyExchange, ChangeCipherSpec and Finished (RFC 5246 sections 7.4.7, 7.1, 7.4.9).
     fn key_exchange(
         &mut self,
-        conn: &mut Conn,
+        common: &mut CommonState,
         hello: Hello,
         server_key: &rsa::PublicKey,
     ) -> Result<State, TlsError> {
-        conn.prepare();
-        let encrypted = rsa_kx::encrypt_premaster(server_key, TLS12, conn.rng.as_mut())
+        common.prepare();
+        let encrypted = rsa_kx::encrypt_premaster(server_key, TLS12, common.rng.as_mut())
             .map_err(|e| TlsError::new(AlertDescription::InternalError, e.to_string()))?;
         let premaster = encrypted.premaster.clone();
         let ciphertext = encrypted.ciphertext.0.clone();
-        conn.learn("premaster", &premaster.0);
-        conn.compute(Computation::PremasterEncrypted(encrypted));
-        conn.send_handshake(&HandshakePayload::ClientKeyExchange(ciphertext))?;
+        common.learn(ValueName::Premaster, &premaster.0);
+        common.compute(Computation::PremasterEncrypted(encrypted));
+        common.send_handshake(&HandshakePayload::ClientKeyExchange(ciphertext))?;
 
-        let (master, keys) = conn.derive_keys(
+        let (master, keys) = common.derive_keys(
             &premaster.0,
             &hello.client_random,
             &hello.server_random,
@@ -304,9 +312,9 @@ impl Machine {
             hello.suite,
         )?;
 
-        conn.send_change_cipher_spec()?;
-        conn.set_write(RecordProtector::new(hello.suite, keys.client_keys()));
-        conn.send_finished(&master, LABEL_CLIENT_FINISHED)?;
+        common.send_change_cipher_spec()?;
+        common.set_write(RecordProtector::new(hello.suite, keys.client_keys()));
+        common.send_finished(&master, LABEL_CLIENT_FINISHED)?;
         let reader = RecordProtector::new(hello.suite, keys.server_keys());
         Ok(State::ExpectChangeCipherSpec(hello, master, reader))
     }
@@ -323,15 +331,5 @@ impl State {
             State::Connected => "connected",
             State::Failed => "failed",
         }
-    }
-}
-
-/// A short name for an incoming message, for error messages.
-pub(crate) fn describe(msg: &Incoming) -> String {
-    match msg {
-        Incoming::Handshake(p) => p.title(),
-        Incoming::ChangeCipherSpec => "ChangeCipherSpec".into(),
-        Incoming::Alert(a) => format!("alert {}", a.description.name()),
-        Incoming::ApplicationData(_) => "application data".into(),
     }
 }

@@ -1,7 +1,6 @@
 //! The TLS 1.2 server (RFC 5246 section 7.3, RSA key exchange), sans-IO.
 
-use crate::client::describe;
-use crate::conn::{Conn, Incoming};
+use crate::common::{CommonState, Incoming};
 use crate::crypto::prf::{LABEL_CLIENT_FINISHED, LABEL_SERVER_FINISHED};
 use crate::crypto::record_cipher::RecordProtector;
 use crate::crypto::rsa_kx;
@@ -11,7 +10,7 @@ use crate::msgs::enums::{AlertDescription, CipherSuite, ExtensionType};
 use crate::msgs::handshake::{
     ClientHello, Extension, HandshakePayload, ServerHello, TLS12, duplicate_extension,
 };
-use crate::timeline::{Computation, EventKind};
+use crate::timeline::{Computation, EventKind, ValueName};
 use rsa::traits::PrivateKeyParts;
 use std::sync::Arc;
 
@@ -63,10 +62,10 @@ pub(crate) struct Machine {
 }
 
 impl Machine {
-    pub(crate) fn start(config: ServerConfig, conn: &mut Conn) -> Self {
+    pub(crate) fn start(config: ServerConfig, common: &mut CommonState) -> Self {
         // The private exponent d stands for the whole private key in the who-knows-what view.
         let d = config.private_key.d().to_be_bytes_trimmed_vartime();
-        conn.learn("server_private_key", &d);
+        common.learn(ValueName::ServerPrivateKey, &d);
         Machine {
             config,
             state: State::ExpectClientHello,
@@ -80,35 +79,43 @@ impl Machine {
     // ---- the state machine ----
 
     /// Advances the handshake with one message; alerts and application data never reach here.
-    pub(crate) fn handle(&mut self, conn: &mut Conn, msg: Incoming) -> Result<(), TlsError> {
+    pub(crate) fn handle(
+        &mut self,
+        common: &mut CommonState,
+        msg: Incoming,
+    ) -> Result<(), TlsError> {
         let state = core::mem::replace(&mut self.state, State::Failed);
         self.state = match (state, msg) {
             (State::ExpectClientHello, Incoming::Handshake(HandshakePayload::ClientHello(ch))) => {
-                State::ExpectClientKeyExchange(self.client_hello(conn, &ch)?)
+                State::ExpectClientKeyExchange(self.client_hello(common, &ch)?)
             }
             (
                 State::ExpectClientKeyExchange(hello),
                 Incoming::Handshake(HandshakePayload::ClientKeyExchange(encrypted)),
-            ) => self.client_key_exchange(conn, hello, &encrypted)?,
+            ) => self.client_key_exchange(common, hello, &encrypted)?,
             (
                 State::ExpectChangeCipherSpec(hello, master, reader, writer),
                 Incoming::ChangeCipherSpec,
             ) => {
-                conn.set_read(reader);
+                common.set_read(reader);
                 State::ExpectFinished(hello, master, writer)
             }
             (
                 State::ExpectFinished(hello, master, writer),
                 Incoming::Handshake(HandshakePayload::Finished(received)),
-            ) => self.finished(conn, hello, &master, writer, received)?,
-            (state, msg) => return Err(TlsError::unexpected(&describe(&msg), state.expecting())),
+            ) => self.finished(common, hello, &master, writer, received)?,
+            (state, msg) => return Err(TlsError::unexpected(&msg.describe(), state.expecting())),
         };
         Ok(())
     }
 
     /// RFC 5246 sections 7.4.1.2-7.4.1.4, RFC 5746 section 3.6, RFC 7627 section 5.2; then
     /// ServerHello, Certificate and ServerHelloDone.
-    fn client_hello(&mut self, conn: &mut Conn, ch: &ClientHello) -> Result<Hello, TlsError> {
+    fn client_hello(
+        &mut self,
+        common: &mut CommonState,
+        ch: &ClientHello,
+    ) -> Result<Hello, TlsError> {
         if ch.client_version < TLS12 {
             return Err(TlsError::new(
                 AlertDescription::ProtocolVersion,
@@ -168,21 +175,21 @@ impl Machine {
             };
         let extended_master_secret = self.config.extended_master_secret
             && ch.extension(ExtensionType::ExtendedMasterSecret).is_some();
-        conn.prepare();
-        conn.compute(Computation::SuiteSelected {
+        common.prepare();
+        common.compute(Computation::SuiteSelected {
             cipher_suite: chosen.suite.name(),
             offered: ch.cipher_suites.iter().map(|s| s.name()).collect(),
             extended_master_secret,
         });
 
         let mut server_random = [0u8; 32];
-        conn.rng.fill(&mut server_random);
-        conn.compute(Computation::Random {
-            name: "server_random".into(),
+        common.rng.fill(&mut server_random);
+        common.compute(Computation::Random {
+            name: ValueName::ServerRandom,
             value: server_random.to_vec().into(),
         });
-        conn.learn("client_random", &ch.random);
-        conn.learn("server_random", &server_random);
+        common.learn(ValueName::ClientRandom, &ch.random);
+        common.learn(ValueName::ServerRandom, &server_random);
 
         let mut extensions = Vec::new();
         if secure_renegotiation {
@@ -199,11 +206,11 @@ impl Machine {
             compression_method: 0,
             extensions,
         };
-        conn.send_handshake(&HandshakePayload::ServerHello(hello))?;
-        conn.send_handshake(&HandshakePayload::Certificate(
+        common.send_handshake(&HandshakePayload::ServerHello(hello))?;
+        common.send_handshake(&HandshakePayload::Certificate(
             self.config.certificate_chain.clone(),
         ))?;
-        conn.send_handshake(&HandshakePayload::ServerHelloDone)?;
+        common.send_handshake(&HandshakePayload::ServerHelloDone)?;
         Ok(Hello {
             client_version: ch.client_version,
             client_random: ch.random,
@@ -217,7 +224,7 @@ impl Machine {
     /// `rsa_kx::decrypt_premaster`: whatever the ciphertext, the handshake goes on.
     fn client_key_exchange(
         &mut self,
-        conn: &mut Conn,
+        common: &mut CommonState,
         hello: Hello,
         encrypted: &[u8],
     ) -> Result<State, TlsError> {
@@ -225,14 +232,14 @@ impl Machine {
             &self.config.private_key,
             hello.client_version,
             encrypted,
-            conn.rng.as_mut(),
+            common.rng.as_mut(),
         );
-        conn.compute(Computation::PremasterDecrypted {
+        common.compute(Computation::PremasterDecrypted {
             ciphertext: encrypted.into(),
             premaster: premaster.to_vec().into(),
         });
-        conn.learn("premaster", &premaster);
-        let (master, keys) = conn.derive_keys(
+        common.learn(ValueName::Premaster, &premaster);
+        let (master, keys) = common.derive_keys(
             &premaster,
             &hello.client_random,
             &hello.server_random,
@@ -247,21 +254,21 @@ impl Machine {
     /// Checks the client's Finished, then sends ChangeCipherSpec and our Finished.
     fn finished(
         &mut self,
-        conn: &mut Conn,
+        common: &mut CommonState,
         hello: Hello,
         master: &[u8; 48],
         writer: RecordProtector,
         received: Vec<u8>,
     ) -> Result<State, TlsError> {
-        conn.check_finished(master, LABEL_CLIENT_FINISHED, received)?;
-        conn.prepare();
-        conn.send_change_cipher_spec()?;
-        conn.set_write(writer);
-        conn.emit(EventKind::HandshakeComplete {
+        common.check_finished(master, LABEL_CLIENT_FINISHED, received)?;
+        common.prepare();
+        common.send_change_cipher_spec()?;
+        common.set_write(writer);
+        common.emit(EventKind::HandshakeComplete {
             cipher_suite: hello.suite.suite.name(),
             extended_master_secret: hello.extended_master_secret,
         });
-        conn.send_finished(master, LABEL_SERVER_FINISHED)?;
+        common.send_finished(master, LABEL_SERVER_FINISHED)?;
         Ok(State::Connected)
     }
 }

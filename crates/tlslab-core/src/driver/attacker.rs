@@ -1,0 +1,125 @@
+//! The active attacker: what it changes in the client's messages on their way (the downgrade,
+//! the flipped bit, the broken premaster). Each change is recorded with the bytes before and
+//! after.
+
+use crate::bytes::to_hex;
+use crate::crypto::rsa_kx;
+use crate::msgs::enums::{CipherSuite, ContentType};
+use crate::msgs::handshake::HandshakePayload;
+use crate::record::{Deframer, Record};
+use crate::rng::Drbg;
+use crate::timeline::EventKind;
+use rsa::traits::PublicKeyParts;
+
+/// What the attacker does to messages in transit (the client's messages, counted from 0).
+pub(super) enum Tamper {
+    None,
+    /// Removes `suite` from the ClientHello.
+    DropSuite {
+        suite: CipherSuite,
+    },
+    /// Flips one bit of the client's encrypted HTTP request.
+    FlipBit,
+    /// Replaces the encrypted premaster with one whose PKCS#1 padding is broken.
+    BreakPremaster {
+        key: rsa::PublicKey,
+        rng: Drbg,
+    },
+}
+
+impl Tamper {
+    /// The client's records in `bytes`, the first of them its `first`th message, as they
+    /// arrive; with each change, the message it changed and its `Tampered` event.
+    pub fn apply(&mut self, first: usize, bytes: Vec<u8>) -> (Vec<u8>, Vec<(usize, EventKind)>) {
+        let mut deframer = Deframer::default();
+        deframer.push(&bytes);
+        let mut out = Vec::new();
+        let mut changes = Vec::new();
+        let mut n = first;
+        while let Ok(Some((record, encoded))) = deframer.next_record() {
+            match self.change(n, &record) {
+                Some((what, changed)) => {
+                    let after = changed.encode();
+                    out.extend_from_slice(&after);
+                    changes.push((
+                        n,
+                        EventKind::Tampered {
+                            what,
+                            before: encoded.into(),
+                            after: after.into(),
+                        },
+                    ));
+                }
+                None => out.extend(encoded),
+            }
+            n += 1;
+        }
+        (out, changes)
+    }
+
+    /// The changed record, if the attacker changes the client's `n`th message.
+    fn change(&mut self, n: usize, record: &Record) -> Option<(String, Record)> {
+        match self {
+            Tamper::None => None,
+            Tamper::DropSuite { suite } if n == 0 => {
+                let (HandshakePayload::ClientHello(mut ch), _) =
+                    HandshakePayload::decode(&record.fragment).ok()?
+                else {
+                    return None;
+                };
+                ch.cipher_suites.retain(|s| s != suite);
+                let fragment = HandshakePayload::ClientHello(ch).encode();
+                Some((
+                    format!("removed {} from the offered cipher suites", suite.name()),
+                    Record {
+                        fragment,
+                        ..record.clone()
+                    },
+                ))
+            }
+            Tamper::FlipBit if record.content_type == ContentType::ApplicationData => {
+                let mut fragment = record.fragment.clone();
+                // A bit in the middle of the ciphertext, after GCM's 8-byte explicit nonce.
+                let at = 8 + fragment.len().saturating_sub(24) / 2;
+                *fragment.get_mut(at)? ^= 0x04;
+                *self = Tamper::None;
+                Some((
+                    format!(
+                        "flipped one bit (0x04) of byte {} of the encrypted fragment",
+                        at
+                    ),
+                    Record {
+                        fragment,
+                        ..record.clone()
+                    },
+                ))
+            }
+            Tamper::BreakPremaster { key, rng } if n == 1 => {
+                // EM = 00 03 || PS || 00 || 48 bytes: block type 03 does not exist.
+                let k = key.size();
+                let mut block = vec![0u8; k];
+                block[1] = 3;
+                let mut fill = vec![0u8; k.saturating_sub(3)];
+                rng.fill(&mut fill);
+                for (slot, b) in block[2..].iter_mut().zip(fill) {
+                    *slot = b | 1;
+                }
+                let sep = k.saturating_sub(49);
+                block[sep] = 0;
+                let ciphertext = rsa_kx::rsa_encrypt_raw(key, &block).ok()?;
+                let fragment = HandshakePayload::ClientKeyExchange(ciphertext).encode();
+                Some((
+                    format!(
+                        "replaced the encrypted premaster with RSA(00 03 …), a block whose PKCS#1 v1.5 padding is broken: {}",
+                        to_hex(&block[..8])
+                    ),
+                    Record {
+                        fragment,
+                        ..record.clone()
+                    },
+                ))
+            }
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,413 @@
+//! The timeline: an ordered record of everything a run did, the contract with the UI.
+//!
+//! Every value a viewer shows is in here, computed by the protocol code; the UI renders it and
+//! computes nothing. Bytes serialize as lowercase hex. This module owns the shape of the JSON
+//! file (`Timeline::FORMAT`; `tests/golden.rs` pins it): the types inside events are defined
+//! here ([`detail`]) and filled in by the codec, the crypto and the validator.
+//!
+//! - [`recorder`]: connections report [`ConnectionEvent`]s; the recorder gives each event its
+//!   actor and step.
+//! - [`query`]: what views, exporters and the CLI ask of a timeline (the fatal alert, the
+//!   outcome, a step's computations, what crossed the wire).
+//! - [`import`]: reading an untrusted timeline file.
+
+pub mod detail;
+pub mod import;
+pub mod query;
+pub mod recorder;
+
+pub use detail::*;
+pub use import::ImportError;
+pub use recorder::Recorder;
+
+use crate::bytes::Bytes;
+use crate::msgs::enums;
+use crate::scenario::{NetworkRole, Scenario};
+use serde::{Deserialize, Serialize};
+
+/// Who did something.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Actor {
+    Client,
+    Server,
+    /// A passive eavesdropper or an active attacker between the two.
+    Network,
+}
+
+impl Actor {
+    /// The other end of the connection (the network's peer is taken to be the client).
+    pub fn peer(self) -> Actor {
+        match self {
+            Actor::Client => Actor::Server,
+            Actor::Server | Actor::Network => Actor::Client,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Event {
+    pub actor: Actor,
+    /// Index into [`Timeline::steps`] of the step this event belongs to.
+    pub step: usize,
+    #[serde(flatten)]
+    pub kind: EventKind,
+}
+
+/// What a connection reports: an event, and which of its own messages it is about. The
+/// [`Recorder`], which knows who talks to whom, turns it into an [`Event`] of a step.
+#[derive(Clone, Debug)]
+pub struct ConnectionEvent {
+    pub about: MessageRef,
+    pub kind: EventKind,
+}
+
+/// One of a connection's own messages, counted from 0: the `n`th it sent (or is preparing), or
+/// the `n`th it received.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum MessageRef {
+    Sent(usize),
+    Received(usize),
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum EventKind {
+    /// A message `actor` built, before record protection: its bytes and their field tree.
+    MessageSent(Message),
+    /// A record leaving `actor`, exactly as it crosses the wire.
+    RecordSent(WireRecord),
+    /// A record arriving at `actor`, with how it was opened when it was protected.
+    RecordReceived(WireRecord),
+    /// A message `actor` decoded from what arrived.
+    MessageReceived(Message),
+    Computation(Computation),
+    CertificateCheck(CertCheck),
+    /// `actor` sent an alert: fatal ones end the connection (RFC 5246 section 7.2).
+    AlertSent(AlertInfo),
+    AlertReceived(AlertInfo),
+    /// RFC 5246 section 7.4.9: both Finished messages verified.
+    HandshakeComplete {
+        cipher_suite: String,
+        extended_master_secret: bool,
+    },
+    /// Decrypted application data delivered to `actor`.
+    ApplicationData {
+        data: Bytes,
+        text: String,
+    },
+    /// `actor` now holds this value (for the network actor: a passive observer read it).
+    Learned(Known),
+    /// The network changed a message in transit.
+    Tampered {
+        what: String,
+        before: Bytes,
+        after: Bytes,
+    },
+    /// A moment of the story that is not a message, such as a key leaking later.
+    Episode {
+        title: String,
+        text: String,
+    },
+}
+
+/// A protocol message (handshake, ChangeCipherSpec, alert or application data).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Message {
+    /// "ClientHello", "ChangeCipherSpec", "Alert", "ApplicationData", ...
+    pub title: String,
+    pub content_type: String,
+    pub bytes: Bytes,
+    pub fields: Vec<Field>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct WireRecord {
+    pub content_type: String,
+    /// The whole record: header and fragment.
+    pub bytes: Bytes,
+    pub fields: Field,
+    /// Present when the record was encrypted and authenticated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub protection: Option<Protection>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct AlertInfo {
+    pub level: AlertLevel,
+    /// The RFC name, e.g. `unknown_ca`.
+    pub description: String,
+    /// Why it was sent, in words (empty for alerts received).
+    pub reason: String,
+}
+
+/// A computation with its inputs and outputs.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(tag = "computation", rename_all = "snake_case")]
+pub enum Computation {
+    /// A 32-byte hello random (RFC 5246 section 7.4.1.2).
+    Random { name: ValueName, value: Bytes },
+    /// The server's choice among the client's suites (section 7.4.1.3).
+    SuiteSelected {
+        cipher_suite: String,
+        offered: Vec<String>,
+        extended_master_secret: bool,
+    },
+    /// The client encrypts the premaster with the server's public key (section 7.4.7.1).
+    PremasterEncrypted(PremasterEncryption),
+    /// The server decrypts it. Whether the padding was valid is deliberately not observable:
+    /// on any failure the server goes on with a random premaster (section 7.4.7.1).
+    PremasterDecrypted { ciphertext: Bytes, premaster: Bytes },
+    /// The transcript hash over the handshake messages so far (sections 7.4.9, RFC 7627 3).
+    TranscriptHash {
+        purpose: String,
+        messages: Vec<String>,
+        input: Bytes,
+        hash: Bytes,
+    },
+    /// master_secret = PRF(pre_master_secret, label, seed)[0..47] (section 8.1, RFC 7627 4).
+    MasterSecret {
+        extended: bool,
+        premaster: Bytes,
+        label: String,
+        seed: Bytes,
+        master_secret: Bytes,
+    },
+    /// key_block = PRF(master_secret, "key expansion", server_random + client_random) (6.3).
+    KeyBlock {
+        label: String,
+        seed: Bytes,
+        key_block: Bytes,
+        keys: KeyBlock,
+    },
+    /// verify_data = PRF(master_secret, finished_label, Hash(handshake_messages))[0..11] (7.4.9).
+    VerifyData {
+        label: String,
+        handshake_hash: Bytes,
+        verify_data: Bytes,
+        /// When checking a received Finished: what the peer sent, and whether it matched.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        received: Option<Bytes>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        matches: Option<bool>,
+    },
+    /// ChangeCipherSpec switched one direction to the new keys (section 7.1).
+    CipherStateChanged {
+        direction: String,
+        cipher_suite: String,
+    },
+}
+
+/// One secret (or public value) someone holds.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Known {
+    pub name: ValueName,
+    pub value: Bytes,
+}
+
+/// The values the who-knows-what view tracks, by the names the timeline gives them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ValueName {
+    ClientRandom,
+    ServerRandom,
+    /// The 48-byte premaster secret (RFC 5246 section 7.4.7.1).
+    Premaster,
+    /// ClientKeyExchange's body: the premaster encrypted with the server's public key.
+    EncryptedPremaster,
+    MasterSecret,
+    KeyBlock,
+    /// The server's RSA private exponent d, standing for its whole private key.
+    ServerPrivateKey,
+}
+
+impl ValueName {
+    /// The name as the timeline writes it (`client_random`, `master_secret`, ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ValueName::ClientRandom => "client_random",
+            ValueName::ServerRandom => "server_random",
+            ValueName::Premaster => "premaster",
+            ValueName::EncryptedPremaster => "encrypted_premaster",
+            ValueName::MasterSecret => "master_secret",
+            ValueName::KeyBlock => "key_block",
+            ValueName::ServerPrivateKey => "server_private_key",
+        }
+    }
+
+    /// Values that must stay secret (the others cross the wire in the clear).
+    pub fn is_secret(self) -> bool {
+        matches!(
+            self,
+            ValueName::Premaster
+                | ValueName::MasterSecret
+                | ValueName::KeyBlock
+                | ValueName::ServerPrivateKey
+        )
+    }
+}
+
+/// An alert's level (RFC 5246 section 7.2), by its RFC name; a level no RFC defines is kept as
+/// the decoder named it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "String", into = "String")]
+pub enum AlertLevel {
+    Warning,
+    Fatal,
+    Other(String),
+}
+
+impl From<String> for AlertLevel {
+    fn from(name: String) -> Self {
+        match name.as_str() {
+            "warning" => AlertLevel::Warning,
+            "fatal" => AlertLevel::Fatal,
+            _ => AlertLevel::Other(name),
+        }
+    }
+}
+
+impl From<AlertLevel> for String {
+    fn from(level: AlertLevel) -> Self {
+        level.as_str().into()
+    }
+}
+
+impl AlertLevel {
+    pub fn as_str(&self) -> &str {
+        match self {
+            AlertLevel::Warning => "warning",
+            AlertLevel::Fatal => "fatal",
+            AlertLevel::Other(name) => name,
+        }
+    }
+}
+
+impl core::fmt::Display for AlertLevel {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl core::fmt::Display for ValueName {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl AlertInfo {
+    /// The record of `alert`, sent (with why) or received (with an empty reason).
+    pub fn new(alert: &crate::record::Alert, reason: &str) -> Self {
+        let level = match alert.level {
+            enums::AlertLevel::Warning => AlertLevel::Warning,
+            enums::AlertLevel::Fatal => AlertLevel::Fatal,
+            other => AlertLevel::Other(other.name()),
+        };
+        AlertInfo {
+            level,
+            description: alert.description.name(),
+            reason: reason.into(),
+        }
+    }
+
+    pub fn is_fatal(&self) -> bool {
+        self.level == AlertLevel::Fatal
+    }
+}
+
+/// Who knows what after a step.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Knowledge {
+    pub client: Vec<Known>,
+    pub server: Vec<Known>,
+    /// A passive observer of the wire.
+    pub observer: Vec<Known>,
+}
+
+/// How a run ended.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "result", rename_all = "snake_case")]
+pub enum Outcome {
+    /// Handshake done, request answered, connection closed cleanly.
+    Success,
+    /// A fatal alert ended it; `step` is the alert's own step.
+    Alert {
+        sender: Actor,
+        description: String,
+        reason: String,
+        step: usize,
+    },
+    /// Neither side could make progress (should not happen; reported rather than looped).
+    Stalled,
+}
+
+/// The six chapters of the simplified story, used as the UI's table of contents.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Chapter {
+    ClientHello = 1,
+    ServerHello = 2,
+    Authentication = 3,
+    Premaster = 4,
+    ClientFinished = 5,
+    ServerFinished = 6,
+}
+
+impl Chapter {
+    /// Where a message titled `title` falls in the story, from a client or a server.
+    pub(crate) fn of(server_side: bool, title: &str) -> Chapter {
+        match (server_side, title) {
+            (_, "ClientHello") => Chapter::ClientHello,
+            (_, "ServerHello") => Chapter::ServerHello,
+            (true, "Certificate" | "CertificateRequest" | "ServerHelloDone") => {
+                Chapter::Authentication
+            }
+            (_, "ClientKeyExchange") => Chapter::Premaster,
+            (false, "ChangeCipherSpec" | "Finished") => Chapter::ClientFinished,
+            (true, "ChangeCipherSpec" | "Finished") => Chapter::ServerFinished,
+            _ => Chapter::ClientHello,
+        }
+    }
+}
+
+/// One message crossing the wire, with everything both sides did about it: the sender's
+/// preparation and the receiver's processing.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Step {
+    pub title: String,
+    pub from: Actor,
+    pub to: Actor,
+    pub chapter: Chapter,
+    /// Indices into [`Timeline::events`].
+    pub events: Vec<usize>,
+    /// Who knows what once this step is done.
+    pub knowledge: Knowledge,
+}
+
+/// The whole run.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Timeline {
+    /// Version of this JSON shape.
+    pub format: u32,
+    pub seed: u64,
+    /// The client's clock, seconds since the Unix epoch.
+    pub now: u64,
+    pub server_name: String,
+    pub scenario: Scenario,
+    /// What sits on the wire in this scenario (drawn as a third lane).
+    pub network: NetworkRole,
+    pub steps: Vec<Step>,
+    pub events: Vec<Event>,
+    pub outcome: Outcome,
+    /// Present when the run was recorded against a real server rather than simulated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recorded: Option<Recording>,
+}
+
+/// A run recorded by `tlslab connect`: only the client's side is known, and the server's
+/// messages appear as the client received them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Recording {
+    /// The server's address as it was given (host:port).
+    pub server: String,
+}

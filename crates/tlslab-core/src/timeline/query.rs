@@ -1,0 +1,127 @@
+//! What views, exporters and the CLI ask of a timeline, answered once here rather than by
+//! matching raw events in each of them.
+
+use super::{
+    Actor, AlertInfo, Computation, Event, EventKind, Message, Outcome, PremasterEncryption,
+    Timeline, WireRecord,
+};
+
+/// The alerts among `events`, with who sent each: an alert sent, or, in a run recorded by one
+/// peer (`one_sided`), an alert received, which stands for the peer's.
+fn alerts<'a>(
+    events: impl Iterator<Item = &'a Event>,
+    one_sided: bool,
+) -> impl Iterator<Item = (Actor, &'a AlertInfo)> {
+    events.filter_map(move |e| match &e.kind {
+        EventKind::AlertSent(a) => Some((e.actor, a)),
+        EventKind::AlertReceived(a) if one_sided => Some((e.actor.peer(), a)),
+        _ => None,
+    })
+}
+
+impl Outcome {
+    /// How a run ended: its first fatal alert; else success if the client received
+    /// application data (its request was answered); else it stalled. `one_sided`: the run was
+    /// recorded by one peer.
+    pub fn of(events: &[Event], one_sided: bool) -> Outcome {
+        let fatal = events.iter().find_map(|e| {
+            let (sender, alert) = alerts(std::iter::once(e), one_sided).next()?;
+            alert.is_fatal().then_some((sender, alert, e.step))
+        });
+        if let Some((sender, alert, step)) = fatal {
+            return Outcome::Alert {
+                sender,
+                description: alert.description.clone(),
+                reason: alert.reason.clone(),
+                step,
+            };
+        }
+        let answered = events.iter().any(|e| {
+            e.actor == Actor::Client && matches!(e.kind, EventKind::ApplicationData { .. })
+        });
+        if answered {
+            Outcome::Success
+        } else {
+            Outcome::Stalled
+        }
+    }
+}
+
+/// What crossed the wire in one step.
+#[derive(Clone, Debug, Default)]
+pub struct Crossing<'a> {
+    /// The records: the sender's copies or, in a run recorded by the receiver alone
+    /// (`tlslab connect`), the receiver's, which is what crossed the wire all the same.
+    pub records: Vec<&'a WireRecord>,
+    /// The message they carried, before protection (the sender's copy, else the receiver's).
+    pub message: Option<&'a Message>,
+}
+
+impl Timeline {
+    /// The events of the steps up to and including `step`.
+    pub fn events_until(&self, step: usize) -> impl Iterator<Item = &Event> {
+        self.events.iter().filter(move |e| e.step <= step)
+    }
+
+    /// What `actor` computed up to and including step `step`, in order.
+    pub fn computations_until(
+        &self,
+        step: usize,
+        actor: Actor,
+    ) -> impl Iterator<Item = &Computation> {
+        self.events_until(step).filter_map(move |e| match &e.kind {
+            EventKind::Computation(c) if e.actor == actor => Some(c),
+            _ => None,
+        })
+    }
+
+    /// Every premaster a client encrypted in the run (one per connection that got that far).
+    pub fn premaster_encryptions(&self) -> impl Iterator<Item = &PremasterEncryption> {
+        self.events.iter().filter_map(|e| match &e.kind {
+            EventKind::Computation(Computation::PremasterEncrypted(p)) => Some(p),
+            _ => None,
+        })
+    }
+
+    /// The records and the message of step `step`.
+    pub fn crossing(&self, step: usize) -> Crossing<'_> {
+        let Some(s) = self.steps.get(step) else {
+            return Crossing::default();
+        };
+        let (mut sent, mut received) = (Crossing::default(), Crossing::default());
+        for &i in &s.events {
+            let Some(e) = self.events.get(i) else {
+                continue;
+            };
+            match &e.kind {
+                EventKind::RecordSent(r) if e.actor == s.from => sent.records.push(r),
+                EventKind::MessageSent(m) if e.actor == s.from => sent.message = Some(m),
+                EventKind::RecordReceived(r) if e.actor == s.to => received.records.push(r),
+                EventKind::MessageReceived(m) if e.actor == s.to => received.message = Some(m),
+                _ => {}
+            }
+        }
+        Crossing {
+            records: if sent.records.is_empty() {
+                received.records
+            } else {
+                sent.records
+            },
+            message: sent.message.or(received.message),
+        }
+    }
+
+    /// The alert step `step` carries, with who sent it.
+    pub fn alert_in(&self, step: usize) -> Option<(Actor, &AlertInfo)> {
+        alerts(self.step_events(step), self.recorded.is_some()).next()
+    }
+
+    /// The events of step `step`, in order.
+    pub fn step_events(&self, step: usize) -> impl Iterator<Item = &Event> {
+        self.steps
+            .get(step)
+            .into_iter()
+            .flat_map(|s| &s.events)
+            .filter_map(|&i| self.events.get(i))
+    }
+}

@@ -1,0 +1,122 @@
+//! TLS 1.2 (RFC 5246): the client and server state machines and the key schedule they share.
+//! Both run on a [`CommonState`] (record layer, transcript, events).
+
+pub mod client;
+pub mod key_schedule;
+pub mod server;
+
+pub use client::ClientConfig;
+pub use server::ServerConfig;
+
+use crate::common::CommonState;
+use crate::crypto::prf;
+use crate::crypto::suite::SuiteParams;
+use crate::error::TlsError;
+use crate::msgs::enums::AlertDescription;
+use crate::msgs::handshake::HandshakePayload;
+use crate::timeline::KeyBlock;
+use crate::timeline::{Computation, ValueName};
+use subtle::ConstantTimeEq;
+
+/// The key schedule and Finished as a side runs them: each value computed once, by
+/// [`key_schedule`], and recorded as it is computed.
+impl CommonState {
+    /// The master secret and the key block from the premaster. With the extended master
+    /// secret, the seed is the session hash: the transcript through ClientKeyExchange
+    /// (RFC 7627 sections 3-4).
+    pub(crate) fn derive_keys(
+        &mut self,
+        premaster: &[u8],
+        client_random: &[u8],
+        server_random: &[u8],
+        extended: bool,
+        params: &'static SuiteParams,
+    ) -> Result<([u8; 48], KeyBlock), TlsError> {
+        let session_hash = extended.then(|| {
+            let (hash, computation) = self.transcript.hash("session_hash");
+            self.compute(computation);
+            hash
+        });
+        let derived = key_schedule::derive(
+            premaster,
+            client_random,
+            server_random,
+            session_hash.as_ref().map(|h| h.as_slice()),
+            params,
+        )
+        .ok_or_else(|| {
+            TlsError::new(
+                AlertDescription::InternalError,
+                "key block of the wrong length",
+            )
+        })?;
+        let [master_computation, key_block_computation] = derived.computations;
+        self.compute(master_computation);
+        self.learn(ValueName::MasterSecret, &derived.master_secret);
+        self.compute(key_block_computation);
+        self.learn(ValueName::KeyBlock, &derived.key_block);
+        Ok((derived.master_secret, derived.keys))
+    }
+
+    /// Computes our verify_data for `label` ("client finished" or "server finished") and sends
+    /// it in a Finished message (RFC 5246 section 7.4.9).
+    pub(crate) fn send_finished(&mut self, master: &[u8], label: &[u8]) -> Result<(), TlsError> {
+        let (hash, verify_data) = self.verify_data(master, label);
+        self.compute(Computation::VerifyData {
+            label: key_schedule::label_text(label),
+            handshake_hash: hash.to_vec().into(),
+            verify_data: verify_data.to_vec().into(),
+            received: None,
+            matches: None,
+        });
+        self.send_handshake(&HandshakePayload::Finished(verify_data.to_vec()))
+    }
+
+    /// Checks the peer's Finished against the verify_data we compute for `label`, then adds it
+    /// to the transcript.
+    pub(crate) fn check_finished(
+        &mut self,
+        master: &[u8],
+        label: &[u8],
+        received: Vec<u8>,
+    ) -> Result<(), TlsError> {
+        if received.len() != prf::VERIFY_DATA_LEN {
+            return Err(TlsError::new(
+                AlertDescription::DecodeError,
+                format!(
+                    "Finished carries {} bytes of verify_data, not 12",
+                    received.len()
+                ),
+            ));
+        }
+        let (hash, expected) = self.verify_data(master, label);
+        let matches = bool::from(expected.ct_eq(received.as_slice()));
+        self.compute(Computation::VerifyData {
+            label: key_schedule::label_text(label),
+            handshake_hash: hash.to_vec().into(),
+            verify_data: expected.to_vec().into(),
+            received: Some(received.clone().into()),
+            matches: Some(matches),
+        });
+        if !matches {
+            return Err(TlsError::new(
+                AlertDescription::DecryptError,
+                format!(
+                    "the peer's Finished does not match our transcript ({})",
+                    key_schedule::label_text(label)
+                ),
+            ));
+        }
+        let finished = HandshakePayload::Finished(received).encode();
+        self.transcript.add("Finished", &finished);
+        Ok(())
+    }
+
+    /// verify_data for `label` over the transcript so far, with the recorded transcript hash.
+    fn verify_data(&mut self, master: &[u8], label: &[u8]) -> ([u8; 32], [u8; 12]) {
+        let purpose = key_schedule::label_text(label).replace(' ', "_");
+        let (hash, computation) = self.transcript.hash(&purpose);
+        self.compute(computation);
+        (hash, prf::verify_data(master, label, &hash))
+    }
+}

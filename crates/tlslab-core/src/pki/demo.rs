@@ -164,7 +164,7 @@ impl DemoPki {
 
     /// The spec of the embedded root certificate.
     pub fn root_spec() -> CertSpec {
-        CertSpec::root_ca(
+        CertSpec::ca(
             0x01,
             "tlslab Demo Root CA",
             "tlslab",
@@ -175,13 +175,14 @@ impl DemoPki {
 
     /// The spec of the embedded intermediate certificate.
     pub fn intermediate_spec() -> CertSpec {
-        CertSpec::intermediate_ca(
+        CertSpec::ca(
             0x02,
             "tlslab Demo Intermediate CA",
             "tlslab",
             NOT_BEFORE,
             INTERMEDIATE_NOT_AFTER,
         )
+        .with_path_len_zero()
     }
 
     /// The spec of the embedded example.com certificate (a starting point for variants).
@@ -191,7 +192,7 @@ impl DemoPki {
 
     /// The spec of Mallory's root certificate.
     pub fn attacker_root_spec() -> CertSpec {
-        CertSpec::root_ca(
+        CertSpec::ca(
             0x66,
             "tlslab Attacker Root CA",
             "Mallory",

@@ -101,8 +101,9 @@ pub enum ExtKeyUsage {
 }
 
 impl CertSpec {
-    /// A self-signed root CA: basicConstraints cA (critical), keyUsage keyCertSign + cRLSign.
-    pub fn root_ca(
+    /// A CA (a root when it signs itself): basicConstraints cA (critical), keyUsage
+    /// keyCertSign + cRLSign, no path length limit.
+    pub fn ca(
         serial: u64,
         common_name: &str,
         organization: &str,
@@ -126,20 +127,15 @@ impl CertSpec {
         }
     }
 
-    /// An intermediate CA that may only issue end-entity certificates (pathLenConstraint 0).
-    pub fn intermediate_ca(
-        serial: u64,
-        common_name: &str,
-        organization: &str,
-        not_before: u64,
-        not_after: u64,
-    ) -> Self {
+    /// This CA limited to issuing end-entity certificates (pathLenConstraint 0), as an
+    /// intermediate CA is.
+    pub fn with_path_len_zero(self) -> Self {
         CertSpec {
             basic_constraints: Some(BasicConstraintsSpec {
                 ca: true,
                 path_len: Some(0),
             }),
-            ..Self::root_ca(serial, common_name, organization, not_before, not_after)
+            ..self
         }
     }
 

@@ -541,13 +541,14 @@ fn issuers_must_be_cas_within_their_path_length() {
     let sub_key = pki().attacker_leaf_key();
     let sub = pki()
         .issue(
-            &CertSpec::intermediate_ca(
+            &CertSpec::ca(
                 10,
                 "tlslab Sub CA",
                 "tlslab",
                 demo::NOT_BEFORE,
                 demo::LEAF_NOT_AFTER,
-            ),
+            )
+            .with_path_len_zero(),
             sub_key.as_public_key(),
             DemoIssuer::Intermediate,
         )

@@ -139,7 +139,11 @@ impl CommonState {
         let alert = Alert { level, description };
         let bytes = alert.encode();
         let fields = Alert::decode(&bytes).map(|(_, f)| f).unwrap_or_default();
-        self.emit(EventKind::AlertSent(AlertInfo::new(&alert, reason)));
+        self.emit(EventKind::AlertSent(AlertInfo::new(
+            level,
+            description,
+            reason,
+        )));
         let _ = self.send(ContentType::Alert, "Alert", bytes, fields);
         if level == AlertLevel::Fatal || description == AlertDescription::CloseNotify {
             self.closed = true;

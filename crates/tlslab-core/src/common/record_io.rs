@@ -188,7 +188,11 @@ impl CommonState {
                 ContentType::Alert => {
                     let (alert, fields) = Alert::decode(&plaintext)?;
                     self.received("Alert", ContentType::Alert, &plaintext, fields);
-                    self.emit(EventKind::AlertReceived(AlertInfo::new(&alert, "")));
+                    self.emit(EventKind::AlertReceived(AlertInfo::new(
+                        alert.level,
+                        alert.description,
+                        "",
+                    )));
                     return Ok(Some(Incoming::Alert(alert)));
                 }
                 ContentType::ApplicationData => {

@@ -296,16 +296,20 @@ impl core::fmt::Display for ValueName {
 }
 
 impl AlertInfo {
-    /// The record of `alert`, sent (with why) or received (with an empty reason).
-    pub fn new(alert: &crate::record::Alert, reason: &str) -> Self {
-        let level = match alert.level {
+    /// The record of an alert, sent (with why) or received (with an empty reason).
+    pub fn new(
+        level: enums::AlertLevel,
+        description: enums::AlertDescription,
+        reason: &str,
+    ) -> Self {
+        let level = match level {
             enums::AlertLevel::Warning => AlertLevel::Warning,
             enums::AlertLevel::Fatal => AlertLevel::Fatal,
             other => AlertLevel::Other(other.name()),
         };
         AlertInfo {
             level,
-            description: alert.description.name(),
+            description: description.name(),
             reason: reason.into(),
         }
     }

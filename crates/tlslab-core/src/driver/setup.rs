@@ -21,10 +21,6 @@ pub(super) fn set_up(
     rng: &mut Drbg,
 ) -> Result<Net, SetupError> {
     let mut net = Net::default();
-    let issue = |spec: &CertSpec, key: &rsa::PrivateKey, by: DemoIssuer| {
-        pki.issue(spec, key.as_public_key(), by)
-            .map_err(|e| SetupError(e.to_string()))
-    };
     let year = 365 * 24 * 3600;
     let mut client = ClientConfig::new(SERVER_NAME, pki.trust_anchors(), config.now);
     client.offer_extended_master_secret = config.extended_master_secret;
@@ -36,75 +32,30 @@ pub(super) fn set_up(
     match scenario {
         Scenario::Happy | Scenario::StolenKey => {}
         Scenario::Expired => {
-            let spec = CertSpec {
-                not_before: config.now.saturating_sub(2 * year),
-                not_after: config.now.saturating_sub(year / 12),
-                ..DemoPki::leaf_spec()
-            };
-            server.certificate_chain[0] = issue(&spec, pki.leaf_key(), DemoIssuer::Intermediate)?;
+            let (not_before, not_after) = (
+                config.now.saturating_sub(2 * year),
+                config.now.saturating_sub(year / 12),
+            );
+            server.certificate_chain[0] = reissued_leaf(pki, not_before, not_after)?;
         }
         Scenario::NotYetValid => {
-            let spec = CertSpec {
-                not_before: config.now + year / 12,
-                not_after: config.now + year,
-                ..DemoPki::leaf_spec()
-            };
-            server.certificate_chain[0] = issue(&spec, pki.leaf_key(), DemoIssuer::Intermediate)?;
+            let (not_before, not_after) = (config.now + year / 12, config.now + year);
+            server.certificate_chain[0] = reissued_leaf(pki, not_before, not_after)?;
         }
         Scenario::WrongHost => {
             client.server_name = "www.example.org".into();
             net.server_name = client.server_name.clone();
         }
         Scenario::UntrustedRoot => client.trust_anchors = vec![pki.attacker_root_cert().to_vec()],
-        Scenario::ForgedSignature => {
-            // Names the intermediate as issuer, but the signature is made with another key.
-            let forged = pki::issue(
-                &DemoPki::leaf_spec(),
-                pki.leaf_key().as_public_key(),
-                Issuer::Ca {
-                    certificate: pki.intermediate_cert(),
-                    key: pki.attacker_leaf_key(),
-                },
-            )
-            .map_err(|e| SetupError(e.to_string()))?;
-            server.certificate_chain[0] = forged;
+        Scenario::ForgedSignature => server.certificate_chain[0] = forged_leaf(pki)?,
+        Scenario::Mitm => {
+            man_in_the_middle(&mut net, client, &server, pki, rng);
+            return Ok(net);
         }
-        Scenario::Mitm | Scenario::MitmTrusted => {
-            if scenario == Scenario::MitmTrusted {
-                client.trust_anchors.push(pki.attacker_root_cert().to_vec());
-            }
-            let fake = ServerConfig {
-                certificate_chain: pki.attacker_chain(),
-                private_key: Arc::new(pki.attacker_leaf_key().clone()),
-                ..server.clone()
-            };
-            let c = net.add(
-                Connection::client(client, Box::new(rng.fork("client"))),
-                Actor::Client,
-                false,
-                App::browser(),
-            );
-            let a = net.add(
-                Connection::server(fake, Box::new(rng.fork("attacker-server"))),
-                Actor::Network,
-                true,
-                App::Idle,
-            );
-            net.link(c, a);
-            if scenario == Scenario::MitmTrusted {
-                // The attacker's own, ordinary connection to the real server, and a relay
-                // between the two.
-                let onward = ClientConfig::new(SERVER_NAME, pki.trust_anchors(), config.now);
-                let b = net.add(
-                    Connection::client(onward, Box::new(rng.fork("attacker-client"))),
-                    Actor::Network,
-                    false,
-                    App::Relay { partner: a },
-                );
-                let s = net.add_web_server(server, rng);
-                net.link(b, s);
-                net.set_app(a, App::Relay { partner: b });
-            }
+        Scenario::MitmTrusted => {
+            client.trust_anchors.push(pki.attacker_root_cert().to_vec());
+            let attacker = man_in_the_middle(&mut net, client, &server, pki, rng);
+            relay_to_the_real_server(&mut net, attacker, server, config, pki, rng);
             return Ok(net);
         }
         Scenario::Downgrade => {
@@ -126,13 +77,86 @@ pub(super) fn set_up(
             }
         }
     }
-    let c = net.add(
-        Connection::client(client, Box::new(rng.fork("client"))),
-        Actor::Client,
-        false,
-        App::browser(),
-    );
+    let c = add_browser(&mut net, client, rng);
     let s = net.add_web_server(server, rng);
     net.link(c, s);
     Ok(net)
+}
+
+/// The client, a browser that sends one request.
+fn add_browser(net: &mut Net, config: ClientConfig, rng: &mut Drbg) -> usize {
+    let conn = Connection::client(config, Box::new(rng.fork("client")));
+    net.add(conn, Actor::Client, false, App::browser())
+}
+
+/// The demo leaf, issued again by the intermediate with another validity period.
+fn reissued_leaf(pki: &DemoPki, not_before: u64, not_after: u64) -> Result<Vec<u8>, SetupError> {
+    let spec = CertSpec {
+        not_before,
+        not_after,
+        ..DemoPki::leaf_spec()
+    };
+    pki.issue(
+        &spec,
+        pki.leaf_key().as_public_key(),
+        DemoIssuer::Intermediate,
+    )
+    .map_err(|e| SetupError(e.to_string()))
+}
+
+/// The demo leaf naming the intermediate as issuer, but signed with another key.
+fn forged_leaf(pki: &DemoPki) -> Result<Vec<u8>, SetupError> {
+    pki::issue(
+        &DemoPki::leaf_spec(),
+        pki.leaf_key().as_public_key(),
+        Issuer::Ca {
+            certificate: pki.intermediate_cert(),
+            key: pki.attacker_leaf_key(),
+        },
+    )
+    .map_err(|e| SetupError(e.to_string()))
+}
+
+/// The client connected to the attacker, who answers as the server with its own certificate
+/// chain; returns the attacker's connection.
+fn man_in_the_middle(
+    net: &mut Net,
+    client: ClientConfig,
+    server: &ServerConfig,
+    pki: &DemoPki,
+    rng: &mut Drbg,
+) -> usize {
+    let fake = ServerConfig {
+        certificate_chain: pki.attacker_chain(),
+        private_key: Arc::new(pki.attacker_leaf_key().clone()),
+        ..server.clone()
+    };
+    let c = add_browser(net, client, rng);
+    let conn = Connection::server(fake, Box::new(rng.fork("attacker-server")));
+    let a = net.add(conn, Actor::Network, true, App::Idle);
+    net.link(c, a);
+    a
+}
+
+/// The attacker's own, ordinary connection to the real server, and a relay between it and the
+/// attacker's connection with the client.
+fn relay_to_the_real_server(
+    net: &mut Net,
+    attacker: usize,
+    server: ServerConfig,
+    config: &RunConfig,
+    pki: &DemoPki,
+    rng: &mut Drbg,
+) {
+    let onward = ClientConfig::new(SERVER_NAME, pki.trust_anchors(), config.now);
+    let conn = Connection::client(onward, Box::new(rng.fork("attacker-client")));
+    let b = net.add(
+        conn,
+        Actor::Network,
+        false,
+        App::Relay { partner: attacker },
+    );
+    let s = net.add_web_server(server, rng);
+    net.link(b, s);
+    net.set_app(attacker, App::Relay { partner: b });
 }

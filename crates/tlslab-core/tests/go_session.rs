@@ -10,7 +10,7 @@ use tlslab_core::Connection;
 use tlslab_core::msgs::enums::CipherSuite;
 use tlslab_core::pki::pem;
 use tlslab_core::rng::RandomSource;
-use tlslab_core::timeline::{Computation, EventKind};
+use tlslab_core::timeline::{Computation, EventKind, MasterSecretDerivation};
 use tlslab_core::tls12::ServerConfig;
 
 const VECTORS: &str = concat!(
@@ -108,11 +108,11 @@ fn our_server_reproduces_the_recorded_go_server_byte_for_byte() {
             EventKind::Computation(Computation::PremasterDecrypted { premaster: p, .. }) => {
                 premaster = Some(p.0)
             }
-            EventKind::Computation(Computation::MasterSecret {
+            EventKind::Computation(Computation::MasterSecret(MasterSecretDerivation {
                 master_secret,
                 extended,
                 ..
-            }) => {
+            })) => {
                 assert!(!extended);
                 master = Some(master_secret.0)
             }

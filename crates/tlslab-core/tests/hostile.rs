@@ -207,7 +207,7 @@ impl Peer {
     fn master_secret(&self) -> Vec<u8> {
         self.computations()
             .find_map(|c| match c {
-                Computation::MasterSecret { master_secret, .. } => Some(master_secret.0.clone()),
+                Computation::MasterSecret(m) => Some(m.master_secret.0.clone()),
                 _ => None,
             })
             .expect("the peer derived a master secret")

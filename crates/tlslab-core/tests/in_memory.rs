@@ -3,7 +3,9 @@
 
 use tlslab_core::driver::{self, RunConfig};
 use tlslab_core::msgs::enums::CipherSuite;
-use tlslab_core::timeline::{Actor, Computation, EventKind, Outcome, Timeline};
+use tlslab_core::timeline::{
+    Actor, Computation, EventKind, MasterSecretDerivation, Outcome, Timeline,
+};
 
 /// 2026-11-26T00:00:00Z: inside the demo certificates' validity.
 const NOW: u64 = 1_795_651_200;
@@ -41,11 +43,11 @@ fn master_secret(t: &Timeline, actor: Actor) -> (bool, Vec<u8>) {
     computed(t, actor)
         .into_iter()
         .find_map(|c| match c {
-            Computation::MasterSecret {
+            Computation::MasterSecret(MasterSecretDerivation {
                 extended,
                 master_secret,
                 ..
-            } => Some((*extended, master_secret.0.clone())),
+            }) => Some((*extended, master_secret.0.clone())),
             _ => None,
         })
         .expect("a master secret was derived")

@@ -3,7 +3,9 @@
 
 use tlslab_core::driver::{self, RunConfig};
 use tlslab_core::scenario::Scenario;
-use tlslab_core::timeline::{Actor, EventKind, Outcome, Timeline, ValueName};
+use tlslab_core::timeline::{
+    Actor, EventKind, MasterSecretDerivation, Outcome, Timeline, ValueName,
+};
 
 /// 2026-11-26T00:00:00Z.
 const NOW: u64 = 1_795_651_200;
@@ -198,10 +200,9 @@ fn a_trusted_man_in_the_middle_reads_everything_and_nobody_notices() {
         .events
         .iter()
         .filter_map(|e| match &e.kind {
-            EventKind::Computation(tlslab_core::timeline::Computation::MasterSecret {
-                master_secret,
-                ..
-            }) => Some((e.actor, master_secret.0.clone())),
+            EventKind::Computation(tlslab_core::timeline::Computation::MasterSecret(
+                MasterSecretDerivation { master_secret, .. },
+            )) => Some((e.actor, master_secret.0.clone())),
             _ => None,
         })
         .collect();

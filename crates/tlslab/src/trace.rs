@@ -5,7 +5,7 @@ use tlslab_core::driver::{self, RunConfig};
 use tlslab_core::export;
 use tlslab_core::msgs::enums::CipherSuite;
 use tlslab_core::scenario::Scenario;
-use tlslab_core::timeline::{Computation, EventKind, Outcome, Timeline};
+use tlslab_core::timeline::{Computation, EventKind, MasterSecretDerivation, Outcome, Timeline};
 
 /// Files to write a run to.
 pub struct Files {
@@ -162,11 +162,11 @@ fn describe(c: &Computation) -> String {
                 hash.hex()
             )
         }
-        Computation::MasterSecret {
+        Computation::MasterSecret(MasterSecretDerivation {
             label,
             master_secret,
             ..
-        } => {
+        }) => {
             format!(
                 "master_secret = PRF(premaster, {label:?}, ...) = {}",
                 master_secret.hex()

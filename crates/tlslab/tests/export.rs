@@ -13,7 +13,7 @@ use tlslab_core::driver::{self, RunConfig};
 use tlslab_core::export;
 use tlslab_core::msgs::enums::CipherSuite;
 use tlslab_core::scenario::Scenario;
-use tlslab_core::timeline::{Computation, EventKind};
+use tlslab_core::timeline::{Computation, EventKind, MasterSecretDerivation};
 
 const TLSLAB: &str = env!("CARGO_BIN_EXE_tlslab");
 
@@ -175,7 +175,7 @@ fn every_scenarios_recipes_print_what_the_core_computed() {
         let ran_of = |title: &str| ran.get(title).copied().unwrap_or(0);
         assert_eq!(
             ran_of("Master secret"),
-            count(|c| matches!(c, Computation::MasterSecret { .. })),
+            count(|c| matches!(c, Computation::MasterSecret(MasterSecretDerivation { .. }))),
             "{scenario:?}"
         );
         assert_eq!(

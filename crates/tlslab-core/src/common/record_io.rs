@@ -7,8 +7,8 @@ use crate::error::TlsError;
 use crate::msgs::enums::{AlertDescription, ContentType, HandshakeType};
 use crate::msgs::handshake::{HandshakePayload, TLS12};
 use crate::record::{self, Alert, MAX_PLAINTEXT, Record};
-use crate::timeline::Protection;
 use crate::timeline::{Actor, AlertInfo, EventKind, Field, Message, WireRecord};
+use crate::timeline::{CbcRecord, GcmRecord, Protection};
 
 /// The largest handshake message accepted: certificate chains are the big ones, and real
 /// ones stay well below this. Bounds what a peer can make us buffer.
@@ -286,17 +286,17 @@ fn protected_fields(p: &Protection) -> Vec<Field> {
         children: Vec::new(),
     };
     match p {
-        Protection::Gcm {
+        Protection::Gcm(GcmRecord {
             nonce_explicit,
             ciphertext,
             tag,
             ..
-        } => vec![
+        }) => vec![
             leaf("nonce_explicit", 0, nonce_explicit),
             leaf("encrypted content", nonce_explicit.len(), ciphertext),
             leaf("tag", nonce_explicit.len() + ciphertext.len(), tag),
         ],
-        Protection::Cbc { iv, ciphertext, .. } => vec![
+        Protection::Cbc(CbcRecord { iv, ciphertext, .. }) => vec![
             leaf("IV", 0, iv),
             leaf("encrypted content + MAC + padding", iv.len(), ciphertext),
         ],

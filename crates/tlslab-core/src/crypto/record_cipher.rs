@@ -27,7 +27,7 @@ use super::suite::{Bulk, DirectionKeys, SuiteParams};
 use crate::bytes::Bytes;
 use crate::msgs::enums::{AlertDescription, ContentType};
 use crate::rng::RandomSource;
-use crate::timeline::{MacAlgorithm, Protection};
+use crate::timeline::{CbcRecord, GcmRecord, MacAlgorithm, Protection};
 
 // The record layer's limits (RFC 5246 sections 6.2.1 and 6.2.3). Longer fragments are not
 // opened; the deframer sends record_overflow before they get here.
@@ -227,7 +227,7 @@ impl RecordProtector {
         fragment.extend_from_slice(&tag);
         Ok(Sealed {
             fragment,
-            detail: Protection::Gcm {
+            detail: Protection::Gcm(GcmRecord {
                 seq_num: self.seq,
                 nonce_explicit: Bytes::from(&explicit[..]),
                 nonce: Bytes::from(&nonce[..]),
@@ -235,7 +235,7 @@ impl RecordProtector {
                 plaintext: Bytes::from(plaintext),
                 ciphertext: Bytes(ciphertext),
                 tag: Bytes::from(tag.as_slice()),
-            },
+            }),
         })
     }
 
@@ -275,7 +275,7 @@ impl RecordProtector {
             )
             .map_err(|_| CipherError::BadRecordMac)?;
         Ok(Opened {
-            detail: Protection::Gcm {
+            detail: Protection::Gcm(GcmRecord {
                 seq_num: self.seq,
                 nonce_explicit: Bytes::from(&explicit[..]),
                 nonce: Bytes::from(&nonce[..]),
@@ -283,7 +283,7 @@ impl RecordProtector {
                 plaintext: Bytes::from(plaintext.as_slice()),
                 ciphertext: Bytes::from(ciphertext),
                 tag: Bytes::from(tag),
-            },
+            }),
             plaintext,
         })
     }
@@ -352,7 +352,7 @@ impl RecordProtector {
         fragment.extend_from_slice(&ciphertext);
         Ok(Sealed {
             fragment,
-            detail: Protection::Cbc {
+            detail: Protection::Cbc(CbcRecord {
                 seq_num: self.seq,
                 mac_algorithm,
                 iv: Bytes::from(&iv[..]),
@@ -361,7 +361,7 @@ impl RecordProtector {
                 padding: Bytes(padding),
                 plaintext: Bytes::from(plaintext),
                 ciphertext: Bytes(ciphertext),
-            },
+            }),
         })
     }
 
@@ -430,7 +430,7 @@ impl RecordProtector {
         }
         Ok(Opened {
             plaintext: content.to_vec(),
-            detail: Protection::Cbc {
+            detail: Protection::Cbc(CbcRecord {
                 seq_num: self.seq,
                 mac_algorithm,
                 iv: Bytes::from(iv),
@@ -439,7 +439,7 @@ impl RecordProtector {
                 padding: Bytes::from(padding),
                 plaintext: Bytes::from(content),
                 ciphertext: Bytes::from(ciphertext),
-            },
+            }),
         })
     }
 
@@ -505,14 +505,14 @@ mod tests {
                 assert_eq!(opened.detail, sealed.detail);
                 assert_eq!(reader.sequence_number(), i as u64 + 1);
                 match &sealed.detail {
-                    Protection::Gcm {
+                    Protection::Gcm(GcmRecord {
                         seq_num,
                         nonce_explicit,
                         nonce,
                         additional_data,
                         tag,
                         ..
-                    } => {
+                    }) => {
                         assert_eq!(*seq_num, i as u64);
                         assert_eq!(nonce_explicit.0, (i as u64).to_be_bytes());
                         assert_eq!(nonce.len(), 12);
@@ -520,14 +520,14 @@ mod tests {
                         assert_eq!(tag.len(), 16);
                         assert_eq!(sealed.fragment.len(), 8 + plaintext.len() + 16);
                     }
-                    Protection::Cbc {
+                    Protection::Cbc(CbcRecord {
                         seq_num,
                         iv,
                         mac,
                         padding,
                         ciphertext,
                         ..
-                    } => {
+                    }) => {
                         assert_eq!(*seq_num, i as u64);
                         assert_eq!(iv.len(), 16);
                         assert_eq!(mac.len(), params(suite).map_or(0, |p| p.mac_key_len));

@@ -9,8 +9,8 @@ use super::wire::{connections, link_of, same_pair};
 use crate::bytes::Bytes;
 use crate::pki::{demo, pem};
 use crate::timeline::{
-    Actor, Computation, Event, EventKind, KeyBlock, MacAlgorithm, PremasterEncryption, Protection,
-    Timeline,
+    Actor, CbcRecord, Computation, Event, EventKind, GcmRecord, KeyBlock, MacAlgorithm,
+    MasterSecretDerivation, PremasterEncryption, Protection, Timeline,
 };
 
 /// The file name the commands expect the server's private key in (PEM).
@@ -161,14 +161,8 @@ fn computation(t: &Timeline, index: usize, event: &Event, c: &Computation) -> Ve
             key: None,
             prints: hash.clone(),
         }],
-        Computation::MasterSecret {
-            extended,
-            premaster,
-            label,
-            seed,
-            master_secret,
-        } => {
-            let seed_is = if *extended {
+        Computation::MasterSecret(m) => {
+            let seed_is = if m.extended {
                 "the session hash (RFC 7627 section 4)"
             } else {
                 "client_random + server_random (RFC 5246 section 8.1)"
@@ -181,10 +175,10 @@ fn computation(t: &Timeline, index: usize, event: &Event, c: &Computation) -> Ve
                          where the seed is {seed_is}."
                     )
                 },
-                premaster,
-                label,
-                seed,
-                master_secret,
+                &m.premaster,
+                &m.label,
+                &m.seed,
+                &m.master_secret,
             )
             .into_iter()
             .collect()
@@ -317,49 +311,18 @@ fn record(t: &Timeline, index: usize, event: &Event, p: &Protection) -> Vec<Reci
         (&keys.server_write_mac_key, &keys.server_write_key)
     };
     match p {
-        Protection::Gcm {
-            nonce,
-            additional_data,
-            plaintext,
-            ciphertext,
-            tag,
-            ..
-        } => vec![gcm(key, nonce, additional_data, plaintext, ciphertext, tag)],
-        Protection::Cbc {
-            mac_algorithm,
-            iv,
-            mac_header,
-            mac,
-            padding,
-            plaintext,
-            ciphertext,
-            ..
-        } => {
-            let mut decrypted = plaintext.0.clone();
-            decrypted.extend(&mac.0);
-            decrypted.extend(&padding.0);
-            vec![
-                cbc(key, iv, ciphertext, &decrypted.into()),
-                cbc_mac(*mac_algorithm, mac_key, mac_header, plaintext, mac),
-            ]
-        }
+        Protection::Gcm(r) => vec![gcm(key, r)],
+        Protection::Cbc(r) => vec![cbc(key, r), cbc_mac(mac_key, r)],
     }
 }
 
-fn gcm(
-    key: &Bytes,
-    nonce: &Bytes,
-    aad: &Bytes,
-    plaintext: &Bytes,
-    ciphertext: &Bytes,
-    tag: &Bytes,
-) -> Recipe {
+fn gcm(key: &Bytes, r: &GcmRecord) -> Recipe {
     let (key, nonce, aad, ct, tag) = (
         key.hex(),
-        nonce.hex(),
-        aad.hex(),
-        ciphertext.hex(),
-        tag.hex(),
+        r.nonce.hex(),
+        r.additional_data.hex(),
+        r.ciphertext.hex(),
+        r.tag.hex(),
     );
     Recipe {
         title: "Record decryption (AES-128-GCM)".into(),
@@ -385,12 +348,13 @@ print(AESGCM(key).decrypt(nonce, bytes.fromhex(\"{ct}{tag}\"), aad).hex())
 "
         ),
         key: None,
-        prints: plaintext.clone(),
+        prints: r.plaintext.clone(),
     }
 }
 
-fn cbc(key: &Bytes, iv: &Bytes, ciphertext: &Bytes, decrypted: &Bytes) -> Recipe {
-    let (key, iv, ct) = (key.hex(), iv.hex(), ciphertext.hex());
+fn cbc(key: &Bytes, r: &CbcRecord) -> Recipe {
+    let (key, iv, ct) = (key.hex(), r.iv.hex(), r.ciphertext.hex());
+    let decrypted = [&r.plaintext.0[..], &r.mac.0, &r.padding.0].concat();
     Recipe {
         title: "Record decryption (AES-128-CBC)".into(),
         explanation: "AES-128-CBC decryption with the sender's write key and the explicit IV \
@@ -410,24 +374,18 @@ print((d.update(bytes.fromhex(\"{ct}\")) + d.finalize()).hex())
 "
         ),
         key: None,
-        prints: decrypted.clone(),
+        prints: decrypted.into(),
     }
 }
 
-fn cbc_mac(
-    algorithm: MacAlgorithm,
-    mac_key: &Bytes,
-    header: &Bytes,
-    plaintext: &Bytes,
-    mac: &Bytes,
-) -> Recipe {
-    let (digest, python_digest) = match algorithm {
+fn cbc_mac(mac_key: &Bytes, r: &CbcRecord) -> Recipe {
+    let (digest, python_digest) = match r.mac_algorithm {
         MacAlgorithm::HmacSha1 => ("sha1", "sha1"),
         MacAlgorithm::HmacSha256 => ("sha256", "sha256"),
     };
     let (key, input) = (
         mac_key.hex(),
-        format!("{}{}", header.hex(), plaintext.hex()),
+        format!("{}{}", r.mac_header.hex(), r.plaintext.hex()),
     );
     Recipe {
         title: format!("Record MAC (HMAC-{})", digest.to_uppercase()),
@@ -448,7 +406,7 @@ print(hmac.new(key, data, hashlib.{python_digest}).hexdigest())
 "
         ),
         key: None,
-        prints: mac.clone(),
+        prints: r.mac.clone(),
     }
 }
 
@@ -490,7 +448,9 @@ fn latest_before<'t, T>(
 
 fn master_secret_of<'t>(t: &'t Timeline, index: usize, event: &Event) -> Option<&'t Bytes> {
     latest_before(t, index, event, |c| match c {
-        Computation::MasterSecret { master_secret, .. } => Some(master_secret),
+        Computation::MasterSecret(MasterSecretDerivation { master_secret, .. }) => {
+            Some(master_secret)
+        }
         _ => None,
     })
 }

@@ -5,7 +5,7 @@
 //! two). Its TCP client is the lane that sent the first message on it (the ClientHello).
 
 use crate::bytes::Bytes;
-use crate::timeline::{Actor, Computation, Event, EventKind, Timeline};
+use crate::timeline::{Actor, Computation, Event, EventKind, MasterSecretDerivation, Timeline};
 
 /// One connection and the records that crossed it, in order.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -117,9 +117,10 @@ pub fn links(t: &Timeline) -> Vec<Link> {
             EventKind::MessageSent(m) if is_client && m.title == "ClientHello" => {
                 link.client_random = m.bytes.0.get(RANDOM_AT..RANDOM_AT + 32).map(Bytes::from);
             }
-            EventKind::Computation(Computation::MasterSecret { master_secret, .. })
-                if is_client =>
-            {
+            EventKind::Computation(Computation::MasterSecret(MasterSecretDerivation {
+                master_secret,
+                ..
+            })) if is_client => {
                 link.master_secret = Some(master_secret.clone());
             }
             _ => {}

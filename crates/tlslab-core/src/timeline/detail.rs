@@ -55,40 +55,46 @@ impl Field {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Protection {
-    /// RFC 5246 section 6.2.3.3 with RFC 5288 section 3.
-    Gcm {
-        /// `seq_num`, the implicit 64-bit record sequence number.
-        seq_num: u64,
-        /// `nonce_explicit`, the 8 bytes sent at the start of the fragment.
-        nonce_explicit: Bytes,
-        /// `salt || nonce_explicit`, the 12-byte GCM nonce (salt = `*_write_IV`).
-        nonce: Bytes,
-        /// `seq_num + TLSCompressed.type + TLSCompressed.version + TLSCompressed.length`.
-        additional_data: Bytes,
-        plaintext: Bytes,
-        /// The encrypted content (as long as the plaintext).
-        ciphertext: Bytes,
-        /// The 16-byte authentication tag, at the end of the fragment.
-        tag: Bytes,
-    },
-    /// RFC 5246 section 6.2.3.2 (CBC block cipher) with the MAC of section 6.2.3.1.
-    Cbc {
-        seq_num: u64,
-        mac_algorithm: MacAlgorithm,
-        /// The explicit IV sent at the start of the fragment.
-        iv: Bytes,
-        /// The MAC input before the content:
-        /// `seq_num + TLSCompressed.type + TLSCompressed.version + TLSCompressed.length`.
-        mac_header: Bytes,
-        /// `MAC(MAC_write_key, mac_header + TLSCompressed.fragment)`.
-        mac: Bytes,
-        /// The padding bytes followed by the `padding_length` byte (all of value
-        /// `padding_length`).
-        padding: Bytes,
-        plaintext: Bytes,
-        /// AES-CBC of `plaintext + mac + padding` (the fragment minus the IV).
-        ciphertext: Bytes,
-    },
+    Gcm(GcmRecord),
+    Cbc(CbcRecord),
+}
+
+/// An AES-GCM record: RFC 5246 section 6.2.3.3 with RFC 5288 section 3.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GcmRecord {
+    /// `seq_num`, the implicit 64-bit record sequence number.
+    pub seq_num: u64,
+    /// `nonce_explicit`, the 8 bytes sent at the start of the fragment.
+    pub nonce_explicit: Bytes,
+    /// `salt || nonce_explicit`, the 12-byte GCM nonce (salt = `*_write_IV`).
+    pub nonce: Bytes,
+    /// `seq_num + TLSCompressed.type + TLSCompressed.version + TLSCompressed.length`.
+    pub additional_data: Bytes,
+    pub plaintext: Bytes,
+    /// The encrypted content (as long as the plaintext).
+    pub ciphertext: Bytes,
+    /// The 16-byte authentication tag, at the end of the fragment.
+    pub tag: Bytes,
+}
+
+/// A CBC record: RFC 5246 section 6.2.3.2 (CBC block cipher) with the MAC of section 6.2.3.1.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CbcRecord {
+    pub seq_num: u64,
+    pub mac_algorithm: MacAlgorithm,
+    /// The explicit IV sent at the start of the fragment.
+    pub iv: Bytes,
+    /// The MAC input before the content:
+    /// `seq_num + TLSCompressed.type + TLSCompressed.version + TLSCompressed.length`.
+    pub mac_header: Bytes,
+    /// `MAC(MAC_write_key, mac_header + TLSCompressed.fragment)`.
+    pub mac: Bytes,
+    /// The padding bytes followed by the `padding_length` byte (all of value
+    /// `padding_length`).
+    pub padding: Bytes,
+    pub plaintext: Bytes,
+    /// AES-CBC of `plaintext + mac + padding` (the fragment minus the IV).
+    pub ciphertext: Bytes,
 }
 
 /// The record MAC (RFC 5246 section 6.1 `MACAlgorithm`), by its RFC name.

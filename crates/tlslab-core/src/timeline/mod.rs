@@ -166,13 +166,7 @@ pub enum Computation {
         hash: Bytes,
     },
     /// master_secret = PRF(pre_master_secret, label, seed)[0..47] (section 8.1, RFC 7627 4).
-    MasterSecret {
-        extended: bool,
-        premaster: Bytes,
-        label: String,
-        seed: Bytes,
-        master_secret: Bytes,
-    },
+    MasterSecret(MasterSecretDerivation),
     /// key_block = PRF(master_secret, "key expansion", server_random + client_random) (6.3).
     KeyBlock {
         label: String,
@@ -196,6 +190,17 @@ pub enum Computation {
         direction: String,
         cipher_suite: String,
     },
+}
+
+/// How a master secret was derived: `PRF(premaster, label, seed)[0..47]`, the seed being the
+/// two randoms (RFC 5246 section 8.1) or the session hash (RFC 7627 section 4).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct MasterSecretDerivation {
+    pub extended: bool,
+    pub premaster: Bytes,
+    pub label: String,
+    pub seed: Bytes,
+    pub master_secret: Bytes,
 }
 
 /// One secret (or public value) someone holds.

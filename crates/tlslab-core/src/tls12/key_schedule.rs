@@ -13,8 +13,8 @@
 
 use crate::crypto::prf;
 use crate::crypto::suite::SuiteParams;
-use crate::timeline::Computation;
 use crate::timeline::KeyBlock;
+use crate::timeline::{Computation, MasterSecretDerivation};
 
 /// What a premaster secret turns into.
 pub struct Derived {
@@ -51,13 +51,13 @@ pub fn derive(
     let key_block = prf::key_block(&master, server_random, client_random, KeyBlock::len(params));
     let keys = KeyBlock::split(&key_block, params)?;
     let computations = [
-        Computation::MasterSecret {
+        Computation::MasterSecret(MasterSecretDerivation {
             extended: session_hash.is_some(),
             premaster: premaster.into(),
             label: label_text(label),
             seed: seed.into(),
             master_secret: master.to_vec().into(),
-        },
+        }),
         Computation::KeyBlock {
             label: label_text(prf::LABEL_KEY_EXPANSION),
             seed: [server_random, client_random].concat().into(),

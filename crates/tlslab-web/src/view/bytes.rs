@@ -227,45 +227,28 @@ struct ProtectionProps {
 fn protection_view(props: &ProtectionProps) -> Html {
     let v = |label: &str, b: &Bytes| html! { <Value label={label.to_string()} value={b.clone()} tone={Some(AttrValue::from("public"))} /> };
     match &props.protection {
-        Protection::Gcm {
-            seq_num,
-            nonce_explicit,
-            nonce,
-            additional_data,
-            plaintext,
-            ciphertext,
-            tag,
-        } => html! {
+        Protection::Gcm(r) => html! {
             <section class="protection">
                 <h3>{ "Record protection: AES-128-GCM (RFC 5246 §6.2.3.3, RFC 5288 §3)" }</h3>
-                <p>{ format!("Sequence number {seq_num}. The nonce is the 4-byte write IV from the key block followed by the 8-byte explicit nonce sent in the record; the additional data authenticates the sequence number, type, version and length.") }</p>
-                { v("nonce_explicit (sent)", nonce_explicit) }
-                { v("nonce = write_IV + nonce_explicit", nonce) }
-                { v("additional_data", additional_data) }
-                { v("plaintext", plaintext) }
-                { v("ciphertext", ciphertext) }
-                { v("tag", tag) }
+                <p>{ format!("Sequence number {}. The nonce is the 4-byte write IV from the key block followed by the 8-byte explicit nonce sent in the record; the additional data authenticates the sequence number, type, version and length.", r.seq_num) }</p>
+                { v("nonce_explicit (sent)", &r.nonce_explicit) }
+                { v("nonce = write_IV + nonce_explicit", &r.nonce) }
+                { v("additional_data", &r.additional_data) }
+                { v("plaintext", &r.plaintext) }
+                { v("ciphertext", &r.ciphertext) }
+                { v("tag", &r.tag) }
             </section>
         },
-        Protection::Cbc {
-            seq_num,
-            mac_algorithm,
-            iv,
-            mac_header,
-            mac,
-            padding,
-            plaintext,
-            ciphertext,
-        } => html! {
+        Protection::Cbc(r) => html! {
             <section class="protection">
-                <h3>{ format!("Record protection: AES-128-CBC with {} (RFC 5246 §6.2.3.2)", mac_algorithm.name()) }</h3>
-                <p>{ format!("Sequence number {seq_num}. MAC-then-encrypt: the MAC covers the sequence number, header and plaintext; plaintext, MAC and padding are encrypted under a fresh explicit IV.") }</p>
-                { v("IV (sent)", iv) }
-                { v("MAC header", mac_header) }
-                { v("plaintext", plaintext) }
-                { v("MAC", mac) }
-                { v("padding", padding) }
-                { v("ciphertext", ciphertext) }
+                <h3>{ format!("Record protection: AES-128-CBC with {} (RFC 5246 §6.2.3.2)", r.mac_algorithm.name()) }</h3>
+                <p>{ format!("Sequence number {}. MAC-then-encrypt: the MAC covers the sequence number, header and plaintext; plaintext, MAC and padding are encrypted under a fresh explicit IV.", r.seq_num) }</p>
+                { v("IV (sent)", &r.iv) }
+                { v("MAC header", &r.mac_header) }
+                { v("plaintext", &r.plaintext) }
+                { v("MAC", &r.mac) }
+                { v("padding", &r.padding) }
+                { v("ciphertext", &r.ciphertext) }
             </section>
         },
     }

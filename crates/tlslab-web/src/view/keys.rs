@@ -3,7 +3,7 @@
 
 use super::value::Value;
 use crate::state::Shared;
-use tlslab_core::timeline::{Actor, Computation, ValueName};
+use tlslab_core::timeline::{Actor, Computation, MasterSecretDerivation, ValueName};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -69,19 +69,7 @@ pub fn keys_panel(props: &KeysProps) -> Html {
         })
     });
     let master = client.iter().find_map(|c| match c {
-        Computation::MasterSecret {
-            extended,
-            premaster,
-            label,
-            seed,
-            master_secret,
-        } => Some((
-            *extended,
-            premaster.clone(),
-            label.clone(),
-            seed.clone(),
-            master_secret.clone(),
-        )),
+        Computation::MasterSecret(m) => Some(m.clone()),
         _ => None,
     });
     let key_block = client.iter().find_map(|c| match c {
@@ -101,7 +89,14 @@ pub fn keys_panel(props: &KeysProps) -> Html {
             { server_random.map(|v| html! { <Value label="server_random" value={v} field={field("server_random")} tone={tone("server")} /> }).unwrap_or_default() }
         </section>
     };
-    let Some((extended, premaster, label, seed, master_secret)) = master else {
+    let Some(MasterSecretDerivation {
+        extended,
+        premaster,
+        label,
+        seed,
+        master_secret,
+    }) = master
+    else {
         return html! {
             <div class="keys-panel">
                 { randoms }

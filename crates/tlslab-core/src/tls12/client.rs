@@ -135,11 +135,7 @@ impl Machine {
     // ---- the state machine ----
 
     /// Advances the handshake with one message; alerts and application data never reach here.
-    pub(crate) fn handle(
-        &mut self,
-        common: &mut CommonState,
-        msg: Incoming,
-    ) -> Result<(), TlsError> {
+    pub fn handle(&mut self, common: &mut CommonState, msg: Incoming) -> Result<(), TlsError> {
         let state = core::mem::replace(&mut self.state, State::Failed);
         self.state = match (state, msg) {
             (

@@ -120,100 +120,108 @@ impl CommonState {
             let Some((rec, encoded)) = self.deframer.next_record()? else {
                 return Ok(None);
             };
-            let (plaintext, protection) = match self
-                .read
-                .as_mut()
-                .map(|r| r.open(rec.content_type, rec.version, &rec.fragment))
-            {
-                Some(Ok(opened)) => (opened.plaintext, Some(opened.detail)),
-                Some(Err(e)) => {
-                    // The record arrived; that it failed is the point of the story.
-                    self.phase = Phase::Processing(self.received);
-                    self.emit(EventKind::RecordReceived(WireRecord {
-                        content_type: rec.content_type.name(),
-                        fields: Record::fields(&encoded, "fragment", Vec::new()),
-                        bytes: encoded.into(),
-                        protection: None,
-                    }));
-                    return Err(TlsError::new(
-                        e.alert(),
-                        "The record does not authenticate: it was encrypted with other keys, or changed in transit",
-                    ));
-                }
-                None => (rec.fragment.clone(), None),
-            };
-            if plaintext.len() > MAX_PLAINTEXT {
-                return Err(TlsError::new(
-                    AlertDescription::RecordOverflow,
-                    "record plaintext longer than 2^14 bytes",
-                ));
-            }
-            let children = match &protection {
-                Some(p) => protected_fields(p),
-                None => Vec::new(),
-            };
-            self.phase = Phase::Processing(self.received);
-            self.emit(EventKind::RecordReceived(WireRecord {
-                content_type: rec.content_type.name(),
-                fields: Record::fields(&encoded, "fragment", children),
-                bytes: encoded.into(),
-                protection,
-            }));
-            if rec.content_type != ContentType::Handshake && !self.handshake_buf.is_empty() {
-                return Err(TlsError::new(
-                    AlertDescription::UnexpectedMessage,
-                    "a record of another type arrived in the middle of a handshake message",
-                ));
-            }
-            match rec.content_type {
-                ContentType::Handshake => {
-                    if plaintext.is_empty() {
-                        return Err(TlsError::new(
-                            AlertDescription::UnexpectedMessage,
-                            "empty handshake record (RFC 5246 section 6.2.1)",
-                        ));
-                    }
-                    self.handshake_buf.extend_from_slice(&plaintext);
-                }
-                ContentType::ChangeCipherSpec => {
-                    let fields = record::decode_change_cipher_spec(&plaintext)?;
-                    self.received(
-                        "ChangeCipherSpec",
-                        ContentType::ChangeCipherSpec,
-                        &plaintext,
-                        fields,
-                    );
-                    return Ok(Some(Incoming::ChangeCipherSpec));
-                }
-                ContentType::Alert => {
-                    let (alert, fields) = Alert::decode(&plaintext)?;
-                    self.received("Alert", ContentType::Alert, &plaintext, fields);
-                    self.emit(EventKind::AlertReceived(AlertInfo::new(
-                        alert.level,
-                        alert.description,
-                        "",
-                    )));
-                    return Ok(Some(Incoming::Alert(alert)));
-                }
-                ContentType::ApplicationData => {
-                    let fields = vec![application_data_field(&plaintext)];
-                    self.received(
-                        "ApplicationData",
-                        ContentType::ApplicationData,
-                        &plaintext,
-                        fields,
-                    );
-                    return Ok(Some(Incoming::ApplicationData(plaintext)));
-                }
-                // The deframer refuses unknown content types.
-                ContentType::Unknown(t) => {
-                    return Err(TlsError::new(
-                        AlertDescription::UnexpectedMessage,
-                        format!("record of unknown content type {t}"),
-                    ));
-                }
+            let plaintext = self.open(&rec, encoded)?;
+            if let Some(msg) = self.incoming(rec.content_type, plaintext)? {
+                return Ok(Some(msg));
             }
         }
+    }
+
+    /// Opens a record with the read keys, once a ChangeCipherSpec has switched them on, and
+    /// records it as it arrived (RFC 5246 section 6.2.3).
+    fn open(&mut self, rec: &Record, encoded: Vec<u8>) -> Result<Vec<u8>, TlsError> {
+        let (plaintext, protection) = match self
+            .read
+            .as_mut()
+            .map(|r| r.open(rec.content_type, rec.version, &rec.fragment))
+        {
+            Some(Ok(opened)) => (opened.plaintext, Some(opened.detail)),
+            Some(Err(e)) => {
+                // The record arrived; that it failed is the point of the story.
+                self.phase = Phase::Processing(self.received);
+                self.emit(EventKind::RecordReceived(WireRecord {
+                    content_type: rec.content_type.name(),
+                    fields: Record::fields(&encoded, "fragment", Vec::new()),
+                    bytes: encoded.into(),
+                    protection: None,
+                }));
+                return Err(TlsError::new(
+                    e.alert(),
+                    "The record does not authenticate: it was encrypted with other keys, or changed in transit",
+                ));
+            }
+            None => (rec.fragment.clone(), None),
+        };
+        if plaintext.len() > MAX_PLAINTEXT {
+            return Err(TlsError::new(
+                AlertDescription::RecordOverflow,
+                "record plaintext longer than 2^14 bytes",
+            ));
+        }
+        let children = protection
+            .as_ref()
+            .map(protected_fields)
+            .unwrap_or_default();
+        self.phase = Phase::Processing(self.received);
+        self.emit(EventKind::RecordReceived(WireRecord {
+            content_type: rec.content_type.name(),
+            fields: Record::fields(&encoded, "fragment", children),
+            bytes: encoded.into(),
+            protection,
+        }));
+        Ok(plaintext)
+    }
+
+    /// What a record's plaintext carries: a whole message, or (`None`) part of a handshake
+    /// message, kept for reassembly (RFC 5246 section 6.2.1).
+    fn incoming(
+        &mut self,
+        content_type: ContentType,
+        plaintext: Vec<u8>,
+    ) -> Result<Option<Incoming>, TlsError> {
+        if content_type != ContentType::Handshake && !self.handshake_buf.is_empty() {
+            return Err(TlsError::new(
+                AlertDescription::UnexpectedMessage,
+                "a record of another type arrived in the middle of a handshake message",
+            ));
+        }
+        let message = match content_type {
+            ContentType::Handshake => {
+                if plaintext.is_empty() {
+                    return Err(TlsError::new(
+                        AlertDescription::UnexpectedMessage,
+                        "empty handshake record (RFC 5246 section 6.2.1)",
+                    ));
+                }
+                self.handshake_buf.extend_from_slice(&plaintext);
+                return Ok(None);
+            }
+            ContentType::ChangeCipherSpec => {
+                let fields = record::decode_change_cipher_spec(&plaintext)?;
+                self.received("ChangeCipherSpec", content_type, &plaintext, fields);
+                Incoming::ChangeCipherSpec
+            }
+            ContentType::Alert => {
+                let (alert, fields) = Alert::decode(&plaintext)?;
+                self.received("Alert", content_type, &plaintext, fields);
+                let info = AlertInfo::new(alert.level, alert.description, "");
+                self.emit(EventKind::AlertReceived(info));
+                Incoming::Alert(alert)
+            }
+            ContentType::ApplicationData => {
+                let fields = vec![application_data_field(&plaintext)];
+                self.received("ApplicationData", content_type, &plaintext, fields);
+                Incoming::ApplicationData(plaintext)
+            }
+            // The deframer refuses unknown content types.
+            ContentType::Unknown(t) => {
+                return Err(TlsError::new(
+                    AlertDescription::UnexpectedMessage,
+                    format!("record of unknown content type {t}"),
+                ));
+            }
+        };
+        Ok(Some(message))
     }
 
     fn received(&mut self, title: &str, ct: ContentType, bytes: &[u8], fields: Vec<Field>) {

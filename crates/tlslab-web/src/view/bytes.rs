@@ -4,7 +4,7 @@
 use super::value::Value;
 use crate::state::{Action, Model, Shared};
 use tlslab_core::bytes::{Bytes, to_hex};
-use tlslab_core::timeline::{Field, Protection};
+use tlslab_core::timeline::{Field, Protection, ValueName};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -55,8 +55,8 @@ pub fn bytes_panel(props: &BytesProps) -> Html {
         ),
     };
     let special = match step.title.as_str() {
-        "ClientHello" => Some("client_random"),
-        "ServerHello" => Some("server_random"),
+        "ClientHello" => Some(ValueName::ClientRandom.as_str()),
+        "ServerHello" => Some(ValueName::ServerRandom.as_str()),
         _ => None,
     };
 

@@ -3,7 +3,8 @@
 
 use super::value::Value;
 use crate::state::Shared;
-use tlslab_core::timeline::{Actor, Computation, MasterSecretDerivation, ValueName};
+use tlslab_core::bytes::Bytes;
+use tlslab_core::timeline::{Actor, Computation, EventKind, MasterSecretDerivation, ValueName};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -20,83 +21,54 @@ fn tone(name: &'static str) -> Option<AttrValue> {
     Some(AttrValue::from(name))
 }
 
+/// One side's computations up to the step on screen.
+type Computations<'t> = Vec<&'t Computation>;
+
+fn random(list: &Computations, which: ValueName) -> Option<Bytes> {
+    list.iter().find_map(|c| match c {
+        Computation::Random { name, value } if *name == which => Some(value.clone()),
+        _ => None,
+    })
+}
+
+/// The transcript hash made for `purpose`: the messages hashed, the hash, its input.
+fn hash(list: &Computations, purpose: &str) -> Option<(Vec<String>, Bytes, Bytes)> {
+    list.iter().find_map(|c| match c {
+        Computation::TranscriptHash {
+            purpose: p,
+            messages,
+            hash,
+            input,
+        } if p == purpose => Some((messages.clone(), hash.clone(), input.clone())),
+        _ => None,
+    })
+}
+
+/// The verify_data computed for `label`: the value, what the peer sent, whether they matched.
+fn verify(list: &Computations, label: &str) -> Option<(Bytes, Option<Bytes>, Option<bool>)> {
+    list.iter().find_map(|c| match c {
+        Computation::VerifyData {
+            label: l,
+            verify_data,
+            received,
+            matches,
+            ..
+        } if l == label => Some((verify_data.clone(), received.clone(), *matches)),
+        _ => None,
+    })
+}
+
 #[function_component(KeysPanel)]
 pub fn keys_panel(props: &KeysProps) -> Html {
     let t = &props.timeline;
-    let client: Vec<&Computation> = t.computations_until(props.step, Actor::Client).collect();
-    let server: Vec<&Computation> = t.computations_until(props.step, Actor::Server).collect();
-    let random = |list: &[&Computation], which: ValueName| {
-        list.iter().find_map(|c| match c {
-            Computation::Random { name, value } if *name == which => Some(value.clone()),
-            _ => None,
-        })
-    };
-    let hash = |list: &[&Computation], which: &str| {
-        list.iter().find_map(|c| match c {
-            Computation::TranscriptHash {
-                purpose,
-                messages,
-                hash,
-                input,
-            } if purpose == which => Some((messages.clone(), hash.clone(), input.clone())),
-            _ => None,
-        })
-    };
-    let verify = |list: &[&Computation], which: &str| {
-        list.iter().find_map(|c| match c {
-            Computation::VerifyData {
-                label,
-                verify_data,
-                received,
-                matches,
-                ..
-            } if label == which => Some((verify_data.clone(), received.clone(), *matches)),
-            _ => None,
-        })
-    };
-
-    let client_random = random(&client, ValueName::ClientRandom);
-    // In a run recorded by the client alone, the server's random is what the client read in
-    // ServerHello.
-    let server_random = random(&server, ValueName::ServerRandom).or_else(|| {
-        t.events_until(props.step).find_map(|e| match &e.kind {
-            tlslab_core::timeline::EventKind::Learned(k)
-                if e.actor == Actor::Client && k.name == ValueName::ServerRandom =>
-            {
-                Some(k.value.clone())
-            }
-            _ => None,
-        })
-    });
+    let client: Computations = t.computations_until(props.step, Actor::Client).collect();
+    let server: Computations = t.computations_until(props.step, Actor::Server).collect();
+    let randoms = randoms_section(t, props.step, &client, &server);
     let master = client.iter().find_map(|c| match c {
         Computation::MasterSecret(m) => Some(m.clone()),
         _ => None,
     });
-    let key_block = client.iter().find_map(|c| match c {
-        Computation::KeyBlock {
-            label,
-            seed,
-            key_block,
-            keys,
-        } => Some((label.clone(), seed.clone(), key_block.clone(), keys.clone())),
-        _ => None,
-    });
-
-    let randoms = html! {
-        <section>
-            <h3>{ "Inputs from the hellos" }</h3>
-            { client_random.map(|v| html! { <Value label="client_random" value={v} field={field("client_random")} tone={tone("client")} /> }).unwrap_or_default() }
-            { server_random.map(|v| html! { <Value label="server_random" value={v} field={field("server_random")} tone={tone("server")} /> }).unwrap_or_default() }
-        </section>
-    };
-    let Some(MasterSecretDerivation {
-        extended,
-        premaster,
-        label,
-        seed,
-        master_secret,
-    }) = master
-    else {
+    let Some(master) = master else {
         return html! {
             <div class="keys-panel">
                 { randoms }
@@ -104,12 +76,61 @@ pub fn keys_panel(props: &KeysProps) -> Html {
             </div>
         };
     };
-    let session = hash(&client, "session_hash");
+    let sides = Sides {
+        t,
+        client: &client,
+        server: &server,
+    };
+    html! {
+        <div class="keys-panel">
+            { randoms }
+            { master_section(master, &client) }
+            { key_block_section(&client) }
+            { sides.finished(Actor::Client, "client finished", "client_finished", "client_finished_hash", "client_verify_data") }
+            { sides.finished(Actor::Server, "server finished", "server_finished", "server_finished_hash", "server_verify_data") }
+        </div>
+    }
+}
+
+/// The hellos' randoms, the PRF's public inputs.
+fn randoms_section(t: &Shared, step: usize, client: &Computations, server: &Computations) -> Html {
+    let client_random = random(client, ValueName::ClientRandom);
+    // In a run recorded by the client alone, the server's random is what the client read in
+    // ServerHello.
+    let server_random = random(server, ValueName::ServerRandom).or_else(|| {
+        t.events_until(step).find_map(|e| match &e.kind {
+            EventKind::Learned(k)
+                if e.actor == Actor::Client && k.name == ValueName::ServerRandom =>
+            {
+                Some(k.value.clone())
+            }
+            _ => None,
+        })
+    });
+    html! {
+        <section>
+            <h3>{ "Inputs from the hellos" }</h3>
+            { client_random.map(|v| html! { <Value label="client_random" value={v} field={field(ValueName::ClientRandom.as_str())} tone={tone("client")} /> }).unwrap_or_default() }
+            { server_random.map(|v| html! { <Value label="server_random" value={v} field={field(ValueName::ServerRandom.as_str())} tone={tone("server")} /> }).unwrap_or_default() }
+        </section>
+    }
+}
+
+/// The master secret, with its inputs (RFC 5246 section 8.1, RFC 7627 section 4).
+fn master_section(master: MasterSecretDerivation, client: &Computations) -> Html {
+    let MasterSecretDerivation {
+        extended,
+        premaster,
+        label,
+        seed,
+        master_secret,
+    } = master;
+    let session = hash(client, "session_hash");
     let encrypted = client.iter().find_map(|c| match c {
         Computation::PremasterEncrypted(p) => Some(p.ciphertext.clone()),
         _ => None,
     });
-    let master_section = html! {
+    html! {
         <section>
             <h3>{ "Master secret" }</h3>
             if extended {
@@ -123,15 +144,28 @@ pub fn keys_panel(props: &KeysProps) -> Html {
             }
             { encrypted.map(|c| html! {
                 <Value label="encrypted premaster (ClientKeyExchange, what the wire carries)" value={c}
-                       field={field("encrypted_premaster")} tone={tone("public")} />
+                       field={field(ValueName::EncryptedPremaster.as_str())} tone={tone("public")} />
             }).unwrap_or_default() }
-            <Value label="premaster (input)" value={premaster} field={field("premaster")} tone={tone("secret")} />
+            <Value label="premaster (input)" value={premaster} field={field(ValueName::Premaster.as_str())} tone={tone("secret")} />
             <div class="kv"><span>{ "label" }</span><code>{ format!("\"{label}\"") }</code></div>
             <Value label="seed" value={seed} tone={tone("public")} />
-            <Value label="master_secret" value={master_secret} field={field("master_secret")} tone={tone("secret")} />
+            <Value label="master_secret" value={master_secret} field={field(ValueName::MasterSecret.as_str())} tone={tone("secret")} />
         </section>
-    };
-    let keys_section = key_block.map(|(label, seed, block, keys)| {
+    }
+}
+
+/// The key block and the keys cut from it (RFC 5246 section 6.3).
+fn key_block_section(client: &Computations) -> Html {
+    let key_block = client.iter().find_map(|c| match c {
+        Computation::KeyBlock {
+            label,
+            seed,
+            key_block,
+            keys,
+        } => Some((label.clone(), seed.clone(), key_block.clone(), keys.clone())),
+        _ => None,
+    });
+    key_block.map(|(label, seed, block, keys)| {
         let slices = [
             ("client_write_MAC_key", &keys.client_write_mac_key, "client"),
             ("server_write_MAC_key", &keys.server_write_mac_key, "server"),
@@ -153,21 +187,32 @@ pub fn keys_panel(props: &KeysProps) -> Html {
                 </div>
             </section>
         }
-    });
-    let finished = |who: Actor,
-                    label: &'static str,
-                    purpose: &'static str,
-                    hash_field: &'static str,
-                    vd_field: &'static str| {
-        let list = if who == Actor::Client {
-            &client
+    })
+    .unwrap_or_default()
+}
+
+/// Both sides' computations, for the Finished messages each side makes and checks.
+struct Sides<'a> {
+    t: &'a Shared,
+    client: &'a Computations<'a>,
+    server: &'a Computations<'a>,
+}
+
+impl Sides<'_> {
+    /// `who`'s Finished: the transcript hash and verify_data (RFC 5246 section 7.4.9), and the
+    /// peer's check of it.
+    fn finished(
+        &self,
+        who: Actor,
+        label: &'static str,
+        purpose: &'static str,
+        hash_field: &'static str,
+        vd_field: &'static str,
+    ) -> Html {
+        let (list, peer) = if who == Actor::Client {
+            (self.client, self.server)
         } else {
-            &server
-        };
-        let peer = if who == Actor::Client {
-            &server
-        } else {
-            &client
+            (self.server, self.client)
         };
         let h = hash(list, purpose);
         let vd = verify(list, label).filter(|(_, received, _)| received.is_none());
@@ -175,7 +220,7 @@ pub fn keys_panel(props: &KeysProps) -> Html {
         // Recorded by the client alone: the server's Finished as the client checked it.
         let (h, vd, checked, unrecorded) = match (h, vd) {
             (Some(h), Some(vd)) => (Some(h), Some(vd), checked, false),
-            _ if t.recorded.is_some() && who == Actor::Server => {
+            _ if self.t.recorded.is_some() && who == Actor::Server => {
                 let vd = verify(peer, label);
                 let checked = vd.as_ref().and_then(|(_, _, m)| *m);
                 (hash(peer, purpose), vd, checked, true)
@@ -199,14 +244,5 @@ pub fn keys_panel(props: &KeysProps) -> Html {
                 } }
             </section>
         }).unwrap_or_default()
-    };
-    html! {
-        <div class="keys-panel">
-            { randoms }
-            { master_section }
-            { keys_section.unwrap_or_default() }
-            { finished(Actor::Client, "client finished", "client_finished", "client_finished_hash", "client_verify_data") }
-            { finished(Actor::Server, "server finished", "server_finished", "server_finished_hash", "server_verify_data") }
-        </div>
     }
 }

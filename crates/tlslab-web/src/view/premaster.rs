@@ -4,7 +4,7 @@
 use super::value::Value;
 use crate::state::Shared;
 use tlslab_core::bytes::Bytes;
-use tlslab_core::timeline::{Actor, Computation};
+use tlslab_core::timeline::{Actor, Computation, ValueName};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -51,7 +51,7 @@ pub fn premaster_panel(props: &PremasterProps) -> Html {
             <section>
                 <h3>{ "1. The premaster secret: 48 bytes" }</h3>
                 <p>{ "client_version (03 03, TLS 1.2) followed by 46 random bytes from the client (RFC 5246 §7.4.7.1)." }</p>
-                <Value label="premaster" value={p.premaster.clone()} field={Some(AttrValue::from("premaster"))} tone={Some(AttrValue::from("secret"))} />
+                <Value label="premaster" value={p.premaster.clone()} field={Some(AttrValue::from(ValueName::Premaster.as_str()))} tone={Some(AttrValue::from("secret"))} />
             </section>
             <section>
                 <h3>{ "2. PKCS#1 v1.5 padding" }</h3>
@@ -68,7 +68,7 @@ pub fn premaster_panel(props: &PremasterProps) -> Html {
                 <p class="math"><code>{ "c = m" }<sup>{ "e" }</sup>{ " mod n" }</code>{ format!(" with e = {} and a {}-bit modulus n from the server's certificate; m is the block above as a number.", exponent(&p.public_exponent), p.modulus_bits) }</p>
                 <Value label="modulus n" value={p.modulus.clone()} tone={Some(AttrValue::from("server"))} />
                 <Value label="ciphertext c (sent in ClientKeyExchange)" value={p.ciphertext.clone()}
-                       field={Some(AttrValue::from("encrypted_premaster"))} tone={Some(AttrValue::from("public"))} />
+                       field={Some(AttrValue::from(ValueName::EncryptedPremaster.as_str()))} tone={Some(AttrValue::from("public"))} />
             </section>
             <section>
                 <h3>{ "4. The server decrypts" }</h3>

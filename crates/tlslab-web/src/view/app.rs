@@ -63,8 +63,8 @@ pub fn app() -> Html {
                 id,
                 seed: params.seed,
                 now: params.clock.unwrap_or_else(runner::now),
-                suite: params.suite.clone(),
-                scenario: params.scenario.id().to_string(),
+                suite: params.suite,
+                scenario: params.scenario,
                 ems: params.ems,
             };
             dispatch.dispatch(Action::Start { id, params });
@@ -290,7 +290,7 @@ pub fn app() -> Html {
         let link = Link {
             seed: Some(p.seed),
             step: Some(model.step),
-            suite: p.suite.clone(),
+            suite: p.suite,
             scenario: Some(p.scenario),
             clock: p.clock,
             ems: Some(p.ems),

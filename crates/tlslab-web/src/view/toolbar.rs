@@ -1,6 +1,7 @@
 //! The top bar: the run (suite, seed, run again) and the player (restart, back, play, forward,
 //! end, speed, progress).
 
+use crate::protocol::Suite;
 use crate::runner;
 use crate::state::{Action, Model, RunParams, Source};
 use std::rc::Rc;
@@ -52,7 +53,8 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
     };
     let choose_scenario =
         rerun(|p, v| p.scenario = v.as_deref().and_then(Scenario::from_id).unwrap_or_default());
-    let choose_suite = rerun(|p, v| p.suite = v.filter(|v| !v.is_empty()));
+    // The empty value is "Negotiate".
+    let choose_suite = rerun(|p, v| p.suite = v.as_deref().and_then(Suite::from_name));
     let choose_clock = rerun(|p, v| p.clock = v.as_deref().and_then(date_to_unix));
     let choose_ems = rerun(|p, v| p.ems = v.as_deref() == Some("true"));
     let run_again = {
@@ -92,7 +94,7 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
             })
         })
     };
-    let suite = params.suite.clone();
+    let suite = params.suite.map(Suite::name);
     let clock = unix_to_date(params.clock.unwrap_or_else(runner::now));
     let choose_speed = {
         let d = props.dispatch.clone();

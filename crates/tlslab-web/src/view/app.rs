@@ -15,7 +15,6 @@ use gloo_timers::callback::Interval;
 use std::cell::RefCell;
 use std::rc::Rc;
 use tlslab_core::scenario::Scenario;
-use tlslab_core::timeline::Timeline;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use yew::prelude::*;
@@ -82,32 +81,21 @@ pub fn app() -> Html {
         let start = start.clone();
         let first = model.params.clone();
         use_effect_with((), move |_| {
-            let on_reply = move |reply: crate::protocol::RunReply| match reply.result {
-                Ok(json) => match serde_json::from_str::<Timeline>(&json) {
-                    Ok(t) => {
-                        set_body_data("run-ms", &format!("{:.1}", reply.run_ms));
-                        // Draw in a task of its own, so reading the timeline and drawing it
-                        // are two short tasks rather than one long one.
-                        let dispatch = dispatch.clone();
-                        let loaded = Action::Loaded {
-                            id: reply.id,
-                            timeline: Shared(Rc::new(t)),
-                            run_ms: reply.run_ms,
-                        };
-                        gloo_timers::callback::Timeout::new(0, move || dispatch.dispatch(loaded))
-                            .forget();
-                    }
-                    Err(e) => dispatch.dispatch(Action::Failed {
-                        id: reply.id,
-                        message: e.to_string(),
-                    }),
-                },
+            let on_finished = move |finished: runner::Finished| match finished.result {
+                Ok(t) => {
+                    set_body_data("run-ms", &format!("{:.1}", finished.run_ms));
+                    dispatch.dispatch(Action::Loaded {
+                        id: finished.id,
+                        timeline: Shared(Rc::new(t)),
+                        run_ms: finished.run_ms,
+                    });
+                }
                 Err(message) => dispatch.dispatch(Action::Failed {
-                    id: reply.id,
+                    id: finished.id,
                     message,
                 }),
             };
-            match Runner::new(on_reply) {
+            match Runner::new(on_finished) {
                 Ok(r) => *runner.borrow_mut() = Some(r),
                 Err(message) => set_body_data("error", &message),
             }

@@ -11,30 +11,39 @@ use yew::prelude::*;
 
 #[hook]
 pub fn use_embedding(model: &UseReducerHandle<Model>, start: &Callback<RunParams>) {
+    use_commands(model, start);
+    use_announcements(model);
+}
+
+/// Obeys the host's commands (see `obey`).
+#[hook]
+fn use_commands(model: &UseReducerHandle<Model>, start: &Callback<RunParams>) {
     // `setScenario` keeps the rest of the current run's parameters; the listener, made once,
     // reads them here.
     let params = use_mut_ref(|| model.params.clone());
     *params.borrow_mut() = model.params.clone();
-    {
-        let dispatch = model.dispatcher();
-        let start = start.clone();
-        let window = || web_sys::window().map(EventTarget::from);
-        use_event(window, "message", move |e: MessageEvent| {
-            let data = e.data();
-            // Our own announcements echo back when the host is this window; skip them.
-            let source = js_sys::Reflect::get(&data, &"source".into())
-                .ok()
-                .and_then(|v| v.as_string());
-            if source.as_deref() == Some(embed::SOURCE) {
-                return;
-            }
-            match Command::parse(data) {
-                Ok(command) => obey(command, &dispatch, &start, &params),
-                Err(why) => warn(&format!("message ignored: {why}")),
-            }
-        });
-    }
+    let dispatch = model.dispatcher();
+    let start = start.clone();
+    let window = || web_sys::window().map(EventTarget::from);
+    use_event(window, "message", move |e: MessageEvent| {
+        let data = e.data();
+        // Our own announcements echo back when the host is this window; skip them.
+        let source = js_sys::Reflect::get(&data, &"source".into())
+            .ok()
+            .and_then(|v| v.as_string());
+        if source.as_deref() == Some(embed::SOURCE) {
+            return;
+        }
+        match Command::parse(data) {
+            Ok(command) => obey(command, &dispatch, &start, &params),
+            Err(why) => warn(&format!("message ignored: {why}")),
+        }
+    });
+}
 
+/// Tells the host when a run is ready, at every step, and at the end.
+#[hook]
+fn use_announcements(model: &Model) {
     let timeline = model.run.timeline().cloned();
     {
         let timeline = timeline.clone();
@@ -64,6 +73,7 @@ pub fn use_embedding(model: &UseReducerHandle<Model>, start: &Callback<RunParams
     );
 }
 
+/// Carries out one command from the host.
 fn obey(
     command: Command,
     dispatch: &UseReducerDispatcher<Model>,

@@ -6,6 +6,7 @@
 //! `pause` and `setScenario` (`scenario`: an id). Anything else is logged and ignored.
 
 use serde::{Deserialize, Serialize};
+use tlslab_core::timeline::Outcome;
 use wasm_bindgen::JsValue;
 
 pub const VERSION: u32 = 1;
@@ -29,6 +30,30 @@ pub enum Announcement {
         alert: Option<String>,
         sender: Option<String>,
     },
+}
+
+impl Announcement {
+    /// `end`: how the run ended, with the alert and who sent it, if any.
+    pub fn end(outcome: &Outcome) -> Announcement {
+        let (outcome, alert, sender) = match outcome {
+            Outcome::Success => ("success", None, None),
+            Outcome::Alert {
+                description,
+                sender,
+                ..
+            } => (
+                "alert",
+                Some(description.clone()),
+                Some(crate::view::actor_name(*sender).to_string()),
+            ),
+            Outcome::Stalled => ("stalled", None, None),
+        };
+        Announcement::End {
+            outcome: outcome.into(),
+            alert,
+            sender,
+        }
+    }
 }
 
 #[derive(Serialize)]

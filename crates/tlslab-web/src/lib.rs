@@ -2,6 +2,7 @@
 //! in a Web Worker. The app computes nothing about TLS itself.
 
 pub mod embed;
+pub mod hooks;
 pub mod protocol;
 pub mod runner;
 pub mod state;

@@ -1,8 +1,13 @@
 //! Messages between the page and the worker that runs the handshake.
 
 use serde::{Deserialize, Serialize};
+use tlslab_core::msgs::enums::CipherSuite;
+use tlslab_core::scenario::Scenario;
 
 /// What to run. Seeds stay below 2^53 so they survive JavaScript numbers and URLs.
+///
+/// Every field is typed: a request naming a scenario or a suite the worker does not know fails
+/// to deserialize, and the worker answers it with an error instead of running something else.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RunRequest {
     /// Echoed in the reply, so the page can ignore answers to requests it has replaced.
@@ -10,10 +15,10 @@ pub struct RunRequest {
     pub seed: u64,
     /// The client's clock, seconds since the Unix epoch.
     pub now: u64,
-    /// An IANA suite name to restrict the run to, or none for the default negotiation.
-    pub suite: Option<String>,
-    /// A scenario id (`happy`, `mitm`, ...).
-    pub scenario: String,
+    /// The suite to restrict the run to, or none for the default negotiation.
+    pub suite: Option<Suite>,
+    /// Carried by its id (`happy`, `mitm`, ...).
+    pub scenario: Scenario,
     /// Offer the extended master secret (RFC 7627).
     pub ems: bool,
 }
@@ -37,3 +42,38 @@ pub enum FromWorker {
 
 /// The largest seed handed out: JavaScript's Number.MAX_SAFE_INTEGER.
 pub const MAX_SEED: u64 = (1 << 53) - 1;
+
+/// A suite a run can be restricted to: one of `CipherSuite::SUPPORTED`, written as its IANA
+/// name (in links, in the suite menu and between page and worker). Any other name is refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Suite(CipherSuite);
+
+impl Suite {
+    /// Parses an IANA name such as `TLS_RSA_WITH_AES_128_GCM_SHA256`.
+    pub fn from_name(name: &str) -> Option<Suite> {
+        CipherSuite::from_name(name).map(Suite)
+    }
+
+    pub fn name(self) -> String {
+        self.0.name()
+    }
+
+    pub fn cipher_suite(self) -> CipherSuite {
+        self.0
+    }
+}
+
+impl TryFrom<String> for Suite {
+    type Error = String;
+
+    fn try_from(name: String) -> Result<Suite, String> {
+        Suite::from_name(&name).ok_or_else(|| format!("unknown cipher suite {name:?}"))
+    }
+}
+
+impl From<Suite> for String {
+    fn from(suite: Suite) -> String {
+        suite.name()
+    }
+}

@@ -1,14 +1,40 @@
-//! The page's side of the worker: sends run requests, hands replies to a callback.
+//! The page's side of the worker: sends run requests, decodes the replies and hands each
+//! outcome, a `Timeline` or why there is none, to a callback.
 
 use crate::protocol::{FromWorker, RunReply, RunRequest};
+use gloo_timers::callback::Timeout;
 use std::cell::RefCell;
 use std::rc::Rc;
+use tlslab_core::timeline::Timeline;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{MessageEvent, Worker};
 
 /// Trunk writes the worker's loader next to index.html; a relative URL keeps sub-paths working.
 const WORKER_URL: &str = "./tlslab-worker_loader.js";
+
+/// How a run ended, as the page receives it.
+pub struct Finished {
+    /// The request's id (0 when the worker's message could not be read at all).
+    pub id: u64,
+    pub result: Result<Timeline, String>,
+    /// Milliseconds the handshake took inside the worker's wasm.
+    pub run_ms: f64,
+}
+
+impl Finished {
+    /// Reads the timeline out of the worker's reply.
+    fn decode(reply: RunReply) -> Finished {
+        let result = reply
+            .result
+            .and_then(|json| serde_json::from_str(&json).map_err(|e| e.to_string()));
+        Finished {
+            id: reply.id,
+            result,
+            run_ms: reply.run_ms,
+        }
+    }
+}
 
 pub struct Runner {
     worker: Worker,
@@ -18,10 +44,18 @@ pub struct Runner {
 }
 
 impl Runner {
-    pub fn new(on_reply: impl Fn(RunReply) + 'static) -> Result<Runner, String> {
+    /// `on_finished` runs in a task after the one that decoded the reply, so reading a
+    /// timeline and drawing it are two short tasks rather than one long one.
+    pub fn new(on_finished: impl Fn(Finished) + 'static) -> Result<Runner, String> {
         let worker =
             Worker::new(WORKER_URL).map_err(|e| format!("cannot start the worker: {e:?}"))?;
         let queue: Rc<RefCell<Option<Vec<RunRequest>>>> = Rc::new(RefCell::new(Some(Vec::new())));
+        let on_finished = Rc::new(on_finished);
+        let finish = move |reply: RunReply| {
+            let finished = Finished::decode(reply);
+            let on_finished = on_finished.clone();
+            Timeout::new(0, move || on_finished(finished)).forget();
+        };
         let on_message = {
             let worker = worker.clone();
             let queue = queue.clone();
@@ -30,7 +64,7 @@ impl Runner {
                     Ok(FromWorker::Ready) => {
                         for request in queue.borrow_mut().take().unwrap_or_default() {
                             if let Err(e) = post(&worker, &request) {
-                                on_reply(RunReply {
+                                finish(RunReply {
                                     id: request.id,
                                     result: Err(e),
                                     run_ms: 0.0,
@@ -38,8 +72,8 @@ impl Runner {
                             }
                         }
                     }
-                    Ok(FromWorker::Reply(reply)) => on_reply(reply),
-                    Err(e) => on_reply(RunReply {
+                    Ok(FromWorker::Reply(reply)) => finish(reply),
+                    Err(e) => finish(RunReply {
                         id: 0,
                         result: Err(format!("unreadable message from the worker: {e}")),
                         run_ms: 0.0,

@@ -1,5 +1,6 @@
 //! The view state and everything that changes it (Yew's `Reducible`, as in function_todomvc).
 
+use crate::protocol::Suite;
 use std::rc::Rc;
 use tlslab_core::scenario::Scenario;
 use tlslab_core::timeline::{Chapter, Timeline};
@@ -80,8 +81,8 @@ impl std::ops::Deref for Shared {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RunParams {
     pub seed: u64,
-    /// The suite the run is restricted to, if any (IANA name).
-    pub suite: Option<String>,
+    /// The suite the run is restricted to, if any.
+    pub suite: Option<Suite>,
     pub scenario: Scenario,
     /// The client's clock (seconds since the Unix epoch); `None` for the browser's clock.
     pub clock: Option<u64>,

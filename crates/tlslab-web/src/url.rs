@@ -2,8 +2,7 @@
 //! (`?scenario=ID&seed=N&step=K&suite=NAME&clock=UNIX&ems=0`), and how the page looks
 //! (`theme=light|dark|auto`, `embed=1`, `autoplay=1`, `speed=0.5|1|2|4`).
 
-use crate::protocol::MAX_SEED;
-use tlslab_core::msgs::enums::CipherSuite;
+use crate::protocol::{MAX_SEED, Suite};
 use tlslab_core::scenario::Scenario;
 use web_sys::UrlSearchParams;
 
@@ -11,7 +10,7 @@ use web_sys::UrlSearchParams;
 pub struct Link {
     pub seed: Option<u64>,
     pub step: Option<usize>,
-    pub suite: Option<String>,
+    pub suite: Option<Suite>,
     pub scenario: Option<Scenario>,
     /// The client's clock, seconds since the Unix epoch.
     pub clock: Option<u64>,
@@ -69,7 +68,8 @@ impl Link {
         let seed = read("seed", &|v| v.parse::<u64>().is_ok_and(|s| s <= MAX_SEED))
             .and_then(|v| v.parse().ok());
         let step = read("step", &|v| v.parse::<usize>().is_ok()).and_then(|v| v.parse().ok());
-        let suite = read("suite", &|v| CipherSuite::from_name(v).is_some());
+        let suite =
+            read("suite", &|v| Suite::from_name(v).is_some()).and_then(|v| Suite::from_name(&v));
         let scenario = read("scenario", &|v| Scenario::from_id(v).is_some())
             .and_then(|v| Scenario::from_id(&v));
         let clock = read("clock", &|v| v.parse::<u64>().is_ok()).and_then(|v| v.parse().ok());
@@ -118,8 +118,8 @@ impl Link {
         if let Some(step) = self.step {
             parts.push(format!("step={step}"));
         }
-        if let Some(suite) = &self.suite {
-            parts.push(format!("suite={suite}"));
+        if let Some(suite) = self.suite {
+            parts.push(format!("suite={}", suite.name()));
         }
         if let Some(clock) = self.clock {
             parts.push(format!("clock={clock}"));

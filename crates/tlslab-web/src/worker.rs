@@ -2,9 +2,8 @@
 //! while RSA works.
 
 use crate::protocol::{FromWorker, RunReply, RunRequest};
+use serde::Deserialize;
 use tlslab_core::driver::{self, RunConfig};
-use tlslab_core::msgs::enums::CipherSuite;
-use tlslab_core::scenario::Scenario;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
@@ -14,20 +13,35 @@ pub fn start() {
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     let reply_to = scope.clone();
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-        let reply = match serde_wasm_bindgen::from_value::<RunRequest>(event.data()) {
-            Ok(request) => run(&request),
-            Err(e) => RunReply {
-                id: 0,
-                result: Err(format!("bad request: {e}")),
-                run_ms: 0.0,
-            },
-        };
-        post(&reply_to, &FromWorker::Reply(reply));
+        post(&reply_to, &FromWorker::Reply(answer(event.data())));
     });
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     // The handler lives as long as the worker.
     on_message.forget();
     post(&scope, &FromWorker::Ready);
+}
+
+/// The reply to one message: the run it asks for, or, when it is not a request this worker
+/// understands (an unknown scenario or suite, a missing field), an error carrying its id.
+pub fn answer(message: JsValue) -> RunReply {
+    match serde_wasm_bindgen::from_value::<RunRequest>(message.clone()) {
+        Ok(request) => run(&request),
+        Err(e) => RunReply {
+            id: request_id(message),
+            result: Err(format!("bad request: {e}")),
+            run_ms: 0.0,
+        },
+    }
+}
+
+/// The id of a message that is not a valid request, so the page can tell which one failed;
+/// 0 (never a request's id) when it has none.
+fn request_id(message: JsValue) -> u64 {
+    #[derive(Deserialize)]
+    struct Id {
+        id: u64,
+    }
+    serde_wasm_bindgen::from_value::<Id>(message).map_or(0, |m| m.id)
 }
 
 fn post(scope: &DedicatedWorkerGlobalScope, message: &FromWorker) {
@@ -38,9 +52,9 @@ fn post(scope: &DedicatedWorkerGlobalScope, message: &FromWorker) {
 
 fn run(request: &RunRequest) -> RunReply {
     let mut config = RunConfig::new(request.seed, request.now);
-    config.suite = request.suite.as_deref().and_then(CipherSuite::from_name);
+    config.suite = request.suite.map(|s| s.cipher_suite());
     config.extended_master_secret = request.ems;
-    config.scenario = Scenario::from_id(&request.scenario).unwrap_or_default();
+    config.scenario = request.scenario;
     let started = js_sys::Date::now();
     let result = driver::run(&config)
         .map_err(|e| format!("the scenario could not be set up: {e}"))

@@ -5,7 +5,9 @@
 
 use std::rc::Rc;
 use tlslab_core::driver::{self, RunConfig};
-use tlslab_core::timeline::{Chapter, Timeline};
+use tlslab_core::scenario::Scenario;
+use tlslab_core::timeline::{Chapter, Computation, EventKind, Timeline};
+use tlslab_web::protocol::{RunRequest, Suite};
 use tlslab_web::state::{Action, Model, RunParams, Shared, Tab};
 use tlslab_web::url::Link;
 use tlslab_web::view::bytes::BytesPanel;
@@ -52,12 +54,15 @@ fn links_parse_and_ignore_what_does_not() {
     let l = Link::parse(
         "?seed=42&step=3&suite=TLS_RSA_WITH_AES_128_CBC_SHA&scenario=mitm&clock=1700000000&ems=0",
     );
-    assert_eq!(l.scenario, Some(tlslab_core::scenario::Scenario::Mitm));
+    assert_eq!(l.scenario, Some(Scenario::Mitm));
     assert_eq!(l.clock, Some(1_700_000_000));
     assert_eq!(l.ems, Some(false));
     assert_eq!(l.seed, Some(42));
     assert_eq!(l.step, Some(3));
-    assert_eq!(l.suite.as_deref(), Some("TLS_RSA_WITH_AES_128_CBC_SHA"));
+    assert_eq!(
+        l.suite.map(Suite::name).as_deref(),
+        Some("TLS_RSA_WITH_AES_128_CBC_SHA")
+    );
     let bad = Link::parse(
         "?seed=-1&step=x&suite=TLS_NULL&scenario=nope&ems=maybe&theme=blue&speed=3&bogus=1",
     );
@@ -146,6 +151,60 @@ fn a_reply_for_an_older_request_is_ignored() {
         },
     );
     assert!(m.run.timeline().is_some());
+}
+
+/// A run request as the page posts it to the worker.
+fn posted(request: &RunRequest) -> wasm_bindgen::JsValue {
+    serde_wasm_bindgen::to_value(request).unwrap()
+}
+
+#[wasm_bindgen_test]
+fn the_worker_runs_the_scenario_and_suite_it_is_asked_for() {
+    let request = RunRequest {
+        id: 3,
+        seed: 7,
+        now: NOW,
+        suite: Suite::from_name("TLS_RSA_WITH_AES_128_CBC_SHA"),
+        scenario: Scenario::Expired,
+        ems: false,
+    };
+    let reply = tlslab_web::worker::answer(posted(&request));
+    assert_eq!(reply.id, 3);
+    let t: Timeline = serde_json::from_str(&reply.result.unwrap()).unwrap();
+    assert_eq!(t.scenario, Scenario::Expired);
+    // Left to themselves the peers would agree on GCM.
+    let selected = t.events.iter().find_map(|e| match &e.kind {
+        EventKind::Computation(Computation::SuiteSelected { cipher_suite, .. }) => {
+            Some(cipher_suite.as_str())
+        }
+        _ => None,
+    });
+    assert_eq!(selected, Some("TLS_RSA_WITH_AES_128_CBC_SHA"));
+}
+
+/// The worker used to run the default for what it did not understand: an unknown scenario was
+/// the happy path, an unknown suite no restriction at all.
+#[wasm_bindgen_test]
+fn the_worker_answers_an_unknown_scenario_or_suite_with_an_error() {
+    let request = RunRequest {
+        id: 4,
+        seed: 7,
+        now: NOW,
+        suite: None,
+        scenario: Scenario::Happy,
+        ems: true,
+    };
+    for (field, value) in [
+        ("scenario", "no-such-scenario"),
+        ("suite", "TLS_RSA_WITH_NULL_SHA"),
+    ] {
+        let message = posted(&request);
+        js_sys::Reflect::set(&message, &field.into(), &value.into()).unwrap();
+        let reply = tlslab_web::worker::answer(message);
+        assert_eq!(reply.id, 4, "{field}: the error names the request");
+        let error = reply.result.expect_err(field);
+        assert!(error.contains(value), "{field}: {error}");
+    }
 }
 
 /// Renders `html` into a fresh element and returns it once Yew has drawn it.

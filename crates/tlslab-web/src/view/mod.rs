@@ -6,15 +6,20 @@ pub mod certificate;
 pub mod chapters;
 pub mod diagram;
 pub mod files;
+pub mod import_error;
+pub mod imported;
 pub mod inspector;
 pub mod keys;
 pub mod knowledge;
+pub mod link_notice;
+pub mod live;
 pub mod outcome;
 pub mod premaster;
 pub mod reproduce;
 pub mod share;
 pub mod toolbar;
 pub mod value;
+pub mod workspace;
 
 use tlslab_core::timeline::Actor;
 

@@ -1,9 +1,9 @@
 //! The top bar: the run (suite, seed, run again) and the player (restart, back, play, forward,
 //! end, speed, progress).
 
+use crate::protocol::Suite;
 use crate::runner;
-use crate::state::{Action, Model, RunParams, Source};
-use std::rc::Rc;
+use crate::state::{Action, Model, RunParams, Shared};
 use tlslab_core::msgs::enums::CipherSuite;
 use tlslab_core::scenario::Scenario;
 use tlslab_core::timeline::EventKind;
@@ -12,7 +12,14 @@ use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct ToolbarProps {
-    pub model: Rc<Model>,
+    pub params: RunParams,
+    pub timeline: Option<Shared>,
+    /// The timeline on screen was opened from a file: it has no run parameters.
+    pub imported: bool,
+    pub step: usize,
+    pub playing: bool,
+    pub speed: f64,
+    pub files_open: bool,
     pub dispatch: UseReducerDispatcher<Model>,
     /// Asks for a run with these parameters.
     pub start: Callback<RunParams>,
@@ -20,13 +27,12 @@ pub struct ToolbarProps {
 
 #[function_component(Toolbar)]
 pub fn toolbar(props: &ToolbarProps) -> Html {
-    let m = &props.model;
     let seed_input = use_node_ref();
     let act = |action: fn() -> Action| {
         let d = props.dispatch.clone();
         Callback::from(move |_| d.dispatch(action()))
     };
-    let params = m.params.clone();
+    let params = props.params.clone();
     // Each control asks for a run with one parameter changed.
     let rerun = |change: fn(&mut RunParams, Option<String>)| {
         let start = props.start.clone();
@@ -52,7 +58,8 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
     };
     let choose_scenario =
         rerun(|p, v| p.scenario = v.as_deref().and_then(Scenario::from_id).unwrap_or_default());
-    let choose_suite = rerun(|p, v| p.suite = v.filter(|v| !v.is_empty()));
+    // The empty value is "Negotiate".
+    let choose_suite = rerun(|p, v| p.suite = v.as_deref().and_then(Suite::from_name));
     let choose_clock = rerun(|p, v| p.clock = v.as_deref().and_then(date_to_unix));
     let choose_ems = rerun(|p, v| p.ems = v.as_deref() == Some("true"));
     let run_again = {
@@ -92,7 +99,7 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
             })
         })
     };
-    let suite = params.suite.clone();
+    let suite = params.suite.map(Suite::name);
     let clock = unix_to_date(params.clock.unwrap_or_else(runner::now));
     let choose_speed = {
         let d = props.dispatch.clone();
@@ -106,8 +113,8 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
             }
         })
     };
-    let steps = m.steps();
-    let negotiated = m.run.timeline().and_then(|t| {
+    let steps = props.timeline.as_ref().map_or(0, |t| t.steps.len());
+    let negotiated = props.timeline.as_ref().and_then(|t| {
         t.events.iter().find_map(|e| match &e.kind {
             EventKind::HandshakeComplete { cipher_suite, .. } => Some(cipher_suite.clone()),
             EventKind::Computation(tlslab_core::timeline::Computation::SuiteSelected {
@@ -117,10 +124,10 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
             _ => None,
         })
     });
-    let imported = m.source != Source::Live;
+    let imported = props.imported;
     let toggle_files = act(|| Action::ToggleFiles);
     let percent = if steps > 1 {
-        m.step as f64 * 100.0 / (steps - 1) as f64
+        props.step as f64 * 100.0 / (steps - 1) as f64
     } else {
         0.0
     };
@@ -179,8 +186,8 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                 <button type="button" data-action="restart" onclick={act(|| Action::First)} aria-label="Restart (Home)">{ icon("M4 12l8-7v14zM12 12l8-7v14z") }</button>
                 <button type="button" data-action="prev" onclick={act(|| Action::Prev)} aria-label="Previous step (Left arrow)">{ icon("M18 5v14l-9-7zM6 5h2v14H6z") }</button>
                 <button type="button" class="play" data-action="play" onclick={act(|| Action::TogglePlay)}
-                        aria-pressed={m.playing.to_string()} aria-label={if m.playing { "Pause (Space)" } else { "Play (Space)" }}>
-                    { if m.playing { icon("M6 5h4v14H6zM14 5h4v14h-4z") } else { icon("M7 5v14l12-7z") } }
+                        aria-pressed={props.playing.to_string()} aria-label={if props.playing { "Pause (Space)" } else { "Play (Space)" }}>
+                    { if props.playing { icon("M6 5h4v14H6zM14 5h4v14h-4z") } else { icon("M7 5v14l12-7z") } }
                 </button>
                 <button type="button" data-action="next" onclick={act(|| Action::Next)} aria-label="Next step (Right arrow)">{ icon("M6 5v14l9-7zM16 5h2v14h-2z") }</button>
                 <button type="button" data-action="end" onclick={act(|| Action::Last)} aria-label="Last step (End)">{ icon("M4 5v14l8-7zM12 5v14l8-7z") }</button>
@@ -188,23 +195,23 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                     <span class="sr-only">{ "Speed" }</span>
                     <select data-control="speed" onchange={choose_speed} aria-label="Speed">
                         { for [0.5, 1.0, 2.0, 4.0].iter().map(|s| html! {
-                            <option value={s.to_string()} selected={(*s - m.speed).abs() < 1e-9}>{ format!("{s}×") }</option>
+                            <option value={s.to_string()} selected={(*s - props.speed).abs() < 1e-9}>{ format!("{s}×") }</option>
                         }) }
                     </select>
                 </label>
-                <div class="progress" data-progress="" data-step={m.step.to_string()} data-steps={steps.to_string()}>
+                <div class="progress" data-progress="" data-step={props.step.to_string()} data-steps={steps.to_string()}>
                     <div class="bar" role="progressbar" aria-label="Progress" aria-valuemin="1"
-                         aria-valuemax={steps.to_string()} aria-valuenow={(m.step + 1).to_string()}>
+                         aria-valuemax={steps.to_string()} aria-valuenow={(props.step + 1).to_string()}>
                         // An SVG bar: its width is an attribute, not an inline style, which the
                         // Content-Security-Policy (style-src 'self') would refuse.
                         <svg class="fill" viewBox="0 0 100 1" preserveAspectRatio="none" aria-hidden="true">
                             <rect width={format!("{percent:.1}")} height="1" />
                         </svg>
                     </div>
-                    <span class="count">{ if steps > 0 { format!("{} / {}", m.step + 1, steps) } else { "–".into() } }</span>
+                    <span class="count">{ if steps > 0 { format!("{} / {}", props.step + 1, steps) } else { "–".into() } }</span>
                 </div>
-                <super::share::Share step={m.step} imported={imported} />
-                <button type="button" class="files-toggle" data-action="files" aria-expanded={m.files_open.to_string()}
+                <super::share::Share step={props.step} imported={imported} />
+                <button type="button" class="files-toggle" data-action="files" aria-expanded={props.files_open.to_string()}
                         aria-controls="files-panel" onclick={toggle_files}>{ "Files" }</button>
                 if let Some(suite) = negotiated {
                     <p class="negotiated">{ "Negotiated " }<code data-field="cipher_suite" data-value={suite.clone()}>{ suite }</code></p>

@@ -1,0 +1,38 @@
+//! The address bar follows the view (replaceState), so a copied link reproduces it.
+
+use super::set_body_data;
+use crate::state::{Model, Source};
+use crate::url::Link;
+use yew::prelude::*;
+
+/// Keeps the address on the current run and step; `opening` gives the look (theme, embed),
+/// which never changes. A timeline opened from a file has no link: the address keeps the last
+/// live run's. `<body data-ready>` is set here, after the address, once a timeline is drawn:
+/// whoever waits for it reads the final link.
+#[hook]
+pub fn use_address_bar(model: &Model, opening: &Link) {
+    let ready = model.run.timeline().is_some();
+    let live_run = model.source == Source::Live;
+    let p = &model.params;
+    let link = Link {
+        seed: Some(p.seed),
+        step: Some(model.step),
+        suite: p.suite,
+        scenario: Some(p.scenario),
+        clock: p.clock,
+        ems: Some(p.ems),
+        theme: opening.theme,
+        embed: opening.embed,
+        autoplay: false,
+        speed: Some(model.speed),
+        invalid: Vec::new(),
+    };
+    use_effect_with((link, ready, live_run), move |(link, ready, live_run)| {
+        if *ready {
+            if *live_run {
+                link.replace_current();
+            }
+            set_body_data("ready", "true");
+        }
+    });
+}

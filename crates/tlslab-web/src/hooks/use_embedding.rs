@@ -1,0 +1,110 @@
+//! The page that embeds the app in an iframe (see `embed.rs`): its commands in, the
+//! announcements of what is on screen out.
+
+use super::use_event;
+use crate::embed::{self, Announcement, Command};
+use crate::state::{Action, Model, RunParams};
+use std::cell::RefCell;
+use tlslab_core::scenario::Scenario;
+use web_sys::{EventTarget, MessageEvent};
+use yew::prelude::*;
+
+#[hook]
+pub fn use_embedding(model: &UseReducerHandle<Model>, start: &Callback<RunParams>) {
+    use_commands(model, start);
+    use_announcements(model);
+}
+
+/// Obeys the host's commands (see `obey`).
+#[hook]
+fn use_commands(model: &UseReducerHandle<Model>, start: &Callback<RunParams>) {
+    // `setScenario` keeps the rest of the current run's parameters; the listener, made once,
+    // reads them here.
+    let params = use_mut_ref(|| model.params.clone());
+    *params.borrow_mut() = model.params.clone();
+    let dispatch = model.dispatcher();
+    let start = start.clone();
+    let window = || web_sys::window().map(EventTarget::from);
+    use_event(window, "message", move |e: MessageEvent| {
+        let data = e.data();
+        // Our own announcements echo back when the host is this window; skip them.
+        let source = js_sys::Reflect::get(&data, &"source".into())
+            .ok()
+            .and_then(|v| v.as_string());
+        if source.as_deref() == Some(embed::SOURCE) {
+            return;
+        }
+        match Command::parse(data) {
+            Ok(command) => obey(command, &dispatch, &start, &params),
+            Err(why) => warn(&format!("message ignored: {why}")),
+        }
+    });
+}
+
+/// Tells the host when a run is ready, at every step, and at the end.
+#[hook]
+fn use_announcements(model: &Model) {
+    let timeline = model.run.timeline().cloned();
+    {
+        let timeline = timeline.clone();
+        use_effect_with((model.request, timeline.is_some()), move |_| {
+            if let Some(t) = timeline {
+                embed::announce(&Announcement::Ready {
+                    scenario: t.scenario.id().into(),
+                    steps: t.steps.len(),
+                });
+            }
+        });
+    }
+    use_effect_with(
+        (model.request, model.step, timeline.is_some()),
+        move |(_, step, _)| {
+            let Some(t) = timeline else { return };
+            let Some(s) = t.steps.get(*step) else { return };
+            embed::announce(&Announcement::Step {
+                step: *step,
+                title: s.title.clone(),
+                chapter: s.chapter as u8,
+            });
+            if *step + 1 == t.steps.len() {
+                embed::announce(&Announcement::end(&t.outcome));
+            }
+        },
+    );
+}
+
+/// Carries out one command from the host.
+fn obey(
+    command: Command,
+    dispatch: &UseReducerDispatcher<Model>,
+    start: &Callback<RunParams>,
+    params: &RefCell<RunParams>,
+) {
+    match command {
+        Command::Goto {
+            step: Some(step), ..
+        } => dispatch.dispatch(Action::Go(step)),
+        Command::Goto {
+            chapter: Some(n), ..
+        } => {
+            if let Some(story) = crate::story::CHAPTERS.iter().find(|c| c.number == n) {
+                dispatch.dispatch(Action::Chapter(story.chapter));
+            }
+        }
+        Command::Goto { .. } => warn("goto needs a step or a chapter"),
+        Command::Play { .. } => dispatch.dispatch(Action::Play),
+        Command::Pause { .. } => dispatch.dispatch(Action::Pause),
+        Command::SetScenario { scenario, .. } => match Scenario::from_id(&scenario) {
+            Some(scenario) => start.emit(RunParams {
+                scenario,
+                ..params.borrow().clone()
+            }),
+            None => warn(&format!("unknown scenario {scenario:?}")),
+        },
+    }
+}
+
+/// Says on the console why a host's message did nothing.
+fn warn(message: &str) {
+    web_sys::console::warn_1(&format!("tlslab: {message}").into());
+}

@@ -1,0 +1,46 @@
+//! The player's keys: Space, Left/Right, Home/End (not while typing in a field).
+
+use super::use_event;
+use crate::state::{Action, Model};
+use wasm_bindgen::JsCast;
+use web_sys::{EventTarget, KeyboardEvent};
+use yew::prelude::*;
+
+#[hook]
+pub fn use_keyboard(dispatch: UseReducerDispatcher<Model>) {
+    let document = || {
+        web_sys::window()
+            .and_then(|w| w.document())
+            .map(EventTarget::from)
+    };
+    use_event(document, "keydown", move |e: KeyboardEvent| {
+        if typing(&e) || e.ctrl_key() || e.meta_key() || e.alt_key() {
+            return;
+        }
+        let action = match e.key().as_str() {
+            " " => Action::TogglePlay,
+            "ArrowRight" => Action::Next,
+            "ArrowLeft" => Action::Prev,
+            "Home" => Action::First,
+            "End" => Action::Last,
+            _ => return,
+        };
+        e.prevent_default();
+        dispatch.dispatch(action);
+    });
+}
+
+/// Whether a key press belongs to the focused control rather than to the player.
+fn typing(e: &KeyboardEvent) -> bool {
+    let tag = e
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .map(|el| el.tag_name().to_ascii_lowercase())
+        .unwrap_or_default();
+    match tag.as_str() {
+        "input" | "select" | "textarea" => true,
+        // Space and Enter activate these themselves.
+        "button" | "summary" | "a" | "g" => matches!(e.key().as_str(), " " | "Enter"),
+        _ => false,
+    }
+}

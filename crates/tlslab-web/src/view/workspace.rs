@@ -1,0 +1,40 @@
+//! The run on screen: the sequence diagram beside the inspector, or where the run is.
+
+use super::diagram::Diagram;
+use super::inspector::Inspector;
+use crate::state::{Model, Run, Tab};
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct WorkspaceProps {
+    pub run: Run,
+    /// The seed of the run being computed, for the loading message.
+    pub seed: u64,
+    pub step: usize,
+    pub tab: Tab,
+    pub plaintext: bool,
+    pub speed: f64,
+    pub dispatch: UseReducerDispatcher<Model>,
+}
+
+#[function_component(Workspace)]
+pub fn workspace(props: &WorkspaceProps) -> Html {
+    let dispatch = &props.dispatch;
+    match &props.run {
+        Run::Ready { timeline, .. } => html! {
+            <div class="workspace">
+                <section class="flow" aria-label="Message flow">
+                    <Diagram timeline={timeline.clone()} step={props.step} dispatch={dispatch.clone()} speed={props.speed} />
+                </section>
+                <Inspector timeline={timeline.clone()} step={props.step} tab={props.tab}
+                           plaintext={props.plaintext} dispatch={dispatch.clone()} />
+            </div>
+        },
+        Run::Loading => html! {
+            <p class="status" role="status">{ format!("Running the handshake (seed {})…", props.seed) }</p>
+        },
+        Run::Failed { message, .. } => html! {
+            <p class="status error" role="alert">{ format!("The handshake could not run: {message}") }</p>
+        },
+    }
+}

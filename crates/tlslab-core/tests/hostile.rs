@@ -16,8 +16,7 @@ use std::thread;
 use std::time::Duration;
 
 use tlslab_core::Connection;
-use tlslab_core::crypto::prf::{self, LABEL_CLIENT_FINISHED, LABEL_SERVER_FINISHED};
-use tlslab_core::crypto::rsa_kx;
+use tlslab_core::crypto::prf::{self, LABEL_SERVER_FINISHED};
 use tlslab_core::crypto::{self, RecordProtector, SuiteParams};
 use tlslab_core::driver;
 use tlslab_core::msgs::enums::{
@@ -26,23 +25,24 @@ use tlslab_core::msgs::enums::{
 use tlslab_core::msgs::handshake::{
     CertificateRequest, ClientHello, Extension, HandshakePayload, ServerHello, TLS12,
 };
-use tlslab_core::pki;
 use tlslab_core::record::Deframer;
 use tlslab_core::rng::Drbg;
 use tlslab_core::timeline::{
-    AlertInfo, AlertLevel, Computation, ConnectionEvent, EventKind, KeyBlock,
+    AlertInfo, AlertLevel, Computation, ConnectionEvent, EventKind, KeyBlock, PremasterEncryption,
 };
 use tlslab_core::tls12::ClientConfig;
 use tlslab_core::tls12::ServerConfig;
-use tlslab_core::tls12::key_schedule;
+
+#[path = "support/flights.rs"]
+mod flights;
+use flights::{
+    ALERT, APPLICATION_DATA, CHANGE_CIPHER_SPEC, HANDSHAKE, VERIFY_DATA_OF_THE_WRONG_LENGTH,
+    client_hello_record, decode, demo_premaster, handshake, handshake_messages, handshake_record,
+    record, record_v, records,
+};
 
 /// 2026-11-26T00:00:00Z: inside the demo certificates' validity.
 const NOW: u64 = 1_795_651_200;
-
-const HANDSHAKE: u8 = 22;
-const CHANGE_CIPHER_SPEC: u8 = 20;
-const ALERT: u8 = 21;
-const APPLICATION_DATA: u8 = 23;
 
 use AlertDescription::{
     BadRecordMac, CloseNotify, DecodeError, DecryptError, HandshakeFailure, IllegalParameter,
@@ -76,8 +76,7 @@ impl Setup {
     }
 
     fn client_config(&self) -> ClientConfig {
-        let pki = driver::demo_pki().expect("demo PKI loads");
-        let mut config = ClientConfig::new(driver::SERVER_NAME, pki.trust_anchors(), NOW);
+        let mut config = flights::demo_client_config(NOW);
         config.offer_extended_master_secret = self.extended_master_secret;
         if let Some(suite) = self.suite {
             config.cipher_suites = vec![suite];
@@ -321,6 +320,18 @@ fn assert_fatal(peer: &mut Peer, expected: AlertDescription) -> String {
     alert.reason
 }
 
+/// [`assert_fatal`] for one case of a table: a missing or wrong alert names the case.
+#[track_caller]
+fn assert_fatal_case(peer: &mut Peer, expected: AlertDescription, case: &str) -> String {
+    let sent: Vec<String> = peer
+        .alerts(true)
+        .iter()
+        .map(|a| a.description.clone())
+        .collect();
+    assert_eq!(sent, [expected.name()], "{case}");
+    assert_fatal(peer, expected)
+}
+
 /// Checks that `peer` is just waiting for more bytes: nothing refused, nothing sent in alarm.
 #[track_caller]
 fn assert_waiting(peer: &Peer) {
@@ -474,6 +485,21 @@ impl Flights {
         records(&self.client_second)
     }
 
+    /// The client's second flight built by hand after these first flights, with the premaster
+    /// and the verify_data the test chooses (see [`flights::forge_client_flight`]).
+    fn forge_client_flight(
+        &self,
+        premaster: &PremasterEncryption,
+        tamper_verify_data: impl FnOnce(Vec<u8>) -> Vec<u8>,
+    ) -> Vec<u8> {
+        flights::forge_client_flight(
+            &self.client_hello[5..],
+            &handshake_messages(&self.server_first),
+            premaster,
+            tamper_verify_data,
+        )
+    }
+
     fn client_hello_msg(&self) -> ClientHello {
         match decode(&self.client_hello[5..]) {
             HandshakePayload::ClientHello(ch) => ch,
@@ -511,51 +537,6 @@ impl Flights {
     }
 }
 
-fn decode(msg: &[u8]) -> HandshakePayload {
-    HandshakePayload::decode(msg).expect("a clean message").0
-}
-
-/// A plaintext record: type, version 3.3, length, fragment.
-fn record(content_type: u8, fragment: &[u8]) -> Vec<u8> {
-    record_v(content_type, [3, 3], fragment)
-}
-
-fn record_v(content_type: u8, version: [u8; 2], fragment: &[u8]) -> Vec<u8> {
-    let len = u16::try_from(fragment.len()).expect("fragment fits a record");
-    [
-        &[content_type, version[0], version[1]][..],
-        &len.to_be_bytes(),
-        fragment,
-    ]
-    .concat()
-}
-
-fn handshake_record(msg: &HandshakePayload) -> Vec<u8> {
-    record(HANDSHAKE, &msg.encode())
-}
-
-/// A handshake message with any body: msg_type, 24-bit length, body.
-fn handshake(typ: HandshakeType, body: &[u8]) -> Vec<u8> {
-    let len = u32::try_from(body.len()).unwrap().to_be_bytes();
-    [&[typ.to_wire()][..], &len[1..], body].concat()
-}
-
-fn client_hello_record(ch: ClientHello) -> Vec<u8> {
-    handshake_record(&HandshakePayload::ClientHello(ch))
-}
-
-/// Splits a byte stream into its records (header included).
-fn records(stream: &[u8]) -> Vec<Vec<u8>> {
-    let mut deframer = Deframer::default();
-    deframer.push(stream);
-    let mut out = Vec::new();
-    while let Some((_, raw)) = deframer.next_record().expect("clean records") {
-        out.push(raw);
-    }
-    assert_eq!(deframer.pending(), 0);
-    out
-}
-
 /// A server that has answered the clean ClientHello.
 fn server_after_hello() -> Peer {
     let f = Flights::default();
@@ -572,58 +553,36 @@ fn client_after_key_exchange(setup: Setup) -> Peer {
     client
 }
 
-/// The client's second flight built by hand, as a real client would, from the clean first
-/// flights, but with the premaster, its encryption and the verify_data the test chooses.
-fn forge_client_flight(
-    f: &Flights,
-    premaster: &[u8],
-    encrypted_premaster: &[u8],
+/// A fresh server set up as `setup` fed the clean (default) ClientHello as `edit` changed it.
+fn server_fed_client_hello(setup: Setup, edit: impl FnOnce(&mut ClientHello)) -> Peer {
+    let mut ch = Flights::default().client_hello_msg();
+    edit(&mut ch);
+    let mut server = Peer::server(setup);
+    server.feed(&client_hello_record(ch));
+    server
+}
+
+/// A fresh client fed the clean server flight with its ServerHello as `edit` changed it.
+fn client_fed_server_hello(setup: Setup, edit: impl FnOnce(&mut ServerHello)) -> Peer {
+    let f = Flights::of(setup);
+    let mut sh = f.server_hello_msg();
+    edit(&mut sh);
+    let mut client = Peer::client(setup);
+    client.feed(&f.server_first_with(sh));
+    client
+}
+
+/// A fresh server fed the clean ClientHello, then a client flight forged with `premaster` and
+/// the verify_data `tamper_verify_data` makes of the right one.
+fn server_fed_forged_flight(
+    premaster: &PremasterEncryption,
     tamper_verify_data: impl FnOnce(Vec<u8>) -> Vec<u8>,
-) -> Vec<u8> {
-    let ch = f.client_hello_msg();
-    let sh = f.server_hello_msg();
-    let params = crypto::params(sh.cipher_suite).expect("a suite we run");
-    let cke = HandshakePayload::ClientKeyExchange(encrypted_premaster.to_vec()).encode();
-    let mut transcript: Vec<u8> = f.client_hello[5..].to_vec();
-    for rec in f.server_records() {
-        transcript.extend_from_slice(&rec[5..]);
-    }
-    transcript.extend_from_slice(&cke);
-    // The key schedule the peers run (RFC 5246 8.1 and 6.3; RFC 7627 4 when negotiated).
-    let session_hash = prf::handshake_hash(&transcript);
-    let ems = sh.extension(ExtensionType::ExtendedMasterSecret).is_some();
-    let derived = key_schedule::derive(
-        premaster,
-        &ch.random,
-        &sh.random,
-        ems.then_some(session_hash.as_slice()),
-        params,
-    )
-    .expect("a suite we run");
-    let (master, keys) = (derived.master_secret, derived.keys);
-    let verify_data = prf::verify_data(
-        &master,
-        LABEL_CLIENT_FINISHED,
-        &prf::handshake_hash(&transcript),
-    );
-    let finished = handshake(
-        HandshakeType::Finished,
-        &tamper_verify_data(verify_data.to_vec()),
-    );
-    let sealed = RecordProtector::new(params, keys.client_keys())
-        .seal(
-            ContentType::Handshake,
-            TLS12,
-            &finished,
-            &mut Drbg::from_u64(5),
-        )
-        .expect("seal");
-    [
-        record(HANDSHAKE, &cke),
-        record(CHANGE_CIPHER_SPEC, &[1]),
-        record(HANDSHAKE, &sealed.fragment),
-    ]
-    .concat()
+) -> Peer {
+    let f = Flights::default();
+    let mut server = Peer::server(DEFAULT);
+    server.feed(&f.client_hello);
+    server.feed(&f.forge_client_flight(premaster, tamper_verify_data));
+    server
 }
 
 /// The server's ChangeCipherSpec and Finished built by hand for `client` (which has sent its
@@ -642,15 +601,21 @@ fn forge_server_flight(client: &Peer, protected: &[(ContentType, Vec<u8>)]) -> V
     out
 }
 
-/// The server Finished message `client` expects.
-fn server_finished_for(client: &Peer) -> Vec<u8> {
+/// A client that has sent its second flight, then fed the server's ChangeCipherSpec and a
+/// Finished whose verify_data `tamper_verify_data` makes of the one the client expects.
+fn client_fed_server_finished(tamper_verify_data: impl FnOnce(Vec<u8>) -> Vec<u8>) -> Peer {
+    let mut client = client_after_key_exchange(DEFAULT);
     let hash = prf::handshake_hash(&client.handshake_messages());
-    prf::verify_data(&client.master_secret(), LABEL_SERVER_FINISHED, &hash).to_vec()
-}
-
-fn server_public_key() -> rsa::PublicKey {
-    let pki = driver::demo_pki().expect("demo PKI loads");
-    pki::leaf_public_key(pki.leaf_cert(), 2048).expect("leaf key")
+    let verify_data = prf::verify_data(&client.master_secret(), LABEL_SERVER_FINISHED, &hash);
+    let finished = handshake(
+        HandshakeType::Finished,
+        &tamper_verify_data(verify_data.to_vec()),
+    );
+    client.feed(&forge_server_flight(
+        &client,
+        &[(ContentType::Handshake, finished)],
+    ));
+    client
 }
 
 // ======== the server, fed by a hostile client ========
@@ -799,7 +764,6 @@ fn server_refuses_a_client_hello_with_trailing_bytes() {
 
 #[test]
 fn server_refuses_a_client_hello_without_a_common_suite() {
-    let f = Flights::default();
     for suites in [
         vec![CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256],
         vec![
@@ -808,47 +772,33 @@ fn server_refuses_a_client_hello_without_a_common_suite() {
             CipherSuite::TLS_EMPTY_RENEGOTIATION_INFO_SCSV,
         ],
     ] {
-        let mut ch = f.client_hello_msg();
-        ch.cipher_suites = suites;
-        let mut server = Peer::server(DEFAULT);
-        server.feed(&client_hello_record(ch));
+        let mut server = server_fed_client_hello(DEFAULT, |ch| ch.cipher_suites = suites);
         assert_fatal(&mut server, HandshakeFailure);
     }
     // A suite the server implements but was configured without.
-    let mut ch = f.client_hello_msg();
-    ch.cipher_suites = vec![CipherSuite::TLS_RSA_WITH_AES_128_CBC_SHA];
-    let mut server = Peer::server(Setup::suite(CipherSuite::TLS_RSA_WITH_AES_128_GCM_SHA256));
-    server.feed(&client_hello_record(ch));
+    let mut server = server_fed_client_hello(
+        Setup::suite(CipherSuite::TLS_RSA_WITH_AES_128_GCM_SHA256),
+        |ch| ch.cipher_suites = vec![CipherSuite::TLS_RSA_WITH_AES_128_CBC_SHA],
+    );
     assert_fatal(&mut server, HandshakeFailure);
 }
 
 #[test]
 fn server_refuses_a_client_hello_without_null_compression() {
-    let f = Flights::default();
     for methods in [vec![1u8], vec![1, 2, 64]] {
-        let mut ch = f.client_hello_msg();
-        ch.compression_methods = methods;
-        let mut server = Peer::server(DEFAULT);
-        server.feed(&client_hello_record(ch));
+        let mut server = server_fed_client_hello(DEFAULT, |ch| ch.compression_methods = methods);
         assert_fatal(&mut server, IllegalParameter);
     }
 }
 
 #[test]
 fn server_refuses_client_versions_below_tls12() {
-    let f = Flights::default();
     for version in [[3, 1], [3, 2], [3, 0], [2, 0]] {
-        let mut ch = f.client_hello_msg();
-        ch.client_version = version;
-        let mut server = Peer::server(DEFAULT);
-        server.feed(&client_hello_record(ch));
+        let mut server = server_fed_client_hello(DEFAULT, |ch| ch.client_version = version);
         assert_fatal(&mut server, ProtocolVersion);
     }
     // A newer client gets TLS 1.2 (RFC 5246 appendix E.1).
-    let mut ch = f.client_hello_msg();
-    ch.client_version = [3, 4];
-    let mut server = Peer::server(DEFAULT);
-    server.feed(&client_hello_record(ch));
+    let server = server_fed_client_hello(DEFAULT, |ch| ch.client_version = [3, 4]);
     assert_waiting(&server);
     let sh = match decode(&records(&server.wire)[0][5..]) {
         HandshakePayload::ServerHello(sh) => sh,
@@ -862,22 +812,18 @@ fn server_refuses_client_versions_below_tls12() {
 /// some field was out of the specified range" (section 7.2.2): decode_error.
 #[test]
 fn server_refuses_client_hello_vectors_out_of_bounds() {
-    let f = Flights::default();
-    let mut cases = Vec::new();
-    let mut ch = f.client_hello_msg();
-    ch.session_id = vec![7; 33];
-    cases.push(("33-byte session_id", ch));
-    let mut ch = f.client_hello_msg();
-    ch.cipher_suites.clear();
-    cases.push(("empty cipher_suites", ch));
-    let mut ch = f.client_hello_msg();
-    ch.compression_methods.clear();
-    cases.push(("empty compression_methods", ch));
+    type Edit = fn(&mut ClientHello);
+    let cases: [(&str, Edit); 3] = [
+        ("33-byte session_id", |ch| ch.session_id = vec![7; 33]),
+        ("empty cipher_suites", |ch| ch.cipher_suites.clear()),
+        ("empty compression_methods", |ch| {
+            ch.compression_methods.clear()
+        }),
+    ];
     let outcomes: Vec<(&str, Vec<String>)> = cases
         .into_iter()
-        .map(|(what, ch)| {
-            let mut server = Peer::server(DEFAULT);
-            server.feed(&client_hello_record(ch));
+        .map(|(what, edit)| {
+            let server = server_fed_client_hello(DEFAULT, edit);
             let sent = server.alerts(true);
             (what, sent.iter().map(|a| a.description.clone()).collect())
         })
@@ -913,11 +859,9 @@ fn server_refuses_client_hello_vectors_of_impossible_lengths() {
 /// refuse them in a ClientHello too (decode_error would also be a defensible choice).
 #[test]
 fn server_refuses_duplicate_extensions() {
-    let f = Flights::default();
-    let mut ch = f.client_hello_msg();
-    ch.extensions.push(Extension::ExtendedMasterSecret);
-    let mut server = Peer::server(DEFAULT);
-    server.feed(&client_hello_record(ch));
+    let server = server_fed_client_hello(DEFAULT, |ch| {
+        ch.extensions.push(Extension::ExtendedMasterSecret)
+    });
     let sent = server.alerts(true);
     assert_eq!(sent.len(), 1, "refused: {sent:?}");
     assert!(
@@ -1054,16 +998,8 @@ fn server_answers_a_bad_key_exchange_only_at_finished_and_always_alike() {
 /// keys. A hand-built client flight with the right version is accepted (the control).
 #[test]
 fn server_refuses_a_premaster_with_a_rolled_back_version_at_finished() {
-    let f = Flights::default();
-    let key = server_public_key();
     for (version, accepted) in [([3, 3], true), ([3, 1], false), ([0, 0], false)] {
-        let encrypted =
-            rsa_kx::encrypt_premaster(&key, version, &mut Drbg::from_u64(9)).expect("encrypt");
-        let flight =
-            forge_client_flight(&f, &encrypted.premaster.0, &encrypted.ciphertext.0, |v| v);
-        let mut server = Peer::server(DEFAULT);
-        server.feed(&f.client_hello);
-        server.feed(&flight);
+        let mut server = server_fed_forged_flight(&demo_premaster(version), |v| v);
         if accepted {
             assert!(
                 server.conn.is_connected(),
@@ -1077,25 +1013,14 @@ fn server_refuses_a_premaster_with_a_rolled_back_version_at_finished() {
 
 #[test]
 fn server_refuses_a_client_finished_with_wrong_verify_data() {
-    let f = Flights::default();
-    let key = server_public_key();
-    let encrypted =
-        rsa_kx::encrypt_premaster(&key, TLS12, &mut Drbg::from_u64(9)).expect("encrypt");
-    let forged = |tamper: &dyn Fn(Vec<u8>) -> Vec<u8>| {
-        let flight =
-            forge_client_flight(&f, &encrypted.premaster.0, &encrypted.ciphertext.0, tamper);
-        let mut server = Peer::server(DEFAULT);
-        server.feed(&f.client_hello);
-        server.feed(&flight);
-        server
-    };
-    let mut server = forged(&|mut v| {
+    let premaster = demo_premaster(TLS12);
+    let mut server = server_fed_forged_flight(&premaster, |mut v| {
         v[11] ^= 1;
         v
     });
     let reason = assert_fatal(&mut server, DecryptError);
     assert!(reason.contains("Finished"), "{reason}");
-    let mut server = forged(&|_| vec![0; 12]);
+    let mut server = server_fed_forged_flight(&premaster, |_| vec![0; 12]);
     assert_fatal(&mut server, DecryptError);
 }
 
@@ -1104,38 +1029,16 @@ fn server_refuses_a_client_finished_with_wrong_verify_data() {
 /// as OpenSSL and BoringSSL send.
 #[test]
 fn finished_of_the_wrong_length_is_a_decode_error() {
-    let f = Flights::default();
-    let key = server_public_key();
-    let encrypted =
-        rsa_kx::encrypt_premaster(&key, TLS12, &mut Drbg::from_u64(9)).expect("encrypt");
-    for tamper in [
-        (|mut v: Vec<u8>| {
-            v.push(0);
-            v
-        }) as fn(Vec<u8>) -> Vec<u8>,
-        |mut v| {
-            v.pop();
-            v
-        },
-        |_| Vec::new(),
-    ] {
-        let flight =
-            forge_client_flight(&f, &encrypted.premaster.0, &encrypted.ciphertext.0, tamper);
-        let mut server = Peer::server(DEFAULT);
-        server.feed(&f.client_hello);
-        server.feed(&flight);
-        assert_fatal(&mut server, DecodeError);
+    let premaster = demo_premaster(TLS12);
+    for (what, tamper) in VERIFY_DATA_OF_THE_WRONG_LENGTH {
+        let mut server = server_fed_forged_flight(&premaster, tamper);
+        assert_fatal_case(&mut server, DecodeError, &format!("client Finished {what}"));
     }
     // And the client, for the server's Finished.
-    let mut client = client_after_key_exchange(DEFAULT);
-    let mut verify_data = server_finished_for(&client);
-    verify_data.push(0);
-    let finished = handshake(HandshakeType::Finished, &verify_data);
-    client.feed(&forge_server_flight(
-        &client,
-        &[(ContentType::Handshake, finished)],
-    ));
-    assert_fatal(&mut client, DecodeError);
+    for (what, tamper) in VERIFY_DATA_OF_THE_WRONG_LENGTH {
+        let mut client = client_fed_server_finished(tamper);
+        assert_fatal_case(&mut client, DecodeError, &format!("server Finished {what}"));
+    }
 }
 
 #[test]
@@ -1307,36 +1210,27 @@ fn server_closes_silently_on_a_client_alert_and_answers_close_notify() {
 #[test]
 fn client_refuses_a_suite_it_did_not_offer() {
     let setup = Setup::suite(CipherSuite::TLS_RSA_WITH_AES_128_GCM_SHA256);
-    let f = Flights::of(setup);
     for suite in [
         CipherSuite::TLS_RSA_WITH_AES_128_CBC_SHA,
         CipherSuite::TLS_RSA_WITH_AES_256_GCM_SHA384,
         CipherSuite::TLS_EMPTY_RENEGOTIATION_INFO_SCSV,
         CipherSuite::Unknown(0x0000),
     ] {
-        let mut sh = f.server_hello_msg();
-        sh.cipher_suite = suite;
-        let mut client = Peer::client(setup);
-        client.feed(&f.server_first_with(sh));
+        let mut client = client_fed_server_hello(setup, |sh| sh.cipher_suite = suite);
         assert_fatal(&mut client, IllegalParameter);
     }
 }
 
 #[test]
 fn client_refuses_server_versions_other_than_tls12() {
-    let f = Flights::default();
     for version in [[3, 1], [3, 2], [3, 0], [3, 4], [2, 0]] {
-        let mut sh = f.server_hello_msg();
-        sh.server_version = version;
-        let mut client = Peer::client(DEFAULT);
-        client.feed(&f.server_first_with(sh));
+        let mut client = client_fed_server_hello(DEFAULT, |sh| sh.server_version = version);
         assert_fatal(&mut client, ProtocolVersion);
     }
 }
 
 #[test]
 fn client_refuses_extensions_it_did_not_offer() {
-    let f = Flights::default();
     let unoffered = [
         Extension::Unknown(ExtensionType::EncryptThenMac, Vec::new()),
         Extension::Unknown(ExtensionType::SessionTicket, Vec::new()),
@@ -1347,10 +1241,7 @@ fn client_refuses_extensions_it_did_not_offer() {
         Extension::ServerName("example.com".into()),
     ];
     for ext in unoffered {
-        let mut sh = f.server_hello_msg();
-        sh.extensions.push(ext.clone());
-        let mut client = Peer::client(DEFAULT);
-        client.feed(&f.server_first_with(sh));
+        let mut client = client_fed_server_hello(DEFAULT, |sh| sh.extensions.push(ext.clone()));
         let reason = assert_fatal(&mut client, UnsupportedExtension);
         assert!(reason.contains(&ext.typ().name()), "{reason}");
     }
@@ -1359,11 +1250,9 @@ fn client_refuses_extensions_it_did_not_offer() {
         extended_master_secret: false,
         ..DEFAULT
     };
-    let f = Flights::of(setup);
-    let mut sh = f.server_hello_msg();
-    sh.extensions.push(Extension::ExtendedMasterSecret);
-    let mut client = Peer::client(setup);
-    client.feed(&f.server_first_with(sh));
+    let mut client = client_fed_server_hello(setup, |sh| {
+        sh.extensions.push(Extension::ExtendedMasterSecret)
+    });
     assert_fatal(&mut client, UnsupportedExtension);
 }
 
@@ -1373,52 +1262,40 @@ fn client_refuses_extensions_it_did_not_offer() {
 /// comment), but the decoder never gets there.
 #[test]
 fn client_accepts_an_empty_server_name_acknowledgement() {
-    let f = Flights::default();
-    let mut sh = f.server_hello_msg();
-    sh.extensions
-        .push(Extension::Unknown(ExtensionType::ServerName, Vec::new()));
-    let mut client = Peer::client(DEFAULT);
-    let second = client.feed(&f.server_first_with(sh));
+    let client = client_fed_server_hello(DEFAULT, |sh| {
+        sh.extensions
+            .push(Extension::Unknown(ExtensionType::ServerName, Vec::new()))
+    });
     assert_waiting(&client);
-    assert_eq!(records(&second).len(), 3);
+    let second = &client.wire[Flights::default().client_hello.len()..];
+    assert_eq!(records(second).len(), 3);
 }
 
 #[test]
 fn client_refuses_duplicate_extensions_and_renegotiation_data() {
-    let f = Flights::default();
-    let mut sh = f.server_hello_msg();
-    sh.extensions.push(Extension::RenegotiationInfo(Vec::new()));
-    let mut client = Peer::client(DEFAULT);
-    client.feed(&f.server_first_with(sh));
+    let mut client = client_fed_server_hello(DEFAULT, |sh| {
+        sh.extensions.push(Extension::RenegotiationInfo(Vec::new()))
+    });
     assert_fatal(&mut client, IllegalParameter);
 
     for data in [vec![0u8; 24], vec![1]] {
-        let mut sh = f.server_hello_msg();
-        sh.extensions = vec![Extension::RenegotiationInfo(data)];
-        let mut client = Peer::client(DEFAULT);
-        client.feed(&f.server_first_with(sh));
+        let mut client = client_fed_server_hello(DEFAULT, |sh| {
+            sh.extensions = vec![Extension::RenegotiationInfo(data)]
+        });
         assert_fatal(&mut client, HandshakeFailure);
     }
 }
 
 #[test]
 fn client_refuses_compression() {
-    let f = Flights::default();
-    let mut sh = f.server_hello_msg();
-    sh.compression_method = 1;
-    let mut client = Peer::client(DEFAULT);
-    client.feed(&f.server_first_with(sh));
+    let mut client = client_fed_server_hello(DEFAULT, |sh| sh.compression_method = 1);
     assert_fatal(&mut client, IllegalParameter);
 }
 
 /// RFC 5246 section 7.4.1.3: `SessionID session_id` is `opaque SessionID<0..32>`.
 #[test]
 fn client_refuses_an_oversized_session_id() {
-    let f = Flights::default();
-    let mut sh = f.server_hello_msg();
-    sh.session_id = vec![1; 33];
-    let mut client = Peer::client(DEFAULT);
-    client.feed(&f.server_first_with(sh));
+    let mut client = client_fed_server_hello(DEFAULT, |sh| sh.session_id = vec![1; 33]);
     assert_fatal(&mut client, DecodeError);
 }
 
@@ -1518,15 +1395,7 @@ fn client_refuses_messages_out_of_order() {
             client.feed(&f.server_first);
         }
         client.feed(&bytes);
-        let sent = client.alerts(true);
-        assert_eq!(
-            sent.iter()
-                .map(|a| a.description.clone())
-                .collect::<Vec<_>>(),
-            [UnexpectedMessage.name()],
-            "{what}: {sent:?}"
-        );
-        assert_fatal(&mut client, UnexpectedMessage);
+        assert_fatal_case(&mut client, UnexpectedMessage, what);
     }
 }
 
@@ -1583,11 +1452,9 @@ fn client_refuses_the_server_finished_after_a_tampered_server_random() {
             ..DEFAULT
         };
         let f = Flights::of(setup);
-        let mut sh = f.server_hello_msg();
-        sh.random[31] ^= 1;
-        let mut client = Peer::client(setup);
-        let second = client.feed(&f.server_first_with(sh));
-        assert_eq!(records(&second).len(), 3, "the client went on");
+        let mut client = client_fed_server_hello(setup, |sh| sh.random[31] ^= 1);
+        let second = &client.wire[f.client_hello.len()..];
+        assert_eq!(records(second).len(), 3, "the client went on");
         client.feed(&f.server_second);
         // The alert goes out under the client's new keys; `written` opens it.
         assert_fatal(&mut client, BadRecordMac);
@@ -1603,12 +1470,8 @@ fn client_refuses_a_server_finished_over_another_transcript() {
         extended_master_secret: false,
         ..DEFAULT
     };
-    let f = Flights::of(setup);
-    let mut sh = f.server_hello_msg();
-    sh.session_id = vec![0xab; 32];
-    let mut client = Peer::client(setup);
-    client.feed(&f.server_first_with(sh));
-    client.feed(&f.server_second);
+    let mut client = client_fed_server_hello(setup, |sh| sh.session_id = vec![0xab; 32]);
+    client.feed(&Flights::of(setup).server_second);
     let reason = assert_fatal(&mut client, DecryptError);
     assert!(reason.contains("Finished"), "{reason}");
 }
@@ -1616,23 +1479,14 @@ fn client_refuses_a_server_finished_over_another_transcript() {
 #[test]
 fn client_checks_the_server_finished() {
     // Control: a hand-built server Finished with the right verify_data is accepted.
-    let mut client = client_after_key_exchange(DEFAULT);
-    let finished = handshake(HandshakeType::Finished, &server_finished_for(&client));
-    client.feed(&forge_server_flight(
-        &client,
-        &[(ContentType::Handshake, finished)],
-    ));
+    let client = client_fed_server_finished(|v| v);
     assert!(client.conn.is_connected());
 
     // One bit off.
-    let mut client = client_after_key_exchange(DEFAULT);
-    let mut verify_data = server_finished_for(&client);
-    verify_data[0] ^= 0x80;
-    let finished = handshake(HandshakeType::Finished, &verify_data);
-    client.feed(&forge_server_flight(
-        &client,
-        &[(ContentType::Handshake, finished)],
-    ));
+    let mut client = client_fed_server_finished(|mut v| {
+        v[0] ^= 0x80;
+        v
+    });
     assert_fatal(&mut client, DecryptError);
 
     // A flipped bit in the record: bad_record_mac, for every suite.

@@ -9,8 +9,7 @@
 
 use std::collections::BTreeMap;
 use std::io::{ErrorKind, Read, Write};
-use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
-use std::process::{Child, Command, Stdio};
+use std::net::{Shutdown, SocketAddr, TcpStream};
 use std::time::{Duration, Instant};
 
 use tlslab_core::Connection;
@@ -27,6 +26,10 @@ use flights::{
     demo_client_config, demo_premaster, handshake, handshake_messages, record,
 };
 
+#[path = "support/procs.rs"]
+mod procs;
+use procs::{Proc, args, start_server};
+
 const TLSLAB: &str = env!("CARGO_BIN_EXE_tlslab");
 
 /// How long we wait for the server's answer to one hostile connection.
@@ -36,43 +39,31 @@ const SERVER_IDLE_TIMEOUT: Duration = Duration::from_secs(5);
 
 // ---- the server ----
 
-/// `tlslab serve` on a free port; killed when dropped.
+/// `tlslab serve` on a free port, its output captured; killed when dropped.
 struct Server {
-    child: Child,
+    process: Proc,
     addr: SocketAddr,
 }
 
 impl Server {
     fn start() -> Server {
-        for _ in 0..5 {
-            let port = {
-                let l = TcpListener::bind("127.0.0.1:0").expect("bind");
-                l.local_addr().expect("addr").port()
-            };
-            let addr = SocketAddr::from(([127, 0, 0, 1], port));
-            let mut child = Command::new(TLSLAB)
-                .args(["serve", "--listen", &addr.to_string(), "--idle-timeout"])
-                .arg(SERVER_IDLE_TIMEOUT.as_secs().to_string())
-                .stdin(Stdio::null())
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn()
-                .expect("spawn tlslab serve");
-            let deadline = Instant::now() + Duration::from_secs(10);
-            while Instant::now() < deadline {
-                if let Ok(Some(_)) = child.try_wait() {
-                    break; // the port was taken: try another
-                }
-                // A connection that sends nothing and closes costs the server one short read.
-                if TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_ok() {
-                    return Server { child, addr };
-                }
-                std::thread::sleep(Duration::from_millis(50));
-            }
-            let _ = child.kill();
-            let _ = child.wait();
+        let idle = SERVER_IDLE_TIMEOUT.as_secs().to_string();
+        let (process, port) = start_server(
+            "tlslab serve",
+            TLSLAB,
+            |port| {
+                let listen = format!("127.0.0.1:{port}");
+                args(&["serve", "--listen", &listen, "--idle-timeout", &idle])
+            },
+            |port| format!("serving TLS 1.2 on 127.0.0.1:{port}"),
+            // A connection that sends nothing and closes costs the server one short read.
+            true,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        Server {
+            process,
+            addr: SocketAddr::from(([127, 0, 0, 1], port)),
         }
-        panic!("tlslab serve did not start");
     }
 
     fn connect(&self) -> TcpStream {
@@ -85,16 +76,9 @@ impl Server {
 
     /// Panics unless the server process is still running.
     fn assert_alive(&mut self) {
-        if let Ok(Some(status)) = self.child.try_wait() {
-            panic!("tlslab serve exited: {status}");
+        if let Some(status) = self.process.try_status() {
+            panic!("tlslab serve exited: {status}\n{}", self.process.report());
         }
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 
@@ -214,7 +198,10 @@ fn good_client(server: &Server, seed: u64) -> Result<(), String> {
 fn assert_served(server: &mut Server, seed: u64, after: &str) {
     server.assert_alive();
     if let Err(e) = good_client(server, seed) {
-        panic!("a good client was not served after {after}: {e}");
+        panic!(
+            "a good client was not served after {after}: {e}\n{}",
+            server.process.report()
+        );
     }
 }
 

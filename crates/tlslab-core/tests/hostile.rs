@@ -426,6 +426,19 @@ fn within(limit: Duration, f: impl FnOnce() + Send + 'static) {
     }
 }
 
+/// One `#[test]` per case of a table: `table_tests! { run; name: case, ... }` makes each
+/// `fn name()` call `run("name", case)`, so a failure names its case.
+macro_rules! table_tests {
+    ($run:ident; $($name:ident: $case:expr,)*) => {
+        $(
+            #[test]
+            fn $name() {
+                $run(stringify!($name), $case);
+            }
+        )*
+    };
+}
+
 // ---- flights and records ----
 
 /// What each side wrote in a clean handshake, flight by flight.
@@ -619,45 +632,6 @@ fn client_fed_server_finished(tamper_verify_data: impl FnOnce(Vec<u8>) -> Vec<u8
 }
 
 // ======== the server, fed by a hostile client ========
-
-#[test]
-fn server_survives_random_bytes() {
-    within(Duration::from_secs(120), || {
-        let mut rng = Drbg::from_u64(0xbad_c0de);
-        let mut seen = Vec::new();
-        for round in 0..60 {
-            for len in [1usize, 4, 5, 6, 9, 40, 300, 3000] {
-                let noise = rng.bytes(len);
-                let ctx = || format!("round {round}, {len} random bytes");
-                // Raw noise: waiting (under a record header's worth) or refused.
-                let mut server = Peer::server(DEFAULT);
-                server.feed(&noise);
-                let s = status(&server, &ctx);
-                if len < 5 {
-                    assert_eq!(s, Status::Waiting, "{}", ctx());
-                }
-                seen.push(s);
-
-                // Noise as the fragment of a handshake record.
-                let mut server = Peer::server(DEFAULT);
-                server.feed(&record(HANDSHAKE, &noise));
-                seen.push(status(&server, &ctx));
-
-                // Noise as the body of a ClientHello: never a valid one.
-                let mut server = Peer::server(DEFAULT);
-                server.feed(&record(
-                    HANDSHAKE,
-                    &handshake(HandshakeType::ClientHello, &noise),
-                ));
-                let s = status(&server, &ctx);
-                assert!(matches!(s, Status::Refused(_)), "{s:?}: {}", ctx());
-            }
-        }
-        assert!(seen.contains(&Status::Waiting));
-        assert!(seen.contains(&Status::Refused(UnexpectedMessage.name())));
-        assert!(seen.contains(&Status::Refused(DecodeError.name())));
-    });
-}
 
 #[test]
 fn server_refuses_unknown_content_types_from_the_header() {
@@ -1559,31 +1533,73 @@ fn client_waits_on_every_prefix_of_the_server_flight() {
     assert_waiting(&client);
 }
 
-#[test]
-fn client_survives_random_bytes() {
-    within(Duration::from_secs(120), || {
-        let mut rng = Drbg::from_u64(0xc11e);
+// ======== random bytes ========
+
+/// Random bytes against fresh peers made by `peer`: 60 rounds of one string of each length in
+/// `lens`, each fed three ways: raw (under a record header's worth, the peer waits), as the
+/// fragment of a handshake record, and as the body of a `hello` message, never a valid one
+/// (mostly decode_error; now and then the noise decodes and fails a check).
+struct RandomBytesCase {
+    seed: u64,
+    lens: &'static [usize],
+    peer: fn() -> Peer,
+    hello: HandshakeType,
+    /// Alerts that must be among the answers to raw noise and noise in a record.
+    alerts_seen: &'static [AlertDescription],
+}
+
+fn random_bytes(name: &'static str, case: RandomBytesCase) {
+    within(Duration::from_secs(120), move || {
+        let mut rng = Drbg::from_u64(case.seed);
+        let mut seen = Vec::new();
         for round in 0..60 {
-            for len in [1usize, 5, 6, 9, 40, 300, 3000] {
+            for &len in case.lens {
                 let noise = rng.bytes(len);
-                let ctx = || format!("round {round}, {len} random bytes");
-                let mut client = Peer::client(DEFAULT);
-                client.feed(&noise);
-                status(&client, &ctx);
-                let mut client = Peer::client(DEFAULT);
-                client.feed(&record(HANDSHAKE, &noise));
-                status(&client, &ctx);
-                let mut client = Peer::client(DEFAULT);
-                client.feed(&record(
-                    HANDSHAKE,
-                    &handshake(HandshakeType::ServerHello, &noise),
-                ));
-                // Mostly decode_error; now and then the noise decodes and fails a check.
-                let s = status(&client, &ctx);
+                let ctx = || format!("{name}: round {round}, {len} random bytes");
+                let mut peer = (case.peer)();
+                peer.feed(&noise);
+                let s = status(&peer, &ctx);
+                if len < 5 {
+                    assert_eq!(s, Status::Waiting, "{}", ctx());
+                }
+                seen.push(s);
+
+                let mut peer = (case.peer)();
+                peer.feed(&record(HANDSHAKE, &noise));
+                seen.push(status(&peer, &ctx));
+
+                let mut peer = (case.peer)();
+                peer.feed(&record(HANDSHAKE, &handshake(case.hello, &noise)));
+                let s = status(&peer, &ctx);
                 assert!(matches!(s, Status::Refused(_)), "{s:?}: {}", ctx());
             }
         }
+        assert!(seen.contains(&Status::Waiting), "{name}: never waiting");
+        for alert in case.alerts_seen {
+            assert!(
+                seen.contains(&Status::Refused(alert.name())),
+                "{name}: never {}",
+                alert.name()
+            );
+        }
     });
+}
+
+table_tests! { random_bytes;
+    server_survives_random_bytes: RandomBytesCase {
+        seed: 0xbad_c0de,
+        lens: &[1, 4, 5, 6, 9, 40, 300, 3000],
+        peer: || Peer::server(DEFAULT),
+        hello: HandshakeType::ClientHello,
+        alerts_seen: &[UnexpectedMessage, DecodeError],
+    },
+    client_survives_random_bytes: RandomBytesCase {
+        seed: 0xc11e,
+        lens: &[1, 5, 6, 9, 40, 300, 3000],
+        peer: || Peer::client(DEFAULT),
+        hello: HandshakeType::ServerHello,
+        alerts_seen: &[],
+    },
 }
 
 // ======== delivery in pieces ========
@@ -1735,21 +1751,80 @@ impl Tally {
     }
 }
 
-/// Feeds `iterations` mutations of `flight` to fresh peers made by `peer` (which may feed them
-/// earlier clean flights first); after each `receive` the peer must satisfy [`status`].
-fn fuzz(seed: u64, iterations: usize, flight: &[u8], aim: bool, peer: impl Fn() -> Peer) -> Tally {
-    let hot = if aim { hot_spots(flight) } else { Vec::new() };
-    let mut rng = Drbg::from_u64(seed);
-    let mut tally = Tally::default();
-    for i in 0..iterations {
-        let (mutated, at) = mutate(flight, &hot, &mut rng);
-        let mut p = peer();
-        p.feed(&mutated);
-        tally.add(status(&p, &|| {
-            format!("iteration {i}, bytes changed at {at:?}")
-        }));
+/// Which clean flight a fuzz case mutates.
+#[derive(Clone, Copy, Debug)]
+enum Flight {
+    ClientHello,
+    ServerFirst,
+    ClientSecond,
+    ServerSecond,
+}
+
+impl Flight {
+    fn of(self, f: &Flights) -> &[u8] {
+        match self {
+            Flight::ClientHello => &f.client_hello,
+            Flight::ServerFirst => &f.server_first,
+            Flight::ClientSecond => &f.client_second,
+            Flight::ServerSecond => &f.server_second,
+        }
     }
-    tally
+}
+
+/// One fuzzing run: `iterations` mutations of the clean (default) `flight`, aimed at its
+/// headers when `aim`, each fed to a fresh peer made by `peer` (which may feed it earlier clean
+/// flights first); after each `receive` the peer must satisfy [`status`]. Then the checks that
+/// the fuzzing reached past the first check.
+struct FuzzCase {
+    seed: u64,
+    iterations: usize,
+    flight: Flight,
+    aim: bool,
+    peer: fn() -> Peer,
+    /// Some mutation left the peer waiting for more.
+    some_waiting: bool,
+    /// At least this many different fatal alerts were sent.
+    different_alerts: usize,
+    /// This alert was among them.
+    alert_seen: Option<AlertDescription>,
+}
+
+fn fuzz(name: &'static str, case: FuzzCase) {
+    within(Duration::from_secs(120), move || {
+        let f = Flights::default();
+        let flight = case.flight.of(&f);
+        let hot = if case.aim {
+            hot_spots(flight)
+        } else {
+            Vec::new()
+        };
+        let mut rng = Drbg::from_u64(case.seed);
+        let mut tally = Tally::default();
+        for i in 0..case.iterations {
+            let (mutated, at) = mutate(flight, &hot, &mut rng);
+            let mut p = (case.peer)();
+            p.feed(&mutated);
+            tally.add(status(&p, &|| {
+                format!("{name}: iteration {i}, bytes changed at {at:?}")
+            }));
+        }
+        assert!(
+            !case.some_waiting || tally.waiting > 0,
+            "{name}: no mutation left the peer waiting: {tally:?}"
+        );
+        assert!(
+            tally.refused.len() >= case.different_alerts,
+            "{name}: fewer than {} different alerts: {tally:?}",
+            case.different_alerts
+        );
+        if let Some(alert) = case.alert_seen {
+            assert!(
+                tally.refused_with(alert),
+                "{name}: never {}: {tally:?}",
+                alert.name()
+            );
+        }
+    });
 }
 
 /// Fuzzing the server's and the client's first flights: 2000 iterations each.
@@ -1760,79 +1835,55 @@ const FUZZ_FIRST_FLIGHTS: usize = 2000;
 /// fast.
 const FUZZ_SECOND_FLIGHTS: usize = 80;
 
-#[test]
-fn fuzz_the_client_hello_against_the_server() {
-    within(Duration::from_secs(120), || {
-        let f = Flights::default();
-        let tally = fuzz(
-            0xf022_0001,
-            FUZZ_FIRST_FLIGHTS,
-            &f.client_hello,
-            false,
-            || Peer::server(DEFAULT),
-        );
-        assert!(tally.waiting > 0 && tally.refused.len() >= 4, "{tally:?}");
-    });
-}
-
-#[test]
-fn fuzz_the_server_flight_against_the_client_anywhere() {
-    within(Duration::from_secs(120), || {
-        let f = Flights::default();
-        let tally = fuzz(
-            0xf022_0002,
-            FUZZ_FIRST_FLIGHTS / 2,
-            &f.server_first,
-            false,
-            || Peer::client(DEFAULT),
-        );
-        assert!(tally.refused.len() >= 3, "{tally:?}");
-    });
-}
-
-#[test]
-fn fuzz_the_server_flight_against_the_client_in_its_headers() {
-    within(Duration::from_secs(120), || {
-        let f = Flights::default();
-        let tally = fuzz(
-            0xf022_0003,
-            FUZZ_FIRST_FLIGHTS / 2,
-            &f.server_first,
-            true,
-            || Peer::client(DEFAULT),
-        );
-        assert!(tally.waiting > 0 && tally.refused.len() >= 5, "{tally:?}");
-    });
-}
-
-#[test]
-fn fuzz_the_client_key_exchange_flight_against_the_server() {
-    within(Duration::from_secs(120), || {
-        let f = Flights::default();
-        let tally = fuzz(
-            0xf022_0004,
-            FUZZ_SECOND_FLIGHTS,
-            &f.client_second,
-            true,
-            server_after_hello,
-        );
-        assert!(tally.refused_with(BadRecordMac), "{tally:?}");
-        assert!(tally.refused.len() >= 2, "{tally:?}");
-    });
-}
-
-#[test]
-fn fuzz_the_server_finished_flight_against_the_client() {
-    within(Duration::from_secs(120), || {
-        let f = Flights::default();
-        let tally = fuzz(
-            0xf022_0005,
-            2 * FUZZ_SECOND_FLIGHTS,
-            &f.server_second,
-            true,
-            || client_after_key_exchange(DEFAULT),
-        );
-        assert!(tally.refused_with(BadRecordMac), "{tally:?}");
-        assert!(tally.refused.len() >= 2, "{tally:?}");
-    });
+table_tests! { fuzz;
+    fuzz_the_client_hello_against_the_server: FuzzCase {
+        seed: 0xf022_0001,
+        iterations: FUZZ_FIRST_FLIGHTS,
+        flight: Flight::ClientHello,
+        aim: false,
+        peer: || Peer::server(DEFAULT),
+        some_waiting: true,
+        different_alerts: 4,
+        alert_seen: None,
+    },
+    fuzz_the_server_flight_against_the_client_anywhere: FuzzCase {
+        seed: 0xf022_0002,
+        iterations: FUZZ_FIRST_FLIGHTS / 2,
+        flight: Flight::ServerFirst,
+        aim: false,
+        peer: || Peer::client(DEFAULT),
+        some_waiting: false,
+        different_alerts: 3,
+        alert_seen: None,
+    },
+    fuzz_the_server_flight_against_the_client_in_its_headers: FuzzCase {
+        seed: 0xf022_0003,
+        iterations: FUZZ_FIRST_FLIGHTS / 2,
+        flight: Flight::ServerFirst,
+        aim: true,
+        peer: || Peer::client(DEFAULT),
+        some_waiting: true,
+        different_alerts: 5,
+        alert_seen: None,
+    },
+    fuzz_the_client_key_exchange_flight_against_the_server: FuzzCase {
+        seed: 0xf022_0004,
+        iterations: FUZZ_SECOND_FLIGHTS,
+        flight: Flight::ClientSecond,
+        aim: true,
+        peer: server_after_hello,
+        some_waiting: false,
+        different_alerts: 2,
+        alert_seen: Some(BadRecordMac),
+    },
+    fuzz_the_server_finished_flight_against_the_client: FuzzCase {
+        seed: 0xf022_0005,
+        iterations: 2 * FUZZ_SECOND_FLIGHTS,
+        flight: Flight::ServerSecond,
+        aim: true,
+        peer: || client_after_key_exchange(DEFAULT),
+        some_waiting: false,
+        different_alerts: 2,
+        alert_seen: Some(BadRecordMac),
+    },
 }

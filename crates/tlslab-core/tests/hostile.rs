@@ -575,6 +575,17 @@ fn server_fed_client_hello(setup: Setup, edit: impl FnOnce(&mut ClientHello)) ->
     server
 }
 
+/// A fresh server fed a ClientHello message with any `body`, in one record whose length and
+/// the message's agree with what is there.
+fn server_fed_client_hello_body(body: &[u8]) -> Peer {
+    let mut server = Peer::server(DEFAULT);
+    server.feed(&record(
+        HANDSHAKE,
+        &handshake(HandshakeType::ClientHello, body),
+    ));
+    server
+}
+
 /// A fresh client fed the clean server flight with its ServerHello as `edit` changed it.
 fn client_fed_server_hello(setup: Setup, edit: impl FnOnce(&mut ServerHello)) -> Peer {
     let f = Flights::of(setup);
@@ -696,9 +707,7 @@ fn server_refuses_a_client_hello_cut_short_inside_its_body() {
         + ch.compression_methods.len();
     for cut in 4..msg.len() {
         // The handshake and record lengths agree with what is there; the fields inside lie.
-        let short = handshake(HandshakeType::ClientHello, &msg[4..cut]);
-        let mut server = Peer::server(DEFAULT);
-        server.feed(&record(HANDSHAKE, &short));
+        let mut server = server_fed_client_hello_body(&msg[4..cut]);
         if cut == without_extensions {
             assert!(
                 !server.conn.is_closed(),
@@ -716,11 +725,7 @@ fn server_refuses_a_client_hello_with_trailing_bytes() {
     let msg = &f.client_hello[5..];
     for garbage in [&[0u8][..], &[0, 0, 0], &[0xff; 40]] {
         let body = [&msg[4..], garbage].concat();
-        let mut server = Peer::server(DEFAULT);
-        server.feed(&record(
-            HANDSHAKE,
-            &handshake(HandshakeType::ClientHello, &body),
-        ));
+        let mut server = server_fed_client_hello_body(&body);
         assert_fatal(&mut server, DecodeError);
     }
     // Bytes after the extensions vector of a hello that has one, inside the message.
@@ -728,11 +733,7 @@ fn server_refuses_a_client_hello_with_trailing_bytes() {
     ch.extensions.truncate(1);
     let mut body = HandshakePayload::ClientHello(ch).encode()[4..].to_vec();
     body.extend_from_slice(&[0, 0]);
-    let mut server = Peer::server(DEFAULT);
-    server.feed(&record(
-        HANDSHAKE,
-        &handshake(HandshakeType::ClientHello, &body),
-    ));
+    let mut server = server_fed_client_hello_body(&body);
     assert_fatal(&mut server, DecodeError);
 }
 
@@ -820,11 +821,7 @@ fn server_refuses_client_hello_vectors_of_impossible_lengths() {
     let odd = u16::try_from(suites_len - 1).unwrap().to_be_bytes();
     body[b..b + 2].copy_from_slice(&odd);
     body.remove(b + 2 + suites_len - 1);
-    let mut server = Peer::server(DEFAULT);
-    server.feed(&record(
-        HANDSHAKE,
-        &handshake(HandshakeType::ClientHello, &body),
-    ));
+    let mut server = server_fed_client_hello_body(&body);
     assert_fatal(&mut server, DecodeError);
 }
 

@@ -571,78 +571,66 @@ fn tlslab_connect_to_gnutls_serv() {
 // ---------------------------------------------------------------------------------------------
 // tlslab as the server
 
-#[test]
-fn openssl_s_client_to_tlslab_serve() {
-    require_openssl();
+/// An external client against a fresh `tlslab serve --once`, for every suite with and without
+/// the extended master secret: `case(suite, ems)` runs one, each is named `"{what}, suite,
+/// with(out) EMS"`, and every failing one is reported at the end.
+fn against_tlslab_serve_every_suite(what: &str, case: impl Fn(&Suite, bool) -> Result<(), String>) {
     let mut failures = Failures::default();
     for suite in &SUITES {
         for ems in [true, false] {
-            let name = format!(
-                "openssl s_client -> tlslab serve, {}, {}",
-                suite.iana,
-                ems_label(ems)
-            );
+            let name = format!("{what}, {}, {}", suite.iana, ems_label(ems));
             let started = Instant::now();
-            let run = || {
-                let (mut server, port) = tlslab_serve(None)?;
-                let client = openssl_s_client(port, suite.openssl, true, ems);
-                let cipher = format!("Cipher is {}", suite.openssl);
-                let ems_line =
-                    format!("Extended master secret: {}", if ems { "yes" } else { "no" });
-                let needles = [
-                    "Verification: OK",
-                    "Verified peername: example.com",
-                    "Verify return code: 0 (ok)",
-                    "Secure Renegotiation IS supported",
-                    "Protocol  : TLSv1.2",
-                    cipher.as_str(),
-                    ems_line.as_str(),
-                    "HTTP/1.1 200 OK",
-                    GREETING,
-                ];
-                check_served(&client, &mut server, &needles)
-            };
-            failures.case(&name, started, run());
+            failures.case(&name, started, case(suite, ems));
         }
     }
     failures.finish();
 }
 
 #[test]
+fn openssl_s_client_to_tlslab_serve() {
+    require_openssl();
+    against_tlslab_serve_every_suite("openssl s_client -> tlslab serve", |suite, ems| {
+        let (mut server, port) = tlslab_serve(None)?;
+        let client = openssl_s_client(port, suite.openssl, true, ems);
+        let cipher = format!("Cipher is {}", suite.openssl);
+        let ems_line = format!("Extended master secret: {}", if ems { "yes" } else { "no" });
+        let needles = [
+            "Verification: OK",
+            "Verified peername: example.com",
+            "Verify return code: 0 (ok)",
+            "Secure Renegotiation IS supported",
+            "Protocol  : TLSv1.2",
+            cipher.as_str(),
+            ems_line.as_str(),
+            "HTTP/1.1 200 OK",
+            GREETING,
+        ];
+        check_served(&client, &mut server, &needles)
+    });
+}
+
+#[test]
 fn gnutls_cli_to_tlslab_serve() {
     require_gnutls();
-    let mut failures = Failures::default();
-    for suite in &SUITES {
-        for ems in [true, false] {
-            let name = format!(
-                "gnutls-cli -> tlslab serve, {}, {}",
-                suite.iana,
-                ems_label(ems)
-            );
-            let started = Instant::now();
-            let run = || {
-                let (mut server, port) = tlslab_serve(None)?;
-                let client = gnutls_cli(port, &suite.gnutls_priority(ems), true);
-                let description = format!("- Description: {}", suite.gnutls_description);
-                let needles = [
-                    "- Status: The certificate is trusted.",
-                    description.as_str(),
-                    "- Handshake was completed",
-                    "HTTP/1.1 200 OK",
-                    GREETING,
-                ];
-                check_served(&client, &mut server, &needles)?;
-                let negotiated = client.stdout().contains("extended master secret");
-                expect(
-                    negotiated == ems,
-                    format!("gnutls-cli says extended master secret negotiated: {negotiated}"),
-                    &[&client, &server],
-                )
-            };
-            failures.case(&name, started, run());
-        }
-    }
-    failures.finish();
+    against_tlslab_serve_every_suite("gnutls-cli -> tlslab serve", |suite, ems| {
+        let (mut server, port) = tlslab_serve(None)?;
+        let client = gnutls_cli(port, &suite.gnutls_priority(ems), true);
+        let description = format!("- Description: {}", suite.gnutls_description);
+        let needles = [
+            "- Status: The certificate is trusted.",
+            description.as_str(),
+            "- Handshake was completed",
+            "HTTP/1.1 200 OK",
+            GREETING,
+        ];
+        check_served(&client, &mut server, &needles)?;
+        let negotiated = client.stdout().contains("extended master secret");
+        expect(
+            negotiated == ems,
+            format!("gnutls-cli says extended master secret negotiated: {negotiated}"),
+            &[&client, &server],
+        )
+    });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -716,11 +704,18 @@ fn tlslab_connect_rejects_a_wrong_server_name() {
     );
 }
 
-#[test]
-fn openssl_s_client_without_the_root_aborts() {
-    require_openssl();
+/// An external client without the root, against `tlslab serve --once`: the client fails the
+/// verification (its output says every one of `verification_failed`), no response is
+/// delivered, and the server exits 1 reporting the alert the client sent (`alert`).
+#[track_caller]
+fn assert_aborts_without_the_root(
+    client_name: &str,
+    run_client: impl FnOnce(u16) -> Proc,
+    verification_failed: &[&str],
+    alert: &str,
+) {
     let (mut server, port) = tlslab_serve(None).unwrap_or_else(|e| panic!("{e}"));
-    let client = openssl_s_client(port, OPENSSL_ALL, false, true);
+    let client = run_client(port);
     let server_result = server.wait_exit(RUN_TIMEOUT);
     let procs = [&client, &server];
     assert!(
@@ -732,13 +727,12 @@ fn openssl_s_client_without_the_root_aborts() {
     let out = format!("{}{}", client.stdout(), client.stderr());
     assert!(
         client.status.is_some_and(|s| !s.success()),
-        "s_client should fail\n{}",
+        "{client_name} should fail\n{}",
         reports(&procs)
     );
     assert!(
-        out.contains("unable to get local issuer certificate")
-            && out.contains("certificate verify failed"),
-        "s_client should fail the verification\n{}",
+        verification_failed.iter().all(|v| out.contains(v)),
+        "{client_name} should fail the verification ({verification_failed:?})\n{}",
         reports(&procs)
     );
     assert!(
@@ -746,48 +740,37 @@ fn openssl_s_client_without_the_root_aborts() {
         "no response may be delivered\n{}",
         reports(&procs)
     );
-    // OpenSSL maps "unable to get local issuer certificate" to the unknown_ca alert.
     assert!(
-        exited_with_error(&server) && server.stderr().contains("received alert unknown_ca"),
-        "tlslab serve --once should exit 1 reporting the unknown_ca alert\n{}",
+        exited_with_error(&server) && server.stderr().contains(&format!("received alert {alert}")),
+        "tlslab serve --once should exit 1 reporting the {alert} alert\n{}",
         reports(&procs)
+    );
+}
+
+#[test]
+fn openssl_s_client_without_the_root_aborts() {
+    require_openssl();
+    // OpenSSL maps "unable to get local issuer certificate" to the unknown_ca alert.
+    assert_aborts_without_the_root(
+        "s_client",
+        |port| openssl_s_client(port, OPENSSL_ALL, false, true),
+        &[
+            "unable to get local issuer certificate",
+            "certificate verify failed",
+        ],
+        "unknown_ca",
     );
 }
 
 #[test]
 fn gnutls_cli_without_the_root_aborts() {
     require_gnutls();
-    let (mut server, port) = tlslab_serve(None).unwrap_or_else(|e| panic!("{e}"));
-    let priority = SUITES[0].gnutls_priority(true);
-    let client = gnutls_cli(port, &priority, false);
-    let server_result = server.wait_exit(RUN_TIMEOUT);
-    let procs = [&client, &server];
-    assert!(
-        server_result.is_ok(),
-        "{}\n{}",
-        server_result.unwrap_err(),
-        reports(&procs)
-    );
-    let out = format!("{}{}", client.stdout(), client.stderr());
-    assert!(
-        client.status.is_some_and(|s| !s.success()),
-        "gnutls-cli should fail\n{}",
-        reports(&procs)
-    );
-    assert!(
-        out.contains("The certificate is NOT trusted") && out.contains("issuer is unknown"),
-        "gnutls-cli should fail the verification\n{}",
-        reports(&procs)
-    );
-    assert!(
-        !out.contains(GREETING),
-        "no response may be delivered\n{}",
-        reports(&procs)
-    );
     // GnuTLS answers a failed verification with bad_certificate.
-    assert!(
-        exited_with_error(&server) && server.stderr().contains("received alert bad_certificate"),
-        "tlslab serve --once should exit 1 reporting the bad_certificate alert\n{}",
-        reports(&procs)
+    let priority = SUITES[0].gnutls_priority(true);
+    assert_aborts_without_the_root(
+        "gnutls-cli",
+        |port| gnutls_cli(port, &priority, false),
+        &["The certificate is NOT trusted", "issuer is unknown"],
+        "bad_certificate",
     );
 }

@@ -1,8 +1,7 @@
 //! TLS 1.2 records, handshake messages and whole flights built by hand, for the tests that play
 //! a hostile peer: `tlslab-core/tests/hostile.rs` (in memory) and
 //! `tlslab/tests/hostile_peers.rs` (over loopback against `tlslab serve`).
-// Shared by `#[path]` inclusion, like `tlslab/tests/support/export_checks.rs`: both test crates
-// already depend on tlslab-core, so a plain file needs no extra crate, manifest or lock entry.
+// A file both test crates include with `#[path]` (both depend on tlslab-core): no dev crate needed.
 // Each test crate that includes this module uses only part of it.
 #![allow(dead_code)]
 

@@ -451,30 +451,46 @@ fn check_served(client: &Proc, server: &mut Proc, client_needles: &[&str]) -> Re
 // ---------------------------------------------------------------------------------------------
 // tlslab as the client
 
-#[test]
-fn tlslab_connect_to_openssl_s_server() {
-    require_openssl();
+/// `tlslab connect`, offering the extended master secret and not, to a server `start(suite)`
+/// starts for each suite: the page it prints must hold every one of `needles(suite, ems)`. Each
+/// case is named `"{what}, suite, with(out) EMS"`; every failing one is reported at the end.
+fn tlslab_connect_every_suite(
+    what: &str,
+    start: impl Fn(&Suite) -> (Proc, u16),
+    needles: impl Fn(&Suite, bool) -> Vec<String>,
+) {
     let mut failures = Failures::default();
     for suite in &SUITES {
-        let (server, port) = openssl_s_server(suite.openssl);
+        let (server, port) = start(suite);
         for ems in [true, false] {
             let started = Instant::now();
             let client = tlslab_connect(port, if ems { &[] } else { &["--no-ems"] });
-            let cipher = format!("Cipher    : {}", suite.openssl);
-            let ems_line = format!("Extended master secret: {}", if ems { "yes" } else { "no" });
-            let needles = ["Protocol  : TLSv1.2", cipher.as_str(), ems_line.as_str()];
+            let needles = needles(suite, ems);
+            let needles: Vec<&str> = needles.iter().map(String::as_str).collect();
             failures.case(
-                &format!(
-                    "tlslab connect -> openssl s_server, {}, {}",
-                    suite.iana,
-                    ems_label(ems)
-                ),
+                &format!("{what}, {}, {}", suite.iana, ems_label(ems)),
                 started,
                 check_connect(&client, &server, &needles),
             );
         }
     }
     failures.finish();
+}
+
+#[test]
+fn tlslab_connect_to_openssl_s_server() {
+    require_openssl();
+    tlslab_connect_every_suite(
+        "tlslab connect -> openssl s_server",
+        |suite| openssl_s_server(suite.openssl),
+        |suite, ems| {
+            vec![
+                "Protocol  : TLSv1.2".into(),
+                format!("Cipher    : {}", suite.openssl),
+                format!("Extended master secret: {}", if ems { "yes" } else { "no" }),
+            ]
+        },
+    );
 }
 
 /// `tlslab connect --timeline --pcap --keylog` against OpenSSL: the recorded timeline imports,
@@ -540,32 +556,20 @@ fn tlslab_connect_records_a_run_against_openssl_s_server() {
 #[test]
 fn tlslab_connect_to_gnutls_serv() {
     require_gnutls();
-    let mut failures = Failures::default();
-    for suite in &SUITES {
+    tlslab_connect_every_suite(
+        "tlslab connect -> gnutls-serv",
         // The server allows the extended master secret; the client offers it or not.
-        let (server, port) = gnutls_serv(&suite.gnutls_priority(true));
-        for ems in [true, false] {
-            let started = Instant::now();
-            let client = tlslab_connect(port, if ems { &[] } else { &["--no-ems"] });
-            // The page shows the session; it says nothing about the extended master secret.
-            let needles = [
-                "GnuTLS</a></H1>",
-                "Server Name: example.com",
-                "<TD>Protocol version:</TD><TD>TLS1.2</TD>",
-                suite.gnutls_description,
-            ];
-            failures.case(
-                &format!(
-                    "tlslab connect -> gnutls-serv, {}, {}",
-                    suite.iana,
-                    ems_label(ems)
-                ),
-                started,
-                check_connect(&client, &server, &needles),
-            );
-        }
-    }
-    failures.finish();
+        |suite| gnutls_serv(&suite.gnutls_priority(true)),
+        // The page shows the session; it says nothing about the extended master secret.
+        |suite, _| {
+            vec![
+                "GnuTLS</a></H1>".into(),
+                "Server Name: example.com".into(),
+                "<TD>Protocol version:</TD><TD>TLS1.2</TD>".into(),
+                suite.gnutls_description.into(),
+            ]
+        },
+    );
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -16,8 +16,7 @@ use std::thread;
 use std::time::Duration;
 
 use tlslab_core::Connection;
-use tlslab_core::crypto::prf::{self, LABEL_CLIENT_FINISHED, LABEL_SERVER_FINISHED};
-use tlslab_core::crypto::rsa_kx;
+use tlslab_core::crypto::prf::{self, LABEL_SERVER_FINISHED};
 use tlslab_core::crypto::{self, RecordProtector, SuiteParams};
 use tlslab_core::driver;
 use tlslab_core::msgs::enums::{
@@ -26,23 +25,24 @@ use tlslab_core::msgs::enums::{
 use tlslab_core::msgs::handshake::{
     CertificateRequest, ClientHello, Extension, HandshakePayload, ServerHello, TLS12,
 };
-use tlslab_core::pki;
 use tlslab_core::record::Deframer;
 use tlslab_core::rng::Drbg;
 use tlslab_core::timeline::{
-    AlertInfo, AlertLevel, Computation, ConnectionEvent, EventKind, KeyBlock,
+    AlertInfo, AlertLevel, Computation, ConnectionEvent, EventKind, KeyBlock, PremasterEncryption,
 };
 use tlslab_core::tls12::ClientConfig;
 use tlslab_core::tls12::ServerConfig;
-use tlslab_core::tls12::key_schedule;
+
+#[path = "support/flights.rs"]
+mod flights;
+use flights::{
+    ALERT, APPLICATION_DATA, CHANGE_CIPHER_SPEC, HANDSHAKE, VERIFY_DATA_OF_THE_WRONG_LENGTH,
+    client_hello_record, decode, demo_premaster, handshake, handshake_messages, handshake_record,
+    record, record_v, records,
+};
 
 /// 2026-11-26T00:00:00Z: inside the demo certificates' validity.
 const NOW: u64 = 1_795_651_200;
-
-const HANDSHAKE: u8 = 22;
-const CHANGE_CIPHER_SPEC: u8 = 20;
-const ALERT: u8 = 21;
-const APPLICATION_DATA: u8 = 23;
 
 use AlertDescription::{
     BadRecordMac, CloseNotify, DecodeError, DecryptError, HandshakeFailure, IllegalParameter,
@@ -76,8 +76,7 @@ impl Setup {
     }
 
     fn client_config(&self) -> ClientConfig {
-        let pki = driver::demo_pki().expect("demo PKI loads");
-        let mut config = ClientConfig::new(driver::SERVER_NAME, pki.trust_anchors(), NOW);
+        let mut config = flights::demo_client_config(NOW);
         config.offer_extended_master_secret = self.extended_master_secret;
         if let Some(suite) = self.suite {
             config.cipher_suites = vec![suite];
@@ -321,6 +320,18 @@ fn assert_fatal(peer: &mut Peer, expected: AlertDescription) -> String {
     alert.reason
 }
 
+/// [`assert_fatal`] for one case of a table: a missing or wrong alert names the case.
+#[track_caller]
+fn assert_fatal_case(peer: &mut Peer, expected: AlertDescription, case: &str) -> String {
+    let sent: Vec<String> = peer
+        .alerts(true)
+        .iter()
+        .map(|a| a.description.clone())
+        .collect();
+    assert_eq!(sent, [expected.name()], "{case}");
+    assert_fatal(peer, expected)
+}
+
 /// Checks that `peer` is just waiting for more bytes: nothing refused, nothing sent in alarm.
 #[track_caller]
 fn assert_waiting(peer: &Peer) {
@@ -415,6 +426,19 @@ fn within(limit: Duration, f: impl FnOnce() + Send + 'static) {
     }
 }
 
+/// One `#[test]` per case of a table: `table_tests! { run; name: case, ... }` makes each
+/// `fn name()` call `run("name", case)`, so a failure names its case.
+macro_rules! table_tests {
+    ($run:ident; $($name:ident: $case:expr,)*) => {
+        $(
+            #[test]
+            fn $name() {
+                $run(stringify!($name), $case);
+            }
+        )*
+    };
+}
+
 // ---- flights and records ----
 
 /// What each side wrote in a clean handshake, flight by flight.
@@ -474,6 +498,21 @@ impl Flights {
         records(&self.client_second)
     }
 
+    /// The client's second flight built by hand after these first flights, with the premaster
+    /// and the verify_data the test chooses (see [`flights::forge_client_flight`]).
+    fn forge_client_flight(
+        &self,
+        premaster: &PremasterEncryption,
+        tamper_verify_data: impl FnOnce(Vec<u8>) -> Vec<u8>,
+    ) -> Vec<u8> {
+        flights::forge_client_flight(
+            &self.client_hello[5..],
+            &handshake_messages(&self.server_first),
+            premaster,
+            tamper_verify_data,
+        )
+    }
+
     fn client_hello_msg(&self) -> ClientHello {
         match decode(&self.client_hello[5..]) {
             HandshakePayload::ClientHello(ch) => ch,
@@ -511,51 +550,6 @@ impl Flights {
     }
 }
 
-fn decode(msg: &[u8]) -> HandshakePayload {
-    HandshakePayload::decode(msg).expect("a clean message").0
-}
-
-/// A plaintext record: type, version 3.3, length, fragment.
-fn record(content_type: u8, fragment: &[u8]) -> Vec<u8> {
-    record_v(content_type, [3, 3], fragment)
-}
-
-fn record_v(content_type: u8, version: [u8; 2], fragment: &[u8]) -> Vec<u8> {
-    let len = u16::try_from(fragment.len()).expect("fragment fits a record");
-    [
-        &[content_type, version[0], version[1]][..],
-        &len.to_be_bytes(),
-        fragment,
-    ]
-    .concat()
-}
-
-fn handshake_record(msg: &HandshakePayload) -> Vec<u8> {
-    record(HANDSHAKE, &msg.encode())
-}
-
-/// A handshake message with any body: msg_type, 24-bit length, body.
-fn handshake(typ: HandshakeType, body: &[u8]) -> Vec<u8> {
-    let len = u32::try_from(body.len()).unwrap().to_be_bytes();
-    [&[typ.to_wire()][..], &len[1..], body].concat()
-}
-
-fn client_hello_record(ch: ClientHello) -> Vec<u8> {
-    handshake_record(&HandshakePayload::ClientHello(ch))
-}
-
-/// Splits a byte stream into its records (header included).
-fn records(stream: &[u8]) -> Vec<Vec<u8>> {
-    let mut deframer = Deframer::default();
-    deframer.push(stream);
-    let mut out = Vec::new();
-    while let Some((_, raw)) = deframer.next_record().expect("clean records") {
-        out.push(raw);
-    }
-    assert_eq!(deframer.pending(), 0);
-    out
-}
-
 /// A server that has answered the clean ClientHello.
 fn server_after_hello() -> Peer {
     let f = Flights::default();
@@ -572,58 +566,47 @@ fn client_after_key_exchange(setup: Setup) -> Peer {
     client
 }
 
-/// The client's second flight built by hand, as a real client would, from the clean first
-/// flights, but with the premaster, its encryption and the verify_data the test chooses.
-fn forge_client_flight(
-    f: &Flights,
-    premaster: &[u8],
-    encrypted_premaster: &[u8],
+/// A fresh server set up as `setup` fed the clean (default) ClientHello as `edit` changed it.
+fn server_fed_client_hello(setup: Setup, edit: impl FnOnce(&mut ClientHello)) -> Peer {
+    let mut ch = Flights::default().client_hello_msg();
+    edit(&mut ch);
+    let mut server = Peer::server(setup);
+    server.feed(&client_hello_record(ch));
+    server
+}
+
+/// A fresh server fed a ClientHello message with any `body`, in one record whose length and
+/// the message's agree with what is there.
+fn server_fed_client_hello_body(body: &[u8]) -> Peer {
+    let mut server = Peer::server(DEFAULT);
+    server.feed(&record(
+        HANDSHAKE,
+        &handshake(HandshakeType::ClientHello, body),
+    ));
+    server
+}
+
+/// A fresh client fed the clean server flight with its ServerHello as `edit` changed it.
+fn client_fed_server_hello(setup: Setup, edit: impl FnOnce(&mut ServerHello)) -> Peer {
+    let f = Flights::of(setup);
+    let mut sh = f.server_hello_msg();
+    edit(&mut sh);
+    let mut client = Peer::client(setup);
+    client.feed(&f.server_first_with(sh));
+    client
+}
+
+/// A fresh server fed the clean ClientHello, then a client flight forged with `premaster` and
+/// the verify_data `tamper_verify_data` makes of the right one.
+fn server_fed_forged_flight(
+    premaster: &PremasterEncryption,
     tamper_verify_data: impl FnOnce(Vec<u8>) -> Vec<u8>,
-) -> Vec<u8> {
-    let ch = f.client_hello_msg();
-    let sh = f.server_hello_msg();
-    let params = crypto::params(sh.cipher_suite).expect("a suite we run");
-    let cke = HandshakePayload::ClientKeyExchange(encrypted_premaster.to_vec()).encode();
-    let mut transcript: Vec<u8> = f.client_hello[5..].to_vec();
-    for rec in f.server_records() {
-        transcript.extend_from_slice(&rec[5..]);
-    }
-    transcript.extend_from_slice(&cke);
-    // The key schedule the peers run (RFC 5246 8.1 and 6.3; RFC 7627 4 when negotiated).
-    let session_hash = prf::handshake_hash(&transcript);
-    let ems = sh.extension(ExtensionType::ExtendedMasterSecret).is_some();
-    let derived = key_schedule::derive(
-        premaster,
-        &ch.random,
-        &sh.random,
-        ems.then_some(session_hash.as_slice()),
-        params,
-    )
-    .expect("a suite we run");
-    let (master, keys) = (derived.master_secret, derived.keys);
-    let verify_data = prf::verify_data(
-        &master,
-        LABEL_CLIENT_FINISHED,
-        &prf::handshake_hash(&transcript),
-    );
-    let finished = handshake(
-        HandshakeType::Finished,
-        &tamper_verify_data(verify_data.to_vec()),
-    );
-    let sealed = RecordProtector::new(params, keys.client_keys())
-        .seal(
-            ContentType::Handshake,
-            TLS12,
-            &finished,
-            &mut Drbg::from_u64(5),
-        )
-        .expect("seal");
-    [
-        record(HANDSHAKE, &cke),
-        record(CHANGE_CIPHER_SPEC, &[1]),
-        record(HANDSHAKE, &sealed.fragment),
-    ]
-    .concat()
+) -> Peer {
+    let f = Flights::default();
+    let mut server = Peer::server(DEFAULT);
+    server.feed(&f.client_hello);
+    server.feed(&f.forge_client_flight(premaster, tamper_verify_data));
+    server
 }
 
 /// The server's ChangeCipherSpec and Finished built by hand for `client` (which has sent its
@@ -642,57 +625,24 @@ fn forge_server_flight(client: &Peer, protected: &[(ContentType, Vec<u8>)]) -> V
     out
 }
 
-/// The server Finished message `client` expects.
-fn server_finished_for(client: &Peer) -> Vec<u8> {
+/// A client that has sent its second flight, then fed the server's ChangeCipherSpec and a
+/// Finished whose verify_data `tamper_verify_data` makes of the one the client expects.
+fn client_fed_server_finished(tamper_verify_data: impl FnOnce(Vec<u8>) -> Vec<u8>) -> Peer {
+    let mut client = client_after_key_exchange(DEFAULT);
     let hash = prf::handshake_hash(&client.handshake_messages());
-    prf::verify_data(&client.master_secret(), LABEL_SERVER_FINISHED, &hash).to_vec()
-}
-
-fn server_public_key() -> rsa::PublicKey {
-    let pki = driver::demo_pki().expect("demo PKI loads");
-    pki::leaf_public_key(pki.leaf_cert(), 2048).expect("leaf key")
+    let verify_data = prf::verify_data(&client.master_secret(), LABEL_SERVER_FINISHED, &hash);
+    let finished = handshake(
+        HandshakeType::Finished,
+        &tamper_verify_data(verify_data.to_vec()),
+    );
+    client.feed(&forge_server_flight(
+        &client,
+        &[(ContentType::Handshake, finished)],
+    ));
+    client
 }
 
 // ======== the server, fed by a hostile client ========
-
-#[test]
-fn server_survives_random_bytes() {
-    within(Duration::from_secs(120), || {
-        let mut rng = Drbg::from_u64(0xbad_c0de);
-        let mut seen = Vec::new();
-        for round in 0..60 {
-            for len in [1usize, 4, 5, 6, 9, 40, 300, 3000] {
-                let noise = rng.bytes(len);
-                let ctx = || format!("round {round}, {len} random bytes");
-                // Raw noise: waiting (under a record header's worth) or refused.
-                let mut server = Peer::server(DEFAULT);
-                server.feed(&noise);
-                let s = status(&server, &ctx);
-                if len < 5 {
-                    assert_eq!(s, Status::Waiting, "{}", ctx());
-                }
-                seen.push(s);
-
-                // Noise as the fragment of a handshake record.
-                let mut server = Peer::server(DEFAULT);
-                server.feed(&record(HANDSHAKE, &noise));
-                seen.push(status(&server, &ctx));
-
-                // Noise as the body of a ClientHello: never a valid one.
-                let mut server = Peer::server(DEFAULT);
-                server.feed(&record(
-                    HANDSHAKE,
-                    &handshake(HandshakeType::ClientHello, &noise),
-                ));
-                let s = status(&server, &ctx);
-                assert!(matches!(s, Status::Refused(_)), "{s:?}: {}", ctx());
-            }
-        }
-        assert!(seen.contains(&Status::Waiting));
-        assert!(seen.contains(&Status::Refused(UnexpectedMessage.name())));
-        assert!(seen.contains(&Status::Refused(DecodeError.name())));
-    });
-}
 
 #[test]
 fn server_refuses_unknown_content_types_from_the_header() {
@@ -757,9 +707,7 @@ fn server_refuses_a_client_hello_cut_short_inside_its_body() {
         + ch.compression_methods.len();
     for cut in 4..msg.len() {
         // The handshake and record lengths agree with what is there; the fields inside lie.
-        let short = handshake(HandshakeType::ClientHello, &msg[4..cut]);
-        let mut server = Peer::server(DEFAULT);
-        server.feed(&record(HANDSHAKE, &short));
+        let mut server = server_fed_client_hello_body(&msg[4..cut]);
         if cut == without_extensions {
             assert!(
                 !server.conn.is_closed(),
@@ -777,11 +725,7 @@ fn server_refuses_a_client_hello_with_trailing_bytes() {
     let msg = &f.client_hello[5..];
     for garbage in [&[0u8][..], &[0, 0, 0], &[0xff; 40]] {
         let body = [&msg[4..], garbage].concat();
-        let mut server = Peer::server(DEFAULT);
-        server.feed(&record(
-            HANDSHAKE,
-            &handshake(HandshakeType::ClientHello, &body),
-        ));
+        let mut server = server_fed_client_hello_body(&body);
         assert_fatal(&mut server, DecodeError);
     }
     // Bytes after the extensions vector of a hello that has one, inside the message.
@@ -789,17 +733,12 @@ fn server_refuses_a_client_hello_with_trailing_bytes() {
     ch.extensions.truncate(1);
     let mut body = HandshakePayload::ClientHello(ch).encode()[4..].to_vec();
     body.extend_from_slice(&[0, 0]);
-    let mut server = Peer::server(DEFAULT);
-    server.feed(&record(
-        HANDSHAKE,
-        &handshake(HandshakeType::ClientHello, &body),
-    ));
+    let mut server = server_fed_client_hello_body(&body);
     assert_fatal(&mut server, DecodeError);
 }
 
 #[test]
 fn server_refuses_a_client_hello_without_a_common_suite() {
-    let f = Flights::default();
     for suites in [
         vec![CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256],
         vec![
@@ -808,47 +747,33 @@ fn server_refuses_a_client_hello_without_a_common_suite() {
             CipherSuite::TLS_EMPTY_RENEGOTIATION_INFO_SCSV,
         ],
     ] {
-        let mut ch = f.client_hello_msg();
-        ch.cipher_suites = suites;
-        let mut server = Peer::server(DEFAULT);
-        server.feed(&client_hello_record(ch));
+        let mut server = server_fed_client_hello(DEFAULT, |ch| ch.cipher_suites = suites);
         assert_fatal(&mut server, HandshakeFailure);
     }
     // A suite the server implements but was configured without.
-    let mut ch = f.client_hello_msg();
-    ch.cipher_suites = vec![CipherSuite::TLS_RSA_WITH_AES_128_CBC_SHA];
-    let mut server = Peer::server(Setup::suite(CipherSuite::TLS_RSA_WITH_AES_128_GCM_SHA256));
-    server.feed(&client_hello_record(ch));
+    let mut server = server_fed_client_hello(
+        Setup::suite(CipherSuite::TLS_RSA_WITH_AES_128_GCM_SHA256),
+        |ch| ch.cipher_suites = vec![CipherSuite::TLS_RSA_WITH_AES_128_CBC_SHA],
+    );
     assert_fatal(&mut server, HandshakeFailure);
 }
 
 #[test]
 fn server_refuses_a_client_hello_without_null_compression() {
-    let f = Flights::default();
     for methods in [vec![1u8], vec![1, 2, 64]] {
-        let mut ch = f.client_hello_msg();
-        ch.compression_methods = methods;
-        let mut server = Peer::server(DEFAULT);
-        server.feed(&client_hello_record(ch));
+        let mut server = server_fed_client_hello(DEFAULT, |ch| ch.compression_methods = methods);
         assert_fatal(&mut server, IllegalParameter);
     }
 }
 
 #[test]
 fn server_refuses_client_versions_below_tls12() {
-    let f = Flights::default();
     for version in [[3, 1], [3, 2], [3, 0], [2, 0]] {
-        let mut ch = f.client_hello_msg();
-        ch.client_version = version;
-        let mut server = Peer::server(DEFAULT);
-        server.feed(&client_hello_record(ch));
+        let mut server = server_fed_client_hello(DEFAULT, |ch| ch.client_version = version);
         assert_fatal(&mut server, ProtocolVersion);
     }
     // A newer client gets TLS 1.2 (RFC 5246 appendix E.1).
-    let mut ch = f.client_hello_msg();
-    ch.client_version = [3, 4];
-    let mut server = Peer::server(DEFAULT);
-    server.feed(&client_hello_record(ch));
+    let server = server_fed_client_hello(DEFAULT, |ch| ch.client_version = [3, 4]);
     assert_waiting(&server);
     let sh = match decode(&records(&server.wire)[0][5..]) {
         HandshakePayload::ServerHello(sh) => sh,
@@ -862,22 +787,18 @@ fn server_refuses_client_versions_below_tls12() {
 /// some field was out of the specified range" (section 7.2.2): decode_error.
 #[test]
 fn server_refuses_client_hello_vectors_out_of_bounds() {
-    let f = Flights::default();
-    let mut cases = Vec::new();
-    let mut ch = f.client_hello_msg();
-    ch.session_id = vec![7; 33];
-    cases.push(("33-byte session_id", ch));
-    let mut ch = f.client_hello_msg();
-    ch.cipher_suites.clear();
-    cases.push(("empty cipher_suites", ch));
-    let mut ch = f.client_hello_msg();
-    ch.compression_methods.clear();
-    cases.push(("empty compression_methods", ch));
+    type Edit = fn(&mut ClientHello);
+    let cases: [(&str, Edit); 3] = [
+        ("33-byte session_id", |ch| ch.session_id = vec![7; 33]),
+        ("empty cipher_suites", |ch| ch.cipher_suites.clear()),
+        ("empty compression_methods", |ch| {
+            ch.compression_methods.clear()
+        }),
+    ];
     let outcomes: Vec<(&str, Vec<String>)> = cases
         .into_iter()
-        .map(|(what, ch)| {
-            let mut server = Peer::server(DEFAULT);
-            server.feed(&client_hello_record(ch));
+        .map(|(what, edit)| {
+            let server = server_fed_client_hello(DEFAULT, edit);
             let sent = server.alerts(true);
             (what, sent.iter().map(|a| a.description.clone()).collect())
         })
@@ -900,11 +821,7 @@ fn server_refuses_client_hello_vectors_of_impossible_lengths() {
     let odd = u16::try_from(suites_len - 1).unwrap().to_be_bytes();
     body[b..b + 2].copy_from_slice(&odd);
     body.remove(b + 2 + suites_len - 1);
-    let mut server = Peer::server(DEFAULT);
-    server.feed(&record(
-        HANDSHAKE,
-        &handshake(HandshakeType::ClientHello, &body),
-    ));
+    let mut server = server_fed_client_hello_body(&body);
     assert_fatal(&mut server, DecodeError);
 }
 
@@ -913,11 +830,9 @@ fn server_refuses_client_hello_vectors_of_impossible_lengths() {
 /// refuse them in a ClientHello too (decode_error would also be a defensible choice).
 #[test]
 fn server_refuses_duplicate_extensions() {
-    let f = Flights::default();
-    let mut ch = f.client_hello_msg();
-    ch.extensions.push(Extension::ExtendedMasterSecret);
-    let mut server = Peer::server(DEFAULT);
-    server.feed(&client_hello_record(ch));
+    let server = server_fed_client_hello(DEFAULT, |ch| {
+        ch.extensions.push(Extension::ExtendedMasterSecret)
+    });
     let sent = server.alerts(true);
     assert_eq!(sent.len(), 1, "refused: {sent:?}");
     assert!(
@@ -1054,16 +969,8 @@ fn server_answers_a_bad_key_exchange_only_at_finished_and_always_alike() {
 /// keys. A hand-built client flight with the right version is accepted (the control).
 #[test]
 fn server_refuses_a_premaster_with_a_rolled_back_version_at_finished() {
-    let f = Flights::default();
-    let key = server_public_key();
     for (version, accepted) in [([3, 3], true), ([3, 1], false), ([0, 0], false)] {
-        let encrypted =
-            rsa_kx::encrypt_premaster(&key, version, &mut Drbg::from_u64(9)).expect("encrypt");
-        let flight =
-            forge_client_flight(&f, &encrypted.premaster.0, &encrypted.ciphertext.0, |v| v);
-        let mut server = Peer::server(DEFAULT);
-        server.feed(&f.client_hello);
-        server.feed(&flight);
+        let mut server = server_fed_forged_flight(&demo_premaster(version), |v| v);
         if accepted {
             assert!(
                 server.conn.is_connected(),
@@ -1077,25 +984,14 @@ fn server_refuses_a_premaster_with_a_rolled_back_version_at_finished() {
 
 #[test]
 fn server_refuses_a_client_finished_with_wrong_verify_data() {
-    let f = Flights::default();
-    let key = server_public_key();
-    let encrypted =
-        rsa_kx::encrypt_premaster(&key, TLS12, &mut Drbg::from_u64(9)).expect("encrypt");
-    let forged = |tamper: &dyn Fn(Vec<u8>) -> Vec<u8>| {
-        let flight =
-            forge_client_flight(&f, &encrypted.premaster.0, &encrypted.ciphertext.0, tamper);
-        let mut server = Peer::server(DEFAULT);
-        server.feed(&f.client_hello);
-        server.feed(&flight);
-        server
-    };
-    let mut server = forged(&|mut v| {
+    let premaster = demo_premaster(TLS12);
+    let mut server = server_fed_forged_flight(&premaster, |mut v| {
         v[11] ^= 1;
         v
     });
     let reason = assert_fatal(&mut server, DecryptError);
     assert!(reason.contains("Finished"), "{reason}");
-    let mut server = forged(&|_| vec![0; 12]);
+    let mut server = server_fed_forged_flight(&premaster, |_| vec![0; 12]);
     assert_fatal(&mut server, DecryptError);
 }
 
@@ -1104,38 +1000,16 @@ fn server_refuses_a_client_finished_with_wrong_verify_data() {
 /// as OpenSSL and BoringSSL send.
 #[test]
 fn finished_of_the_wrong_length_is_a_decode_error() {
-    let f = Flights::default();
-    let key = server_public_key();
-    let encrypted =
-        rsa_kx::encrypt_premaster(&key, TLS12, &mut Drbg::from_u64(9)).expect("encrypt");
-    for tamper in [
-        (|mut v: Vec<u8>| {
-            v.push(0);
-            v
-        }) as fn(Vec<u8>) -> Vec<u8>,
-        |mut v| {
-            v.pop();
-            v
-        },
-        |_| Vec::new(),
-    ] {
-        let flight =
-            forge_client_flight(&f, &encrypted.premaster.0, &encrypted.ciphertext.0, tamper);
-        let mut server = Peer::server(DEFAULT);
-        server.feed(&f.client_hello);
-        server.feed(&flight);
-        assert_fatal(&mut server, DecodeError);
+    let premaster = demo_premaster(TLS12);
+    for (what, tamper) in VERIFY_DATA_OF_THE_WRONG_LENGTH {
+        let mut server = server_fed_forged_flight(&premaster, tamper);
+        assert_fatal_case(&mut server, DecodeError, &format!("client Finished {what}"));
     }
     // And the client, for the server's Finished.
-    let mut client = client_after_key_exchange(DEFAULT);
-    let mut verify_data = server_finished_for(&client);
-    verify_data.push(0);
-    let finished = handshake(HandshakeType::Finished, &verify_data);
-    client.feed(&forge_server_flight(
-        &client,
-        &[(ContentType::Handshake, finished)],
-    ));
-    assert_fatal(&mut client, DecodeError);
+    for (what, tamper) in VERIFY_DATA_OF_THE_WRONG_LENGTH {
+        let mut client = client_fed_server_finished(tamper);
+        assert_fatal_case(&mut client, DecodeError, &format!("server Finished {what}"));
+    }
 }
 
 #[test]
@@ -1307,36 +1181,27 @@ fn server_closes_silently_on_a_client_alert_and_answers_close_notify() {
 #[test]
 fn client_refuses_a_suite_it_did_not_offer() {
     let setup = Setup::suite(CipherSuite::TLS_RSA_WITH_AES_128_GCM_SHA256);
-    let f = Flights::of(setup);
     for suite in [
         CipherSuite::TLS_RSA_WITH_AES_128_CBC_SHA,
         CipherSuite::TLS_RSA_WITH_AES_256_GCM_SHA384,
         CipherSuite::TLS_EMPTY_RENEGOTIATION_INFO_SCSV,
         CipherSuite::Unknown(0x0000),
     ] {
-        let mut sh = f.server_hello_msg();
-        sh.cipher_suite = suite;
-        let mut client = Peer::client(setup);
-        client.feed(&f.server_first_with(sh));
+        let mut client = client_fed_server_hello(setup, |sh| sh.cipher_suite = suite);
         assert_fatal(&mut client, IllegalParameter);
     }
 }
 
 #[test]
 fn client_refuses_server_versions_other_than_tls12() {
-    let f = Flights::default();
     for version in [[3, 1], [3, 2], [3, 0], [3, 4], [2, 0]] {
-        let mut sh = f.server_hello_msg();
-        sh.server_version = version;
-        let mut client = Peer::client(DEFAULT);
-        client.feed(&f.server_first_with(sh));
+        let mut client = client_fed_server_hello(DEFAULT, |sh| sh.server_version = version);
         assert_fatal(&mut client, ProtocolVersion);
     }
 }
 
 #[test]
 fn client_refuses_extensions_it_did_not_offer() {
-    let f = Flights::default();
     let unoffered = [
         Extension::Unknown(ExtensionType::EncryptThenMac, Vec::new()),
         Extension::Unknown(ExtensionType::SessionTicket, Vec::new()),
@@ -1347,10 +1212,7 @@ fn client_refuses_extensions_it_did_not_offer() {
         Extension::ServerName("example.com".into()),
     ];
     for ext in unoffered {
-        let mut sh = f.server_hello_msg();
-        sh.extensions.push(ext.clone());
-        let mut client = Peer::client(DEFAULT);
-        client.feed(&f.server_first_with(sh));
+        let mut client = client_fed_server_hello(DEFAULT, |sh| sh.extensions.push(ext.clone()));
         let reason = assert_fatal(&mut client, UnsupportedExtension);
         assert!(reason.contains(&ext.typ().name()), "{reason}");
     }
@@ -1359,11 +1221,9 @@ fn client_refuses_extensions_it_did_not_offer() {
         extended_master_secret: false,
         ..DEFAULT
     };
-    let f = Flights::of(setup);
-    let mut sh = f.server_hello_msg();
-    sh.extensions.push(Extension::ExtendedMasterSecret);
-    let mut client = Peer::client(setup);
-    client.feed(&f.server_first_with(sh));
+    let mut client = client_fed_server_hello(setup, |sh| {
+        sh.extensions.push(Extension::ExtendedMasterSecret)
+    });
     assert_fatal(&mut client, UnsupportedExtension);
 }
 
@@ -1373,52 +1233,40 @@ fn client_refuses_extensions_it_did_not_offer() {
 /// comment), but the decoder never gets there.
 #[test]
 fn client_accepts_an_empty_server_name_acknowledgement() {
-    let f = Flights::default();
-    let mut sh = f.server_hello_msg();
-    sh.extensions
-        .push(Extension::Unknown(ExtensionType::ServerName, Vec::new()));
-    let mut client = Peer::client(DEFAULT);
-    let second = client.feed(&f.server_first_with(sh));
+    let client = client_fed_server_hello(DEFAULT, |sh| {
+        sh.extensions
+            .push(Extension::Unknown(ExtensionType::ServerName, Vec::new()))
+    });
     assert_waiting(&client);
-    assert_eq!(records(&second).len(), 3);
+    let second = &client.wire[Flights::default().client_hello.len()..];
+    assert_eq!(records(second).len(), 3);
 }
 
 #[test]
 fn client_refuses_duplicate_extensions_and_renegotiation_data() {
-    let f = Flights::default();
-    let mut sh = f.server_hello_msg();
-    sh.extensions.push(Extension::RenegotiationInfo(Vec::new()));
-    let mut client = Peer::client(DEFAULT);
-    client.feed(&f.server_first_with(sh));
+    let mut client = client_fed_server_hello(DEFAULT, |sh| {
+        sh.extensions.push(Extension::RenegotiationInfo(Vec::new()))
+    });
     assert_fatal(&mut client, IllegalParameter);
 
     for data in [vec![0u8; 24], vec![1]] {
-        let mut sh = f.server_hello_msg();
-        sh.extensions = vec![Extension::RenegotiationInfo(data)];
-        let mut client = Peer::client(DEFAULT);
-        client.feed(&f.server_first_with(sh));
+        let mut client = client_fed_server_hello(DEFAULT, |sh| {
+            sh.extensions = vec![Extension::RenegotiationInfo(data)]
+        });
         assert_fatal(&mut client, HandshakeFailure);
     }
 }
 
 #[test]
 fn client_refuses_compression() {
-    let f = Flights::default();
-    let mut sh = f.server_hello_msg();
-    sh.compression_method = 1;
-    let mut client = Peer::client(DEFAULT);
-    client.feed(&f.server_first_with(sh));
+    let mut client = client_fed_server_hello(DEFAULT, |sh| sh.compression_method = 1);
     assert_fatal(&mut client, IllegalParameter);
 }
 
 /// RFC 5246 section 7.4.1.3: `SessionID session_id` is `opaque SessionID<0..32>`.
 #[test]
 fn client_refuses_an_oversized_session_id() {
-    let f = Flights::default();
-    let mut sh = f.server_hello_msg();
-    sh.session_id = vec![1; 33];
-    let mut client = Peer::client(DEFAULT);
-    client.feed(&f.server_first_with(sh));
+    let mut client = client_fed_server_hello(DEFAULT, |sh| sh.session_id = vec![1; 33]);
     assert_fatal(&mut client, DecodeError);
 }
 
@@ -1518,15 +1366,7 @@ fn client_refuses_messages_out_of_order() {
             client.feed(&f.server_first);
         }
         client.feed(&bytes);
-        let sent = client.alerts(true);
-        assert_eq!(
-            sent.iter()
-                .map(|a| a.description.clone())
-                .collect::<Vec<_>>(),
-            [UnexpectedMessage.name()],
-            "{what}: {sent:?}"
-        );
-        assert_fatal(&mut client, UnexpectedMessage);
+        assert_fatal_case(&mut client, UnexpectedMessage, what);
     }
 }
 
@@ -1583,11 +1423,9 @@ fn client_refuses_the_server_finished_after_a_tampered_server_random() {
             ..DEFAULT
         };
         let f = Flights::of(setup);
-        let mut sh = f.server_hello_msg();
-        sh.random[31] ^= 1;
-        let mut client = Peer::client(setup);
-        let second = client.feed(&f.server_first_with(sh));
-        assert_eq!(records(&second).len(), 3, "the client went on");
+        let mut client = client_fed_server_hello(setup, |sh| sh.random[31] ^= 1);
+        let second = &client.wire[f.client_hello.len()..];
+        assert_eq!(records(second).len(), 3, "the client went on");
         client.feed(&f.server_second);
         // The alert goes out under the client's new keys; `written` opens it.
         assert_fatal(&mut client, BadRecordMac);
@@ -1603,12 +1441,8 @@ fn client_refuses_a_server_finished_over_another_transcript() {
         extended_master_secret: false,
         ..DEFAULT
     };
-    let f = Flights::of(setup);
-    let mut sh = f.server_hello_msg();
-    sh.session_id = vec![0xab; 32];
-    let mut client = Peer::client(setup);
-    client.feed(&f.server_first_with(sh));
-    client.feed(&f.server_second);
+    let mut client = client_fed_server_hello(setup, |sh| sh.session_id = vec![0xab; 32]);
+    client.feed(&Flights::of(setup).server_second);
     let reason = assert_fatal(&mut client, DecryptError);
     assert!(reason.contains("Finished"), "{reason}");
 }
@@ -1616,23 +1450,14 @@ fn client_refuses_a_server_finished_over_another_transcript() {
 #[test]
 fn client_checks_the_server_finished() {
     // Control: a hand-built server Finished with the right verify_data is accepted.
-    let mut client = client_after_key_exchange(DEFAULT);
-    let finished = handshake(HandshakeType::Finished, &server_finished_for(&client));
-    client.feed(&forge_server_flight(
-        &client,
-        &[(ContentType::Handshake, finished)],
-    ));
+    let client = client_fed_server_finished(|v| v);
     assert!(client.conn.is_connected());
 
     // One bit off.
-    let mut client = client_after_key_exchange(DEFAULT);
-    let mut verify_data = server_finished_for(&client);
-    verify_data[0] ^= 0x80;
-    let finished = handshake(HandshakeType::Finished, &verify_data);
-    client.feed(&forge_server_flight(
-        &client,
-        &[(ContentType::Handshake, finished)],
-    ));
+    let mut client = client_fed_server_finished(|mut v| {
+        v[0] ^= 0x80;
+        v
+    });
     assert_fatal(&mut client, DecryptError);
 
     // A flipped bit in the record: bad_record_mac, for every suite.
@@ -1705,31 +1530,73 @@ fn client_waits_on_every_prefix_of_the_server_flight() {
     assert_waiting(&client);
 }
 
-#[test]
-fn client_survives_random_bytes() {
-    within(Duration::from_secs(120), || {
-        let mut rng = Drbg::from_u64(0xc11e);
+// ======== random bytes ========
+
+/// Random bytes against fresh peers made by `peer`: 60 rounds of one string of each length in
+/// `lens`, each fed three ways: raw (under a record header's worth, the peer waits), as the
+/// fragment of a handshake record, and as the body of a `hello` message, never a valid one
+/// (mostly decode_error; now and then the noise decodes and fails a check).
+struct RandomBytesCase {
+    seed: u64,
+    lens: &'static [usize],
+    peer: fn() -> Peer,
+    hello: HandshakeType,
+    /// Alerts that must be among the answers to raw noise and noise in a record.
+    alerts_seen: &'static [AlertDescription],
+}
+
+fn random_bytes(name: &'static str, case: RandomBytesCase) {
+    within(Duration::from_secs(120), move || {
+        let mut rng = Drbg::from_u64(case.seed);
+        let mut seen = Vec::new();
         for round in 0..60 {
-            for len in [1usize, 5, 6, 9, 40, 300, 3000] {
+            for &len in case.lens {
                 let noise = rng.bytes(len);
-                let ctx = || format!("round {round}, {len} random bytes");
-                let mut client = Peer::client(DEFAULT);
-                client.feed(&noise);
-                status(&client, &ctx);
-                let mut client = Peer::client(DEFAULT);
-                client.feed(&record(HANDSHAKE, &noise));
-                status(&client, &ctx);
-                let mut client = Peer::client(DEFAULT);
-                client.feed(&record(
-                    HANDSHAKE,
-                    &handshake(HandshakeType::ServerHello, &noise),
-                ));
-                // Mostly decode_error; now and then the noise decodes and fails a check.
-                let s = status(&client, &ctx);
+                let ctx = || format!("{name}: round {round}, {len} random bytes");
+                let mut peer = (case.peer)();
+                peer.feed(&noise);
+                let s = status(&peer, &ctx);
+                if len < 5 {
+                    assert_eq!(s, Status::Waiting, "{}", ctx());
+                }
+                seen.push(s);
+
+                let mut peer = (case.peer)();
+                peer.feed(&record(HANDSHAKE, &noise));
+                seen.push(status(&peer, &ctx));
+
+                let mut peer = (case.peer)();
+                peer.feed(&record(HANDSHAKE, &handshake(case.hello, &noise)));
+                let s = status(&peer, &ctx);
                 assert!(matches!(s, Status::Refused(_)), "{s:?}: {}", ctx());
             }
         }
+        assert!(seen.contains(&Status::Waiting), "{name}: never waiting");
+        for alert in case.alerts_seen {
+            assert!(
+                seen.contains(&Status::Refused(alert.name())),
+                "{name}: never {}",
+                alert.name()
+            );
+        }
     });
+}
+
+table_tests! { random_bytes;
+    server_survives_random_bytes: RandomBytesCase {
+        seed: 0xbad_c0de,
+        lens: &[1, 4, 5, 6, 9, 40, 300, 3000],
+        peer: || Peer::server(DEFAULT),
+        hello: HandshakeType::ClientHello,
+        alerts_seen: &[UnexpectedMessage, DecodeError],
+    },
+    client_survives_random_bytes: RandomBytesCase {
+        seed: 0xc11e,
+        lens: &[1, 5, 6, 9, 40, 300, 3000],
+        peer: || Peer::client(DEFAULT),
+        hello: HandshakeType::ServerHello,
+        alerts_seen: &[],
+    },
 }
 
 // ======== delivery in pieces ========
@@ -1881,21 +1748,80 @@ impl Tally {
     }
 }
 
-/// Feeds `iterations` mutations of `flight` to fresh peers made by `peer` (which may feed them
-/// earlier clean flights first); after each `receive` the peer must satisfy [`status`].
-fn fuzz(seed: u64, iterations: usize, flight: &[u8], aim: bool, peer: impl Fn() -> Peer) -> Tally {
-    let hot = if aim { hot_spots(flight) } else { Vec::new() };
-    let mut rng = Drbg::from_u64(seed);
-    let mut tally = Tally::default();
-    for i in 0..iterations {
-        let (mutated, at) = mutate(flight, &hot, &mut rng);
-        let mut p = peer();
-        p.feed(&mutated);
-        tally.add(status(&p, &|| {
-            format!("iteration {i}, bytes changed at {at:?}")
-        }));
+/// Which clean flight a fuzz case mutates.
+#[derive(Clone, Copy, Debug)]
+enum Flight {
+    ClientHello,
+    ServerFirst,
+    ClientSecond,
+    ServerSecond,
+}
+
+impl Flight {
+    fn of(self, f: &Flights) -> &[u8] {
+        match self {
+            Flight::ClientHello => &f.client_hello,
+            Flight::ServerFirst => &f.server_first,
+            Flight::ClientSecond => &f.client_second,
+            Flight::ServerSecond => &f.server_second,
+        }
     }
-    tally
+}
+
+/// One fuzzing run: `iterations` mutations of the clean (default) `flight`, aimed at its
+/// headers when `aim`, each fed to a fresh peer made by `peer` (which may feed it earlier clean
+/// flights first); after each `receive` the peer must satisfy [`status`]. Then the checks that
+/// the fuzzing reached past the first check.
+struct FuzzCase {
+    seed: u64,
+    iterations: usize,
+    flight: Flight,
+    aim: bool,
+    peer: fn() -> Peer,
+    /// Some mutation left the peer waiting for more.
+    some_waiting: bool,
+    /// At least this many different fatal alerts were sent.
+    different_alerts: usize,
+    /// This alert was among them.
+    alert_seen: Option<AlertDescription>,
+}
+
+fn fuzz(name: &'static str, case: FuzzCase) {
+    within(Duration::from_secs(120), move || {
+        let f = Flights::default();
+        let flight = case.flight.of(&f);
+        let hot = if case.aim {
+            hot_spots(flight)
+        } else {
+            Vec::new()
+        };
+        let mut rng = Drbg::from_u64(case.seed);
+        let mut tally = Tally::default();
+        for i in 0..case.iterations {
+            let (mutated, at) = mutate(flight, &hot, &mut rng);
+            let mut p = (case.peer)();
+            p.feed(&mutated);
+            tally.add(status(&p, &|| {
+                format!("{name}: iteration {i}, bytes changed at {at:?}")
+            }));
+        }
+        assert!(
+            !case.some_waiting || tally.waiting > 0,
+            "{name}: no mutation left the peer waiting: {tally:?}"
+        );
+        assert!(
+            tally.refused.len() >= case.different_alerts,
+            "{name}: fewer than {} different alerts: {tally:?}",
+            case.different_alerts
+        );
+        if let Some(alert) = case.alert_seen {
+            assert!(
+                tally.refused_with(alert),
+                "{name}: never {}: {tally:?}",
+                alert.name()
+            );
+        }
+    });
 }
 
 /// Fuzzing the server's and the client's first flights: 2000 iterations each.
@@ -1906,79 +1832,55 @@ const FUZZ_FIRST_FLIGHTS: usize = 2000;
 /// fast.
 const FUZZ_SECOND_FLIGHTS: usize = 80;
 
-#[test]
-fn fuzz_the_client_hello_against_the_server() {
-    within(Duration::from_secs(120), || {
-        let f = Flights::default();
-        let tally = fuzz(
-            0xf022_0001,
-            FUZZ_FIRST_FLIGHTS,
-            &f.client_hello,
-            false,
-            || Peer::server(DEFAULT),
-        );
-        assert!(tally.waiting > 0 && tally.refused.len() >= 4, "{tally:?}");
-    });
-}
-
-#[test]
-fn fuzz_the_server_flight_against_the_client_anywhere() {
-    within(Duration::from_secs(120), || {
-        let f = Flights::default();
-        let tally = fuzz(
-            0xf022_0002,
-            FUZZ_FIRST_FLIGHTS / 2,
-            &f.server_first,
-            false,
-            || Peer::client(DEFAULT),
-        );
-        assert!(tally.refused.len() >= 3, "{tally:?}");
-    });
-}
-
-#[test]
-fn fuzz_the_server_flight_against_the_client_in_its_headers() {
-    within(Duration::from_secs(120), || {
-        let f = Flights::default();
-        let tally = fuzz(
-            0xf022_0003,
-            FUZZ_FIRST_FLIGHTS / 2,
-            &f.server_first,
-            true,
-            || Peer::client(DEFAULT),
-        );
-        assert!(tally.waiting > 0 && tally.refused.len() >= 5, "{tally:?}");
-    });
-}
-
-#[test]
-fn fuzz_the_client_key_exchange_flight_against_the_server() {
-    within(Duration::from_secs(120), || {
-        let f = Flights::default();
-        let tally = fuzz(
-            0xf022_0004,
-            FUZZ_SECOND_FLIGHTS,
-            &f.client_second,
-            true,
-            server_after_hello,
-        );
-        assert!(tally.refused_with(BadRecordMac), "{tally:?}");
-        assert!(tally.refused.len() >= 2, "{tally:?}");
-    });
-}
-
-#[test]
-fn fuzz_the_server_finished_flight_against_the_client() {
-    within(Duration::from_secs(120), || {
-        let f = Flights::default();
-        let tally = fuzz(
-            0xf022_0005,
-            2 * FUZZ_SECOND_FLIGHTS,
-            &f.server_second,
-            true,
-            || client_after_key_exchange(DEFAULT),
-        );
-        assert!(tally.refused_with(BadRecordMac), "{tally:?}");
-        assert!(tally.refused.len() >= 2, "{tally:?}");
-    });
+table_tests! { fuzz;
+    fuzz_the_client_hello_against_the_server: FuzzCase {
+        seed: 0xf022_0001,
+        iterations: FUZZ_FIRST_FLIGHTS,
+        flight: Flight::ClientHello,
+        aim: false,
+        peer: || Peer::server(DEFAULT),
+        some_waiting: true,
+        different_alerts: 4,
+        alert_seen: None,
+    },
+    fuzz_the_server_flight_against_the_client_anywhere: FuzzCase {
+        seed: 0xf022_0002,
+        iterations: FUZZ_FIRST_FLIGHTS / 2,
+        flight: Flight::ServerFirst,
+        aim: false,
+        peer: || Peer::client(DEFAULT),
+        some_waiting: false,
+        different_alerts: 3,
+        alert_seen: None,
+    },
+    fuzz_the_server_flight_against_the_client_in_its_headers: FuzzCase {
+        seed: 0xf022_0003,
+        iterations: FUZZ_FIRST_FLIGHTS / 2,
+        flight: Flight::ServerFirst,
+        aim: true,
+        peer: || Peer::client(DEFAULT),
+        some_waiting: true,
+        different_alerts: 5,
+        alert_seen: None,
+    },
+    fuzz_the_client_key_exchange_flight_against_the_server: FuzzCase {
+        seed: 0xf022_0004,
+        iterations: FUZZ_SECOND_FLIGHTS,
+        flight: Flight::ClientSecond,
+        aim: true,
+        peer: server_after_hello,
+        some_waiting: false,
+        different_alerts: 2,
+        alert_seen: Some(BadRecordMac),
+    },
+    fuzz_the_server_finished_flight_against_the_client: FuzzCase {
+        seed: 0xf022_0005,
+        iterations: 2 * FUZZ_SECOND_FLIGHTS,
+        flight: Flight::ServerSecond,
+        aim: true,
+        peer: || client_after_key_exchange(DEFAULT),
+        some_waiting: false,
+        different_alerts: 2,
+        alert_seen: Some(BadRecordMac),
+    },
 }

@@ -9,28 +9,28 @@
 
 use std::collections::BTreeMap;
 use std::io::{ErrorKind, Read, Write};
-use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
-use std::process::{Child, Command, Stdio};
+use std::net::{Shutdown, SocketAddr, TcpStream};
 use std::time::{Duration, Instant};
 
 use tlslab_core::Connection;
-use tlslab_core::crypto::prf::{self, LABEL_CLIENT_FINISHED};
-use tlslab_core::crypto::{self, RecordProtector, rsa_kx};
-use tlslab_core::driver;
-use tlslab_core::msgs::enums::{AlertDescription, ContentType, ExtensionType, HandshakeType};
-use tlslab_core::msgs::handshake::{ClientHello, HandshakePayload, ServerHello, TLS12};
-use tlslab_core::pki;
+use tlslab_core::msgs::enums::{AlertDescription, ContentType, HandshakeType};
+use tlslab_core::msgs::handshake::TLS12;
 use tlslab_core::record::{Alert, Deframer, MAX_CIPHERTEXT};
 use tlslab_core::rng::Drbg;
-use tlslab_core::tls12::ClientConfig;
-use tlslab_core::tls12::key_schedule;
+
+// The flight builders `tlslab-core/tests/hostile.rs` uses in memory.
+#[path = "../../tlslab-core/tests/support/flights.rs"]
+mod flights;
+use flights::{
+    ALERT, APPLICATION_DATA, CHANGE_CIPHER_SPEC, HANDSHAKE, VERIFY_DATA_OF_THE_WRONG_LENGTH,
+    demo_client_config, demo_premaster, handshake, handshake_messages, record,
+};
+
+#[path = "support/procs.rs"]
+mod procs;
+use procs::{Proc, args, start_server};
 
 const TLSLAB: &str = env!("CARGO_BIN_EXE_tlslab");
-
-const CHANGE_CIPHER_SPEC: u8 = 20;
-const ALERT: u8 = 21;
-const HANDSHAKE: u8 = 22;
-const APPLICATION_DATA: u8 = 23;
 
 /// How long we wait for the server's answer to one hostile connection.
 const ANSWER_TIMEOUT: Duration = Duration::from_secs(5);
@@ -39,43 +39,31 @@ const SERVER_IDLE_TIMEOUT: Duration = Duration::from_secs(5);
 
 // ---- the server ----
 
-/// `tlslab serve` on a free port; killed when dropped.
+/// `tlslab serve` on a free port, its output captured; killed when dropped.
 struct Server {
-    child: Child,
+    process: Proc,
     addr: SocketAddr,
 }
 
 impl Server {
     fn start() -> Server {
-        for _ in 0..5 {
-            let port = {
-                let l = TcpListener::bind("127.0.0.1:0").expect("bind");
-                l.local_addr().expect("addr").port()
-            };
-            let addr = SocketAddr::from(([127, 0, 0, 1], port));
-            let mut child = Command::new(TLSLAB)
-                .args(["serve", "--listen", &addr.to_string(), "--idle-timeout"])
-                .arg(SERVER_IDLE_TIMEOUT.as_secs().to_string())
-                .stdin(Stdio::null())
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn()
-                .expect("spawn tlslab serve");
-            let deadline = Instant::now() + Duration::from_secs(10);
-            while Instant::now() < deadline {
-                if let Ok(Some(_)) = child.try_wait() {
-                    break; // the port was taken: try another
-                }
-                // A connection that sends nothing and closes costs the server one short read.
-                if TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_ok() {
-                    return Server { child, addr };
-                }
-                std::thread::sleep(Duration::from_millis(50));
-            }
-            let _ = child.kill();
-            let _ = child.wait();
+        let idle = SERVER_IDLE_TIMEOUT.as_secs().to_string();
+        let (process, port) = start_server(
+            "tlslab serve",
+            TLSLAB,
+            |port| {
+                let listen = format!("127.0.0.1:{port}");
+                args(&["serve", "--listen", &listen, "--idle-timeout", &idle])
+            },
+            |port| format!("serving TLS 1.2 on 127.0.0.1:{port}"),
+            // A connection that sends nothing and closes costs the server one short read.
+            true,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        Server {
+            process,
+            addr: SocketAddr::from(([127, 0, 0, 1], port)),
         }
-        panic!("tlslab serve did not start");
     }
 
     fn connect(&self) -> TcpStream {
@@ -88,16 +76,9 @@ impl Server {
 
     /// Panics unless the server process is still running.
     fn assert_alive(&mut self) {
-        if let Ok(Some(status)) = self.child.try_wait() {
-            panic!("tlslab serve exited: {status}");
+        if let Some(status) = self.process.try_status() {
+            panic!("tlslab serve exited: {status}\n{}", self.process.report());
         }
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 
@@ -167,11 +148,6 @@ fn fatal(d: AlertDescription) -> Answer {
 
 // ---- a well-formed client ----
 
-fn client_config() -> ClientConfig {
-    let pki = driver::demo_pki().expect("demo PKI");
-    ClientConfig::new(driver::SERVER_NAME, pki.trust_anchors(), now())
-}
-
 fn now() -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -184,7 +160,7 @@ fn good_client(server: &Server, seed: u64) -> Result<(), String> {
     let mut s = server.connect();
     s.set_read_timeout(Some(Duration::from_secs(20)))
         .map_err(|e| e.to_string())?;
-    let mut client = Connection::client(client_config(), Box::new(Drbg::from_u64(seed)));
+    let mut client = Connection::client(demo_client_config(now()), Box::new(Drbg::from_u64(seed)));
     let mut sent = false;
     let mut response = Vec::new();
     let mut buf = [0u8; 16384];
@@ -222,52 +198,19 @@ fn good_client(server: &Server, seed: u64) -> Result<(), String> {
 fn assert_served(server: &mut Server, seed: u64, after: &str) {
     server.assert_alive();
     if let Err(e) = good_client(server, seed) {
-        panic!("a good client was not served after {after}: {e}");
+        panic!(
+            "a good client was not served after {after}: {e}\n{}",
+            server.process.report()
+        );
     }
 }
 
 // ---- building flights ----
 
-fn record(content_type: u8, fragment: &[u8]) -> Vec<u8> {
-    let mut r = vec![content_type, 3, 3];
-    r.extend_from_slice(&(fragment.len() as u16).to_be_bytes());
-    r.extend_from_slice(fragment);
-    r
-}
-
-fn handshake(typ: HandshakeType, body: &[u8]) -> Vec<u8> {
-    let mut m = vec![typ.to_wire()];
-    m.extend_from_slice(&(body.len() as u32).to_be_bytes()[1..]);
-    m.extend_from_slice(body);
-    m
-}
-
 /// A real ClientHello record (from an in-process client).
-fn client_hello_record(seed: u64) -> Vec<u8> {
-    let mut c = Connection::client(client_config(), Box::new(Drbg::from_u64(seed)));
+fn real_client_hello(seed: u64) -> Vec<u8> {
+    let mut c = Connection::client(demo_client_config(now()), Box::new(Drbg::from_u64(seed)));
     c.take_output()
-}
-
-/// The handshake messages in a stream of plaintext records.
-fn handshake_messages(stream: &[u8]) -> Vec<Vec<u8>> {
-    let mut deframer = Deframer::default();
-    deframer.push(stream);
-    let mut hs = Vec::new();
-    while let Ok(Some((rec, _))) = deframer.next_record() {
-        if rec.content_type == ContentType::Handshake {
-            hs.extend_from_slice(&rec.fragment);
-        }
-    }
-    let mut msgs = Vec::new();
-    let mut rest = &hs[..];
-    while rest.len() >= 4 {
-        let len =
-            4 + (usize::from(rest[1]) << 16 | usize::from(rest[2]) << 8 | usize::from(rest[3]));
-        let end = len.min(rest.len());
-        msgs.push(rest[..end].to_vec());
-        rest = &rest[end..];
-    }
-    msgs
 }
 
 /// Sends a real ClientHello and reads the server's first flight up to ServerHelloDone.
@@ -289,74 +232,27 @@ fn hello_exchange(s: &mut TcpStream, ch_record: &[u8]) -> Vec<Vec<u8>> {
     }
 }
 
-/// The client's second flight built by hand, as a real client would (our own premaster,
-/// encrypted to the demo leaf key), with the Finished body the test chooses.
+/// The client's second flight built by hand after `ch_record` and the server's first flight,
+/// as a real client would (our own premaster, encrypted to the demo leaf key), with the
+/// verify_data `tamper_verify_data` makes of the right one.
 fn forged_second_flight(
     ch_record: &[u8],
     server_msgs: &[Vec<u8>],
-    finished_body: impl FnOnce(Vec<u8>) -> Vec<u8>,
+    tamper_verify_data: impl FnOnce(Vec<u8>) -> Vec<u8>,
 ) -> Vec<u8> {
-    let decode = |m: &[u8]| HandshakePayload::decode(m).expect("decodes").0;
-    let HandshakePayload::ClientHello(ch) = decode(&ch_record[5..]) else {
-        panic!("not a ClientHello")
-    };
-    let ch: ClientHello = ch;
-    let HandshakePayload::ServerHello(sh) = decode(&server_msgs[0]) else {
-        panic!("not a ServerHello")
-    };
-    let sh: ServerHello = sh;
-    let pki = driver::demo_pki().expect("demo PKI");
-    let key = pki::keys::leaf_public_key(pki.leaf_cert(), 2048).expect("leaf key");
-    let enc = rsa_kx::encrypt_premaster(&key, TLS12, &mut Drbg::from_u64(9)).expect("encrypt");
-    let cke = HandshakePayload::ClientKeyExchange(enc.ciphertext.0.clone()).encode();
-    let mut transcript = ch_record[5..].to_vec();
-    for m in server_msgs {
-        transcript.extend_from_slice(m);
-    }
-    transcript.extend_from_slice(&cke);
-    let premaster = &enc.premaster.0;
-    let params = crypto::params(sh.cipher_suite).expect("a suite we run");
-    // The key schedule the peers run (RFC 5246 8.1 and 6.3; RFC 7627 4 when negotiated).
-    let session_hash = prf::handshake_hash(&transcript);
-    let ems = sh.extension(ExtensionType::ExtendedMasterSecret).is_some();
-    let derived = key_schedule::derive(
-        premaster,
-        &ch.random,
-        &sh.random,
-        ems.then_some(session_hash.as_slice()),
-        params,
+    flights::forge_client_flight(
+        &ch_record[5..],
+        server_msgs,
+        &demo_premaster(TLS12),
+        tamper_verify_data,
     )
-    .expect("a suite we run");
-    let (master, keys) = (derived.master_secret, derived.keys);
-    let verify_data = prf::verify_data(
-        &master,
-        LABEL_CLIENT_FINISHED,
-        &prf::handshake_hash(&transcript),
-    );
-    let finished = handshake(
-        HandshakeType::Finished,
-        &finished_body(verify_data.to_vec()),
-    );
-    let sealed = RecordProtector::new(params, keys.client_keys())
-        .seal(
-            ContentType::Handshake,
-            TLS12,
-            &finished,
-            &mut Drbg::from_u64(5),
-        )
-        .expect("seal");
-    [
-        record(HANDSHAKE, &cke),
-        record(CHANGE_CIPHER_SPEC, &[1]),
-        record(HANDSHAKE, &sealed.fragment),
-    ]
-    .concat()
 }
 
 // ---- the tests ----
 
-/// What to send after the server's first flight, built from its handshake messages.
-type SecondFlight = Box<dyn Fn(&[Vec<u8>]) -> Vec<u8>>;
+/// What to send after the server's first flight, built from the ClientHello record sent and
+/// the server's handshake messages.
+type SecondFlight = Box<dyn Fn(&[u8], &[Vec<u8>]) -> Vec<u8>>;
 
 /// Tallies answers by label.
 #[derive(Default)]
@@ -371,7 +267,7 @@ impl Tally {
 #[test]
 fn malformed_and_out_of_order_input_gets_the_right_alert_and_the_server_keeps_serving() {
     let mut server = Server::start();
-    let ch = client_hello_record(1);
+    let ch = real_client_hello(1);
     let ch_msg = &ch[5..];
     let ccs = record(CHANGE_CIPHER_SPEC, &[1]);
     let mut tally = Tally::default();
@@ -478,61 +374,36 @@ fn malformed_and_out_of_order_input_gets_the_right_alert_and_the_server_keeps_se
     }
 
     // After a real ClientHello and the server's first flight.
-    let after_hello: Vec<(&str, SecondFlight, Answer)> = vec![
+    let mut after_hello: Vec<(String, SecondFlight, Answer)> = vec![
         (
-            "a second ClientHello",
-            Box::new(|_| client_hello_record(2)),
+            "a second ClientHello".into(),
+            Box::new(|_, _| real_client_hello(2)),
             fatal(AlertDescription::UnexpectedMessage),
         ),
         (
-            "ChangeCipherSpec before the ClientKeyExchange",
-            Box::new(|_| record(CHANGE_CIPHER_SPEC, &[1])),
+            "ChangeCipherSpec before the ClientKeyExchange".into(),
+            Box::new(|_, _| record(CHANGE_CIPHER_SPEC, &[1])),
             fatal(AlertDescription::UnexpectedMessage),
         ),
         (
-            "Finished before the ClientKeyExchange",
-            Box::new(|_| record(HANDSHAKE, &handshake(HandshakeType::Finished, &[0; 12]))),
+            "Finished before the ClientKeyExchange".into(),
+            Box::new(|_, _| record(HANDSHAKE, &handshake(HandshakeType::Finished, &[0; 12]))),
             fatal(AlertDescription::UnexpectedMessage),
         ),
         (
-            "the server's own ServerHello sent back",
-            Box::new(|msgs| record(HANDSHAKE, &msgs[0])),
+            "the server's own ServerHello sent back".into(),
+            Box::new(|_, msgs| record(HANDSHAKE, &msgs[0])),
             fatal(AlertDescription::UnexpectedMessage),
         ),
         (
-            "application data before the handshake is done",
-            Box::new(|_| record(APPLICATION_DATA, b"hello")),
+            "application data before the handshake is done".into(),
+            Box::new(|_, _| record(APPLICATION_DATA, b"hello")),
             fatal(AlertDescription::UnexpectedMessage),
         ),
         (
-            "Finished one byte too long",
-            Box::new(|msgs| {
-                forged_second_flight(&client_hello_record(3), msgs, |mut v| {
-                    v.push(0);
-                    v
-                })
-            }),
-            fatal(AlertDescription::DecodeError),
-        ),
-        (
-            "Finished one byte too short",
-            Box::new(|msgs| {
-                forged_second_flight(&client_hello_record(3), msgs, |mut v| {
-                    v.pop();
-                    v
-                })
-            }),
-            fatal(AlertDescription::DecodeError),
-        ),
-        (
-            "Finished empty",
-            Box::new(|msgs| forged_second_flight(&client_hello_record(3), msgs, |_| Vec::new())),
-            fatal(AlertDescription::DecodeError),
-        ),
-        (
-            "Finished with wrong verify_data",
-            Box::new(|msgs| {
-                forged_second_flight(&client_hello_record(3), msgs, |mut v| {
+            "Finished with wrong verify_data".into(),
+            Box::new(|ch, msgs| {
+                forged_second_flight(ch, msgs, |mut v| {
                     v[0] ^= 1;
                     v
                 })
@@ -540,29 +411,30 @@ fn malformed_and_out_of_order_input_gets_the_right_alert_and_the_server_keeps_se
             fatal(AlertDescription::DecryptError),
         ),
         (
-            "the forged flight is accepted (control)",
-            Box::new(|msgs| forged_second_flight(&client_hello_record(3), msgs, |v| v)),
+            "the forged flight is accepted (control)".into(),
+            Box::new(|ch, msgs| forged_second_flight(ch, msgs, |v| v)),
             // The server answers with its ChangeCipherSpec and Finished, then waits for a
             // request: our half-close ends it without an alert.
             Answer::Closed,
         ),
     ];
+    for (what, tamper) in VERIFY_DATA_OF_THE_WRONG_LENGTH {
+        after_hello.push((
+            format!("Finished {what}"),
+            Box::new(move |ch, msgs| forged_second_flight(ch, msgs, tamper)),
+            fatal(AlertDescription::DecodeError),
+        ));
+    }
     for (i, (name, second, expected)) in after_hello.into_iter().enumerate() {
         let mut s = server.connect();
-        // The forged flights must follow the ClientHello they were built with.
-        let ch = client_hello_record(if name.starts_with("Finished") || name.contains("forged") {
-            3
-        } else {
-            1
-        });
         let msgs = hello_exchange(&mut s, &ch);
-        let _ = s.write_all(&second(&msgs));
+        let _ = s.write_all(&second(&ch, &msgs));
         let _ = s.shutdown(Shutdown::Write);
         let got = read_answer(&mut s);
         tally.add(&got);
         cases += 1;
         assert_eq!(got, expected, "{name}");
-        assert_served(&mut server, 200 + i as u64, name);
+        assert_served(&mut server, 200 + i as u64, &name);
         served += 1;
     }
     println!(
@@ -575,7 +447,7 @@ fn malformed_and_out_of_order_input_gets_the_right_alert_and_the_server_keeps_se
 fn a_stalling_peer_is_timed_out_and_the_server_then_serves_others() {
     let mut server = Server::start();
     // Half a ClientHello, then silence.
-    let ch = client_hello_record(1);
+    let ch = real_client_hello(1);
     let mut s = server.connect();
     s.set_read_timeout(Some(SERVER_IDLE_TIMEOUT + Duration::from_secs(10)))
         .expect("timeout");
@@ -596,7 +468,7 @@ fn a_stalling_peer_is_timed_out_and_the_server_then_serves_others() {
 #[test]
 fn a_stalling_peer_holds_one_connection_not_the_server() {
     let mut server = Server::start();
-    let ch = client_hello_record(2);
+    let ch = real_client_hello(2);
     let mut stalled = server.connect();
     stalled.write_all(&ch[..ch.len() / 2]).expect("send");
     // While the stalled connection waits for its idle timeout, others are served at once.
@@ -626,7 +498,7 @@ fn many_connections_of_random_bytes_then_good_clients_are_still_served() {
     let mut rng = Drbg::from_u64(2026);
     let mut tally = Tally::default();
     let mut served = 0;
-    let ch = client_hello_record(1);
+    let ch = real_client_hello(1);
     for i in 0..n {
         // Random bytes; one in four starts like a TLS handshake record, one in four is a real
         // ClientHello with random bytes changed, so some get past the first checks.

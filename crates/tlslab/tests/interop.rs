@@ -13,27 +13,25 @@
 //! deadline, and every failure message carries the command lines, exit statuses, stdout and
 //! stderr of the processes involved.
 
-use std::io::{ErrorKind, Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
-use std::sync::{Arc, Mutex, OnceLock};
-use std::thread::{self, JoinHandle};
+use std::process::{Command, Stdio};
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 use tlslab_core::timeline::{Outcome, Timeline};
 
 #[path = "support/export_checks.rs"]
 mod export_checks;
+#[path = "support/procs.rs"]
+mod procs;
+use procs::{Proc, SETUP_HINT, args, path_str, reports, start_server};
 
 const TLSLAB: &str = env!("CARGO_BIN_EXE_tlslab");
-/// How long a server may take to start listening.
-const START_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long one client run (handshake, request, response, close) may take.
 const RUN_TIMEOUT: Duration = Duration::from_secs(20);
 /// What the external clients send.
 const REQUEST: &[u8] = b"GET / HTTP/1.1\r\nHost: example.com\r\n\r\n";
 const GREETING: &str = "Hello from tlslab";
-const SETUP_HINT: &str = "run `./x setup` (it installs the Debian packages openssl and gnutls-bin)";
 
 // ---------------------------------------------------------------------------------------------
 // Suites
@@ -185,310 +183,6 @@ fn pki() -> &'static Pki {
             no_ems_conf,
         }
     })
-}
-
-fn path_str(p: &Path) -> &str {
-    p.to_str().expect("UTF-8 path")
-}
-
-fn args(items: &[&str]) -> Vec<String> {
-    items.iter().map(|s| s.to_string()).collect()
-}
-
-/// A port nobody in this test process has used, found by binding 127.0.0.1:0 and letting go.
-fn free_port() -> u16 {
-    static HANDED_OUT: Mutex<Vec<u16>> = Mutex::new(Vec::new());
-    let mut used = HANDED_OUT.lock().unwrap_or_else(|e| e.into_inner());
-    loop {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
-        let port = listener.local_addr().expect("local address").port();
-        if !used.contains(&port) {
-            used.push(port);
-            return port;
-        }
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Child processes
-
-/// A child process with captured output; killed when dropped if it is still running.
-struct Proc {
-    label: String,
-    command_line: String,
-    child: Child,
-    stdin: Option<ChildStdin>,
-    stdout: Arc<Mutex<Vec<u8>>>,
-    stderr: Arc<Mutex<Vec<u8>>>,
-    readers: Vec<JoinHandle<()>>,
-    status: Option<ExitStatus>,
-}
-
-fn capture(mut from: impl Read + Send + 'static) -> (Arc<Mutex<Vec<u8>>>, JoinHandle<()>) {
-    let buf = Arc::new(Mutex::new(Vec::new()));
-    let to = Arc::clone(&buf);
-    let handle = thread::spawn(move || {
-        let mut chunk = [0u8; 8192];
-        loop {
-            match from.read(&mut chunk) {
-                Ok(0) | Err(_) => break,
-                Ok(n) => to
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .extend_from_slice(&chunk[..n]),
-            }
-        }
-    });
-    (buf, handle)
-}
-
-impl Proc {
-    fn spawn(label: &str, program: &str, args: &[String], env: &[(&str, &Path)]) -> Proc {
-        let mut cmd = Command::new(program);
-        cmd.args(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        for (k, v) in env {
-            cmd.env(k, v);
-        }
-        let mut child = match cmd.spawn() {
-            Ok(c) => c,
-            Err(e) if e.kind() == ErrorKind::NotFound => {
-                panic!("`{program}` is not installed; {SETUP_HINT}")
-            }
-            Err(e) => panic!("cannot start `{program}`: {e}"),
-        };
-        let (stdout, r1) = capture(child.stdout.take().expect("piped stdout"));
-        let (stderr, r2) = capture(child.stderr.take().expect("piped stderr"));
-        let env_text: String = env
-            .iter()
-            .map(|(k, v)| format!("{k}={} ", v.display()))
-            .collect();
-        Proc {
-            label: label.to_string(),
-            command_line: format!("{env_text}{program} {}", args.join(" ")),
-            stdin: child.stdin.take(),
-            child,
-            stdout,
-            stderr,
-            readers: vec![r1, r2],
-            status: None,
-        }
-    }
-
-    fn write_stdin(&mut self, data: &[u8]) {
-        if let Some(stdin) = self.stdin.as_mut() {
-            // A client that already died has closed its end; its report will say why.
-            let _ = stdin.write_all(data).and_then(|()| stdin.flush());
-        }
-    }
-
-    fn close_stdin(&mut self) {
-        self.stdin = None;
-    }
-
-    fn try_status(&mut self) -> Option<ExitStatus> {
-        if self.status.is_none() {
-            self.status = self.child.try_wait().ok().flatten();
-        }
-        self.status
-    }
-
-    /// Waits for the process to exit; kills it when `timeout` passes first.
-    fn wait_exit(&mut self, timeout: Duration) -> Result<ExitStatus, String> {
-        let deadline = Instant::now() + timeout;
-        let result = loop {
-            if let Some(s) = self.try_status() {
-                break Ok(s);
-            }
-            if Instant::now() >= deadline {
-                let _ = self.child.kill();
-                self.status = self.child.wait().ok();
-                break Err(format!(
-                    "{} did not exit within {timeout:?}; killed it",
-                    self.label
-                ));
-            }
-            thread::sleep(Duration::from_millis(10));
-        };
-        self.close_stdin();
-        // Let the readers drain the pipes, boundedly.
-        let deadline = Instant::now() + Duration::from_secs(2);
-        while Instant::now() < deadline && self.readers.iter().any(|r| !r.is_finished()) {
-            thread::sleep(Duration::from_millis(5));
-        }
-        result
-    }
-
-    /// Waits until stdout or stderr contains `needle`.
-    fn wait_for_output(&mut self, needle: &str, timeout: Duration) -> Result<(), String> {
-        let deadline = Instant::now() + timeout;
-        loop {
-            if self.stdout().contains(needle) || self.stderr().contains(needle) {
-                return Ok(());
-            }
-            if let Some(s) = self.try_status() {
-                // One last look: the output may have landed just before the exit.
-                thread::sleep(Duration::from_millis(50));
-                if self.stdout().contains(needle) || self.stderr().contains(needle) {
-                    return Ok(());
-                }
-                return Err(format!(
-                    "{} exited ({s}) before printing {needle:?}",
-                    self.label
-                ));
-            }
-            if Instant::now() >= deadline {
-                return Err(format!(
-                    "{} did not print {needle:?} within {timeout:?}",
-                    self.label
-                ));
-            }
-            thread::sleep(Duration::from_millis(10));
-        }
-    }
-
-    fn stdout(&self) -> String {
-        String::from_utf8_lossy(&self.stdout.lock().unwrap_or_else(|e| e.into_inner())).into_owned()
-    }
-
-    fn stderr(&self) -> String {
-        String::from_utf8_lossy(&self.stderr.lock().unwrap_or_else(|e| e.into_inner())).into_owned()
-    }
-
-    fn report(&self) -> String {
-        let status = match self.status {
-            Some(s) => s.to_string(),
-            None => "still running".into(),
-        };
-        format!(
-            "----- {}: {status}\n$ {}\n----- stdout:\n{}\n----- stderr:\n{}\n",
-            self.label,
-            self.command_line,
-            tail(&self.stdout()),
-            tail(&self.stderr())
-        )
-    }
-}
-
-impl Drop for Proc {
-    fn drop(&mut self) {
-        if self.try_status().is_none() {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-        }
-    }
-}
-
-/// The last few kilobytes of an output, without the PEM blobs s_client prints.
-fn tail(text: &str) -> String {
-    let mut out = String::new();
-    let mut in_pem = false;
-    for line in text.lines() {
-        if line.starts_with("-----BEGIN") {
-            in_pem = true;
-            out.push_str(line);
-            out.push_str("\n(...)\n");
-        } else if line.starts_with("-----END") {
-            in_pem = false;
-        }
-        if !in_pem {
-            out.push_str(line);
-            out.push('\n');
-        }
-    }
-    const MAX: usize = 6000;
-    if out.len() > MAX {
-        let mut cut = out.len() - MAX;
-        while !out.is_char_boundary(cut) {
-            cut += 1;
-        }
-        format!("(... {cut} bytes cut ...)\n{}", &out[cut..])
-    } else {
-        out
-    }
-}
-
-fn reports(procs: &[&Proc]) -> String {
-    procs.iter().map(|p| p.report()).collect()
-}
-
-/// Starts a server on a fresh port and waits until it is ready: until it prints `ready(port)`
-/// (which all three servers do once bound), then, when `probe`, until a TCP connect succeeds.
-/// `tlslab serve --once` must not be probed: the probe would be its one connection.
-/// Retries on another port when the port turned out to be taken (gnutls-serv then keeps
-/// running on its other address family, so "in use" is looked for in the output too).
-fn start_server(
-    label: &str,
-    program: &str,
-    make_args: impl Fn(u16) -> Vec<String>,
-    ready: impl Fn(u16) -> String,
-    probe: bool,
-) -> Result<(Proc, u16), String> {
-    const IN_USE: &str = "already in use";
-    let mut attempt = 0;
-    loop {
-        attempt += 1;
-        let port = free_port();
-        let ready = ready(port);
-        let mut server = Proc::spawn(label, program, &make_args(port), &[]);
-        let deadline = Instant::now() + START_TIMEOUT;
-        let mut exited = false;
-        let outcome = loop {
-            let out = format!("{}{}", server.stdout(), server.stderr());
-            if out.contains(IN_USE) {
-                break Err(format!("{label}: port {port} is taken"));
-            }
-            if out.contains(&ready) {
-                break Ok(());
-            }
-            if exited {
-                break Err(format!("{label} exited before printing {ready:?}"));
-            }
-            if server.try_status().is_some() {
-                // One more look: the output may have landed just before the exit.
-                exited = true;
-                thread::sleep(Duration::from_millis(50));
-                continue;
-            }
-            if Instant::now() >= deadline {
-                break Err(format!(
-                    "{label} did not print {ready:?} within {START_TIMEOUT:?}"
-                ));
-            }
-            thread::sleep(Duration::from_millis(10));
-        };
-        if let Err(e) = outcome {
-            if e.ends_with("is taken") && attempt < 3 {
-                continue; // `server` is dropped, so killed
-            }
-            return Err(format!("{e}\n{}", server.report()));
-        }
-        if probe {
-            let addr = SocketAddr::from(([127, 0, 0, 1], port));
-            let deadline = Instant::now() + START_TIMEOUT;
-            loop {
-                if TcpStream::connect_timeout(&addr, Duration::from_millis(500)).is_ok() {
-                    break;
-                }
-                if server.try_status().is_some() || Instant::now() >= deadline {
-                    return Err(format!(
-                        "{label} does not accept connections on {addr}\n{}",
-                        server.report()
-                    ));
-                }
-                thread::sleep(Duration::from_millis(20));
-            }
-        }
-        if server.try_status().is_some() {
-            return Err(format!(
-                "{label} exited right after starting\n{}",
-                server.report()
-            ));
-        }
-        return Ok((server, port));
-    }
 }
 
 fn openssl_s_server(cipher: &str) -> (Proc, u16) {
@@ -757,30 +451,46 @@ fn check_served(client: &Proc, server: &mut Proc, client_needles: &[&str]) -> Re
 // ---------------------------------------------------------------------------------------------
 // tlslab as the client
 
-#[test]
-fn tlslab_connect_to_openssl_s_server() {
-    require_openssl();
+/// `tlslab connect`, offering the extended master secret and not, to a server `start(suite)`
+/// starts for each suite: the page it prints must hold every one of `needles(suite, ems)`. Each
+/// case is named `"{what}, suite, with(out) EMS"`; every failing one is reported at the end.
+fn tlslab_connect_every_suite(
+    what: &str,
+    start: impl Fn(&Suite) -> (Proc, u16),
+    needles: impl Fn(&Suite, bool) -> Vec<String>,
+) {
     let mut failures = Failures::default();
     for suite in &SUITES {
-        let (server, port) = openssl_s_server(suite.openssl);
+        let (server, port) = start(suite);
         for ems in [true, false] {
             let started = Instant::now();
             let client = tlslab_connect(port, if ems { &[] } else { &["--no-ems"] });
-            let cipher = format!("Cipher    : {}", suite.openssl);
-            let ems_line = format!("Extended master secret: {}", if ems { "yes" } else { "no" });
-            let needles = ["Protocol  : TLSv1.2", cipher.as_str(), ems_line.as_str()];
+            let needles = needles(suite, ems);
+            let needles: Vec<&str> = needles.iter().map(String::as_str).collect();
             failures.case(
-                &format!(
-                    "tlslab connect -> openssl s_server, {}, {}",
-                    suite.iana,
-                    ems_label(ems)
-                ),
+                &format!("{what}, {}, {}", suite.iana, ems_label(ems)),
                 started,
                 check_connect(&client, &server, &needles),
             );
         }
     }
     failures.finish();
+}
+
+#[test]
+fn tlslab_connect_to_openssl_s_server() {
+    require_openssl();
+    tlslab_connect_every_suite(
+        "tlslab connect -> openssl s_server",
+        |suite| openssl_s_server(suite.openssl),
+        |suite, ems| {
+            vec![
+                "Protocol  : TLSv1.2".into(),
+                format!("Cipher    : {}", suite.openssl),
+                format!("Extended master secret: {}", if ems { "yes" } else { "no" }),
+            ]
+        },
+    );
 }
 
 /// `tlslab connect --timeline --pcap --keylog` against OpenSSL: the recorded timeline imports,
@@ -846,109 +556,85 @@ fn tlslab_connect_records_a_run_against_openssl_s_server() {
 #[test]
 fn tlslab_connect_to_gnutls_serv() {
     require_gnutls();
-    let mut failures = Failures::default();
-    for suite in &SUITES {
+    tlslab_connect_every_suite(
+        "tlslab connect -> gnutls-serv",
         // The server allows the extended master secret; the client offers it or not.
-        let (server, port) = gnutls_serv(&suite.gnutls_priority(true));
-        for ems in [true, false] {
-            let started = Instant::now();
-            let client = tlslab_connect(port, if ems { &[] } else { &["--no-ems"] });
-            // The page shows the session; it says nothing about the extended master secret.
-            let needles = [
-                "GnuTLS</a></H1>",
-                "Server Name: example.com",
-                "<TD>Protocol version:</TD><TD>TLS1.2</TD>",
-                suite.gnutls_description,
-            ];
-            failures.case(
-                &format!(
-                    "tlslab connect -> gnutls-serv, {}, {}",
-                    suite.iana,
-                    ems_label(ems)
-                ),
-                started,
-                check_connect(&client, &server, &needles),
-            );
-        }
-    }
-    failures.finish();
+        |suite| gnutls_serv(&suite.gnutls_priority(true)),
+        // The page shows the session; it says nothing about the extended master secret.
+        |suite, _| {
+            vec![
+                "GnuTLS</a></H1>".into(),
+                "Server Name: example.com".into(),
+                "<TD>Protocol version:</TD><TD>TLS1.2</TD>".into(),
+                suite.gnutls_description.into(),
+            ]
+        },
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
 // tlslab as the server
 
-#[test]
-fn openssl_s_client_to_tlslab_serve() {
-    require_openssl();
+/// An external client against a fresh `tlslab serve --once`, for every suite with and without
+/// the extended master secret: `case(suite, ems)` runs one, each is named `"{what}, suite,
+/// with(out) EMS"`, and every failing one is reported at the end.
+fn against_tlslab_serve_every_suite(what: &str, case: impl Fn(&Suite, bool) -> Result<(), String>) {
     let mut failures = Failures::default();
     for suite in &SUITES {
         for ems in [true, false] {
-            let name = format!(
-                "openssl s_client -> tlslab serve, {}, {}",
-                suite.iana,
-                ems_label(ems)
-            );
+            let name = format!("{what}, {}, {}", suite.iana, ems_label(ems));
             let started = Instant::now();
-            let run = || {
-                let (mut server, port) = tlslab_serve(None)?;
-                let client = openssl_s_client(port, suite.openssl, true, ems);
-                let cipher = format!("Cipher is {}", suite.openssl);
-                let ems_line =
-                    format!("Extended master secret: {}", if ems { "yes" } else { "no" });
-                let needles = [
-                    "Verification: OK",
-                    "Verified peername: example.com",
-                    "Verify return code: 0 (ok)",
-                    "Secure Renegotiation IS supported",
-                    "Protocol  : TLSv1.2",
-                    cipher.as_str(),
-                    ems_line.as_str(),
-                    "HTTP/1.1 200 OK",
-                    GREETING,
-                ];
-                check_served(&client, &mut server, &needles)
-            };
-            failures.case(&name, started, run());
+            failures.case(&name, started, case(suite, ems));
         }
     }
     failures.finish();
 }
 
 #[test]
+fn openssl_s_client_to_tlslab_serve() {
+    require_openssl();
+    against_tlslab_serve_every_suite("openssl s_client -> tlslab serve", |suite, ems| {
+        let (mut server, port) = tlslab_serve(None)?;
+        let client = openssl_s_client(port, suite.openssl, true, ems);
+        let cipher = format!("Cipher is {}", suite.openssl);
+        let ems_line = format!("Extended master secret: {}", if ems { "yes" } else { "no" });
+        let needles = [
+            "Verification: OK",
+            "Verified peername: example.com",
+            "Verify return code: 0 (ok)",
+            "Secure Renegotiation IS supported",
+            "Protocol  : TLSv1.2",
+            cipher.as_str(),
+            ems_line.as_str(),
+            "HTTP/1.1 200 OK",
+            GREETING,
+        ];
+        check_served(&client, &mut server, &needles)
+    });
+}
+
+#[test]
 fn gnutls_cli_to_tlslab_serve() {
     require_gnutls();
-    let mut failures = Failures::default();
-    for suite in &SUITES {
-        for ems in [true, false] {
-            let name = format!(
-                "gnutls-cli -> tlslab serve, {}, {}",
-                suite.iana,
-                ems_label(ems)
-            );
-            let started = Instant::now();
-            let run = || {
-                let (mut server, port) = tlslab_serve(None)?;
-                let client = gnutls_cli(port, &suite.gnutls_priority(ems), true);
-                let description = format!("- Description: {}", suite.gnutls_description);
-                let needles = [
-                    "- Status: The certificate is trusted.",
-                    description.as_str(),
-                    "- Handshake was completed",
-                    "HTTP/1.1 200 OK",
-                    GREETING,
-                ];
-                check_served(&client, &mut server, &needles)?;
-                let negotiated = client.stdout().contains("extended master secret");
-                expect(
-                    negotiated == ems,
-                    format!("gnutls-cli says extended master secret negotiated: {negotiated}"),
-                    &[&client, &server],
-                )
-            };
-            failures.case(&name, started, run());
-        }
-    }
-    failures.finish();
+    against_tlslab_serve_every_suite("gnutls-cli -> tlslab serve", |suite, ems| {
+        let (mut server, port) = tlslab_serve(None)?;
+        let client = gnutls_cli(port, &suite.gnutls_priority(ems), true);
+        let description = format!("- Description: {}", suite.gnutls_description);
+        let needles = [
+            "- Status: The certificate is trusted.",
+            description.as_str(),
+            "- Handshake was completed",
+            "HTTP/1.1 200 OK",
+            GREETING,
+        ];
+        check_served(&client, &mut server, &needles)?;
+        let negotiated = client.stdout().contains("extended master secret");
+        expect(
+            negotiated == ems,
+            format!("gnutls-cli says extended master secret negotiated: {negotiated}"),
+            &[&client, &server],
+        )
+    });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1022,11 +708,18 @@ fn tlslab_connect_rejects_a_wrong_server_name() {
     );
 }
 
-#[test]
-fn openssl_s_client_without_the_root_aborts() {
-    require_openssl();
+/// An external client without the root, against `tlslab serve --once`: the client fails the
+/// verification (its output says every one of `verification_failed`), no response is
+/// delivered, and the server exits 1 reporting the alert the client sent (`alert`).
+#[track_caller]
+fn assert_aborts_without_the_root(
+    client_name: &str,
+    run_client: impl FnOnce(u16) -> Proc,
+    verification_failed: &[&str],
+    alert: &str,
+) {
     let (mut server, port) = tlslab_serve(None).unwrap_or_else(|e| panic!("{e}"));
-    let client = openssl_s_client(port, OPENSSL_ALL, false, true);
+    let client = run_client(port);
     let server_result = server.wait_exit(RUN_TIMEOUT);
     let procs = [&client, &server];
     assert!(
@@ -1038,13 +731,12 @@ fn openssl_s_client_without_the_root_aborts() {
     let out = format!("{}{}", client.stdout(), client.stderr());
     assert!(
         client.status.is_some_and(|s| !s.success()),
-        "s_client should fail\n{}",
+        "{client_name} should fail\n{}",
         reports(&procs)
     );
     assert!(
-        out.contains("unable to get local issuer certificate")
-            && out.contains("certificate verify failed"),
-        "s_client should fail the verification\n{}",
+        verification_failed.iter().all(|v| out.contains(v)),
+        "{client_name} should fail the verification ({verification_failed:?})\n{}",
         reports(&procs)
     );
     assert!(
@@ -1052,48 +744,37 @@ fn openssl_s_client_without_the_root_aborts() {
         "no response may be delivered\n{}",
         reports(&procs)
     );
-    // OpenSSL maps "unable to get local issuer certificate" to the unknown_ca alert.
     assert!(
-        exited_with_error(&server) && server.stderr().contains("received alert unknown_ca"),
-        "tlslab serve --once should exit 1 reporting the unknown_ca alert\n{}",
+        exited_with_error(&server) && server.stderr().contains(&format!("received alert {alert}")),
+        "tlslab serve --once should exit 1 reporting the {alert} alert\n{}",
         reports(&procs)
+    );
+}
+
+#[test]
+fn openssl_s_client_without_the_root_aborts() {
+    require_openssl();
+    // OpenSSL maps "unable to get local issuer certificate" to the unknown_ca alert.
+    assert_aborts_without_the_root(
+        "s_client",
+        |port| openssl_s_client(port, OPENSSL_ALL, false, true),
+        &[
+            "unable to get local issuer certificate",
+            "certificate verify failed",
+        ],
+        "unknown_ca",
     );
 }
 
 #[test]
 fn gnutls_cli_without_the_root_aborts() {
     require_gnutls();
-    let (mut server, port) = tlslab_serve(None).unwrap_or_else(|e| panic!("{e}"));
-    let priority = SUITES[0].gnutls_priority(true);
-    let client = gnutls_cli(port, &priority, false);
-    let server_result = server.wait_exit(RUN_TIMEOUT);
-    let procs = [&client, &server];
-    assert!(
-        server_result.is_ok(),
-        "{}\n{}",
-        server_result.unwrap_err(),
-        reports(&procs)
-    );
-    let out = format!("{}{}", client.stdout(), client.stderr());
-    assert!(
-        client.status.is_some_and(|s| !s.success()),
-        "gnutls-cli should fail\n{}",
-        reports(&procs)
-    );
-    assert!(
-        out.contains("The certificate is NOT trusted") && out.contains("issuer is unknown"),
-        "gnutls-cli should fail the verification\n{}",
-        reports(&procs)
-    );
-    assert!(
-        !out.contains(GREETING),
-        "no response may be delivered\n{}",
-        reports(&procs)
-    );
     // GnuTLS answers a failed verification with bad_certificate.
-    assert!(
-        exited_with_error(&server) && server.stderr().contains("received alert bad_certificate"),
-        "tlslab serve --once should exit 1 reporting the bad_certificate alert\n{}",
-        reports(&procs)
+    let priority = SUITES[0].gnutls_priority(true);
+    assert_aborts_without_the_root(
+        "gnutls-cli",
+        |port| gnutls_cli(port, &priority, false),
+        &["The certificate is NOT trusted", "issuer is unknown"],
+        "bad_certificate",
     );
 }

@@ -75,6 +75,18 @@ impl Timeline {
         })
     }
 
+    /// The cipher suite the run agreed on: the first one a side completed a handshake with, or
+    /// a server selected (RFC 5246 section 7.4.1.3).
+    pub fn negotiated_suite(&self) -> Option<&str> {
+        self.events.iter().find_map(|e| match &e.kind {
+            EventKind::HandshakeComplete { cipher_suite, .. }
+            | EventKind::Computation(Computation::SuiteSelected { cipher_suite, .. }) => {
+                Some(cipher_suite.as_str())
+            }
+            _ => None,
+        })
+    }
+
     /// Every premaster a client encrypted in the run (one per connection that got that far).
     pub fn premaster_encryptions(&self) -> impl Iterator<Item = &PremasterEncryption> {
         self.events.iter().filter_map(|e| match &e.kind {

@@ -1,0 +1,148 @@
+//! The run's settings: scenario, suite, the client's clock, extended master secret and seed;
+//! each change asks for a new run.
+
+use crate::protocol::Suite;
+use crate::runner;
+use crate::state::RunParams;
+use tlslab_core::msgs::enums::CipherSuite;
+use tlslab_core::scenario::Scenario;
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct RunFormProps {
+    pub params: RunParams,
+    /// Asks for a run with these parameters.
+    pub start: Callback<RunParams>,
+}
+
+#[function_component(RunForm)]
+pub fn run_form(props: &RunFormProps) -> Html {
+    let seed_input = use_node_ref();
+    let params = props.params.clone();
+    // Each control asks for a run with one parameter changed.
+    let rerun = |change: fn(&mut RunParams, Option<String>)| {
+        let start = props.start.clone();
+        let params = params.clone();
+        Callback::from(move |e: Event| {
+            let value = e.target().and_then(|t| {
+                t.dyn_ref::<web_sys::HtmlSelectElement>()
+                    .map(|s| s.value())
+                    .or_else(|| {
+                        t.dyn_ref::<web_sys::HtmlInputElement>().map(|i| {
+                            if i.type_() == "checkbox" {
+                                i.checked().to_string()
+                            } else {
+                                i.value()
+                            }
+                        })
+                    })
+            });
+            let mut p = params.clone();
+            change(&mut p, value);
+            start.emit(p);
+        })
+    };
+    let choose_scenario =
+        rerun(|p, v| p.scenario = v.as_deref().and_then(Scenario::from_id).unwrap_or_default());
+    // The empty value is "Negotiate".
+    let choose_suite = rerun(|p, v| p.suite = v.as_deref().and_then(Suite::from_name));
+    let choose_clock = rerun(|p, v| p.clock = v.as_deref().and_then(date_to_unix));
+    let choose_ems = rerun(|p, v| p.ems = v.as_deref() == Some("true"));
+    let run_again = {
+        let start = props.start.clone();
+        let params = params.clone();
+        Callback::from(move |_| {
+            start.emit(RunParams {
+                seed: runner::fresh_seed(),
+                ..params.clone()
+            })
+        })
+    };
+    let run_seed = {
+        let start = props.start.clone();
+        let params = params.clone();
+        let input = seed_input.clone();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let seed = input
+                .cast::<web_sys::HtmlInputElement>()
+                .and_then(|i| i.value().trim().parse::<u64>().ok());
+            if let Some(seed) = seed.filter(|s| *s <= crate::protocol::MAX_SEED) {
+                start.emit(RunParams {
+                    seed,
+                    ..params.clone()
+                });
+            }
+        })
+    };
+    let reset_clock = {
+        let start = props.start.clone();
+        let params = params.clone();
+        Callback::from(move |_| {
+            start.emit(RunParams {
+                clock: None,
+                ..params.clone()
+            })
+        })
+    };
+    let suite = params.suite.map(Suite::name);
+    let clock = unix_to_date(params.clock.unwrap_or_else(runner::now));
+    html! {
+    <form class="run" onsubmit={run_seed} aria-label="Run">
+            <label>
+                <span>{ "Scenario" }</span>
+                <select data-control="scenario" onchange={choose_scenario} aria-label="Scenario">
+                    { for Scenario::ALL.iter().map(|sc| html! {
+                        <option value={sc.id()} selected={*sc == params.scenario}>{ sc.title() }</option>
+                    }) }
+                </select>
+            </label>
+            <label>
+                <span>{ "Suite" }</span>
+                <select data-control="suite" onchange={choose_suite} aria-label="Cipher suite">
+                    <option value="" selected={suite.is_none()}>{ "Negotiate (GCM first)" }</option>
+                    { for CipherSuite::SUPPORTED.iter().map(|s| {
+                        let name = s.name();
+                        html! { <option value={name.clone()} selected={suite.as_deref() == Some(name.as_str())}>{ name.trim_start_matches("TLS_RSA_WITH_").to_string() }</option> }
+                    }) }
+                </select>
+            </label>
+            <label>
+                <span>{ "Client clock" }</span>
+                <input type="date" data-control="clock" value={clock} onchange={choose_clock}
+                       aria-label="The client's date, used to check certificate validity" />
+            </label>
+            if params.clock.is_some() {
+                <button type="button" data-action="clock-now" onclick={reset_clock} aria-label="Set the client's clock back to now">{ "Now" }</button>
+            }
+            <label class="toggle-label">
+                <input type="checkbox" data-control="ems" checked={params.ems} onchange={choose_ems} />
+                <span>{ "Extended master secret" }</span>
+            </label>
+            <label>
+                <span>{ "Seed" }</span>
+                <input data-control="seed" ref={seed_input} inputmode="numeric" size="12"
+                       value={params.seed.to_string()} aria-label="Seed" />
+            </label>
+            <button type="submit" data-action="run-seed" aria-label="Run with this seed">{ "Run" }</button>
+            <button type="button" data-action="run-again" onclick={run_again}
+                    aria-label="Run again with new randomness">{ "Run again" }</button>
+        </form>
+    }
+}
+
+/// `YYYY-MM-DD` (UTC) for a Unix time, as a date input shows it.
+fn unix_to_date(unix: u64) -> String {
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(unix as f64 * 1000.0));
+    String::from(date.to_iso_string())
+        .chars()
+        .take(10)
+        .collect()
+}
+
+/// The Unix time of noon UTC on a `YYYY-MM-DD` date (noon keeps the date whatever the zone).
+fn date_to_unix(date: &str) -> Option<u64> {
+    let ms = js_sys::Date::parse(&format!("{date}T12:00:00Z"));
+    (ms.is_finite() && ms >= 0.0).then(|| (ms / 1000.0) as u64)
+}

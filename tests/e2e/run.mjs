@@ -1597,6 +1597,42 @@ test('client clock: after notAfter or before notBefore the happy certificate fai
     await setDate('2030-01-01', null);
 });
 
+test('corrected sentences: scenarios, chapters and the stolen-key episode say what the code does', async ({ open, soft }) => {
+    const squash = (t) => t.replace(/\s+/g, ' ');
+    // [scenario, what its explanation must say, what it must no longer say] (issue 12).
+    const cases = [
+        ['not-yet-valid', ['certificate_expired', 'not currently valid', 'OpenSSL sends bad_certificate', 'NET::ERR_CERT_DATE_INVALID'], ['as OpenSSL does.']],
+        ['forged-signature', ['decrypt_error, as OpenSSL does', 'bad_certificate', 'RFC 5246 §7.2.2'], []],
+        ['bad-premaster', ['about 2^20', 'tens of thousands'], ['a few thousand']],
+        ['stolen-key', ['psk_ke', 'RFC 8446 §1.2'], ['mandatory in TLS 1.3']],
+        ['bit-flip', ['ERR_SSL_BAD_RECORD_MAC_ALERT'], ['ERR_SSL_PROTOCOL_ERROR']],
+    ];
+    for (const [scenario, must, mustNot] of cases) {
+        const { page } = await open(`?scenario=${scenario}&seed=1`, FAST);
+        const shown = squash(await page.locator('[data-panel="outcome"]').textContent());
+        for (const m of must) await soft(async () => assert.ok(shown.includes(m), `${scenario}: [data-panel="outcome"] says "${m}": ${shown}`));
+        for (const m of mustNot) await soft(async () => assert.ok(!shown.includes(m), `${scenario}: [data-panel="outcome"] no longer says "${m}"`));
+        if (scenario === 'stolen-key') {
+            await page.keyboard.press('End');
+            const episode = squash(await page.locator('.inspector').textContent());
+            await soft(async () => assert.ok(episode.includes('decrypts its recording offline') && !episode.includes('replays'), `stolen key: the episode says the observer decrypts offline: ${episode.slice(0, 300)}`));
+        }
+        await page.close();
+    }
+    // The chapters' corrections (ClientHello's one version, revocation, the key block's order).
+    const { page } = await open('?seed=1', FAST);
+    const chapter = async (n) => {
+        await page.click(`[data-chapter="${n}"]`);
+        return squash(await page.locator('[data-panel="story"]').textContent());
+    };
+    const one = await chapter(1);
+    await soft(async () => assert.ok(one.includes('does not list versions') && one.includes('highest version'), `chapter 1 corrects "the TLS versions it supports": ${one}`));
+    const three = await chapter(3);
+    await soft(async () => assert.ok(three.includes('§6.1.3 (a)(3)') && three.includes('skips it') && !three.includes('separate, optional step'), `chapter 3 says revocation is part of path validation, skipped here: ${three}`));
+    const five = await chapter(5);
+    await soft(async () => assert.ok(five.includes('MAC keys (CBC suites only)'), `chapter 5 names the MAC keys first: ${five}`));
+});
+
 test('scenario picker: options, choosing one re-runs and updates ?scenario; &step', async ({ open, soft }) => {
     const { page } = await open('?seed=5', FAST);
     const picker = page.locator('select[data-control="scenario"]');

@@ -104,7 +104,7 @@ impl Scenario {
                 "not-yet-valid",
                 "Certificate not yet valid",
                 "\"Your connection is not private\" (NET::ERR_CERT_DATE_INVALID): the certificate is not valid yet, or your clock is wrong.",
-                "The leaf's notBefore lies after the client's clock (RFC 5280 §4.1.2.5). TLS has no separate alert for this: the client sends certificate_expired (RFC 5246 §7.2.2), as OpenSSL does.",
+                "The leaf's notBefore lies after the client's clock, so the validity check fails (RFC 5280 §4.1.2.5, §6.1.3 (a)(2)). TLS 1.2 has no alert of its own for a certificate that is not yet valid; this client sends certificate_expired, which RFC 5246 §7.2.2 defines as \"a certificate has expired or is not currently valid\". OpenSSL sends bad_certificate instead (it keeps certificate_expired for an expired certificate); browsers abort the handshake and show NET::ERR_CERT_DATE_INVALID.",
             ),
             Scenario::WrongHost => (
                 "wrong-host",
@@ -122,7 +122,7 @@ impl Scenario {
                 "forged-signature",
                 "Forged signature",
                 "\"Your connection is not private\": the certificate's signature does not check out.",
-                "The leaf claims the demo intermediate as its issuer but was signed with another key. RSASSA-PKCS1-v1_5 verification with the intermediate's public key recovers a block that does not match the expected DigestInfo (RFC 8017 §8.2.2), and the client sends decrypt_error (RFC 5246 §7.2.2).",
+                "The leaf claims the demo intermediate as its issuer but was signed with another key. RSASSA-PKCS1-v1_5 verification with the intermediate's public key recovers a block that does not match the expected DigestInfo (RFC 8017 §8.2.2). The client sends decrypt_error, as OpenSSL does: RFC 5246 §7.2.2 defines it as a cryptographic operation that failed, \"including being unable to correctly verify a signature\"; bad_certificate (\"contained signatures that did not verify correctly\") would fit the same section's wording too.",
             ),
             Scenario::Mitm => (
                 "mitm",
@@ -145,7 +145,7 @@ impl Scenario {
             Scenario::BitFlip => (
                 "bit-flip",
                 "Bit flipped in transit",
-                "The connection is reset (ERR_SSL_PROTOCOL_ERROR): the data was corrupted or tampered with.",
+                "The connection fails (ERR_SSL_BAD_RECORD_MAC_ALERT): the data was corrupted or tampered with.",
                 "One bit of the encrypted HTTP request changes on the wire. AES-GCM authenticates the ciphertext and the additional data (RFC 5246 §6.2.3.3, RFC 5288): the tag no longer verifies, so the server refuses the record with bad_record_mac and never sees a modified plaintext.",
             ),
             Scenario::NoSharedSuite => (
@@ -158,13 +158,13 @@ impl Scenario {
                 "bad-premaster",
                 "Malformed premaster (Bleichenbacher)",
                 "The connection fails; nothing tells the attacker why.",
-                "The attacker replaces ClientKeyExchange with a ciphertext whose PKCS#1 v1.5 padding is broken, the probe of Bleichenbacher's attack (1998): a server that revealed padding errors would let an attacker decrypt any premaster with a few thousand such queries. Following RFC 5246 §7.4.7.1, this server does not reveal it: it carries on with a random premaster, so its keys differ from the client's and the failure shows only at the client's Finished (bad_record_mac), exactly as for any other wrong key.",
+                "The attacker replaces ClientKeyExchange with a ciphertext whose PKCS#1 v1.5 padding is broken, the probe of Bleichenbacher's attack (1998): a server that revealed padding errors would let an attacker decrypt any premaster, given enough such queries: on the order of a million (about 2^20) in the 1998 attack, thousands to tens of thousands in later variants, depending on what the oracle reveals (Bardou et al. 2012; ROBOT 2017). Following RFC 5246 §7.4.7.1, this server does not reveal it: it carries on with a random premaster, so its keys differ from the client's and the failure shows only at the client's Finished (bad_record_mac), exactly as for any other wrong key.",
             ),
             Scenario::StolenKey => (
                 "stolen-key",
                 "Recorded, then the key leaks",
                 "Nothing visible at the time: the padlock appeared. The damage happens later.",
-                "A passive observer records the whole session. Later the server's private key leaks (a breach, a subpoena, a careless backup). With RSA key exchange (RFC 5246 §7.4.7.1) the key decrypts the recorded ClientKeyExchange, giving the premaster, then the master secret and the record keys, and so every recorded byte. Forward-secret key exchange (ECDHE, RFC 8422; mandatory in TLS 1.3, RFC 8446) signs fresh ephemeral keys instead, so a stolen long-term key cannot decrypt past sessions.",
+                "A passive observer records the whole session. Later the server's private key leaks (a breach, a subpoena, a careless backup). With RSA key exchange (RFC 5246 §7.4.7.1) the key decrypts the recorded ClientKeyExchange, giving the premaster, then the master secret and the record keys, and so every recorded byte. Forward-secret key exchange (ECDHE, RFC 8422) signs fresh ephemeral keys instead, so a stolen long-term key cannot decrypt past sessions. TLS 1.3 removed RSA key exchange (RFC 8446 §1.2); its (EC)DHE handshakes are forward-secret, though a resumption in psk_ke mode, without (EC)DHE, is not (§4.2.9).",
             ),
         }
     }

@@ -23,6 +23,7 @@ pub const CHAPTERS: [Story; 6] = [
             "ClientHello (RFC 5246 §7.4.1.2) carries client_version 3,3 (TLS 1.2), a 32-byte client_random, an empty session_id, the offered cipher_suites, the compression methods (only null) and extensions.",
             "The extensions: server_name with example.com (RFC 6066 §3), signature_algorithms (§7.4.1.4.1), an empty renegotiation_info (RFC 5746 §3.4) and extended_master_secret (RFC 7627 §5.1).",
             "It travels in a handshake record (§6.2.1) in the clear: anyone on the path can read it.",
+            "Correction: a TLS 1.2 ClientHello does not list versions. client_version is the highest version the client supports, and the server answers with the version to use (§7.4.1.2, Appendix E.1).",
         ],
     },
     Story {
@@ -44,7 +45,7 @@ pub const CHAPTERS: [Story; 6] = [
             "Certificate (RFC 5246 §7.4.2) carries the chain: the server's certificate first, then the intermediate CA. ServerHelloDone (§7.4.5) says the server is done.",
             "Correction: the client validates the chain locally, against the root certificates it already trusts (RFC 5280 §6.1). It does not contact the issuer.",
             "Each signature is checked with the issuer's public key (RSASSA-PKCS1-v1_5, RFC 8017 §8.2.2), the validity period against the client's clock, the host name against subjectAltName (RFC 6125 §6.4), basicConstraints and keyUsage (RFC 5280 §4.2.1), and the path must end at a trust anchor.",
-            "Revocation checking (OCSP, CRLs) is a separate, optional step that this client does not perform.",
+            "RFC 5280 §6.1.3 (a)(3) makes \"not revoked\" part of path validation; this client skips it, having no CRL or OCSP response. Browsers rarely fetch CRLs or OCSP during a handshake: they rely on revocation lists pushed with their updates (Chrome's CRLSets, Firefox's CRLite) or on an OCSP response the server staples (RFC 6066 §8).",
         ],
     },
     Story {
@@ -64,7 +65,7 @@ pub const CHAPTERS: [Story; 6] = [
         title: "Client Finished",
         simple: "The client sends Finished, encrypted with the premaster secret.",
         wire: &[
-            "Both sides derive the master secret = PRF(premaster, \"master secret\", client_random + server_random) (RFC 5246 §8.1), or with the extended master secret PRF(premaster, \"extended master secret\", session_hash) (RFC 7627 §4), then the key block of write keys and IVs (§6.3).",
+            "Both sides derive the master secret = PRF(premaster, \"master secret\", client_random + server_random) (RFC 5246 §8.1), or with the extended master secret PRF(premaster, \"extended master secret\", session_hash) (RFC 7627 §4), then the key block, cut into the MAC keys (CBC suites only), the write keys and the write IVs, in that order (§6.3).",
             "ChangeCipherSpec (§7.1) switches the client's sending side to those keys.",
             "Correction: Finished (§7.4.9) is protected with the client write key derived from the master secret, not with the premaster secret. It carries verify_data = PRF(master_secret, \"client finished\", SHA-256(all handshake messages so far)), 12 bytes, proving the client saw the same transcript.",
         ],

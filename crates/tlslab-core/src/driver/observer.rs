@@ -83,7 +83,7 @@ impl Observer {
             EventKind::Episode {
                 title: "Later: the private key leaks".into(),
                 text:
-                    "The observer obtains the server's RSA private key and replays its recording."
+                    "The observer obtains the server's RSA private key and decrypts its recording offline."
                         .into(),
             },
             learned(ValueName::ServerPrivateKey, &d),

@@ -17,9 +17,11 @@ pub fn response(body: &str) -> Vec<u8> {
     .into_bytes()
 }
 
-/// Whether `received` holds a complete request head (a request without a body).
+/// Whether `received` holds a complete request head (a request without a body): an empty line
+/// ends it (RFC 9112 section 2.1). Lines end with CR LF, or with a bare LF, which section 2.2
+/// lets a recipient accept (hand-typed requests and test tools send it).
 pub fn request_complete(received: &[u8]) -> bool {
-    received.windows(4).any(|w| w == b"\r\n\r\n")
+    received.windows(2).any(|w| w == b"\n\n") || received.windows(3).any(|w| w == b"\n\r\n")
 }
 
 /// The body of a response: what follows the blank line after the head.
@@ -41,6 +43,11 @@ mod tests {
     fn request_and_response_frame() {
         assert!(request_complete(&request("example.com", "/")));
         assert!(!request_complete(b"GET / HTTP/1.1\r\n"));
+        assert!(request_complete(b"GET / HTTP/1.1\nHost: example.com\n\n"));
+        assert!(request_complete(
+            b"GET / HTTP/1.1\r\nHost: example.com\n\r\n"
+        ));
+        assert!(!request_complete(b"GET / HTTP/1.1\nHost: example.com\n"));
         assert_eq!(response_body(&response("hi")), Some(&b"hi"[..]));
     }
 }

@@ -296,8 +296,18 @@ fn tlslab_connect(port: u16, extra: &[&str]) -> Proc {
 /// Runs an external client: writes the request, keeps stdin open until the client exits (a
 /// client that sees EOF on stdin may send close_notify before the response arrives), bounded.
 fn run_client(label: &str, program: &str, a: Vec<String>, env: &[(&str, &Path)]) -> Proc {
+    run_client_sending(label, program, a, env, REQUEST)
+}
+
+fn run_client_sending(
+    label: &str,
+    program: &str,
+    a: Vec<String>,
+    env: &[(&str, &Path)],
+    request: &[u8],
+) -> Proc {
     let mut p = Proc::spawn(label, program, &a, env);
-    p.write_stdin(REQUEST);
+    p.write_stdin(request);
     if let Err(e) = p.wait_exit(RUN_TIMEOUT) {
         eprintln!("{e}");
     }
@@ -611,6 +621,26 @@ fn openssl_s_client_to_tlslab_serve() {
         ];
         check_served(&client, &mut server, &needles)
     });
+}
+
+/// A hand-typed request ends its lines with a bare LF, which RFC 9112 section 2.2 lets a
+/// recipient accept: `tlslab serve` answers it rather than waiting for CR LF CR LF.
+#[test]
+fn a_request_with_bare_line_feeds_is_answered() {
+    require_openssl();
+    let (mut server, port) = tlslab_serve(None).expect("tlslab serve starts");
+    let a = args(&[
+        "s_client",
+        "-connect",
+        &format!("127.0.0.1:{port}"),
+        "-CAfile",
+        path_str(&pki().ca),
+        "-quiet",
+        "-ign_eof",
+    ]);
+    let request = b"GET / HTTP/1.1\nHost: example.com\n\n";
+    let client = run_client_sending("openssl s_client, bare LF", "openssl", a, &[], request);
+    check_served(&client, &mut server, &["HTTP/1.1 200 OK", GREETING]).unwrap();
 }
 
 #[test]

@@ -1057,6 +1057,44 @@ fn server_accepts_a_large_client_hello_across_two_records() {
     assert_eq!(records(&server.wire).len(), 3, "the server answered");
 }
 
+/// RFC 5246 section 7.4.1.2 with every vector at the largest size its bounds allow: a 32-byte
+/// session_id, 32,767 cipher suites (<2..2^16-2>), 255 compression methods (<1..2^8-1>) and
+/// 65,535 bytes of extensions (<0..2^16-1>): 131,396 bytes, in nine records.
+#[test]
+fn server_answers_the_largest_client_hello_the_rfc_allows() {
+    let mut body = vec![0x03, 0x03];
+    body.extend([0x11; 32]);
+    body.push(32);
+    body.extend([0x22; 32]);
+    body.extend(65_534u16.to_be_bytes());
+    body.extend([0x00, 0x9c]); // TLS_RSA_WITH_AES_128_GCM_SHA256, then suites nobody runs
+    for i in 1..32_767u16 {
+        body.extend((0x8000 + i).to_be_bytes());
+    }
+    body.push(255);
+    body.extend(0..=254u8); // null first
+    body.extend(65_535u16.to_be_bytes());
+    body.extend([0xff, 0x01, 0x00, 0x01, 0x00]); // an empty renegotiation_info (RFC 5746)
+    body.extend([0x42, 0x42]); // and one extension nobody knows, filling the rest
+    body.extend(65_526u16.to_be_bytes());
+    body.extend(vec![0x5a; 65_526]);
+    assert_eq!(body.len(), 131_396);
+    let message = handshake(HandshakeType::ClientHello, &body);
+    let stream: Vec<u8> = message
+        .chunks(1 << 14)
+        .flat_map(|c| record(HANDSHAKE, c))
+        .collect();
+    assert_eq!(records(&stream).len(), 9);
+    let mut server = Peer::server(DEFAULT);
+    server.feed(&stream);
+    assert_waiting(&server);
+    assert_eq!(
+        records(&server.wire).len(),
+        3,
+        "ServerHello, Certificate, ServerHelloDone"
+    );
+}
+
 #[test]
 fn client_accepts_several_messages_in_one_record_and_one_message_in_many() {
     let setup = DEFAULT;
@@ -1097,8 +1135,8 @@ fn a_handshake_message_interrupted_by_another_content_type_is_refused() {
 
 #[test]
 fn server_refuses_announced_handshake_messages_over_the_limit() {
-    // 2^20 and 2^17 + 1: refused from the four header bytes, before the body arrives.
-    for len in [1u32 << 20, (1 << 17) + 1, 0xff_ffff] {
+    // 2^20 and 2^18 + 1: refused from the four header bytes, before the body arrives.
+    for len in [1u32 << 20, (1 << 18) + 1, 0xff_ffff] {
         let header = handshake(HandshakeType::ClientHello, &[]);
         let mut msg = header.clone();
         msg[1..4].copy_from_slice(&len.to_be_bytes()[1..]);
@@ -1106,9 +1144,9 @@ fn server_refuses_announced_handshake_messages_over_the_limit() {
         server.feed(&record(HANDSHAKE, &msg));
         assert_fatal(&mut server, DecodeError);
     }
-    // 2^17 exactly is allowed: the server waits for it.
+    // 2^18 exactly is allowed: the server waits for it.
     let mut server = Peer::server(DEFAULT);
-    server.feed(&record(HANDSHAKE, &[1, 2, 0, 0, 0x03, 0x03]));
+    server.feed(&record(HANDSHAKE, &[1, 4, 0, 0, 0x03, 0x03]));
     assert_waiting(&server);
 }
 

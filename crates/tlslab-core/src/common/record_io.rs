@@ -10,9 +10,10 @@ use crate::record::{self, Alert, MAX_PLAINTEXT, Record};
 use crate::timeline::{Actor, AlertInfo, EventKind, Field, Message, WireRecord};
 use crate::timeline::{CbcRecord, GcmRecord, Protection};
 
-/// The largest handshake message accepted: certificate chains are the big ones, and real
-/// ones stay well below this. Bounds what a peer can make us buffer.
-pub const MAX_HANDSHAKE_MESSAGE: usize = 1 << 17;
+/// The largest handshake message accepted, which bounds what a peer can make us buffer. It is
+/// above the largest ClientHello RFC 5246 section 7.4.1.2 allows (131,396 bytes, every vector
+/// at its bound), and real certificate chains, the other big messages, stay well below it.
+pub const MAX_HANDSHAKE_MESSAGE: usize = 1 << 18;
 
 impl CommonState {
     // ---- sending ----

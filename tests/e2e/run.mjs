@@ -1595,6 +1595,12 @@ test('client clock: after notAfter or before notBefore the happy certificate fai
     await backToNow();
     // A date inside the validity period: success, but the clock stays set.
     await setDate('2030-01-01', null);
+    // Another scenario starts at now: the clock set for this one does not carry over (issue 12).
+    await setDate('2020-01-01', 'certificate_expired');
+    await page.selectOption('select[data-control="scenario"]', 'stolen-key');
+    await expectOutcome(page, 'stolen-key', null, 'stolen-key after the clock was set to 2020');
+    await until(page, 'the URL without clock after choosing another scenario', () => !new URL(location.href).searchParams.has('clock'));
+    assert.equal(await now.count(), 0, '[data-action="clock-now"] after choosing another scenario');
 });
 
 test('corrected sentences: scenarios, chapters and the stolen-key episode say what the code does', async ({ open, soft }) => {

@@ -100,6 +100,17 @@ impl RunParams {
             ems: true,
         }
     }
+
+    /// The same settings for another scenario, with the client's clock back at now: a clock
+    /// set to make one scenario's point (a certificate not yet valid) would quietly change
+    /// another's outcome (the stolen-key run ending in certificate_expired).
+    pub fn with_scenario(&self, scenario: Scenario) -> RunParams {
+        RunParams {
+            scenario,
+            clock: None,
+            ..self.clone()
+        }
+    }
 }
 
 /// Where the timeline on screen comes from.

@@ -95,10 +95,7 @@ fn obey(
         Command::Play { .. } => dispatch.dispatch(Action::Play),
         Command::Pause { .. } => dispatch.dispatch(Action::Pause),
         Command::SetScenario { scenario, .. } => match Scenario::from_id(&scenario) {
-            Some(scenario) => start.emit(RunParams {
-                scenario,
-                ..params.borrow().clone()
-            }),
+            Some(scenario) => start.emit(params.borrow().with_scenario(scenario)),
             None => warn(&format!("unknown scenario {scenario:?}")),
         },
     }

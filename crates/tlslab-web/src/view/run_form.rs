@@ -43,8 +43,9 @@ pub fn run_form(props: &RunFormProps) -> Html {
             start.emit(p);
         })
     };
-    let choose_scenario =
-        rerun(|p, v| p.scenario = v.as_deref().and_then(Scenario::from_id).unwrap_or_default());
+    let choose_scenario = rerun(|p, v| {
+        *p = p.with_scenario(v.as_deref().and_then(Scenario::from_id).unwrap_or_default())
+    });
     // The empty value is "Negotiate".
     let choose_suite = rerun(|p, v| p.suite = v.as_deref().and_then(Suite::from_name));
     let choose_clock = rerun(|p, v| p.clock = v.as_deref().and_then(date_to_unix));

@@ -1124,8 +1124,10 @@ function diffRuns(a, b) {
 }
 
 test('?seed=N reproduces a run, another seed differs; ?step; seed field, run-seed, run-again', async ({ open }) => {
-    const a = await open('?seed=123456789&step=4', FAST);
-    assert.equal(await progressStep(a.page), '4', '?step=4: [data-progress] data-step right after ready');
+    // step= is the number on screen, from 1: step=5 is the fifth step (index 4).
+    const a = await open('?seed=123456789&step=5', FAST);
+    assert.equal(await progressStep(a.page), '4', '?step=5: [data-progress] data-step (index) right after ready');
+    assert.ok((await a.page.locator('[data-panel="step"]').textContent()).includes('step 5 of'), '?step=5 shows "step 5 of"');
     await checkStepView(a.page, 4);
     assert.equal(await a.page.locator('input[data-control="seed"]').inputValue(), '123456789', 'seed field with ?seed=123456789');
     const runA = await collectLite(a.page);
@@ -1176,8 +1178,8 @@ test('?seed=N reproduces a run, another seed differs; ?step; seed field, run-see
 test('sub-path: dist/ served under /courses/tls/ works and gives the same run', async ({ open }) => {
     const root = await open('?seed=7', FAST);
     const runRoot = await collectLite(root.page);
-    const sub = await open('?seed=7&step=4', { server: subServer, ...FAST });
-    assert.equal(await progressStep(sub.page), '4', 'sub-path ?step=4');
+    const sub = await open('?seed=7&step=5', { server: subServer, ...FAST });
+    assert.equal(await progressStep(sub.page), '4', 'sub-path ?step=5');
     const runSub = await collectLite(sub.page);
     assert.deepEqual(diffRuns(runRoot, runSub), [], 'the same seed at / and /courses/tls/ differs at these places');
     const wasm = sub.rec.requests.filter((u) => u.endsWith('.wasm'));
@@ -1662,10 +1664,10 @@ test('scenario picker: options, choosing one re-runs and updates ?scenario; &ste
     }
 
     // A link to a step of a scenario opens there.
-    const linked = await open('?scenario=expired&seed=5&step=2', FAST);
-    assert.equal(await progressStep(linked.page), '2', '?scenario=expired&step=2: [data-progress] data-step');
-    assert.equal(await currentTitle(linked.page), 'Certificate', '?scenario=expired&step=2: the current step');
-    await expectOutcome(linked.page, 'expired', 'certificate_expired', '?scenario=expired&seed=5&step=2');
+    const linked = await open('?scenario=expired&seed=5&step=3', FAST);
+    assert.equal(await progressStep(linked.page), '2', '?scenario=expired&step=3: [data-progress] data-step');
+    assert.equal(await currentTitle(linked.page), 'Certificate', '?scenario=expired&step=3: the current step');
+    await expectOutcome(linked.page, 'expired', 'certificate_expired', '?scenario=expired&seed=5&step=3');
 });
 
 // ---- embedding (issue 5, first part): link parameters, embed mode, share, postMessage ----
@@ -1707,6 +1709,13 @@ test('course page: two embedded instances, postMessage goto/play/pause and annou
     assert.ok(text.includes('"alert":"unknown_ca"') && text.includes('"sender":"client"'), `end announcement: ${text}`);
     const happy = page.frameLocator('#happy');
     assert.equal(await happy.locator('[data-panel="outcome"]').getAttribute('data-scenario'), 'happy', 'the first iframe runs the happy path');
+    // goto counts steps as the page shows them, from 1, and so do the announcements.
+    await page.evaluate(() => document.getElementById('mitm').contentWindow.postMessage({ version: 1, type: 'goto', step: 2 }, '*'));
+    await frame.locator('g[aria-current="step"][data-step="1"]').waitFor({ timeout: 5_000 });
+    await until(page, 'the last step announcement says step 2', () => {
+        const steps = document.getElementById('log').textContent.split('"type":"step"');
+        return steps[steps.length - 1].includes('"step":2,');
+    });
     // Malformed messages are ignored, not acted on.
     await page.evaluate(() => document.getElementById('mitm').contentWindow.postMessage({ type: 'goto', step: 0 }, '*'));
     await page.evaluate(() => document.getElementById('mitm').contentWindow.postMessage('goto 0', '*'));
@@ -1774,7 +1783,7 @@ test('accessibility (axe-core): no serious or critical violation on any chapter,
 
 test('deep links into a long run show the current message on screen, wide and narrow', async ({ open }) => {
     for (const viewport of [{ width: 1280, height: 800 }, { width: 390, height: 844 }]) {
-        const { page } = await open('?scenario=mitm-trusted&seed=3&step=20', { ...FAST, viewport });
+        const { page } = await open('?scenario=mitm-trusted&seed=3&step=21', { ...FAST, viewport });
         await page.waitForTimeout(300);
         const box = await page.locator('svg[data-diagram] g[data-step="20"]').evaluate((g) => {
             const r = g.getBoundingClientRect();
@@ -1799,7 +1808,7 @@ test('deep links: ?suite, ?speed and ?autoplay', async ({ open }) => {
 });
 
 test('print: a chapter prints as a readable handout (no controls, the step and its panel)', async ({ open }) => {
-    const { page } = await open('?seed=6&step=4', FAST);
+    const { page } = await open('?seed=6&step=5', FAST);
     await page.emulateMedia({ media: 'print' });
     const shown = await page.evaluate(() => ({
         toolbar: getComputedStyle(document.querySelector('.toolbar')).display,
@@ -1986,7 +1995,7 @@ test('stolen key: "Open Files" from the scenario, then the key and the capture a
 });
 
 test('files in embed mode: no Files button (an iframe keeps its compact chrome); the Reproduce tab is there', async ({ open }) => {
-    const { page } = await open('?embed=1&seed=1&step=4', FAST);
+    const { page } = await open('?embed=1&seed=1&step=5', FAST);
     assert.equal(await page.locator('[data-action="files"]').isVisible(), false, 'the Files button is hidden in embed mode');
     await openTab(page, 'reproduce');
     assert.ok((await page.locator('[data-panel="reproduce"] [data-recipe]').count()) > 0, 'recipes in embed mode');
@@ -2158,7 +2167,7 @@ test('import: a run recorded by tlslab connect against openssl s_server opens, a
 }, { timeout: 180_000 });
 
 test('import: malformed files (not JSON, an out-of-range index, another format, too large) are refused and the run stays', async ({ open, soft }) => {
-    const { page } = await open('?seed=1&step=4', FAST);
+    const { page } = await open('?seed=1&step=5', FAST);
     await openFiles(page);
     const good = JSON.parse((await download(page, '[data-download="timeline"]')).bytes.toString('utf8'));
     const outOfRange = structuredClone(good);

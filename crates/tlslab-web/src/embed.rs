@@ -3,7 +3,8 @@
 //! Messages are objects with `source: "tlslab"`, `version: 1` and a `type`. The app announces
 //! `ready` (with the scenario and the number of steps), each `step` change, and `end` when the
 //! last step is shown (with the alert, if any). It accepts `goto` (`step` or `chapter`), `play`,
-//! `pause` and `setScenario` (`scenario`: an id). Anything else is logged and ignored.
+//! `pause` and `setScenario` (`scenario`: an id). Anything else is logged and ignored. Steps are
+//! numbered as the page shows them, from 1, as in links.
 
 use serde::{Deserialize, Serialize};
 use tlslab_core::timeline::Outcome;

@@ -67,7 +67,10 @@ impl Link {
         };
         let seed = read("seed", &|v| v.parse::<u64>().is_ok_and(|s| s <= MAX_SEED))
             .and_then(|v| v.parse().ok());
-        let step = read("step", &|v| v.parse::<usize>().is_ok()).and_then(|v| v.parse().ok());
+        // `step` is the number on screen, from 1; the model counts from 0.
+        let step = read("step", &|v| v.parse::<usize>().is_ok_and(|n| n >= 1))
+            .and_then(|v| v.parse::<usize>().ok())
+            .map(|n| n - 1);
         let suite =
             read("suite", &|v| Suite::from_name(v).is_some()).and_then(|v| Suite::from_name(&v));
         let scenario = read("scenario", &|v| Scenario::from_id(v).is_some())
@@ -116,7 +119,7 @@ impl Link {
             parts.push(format!("seed={seed}"));
         }
         if let Some(step) = self.step {
-            parts.push(format!("step={step}"));
+            parts.push(format!("step={}", step + 1));
         }
         if let Some(suite) = self.suite {
             parts.push(format!("suite={}", suite.name()));

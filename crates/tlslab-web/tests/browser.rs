@@ -58,7 +58,10 @@ fn links_parse_and_ignore_what_does_not() {
     assert_eq!(l.clock, Some(1_700_000_000));
     assert_eq!(l.ems, Some(false));
     assert_eq!(l.seed, Some(42));
-    assert_eq!(l.step, Some(3));
+    // The link's step=3 is the third step on screen, index 2.
+    assert_eq!(l.step, Some(2));
+    assert_eq!(Link::parse("?step=1").step, Some(0));
+    assert_eq!(Link::parse("?step=0").invalid, ["step"]);
     assert_eq!(
         l.suite.map(Suite::name).as_deref(),
         Some("TLS_RSA_WITH_AES_128_CBC_SHA")

@@ -62,7 +62,7 @@ fn use_announcements(model: &Model) {
             let Some(t) = timeline else { return };
             let Some(s) = t.steps.get(*step) else { return };
             embed::announce(&Announcement::Step {
-                step: *step,
+                step: *step + 1,
                 title: s.title.clone(),
                 chapter: s.chapter as u8,
             });
@@ -81,9 +81,13 @@ fn obey(
     params: &RefCell<RunParams>,
 ) {
     match command {
+        // Steps are numbered as on screen, from 1.
         Command::Goto {
             step: Some(step), ..
-        } => dispatch.dispatch(Action::Go(step)),
+        } => match step.checked_sub(1) {
+            Some(index) => dispatch.dispatch(Action::Go(index)),
+            None => warn("goto: steps are numbered from 1"),
+        },
         Command::Goto {
             chapter: Some(n), ..
         } => {

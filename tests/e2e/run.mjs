@@ -1693,6 +1693,40 @@ test('embed: ?theme, compact chrome at 320x480 without horizontal scroll, notice
     assert.ok(snippet.startsWith('<iframe ') && snippet.includes('embed=1'), `iframe snippet: ${snippet}`);
 });
 
+test('share and files panels: inside the window wide and narrow, one at a time, closed by Escape or a click outside', async ({ open, soft }) => {
+    for (const viewport of [{ width: 1280, height: 800 }, { width: 390, height: 844 }]) {
+        const how = `${viewport.width}x${viewport.height}`;
+        const { page } = await open('?seed=1&step=5', { ...FAST, viewport });
+        const share = page.locator('.share-panel');
+        const files = page.locator('[data-panel="files"]');
+        await page.click('[data-action="share"]');
+        await share.waitFor();
+        const box = await share.evaluate((el) => {
+            const r = el.getBoundingClientRect();
+            return { left: r.left, right: r.right, width: innerWidth, scroll: document.documentElement.scrollWidth };
+        });
+        await soft(async () => assert.ok(box.left >= 0 && box.right <= box.width && box.scroll <= box.width, `${how}: the share panel lies inside the window, nothing scrolls sideways: ${JSON.stringify(box)}`));
+        await page.screenshot({ path: join(ARTIFACTS, `share-panel-${viewport.width}.png`) });
+        await page.keyboard.press('Escape');
+        await soft(async () => assert.equal(await share.count(), 0, `${how}: Escape closes the share panel`));
+        await page.click('[data-action="share"]');
+        await page.click('[data-panel="story"]');
+        await soft(async () => assert.equal(await share.count(), 0, `${how}: a click outside closes the share panel`));
+        await page.click('[data-action="share"]');
+        await page.click('[data-action="files"]');
+        await soft(async () => assert.equal(await share.count(), 0, `${how}: opening Files closes Share`));
+        await soft(async () => assert.equal(await files.count(), 1, `${how}: Files is open`));
+        await page.keyboard.press('Escape');
+        await soft(async () => assert.equal(await files.count(), 0, `${how}: Escape closes Files`));
+        await page.click('[data-action="files"]');
+        await files.click();
+        await soft(async () => assert.equal(await files.count(), 1, `${how}: a click inside Files keeps it open`));
+        await page.click('[data-panel="story"]');
+        await soft(async () => assert.equal(await files.count(), 0, `${how}: a click outside closes Files`));
+        await page.close();
+    }
+});
+
 test('course page: two embedded instances, postMessage goto/play/pause and announcements', async ({ open }) => {
     const host = await open('course.html', { ...FAST, ready: false, viewport: { width: 1100, height: 1600 } });
     const page = host.page;

@@ -161,6 +161,8 @@ pub struct Model {
     pub import_error: Option<String>,
     /// The Files panel (downloads, opening a timeline) is open.
     pub files_open: bool,
+    /// The Share panel (link and iframe snippet) is open. At most one of the two is.
+    pub share_open: bool,
 }
 
 impl Model {
@@ -179,6 +181,7 @@ impl Model {
             source: Source::Live,
             import_error: None,
             files_open: false,
+            share_open: false,
         }
     }
 
@@ -238,6 +241,9 @@ pub enum Action {
     DismissImportError,
     ToggleFiles,
     OpenFiles,
+    ToggleShare,
+    /// Escape, or a click outside them: the Files and Share panels close.
+    ClosePanels,
 }
 
 impl Reducible for Model {
@@ -345,8 +351,22 @@ impl Reducible for Model {
                 m.import_error = Some(format!("Could not open {name}: {message}"));
             }
             Action::DismissImportError => m.import_error = None,
-            Action::ToggleFiles => m.files_open = !m.files_open,
-            Action::OpenFiles => m.files_open = true,
+            Action::ToggleFiles => {
+                m.files_open = !m.files_open;
+                m.share_open = false;
+            }
+            Action::OpenFiles => {
+                m.files_open = true;
+                m.share_open = false;
+            }
+            Action::ToggleShare => {
+                m.share_open = !m.share_open;
+                m.files_open = false;
+            }
+            Action::ClosePanels => {
+                m.files_open = false;
+                m.share_open = false;
+            }
         }
         Rc::new(m)
     }

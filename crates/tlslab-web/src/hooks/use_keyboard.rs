@@ -1,4 +1,5 @@
-//! The player's keys: Space, Left/Right, Home/End (not while typing in a field).
+//! The player's keys: Space, Left/Right, Home/End (not while typing in a field); Escape closes
+//! the Files and Share panels.
 
 use super::use_event;
 use crate::state::{Action, Model};
@@ -14,6 +15,10 @@ pub fn use_keyboard(dispatch: UseReducerDispatcher<Model>) {
             .map(EventTarget::from)
     };
     use_event(document, "keydown", move |e: KeyboardEvent| {
+        if e.key() == "Escape" {
+            dispatch.dispatch(Action::ClosePanels);
+            return;
+        }
         if typing(&e) || e.ctrl_key() || e.meta_key() || e.alt_key() {
             return;
         }

@@ -11,7 +11,8 @@ use super::outcome::Outcome;
 use super::toolbar::Toolbar;
 use super::workspace::Workspace;
 use crate::hooks::{
-    use_address_bar, use_embedding, use_keyboard, use_opening_link, use_playback, use_worker,
+    use_address_bar, use_dismiss, use_embedding, use_keyboard, use_opening_link, use_playback,
+    use_worker,
 };
 use crate::runner;
 use crate::state::{Model, RunParams, Source};
@@ -26,6 +27,7 @@ pub fn app() -> Html {
     use_embedding(&model, &start);
     use_playback(&model);
     use_keyboard(model.dispatcher());
+    use_dismiss(model.dispatcher());
     use_address_bar(&model, &link);
 
     let dispatch = model.dispatcher();
@@ -37,7 +39,7 @@ pub fn app() -> Html {
     html! {
         <>
             <Toolbar params={model.params.clone()} timeline={timeline.clone()} imported={model.source != Source::Live}
-                     step={model.step} playing={model.playing} speed={model.speed} files_open={model.files_open}
+                     step={model.step} playing={model.playing} speed={model.speed} files_open={model.files_open} share_open={model.share_open}
                      dispatch={dispatch.clone()} start={start} />
             if let Source::File { name } = &model.source {
                 <Imported name={name.clone()} timeline={timeline.clone()} back={back_to_live} />

@@ -78,7 +78,7 @@ pub fn outcome(props: &OutcomeProps) -> Html {
                 if scenario == Scenario::StolenKey {
                     <p class="try-it">
                         { "Be the observer: download this run's capture and the server's key, and decrypt the recording with tshark or Wireshark. " }
-                        <button type="button" data-action="open-files" onclick={open_files}>{ "Open Files" }</button>
+                        <button type="button" data-action="open-files" data-opens-panel="" onclick={open_files}>{ "Open Files" }</button>
                     </p>
                 }
             </details>

@@ -1,5 +1,6 @@
 //! "Share / embed": a link to this exact step, and an iframe snippet for course pages.
 
+use crate::state::{Action, Model};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -9,14 +10,16 @@ pub struct ShareProps {
     /// The timeline on screen was opened from a file, which a link cannot carry.
     #[prop_or_default]
     pub imported: bool,
+    pub open: bool,
+    pub dispatch: UseReducerDispatcher<Model>,
 }
 
 #[function_component(Share)]
 pub fn share(props: &ShareProps) -> Html {
-    let open = use_state(|| false);
+    let open = props.open;
     let toggle = {
-        let open = open.clone();
-        Callback::from(move |_| open.set(!*open))
+        let d = props.dispatch.clone();
+        Callback::from(move |_| d.dispatch(Action::ToggleShare))
     };
     let link = web_sys::window()
         .and_then(|w| w.location().href().ok())
@@ -36,11 +39,11 @@ pub fn share(props: &ShareProps) -> Html {
     html! {
         <div class="share">
             <button type="button" data-action="share" aria-expanded={open.to_string()} aria-controls="share-panel" onclick={toggle}>{ "Share" }</button>
-            if *open && props.imported {
+            if open && props.imported {
                 <div class="share-panel" id="share-panel" role="dialog" aria-label="Share or embed this step">
                     <p data-share="imported">{ "This timeline was opened from a file, and a link cannot carry it. To share it, download it (Files › Timeline) and send the file; it opens with Files › Open timeline." }</p>
                 </div>
-            } else if *open {
+            } else if open {
                 <div class="share-panel" id="share-panel" role="dialog" aria-label="Share or embed this step">
                     <label>
                         <span>{ "Link to this step" }</span>

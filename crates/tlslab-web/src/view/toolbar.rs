@@ -15,6 +15,7 @@ pub struct ToolbarProps {
     pub playing: bool,
     pub speed: f64,
     pub files_open: bool,
+    pub share_open: bool,
     pub dispatch: UseReducerDispatcher<Model>,
     /// Asks for a run with these parameters.
     pub start: Callback<RunParams>,

@@ -1684,8 +1684,20 @@ test('embed: ?theme, compact chrome at 320x480 without horizontal scroll, notice
     const url = new URL(page.url());
     await soft(async () => assert.equal(url.searchParams.get('embed'), '1', `the URL keeps embed=1: ${page.url()}`));
     await soft(async () => assert.equal(url.searchParams.get('theme'), 'dark', `the URL keeps theme=dark: ${page.url()}`));
+    // The correction shows with the simple story, embed included (issue 12).
+    await soft(async () => assert.ok(await page.locator('[data-panel="story"] .wire').isVisible(), 'embed: "What really crosses the wire" is shown with the simple story'));
+    // A way out to the full view of the same step, without embed=1.
+    await page.keyboard.press('ArrowRight');
+    const full = page.locator('a[data-action="full-view"]');
+    await soft(async () => assert.ok(await full.isVisible(), 'embed: an "Open the full view" link'));
+    const href = new URL(await full.getAttribute('href'), page.url());
+    await soft(async () => assert.deepEqual(
+        [href.searchParams.get('scenario'), href.searchParams.get('seed'), href.searchParams.get('step'), href.searchParams.get('embed'), await full.getAttribute('target')],
+        ['mitm', '1', '2', null, '_blank'],
+        `embed: the full view opens the step on screen in a new tab: ${href}`));
 
     const wide = await open('?seed=1', FAST);
+    await soft(async () => assert.ok(!(await wide.page.locator('a[data-action="full-view"]').isVisible()), 'the full view has no "Open the full view" link'));
     await wide.page.click('[data-action="share"]');
     const link = await wide.page.locator('[data-share="link"]').inputValue();
     assert.ok(link.includes('seed=1') && link.includes('step='), `share link names the run and step: ${link}`);
@@ -1741,6 +1753,8 @@ test('course page: two embedded instances, postMessage goto/play/pause and annou
     await until(page, 'the end announcement with the alert', () => document.getElementById('log').textContent.includes('"type":"end"'), undefined, 20_000);
     const text = await log.textContent();
     assert.ok(text.includes('"alert":"unknown_ca"') && text.includes('"sender":"client"'), `end announcement: ${text}`);
+    const intro = await page.locator('body > p').first().textContent();
+    assert.ok(!intro.includes('see the README') && intro.includes("type: 'goto'"), `the course page explains its API itself (the README is not on the site): ${intro}`);
     const happy = page.frameLocator('#happy');
     assert.equal(await happy.locator('[data-panel="outcome"]').getAttribute('data-scenario'), 'happy', 'the first iframe runs the happy path');
     // goto counts steps as the page shows them, from 1, and so do the announcements.

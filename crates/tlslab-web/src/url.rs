@@ -3,6 +3,7 @@
 //! (`theme=light|dark|auto`, `embed=1`, `autoplay=1`, `speed=0.5|1|2|4`).
 
 use crate::protocol::{MAX_SEED, Suite};
+use crate::state::RunParams;
 use tlslab_core::scenario::Scenario;
 use web_sys::UrlSearchParams;
 
@@ -100,6 +101,19 @@ impl Link {
             autoplay,
             speed,
             invalid,
+        }
+    }
+
+    /// The link to step `step` of the run `params` describe (no look, no speed).
+    pub fn to_view(params: &RunParams, step: usize) -> Link {
+        Link {
+            seed: Some(params.seed),
+            step: Some(step),
+            suite: params.suite,
+            scenario: Some(params.scenario),
+            clock: params.clock,
+            ems: Some(params.ems),
+            ..Link::default()
         }
     }
 

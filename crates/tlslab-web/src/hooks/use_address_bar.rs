@@ -13,19 +13,11 @@ use yew::prelude::*;
 pub fn use_address_bar(model: &Model, opening: &Link) {
     let ready = model.run.timeline().is_some();
     let live_run = model.source == Source::Live;
-    let p = &model.params;
     let link = Link {
-        seed: Some(p.seed),
-        step: Some(model.step),
-        suite: p.suite,
-        scenario: Some(p.scenario),
-        clock: p.clock,
-        ems: Some(p.ems),
         theme: opening.theme,
         embed: opening.embed,
-        autoplay: false,
         speed: Some(model.speed),
-        invalid: Vec::new(),
+        ..Link::to_view(&model.params, model.step)
     };
     use_effect_with((link, ready, live_run), move |(link, ready, live_run)| {
         if *ready {

@@ -3,6 +3,7 @@
 use super::player::player;
 use super::run_form::RunForm;
 use crate::state::{Model, RunParams, Shared};
+use crate::url::Link;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -23,11 +24,19 @@ pub struct ToolbarProps {
 
 #[function_component(Toolbar)]
 pub fn toolbar(props: &ToolbarProps) -> Html {
+    // The step on screen, in the page's own theme, without `embed=1`.
+    let full_view = Link {
+        theme: Link::current().theme,
+        ..Link::to_view(&props.params, props.step)
+    };
     html! {
         <header class="toolbar">
             <div class="brand">
                 <h1>{ "TLS 1.2 handshake" }</h1>
                 <span class="subtitle">{ "a real client and server, in your browser" }</span>
+                // Shown in embed mode only: the same view, with every panel, in a tab of its own.
+                <a class="full-view" data-action="full-view" href={full_view.query()} target="_blank"
+                   rel="noopener">{ "Open the full view ↗" }</a>
             </div>
             // A timeline opened from a file has no run parameters: the form would describe (and
             // silently re-run) another run. The banner below the toolbar leads back to live runs.

@@ -875,6 +875,18 @@ test('buttons and diagram: next, prev, end, restart, play at 4x, click and Enter
 });
 
 
+test('diagram: rows numbered by step, chapters as bands (the man in the middle tells two handshakes)', async ({ open }) => {
+    const { page } = await open('?scenario=mitm-trusted&seed=3', FAST);
+    const d = await page.evaluate(() => ({
+        nums: [...document.querySelectorAll('svg[data-diagram] .step-num')].map((t) => t.textContent),
+        rows: document.querySelectorAll('svg[data-diagram] g[data-step]').length,
+        bands: [...document.querySelectorAll('svg[data-diagram] .chapter-band-label')].map((t) => t.textContent),
+    }));
+    assert.deepEqual(d.nums, Array.from({ length: d.rows }, (_, i) => String(i + 1)), 'the left column numbers the steps 1..N, as "step N of M" does');
+    assert.equal(d.bands[0], 'ch. 1', `the first band is chapter 1: ${d.bands}`);
+    assert.ok(d.bands.filter((b) => b === 'ch. 2').length === 2, `two handshakes, so chapter 2 is a band twice: ${d.bands}`);
+});
+
 test('motion: a step animates; under prefers-reduced-motion nothing moves', async ({ open }) => {
     // Web Animations see CSS animations and transitions; the page's motion is CSS.
     const running = (page) =>

@@ -5,7 +5,7 @@
 
 use crate::state::{Action, Model, Shared};
 use tlslab_core::scenario::{NetworkRole, Scenario};
-use tlslab_core::timeline::{Actor, EventKind, Step};
+use tlslab_core::timeline::{Actor, Chapter, EventKind, Step};
 use yew::prelude::*;
 
 const WIDTH: f64 = 440.0;
@@ -165,6 +165,17 @@ pub fn diagram(props: &DiagramProps) -> Html {
         <div class="diagram-scroll" ref={scroller}>
             <svg data-diagram="" class={speed_class(props.speed)} viewBox={format!("0 0 {WIDTH} {height}")} role="group"
                  aria-label="Sequence diagram: client on the left, server on the right" preserveAspectRatio="xMidYMin meet">
+                <g class="chapter-bands" aria-hidden="true">
+                    { for chapter_bands(&t.steps).into_iter().map(|(chapter, first, len)| {
+                        let top = TOP + ROW * first as f64;
+                        html! {
+                            <g class={classes!("chapter-band", (chapter as u8).is_multiple_of(2).then_some("shaded"))}>
+                                <rect x="0" y={top.to_string()} width={WIDTH.to_string()} height={(ROW * len as f64).to_string()} />
+                                <text class="chapter-band-label" x={(WIDTH - 6.0).to_string()} y={(top + 13.0).to_string()} text-anchor="end">{ format!("ch. {}", chapter as u8) }</text>
+                            </g>
+                        }
+                    }) }
+                </g>
                 <text class="lane-title client" x={CLIENT_X.to_string()} y="22" text-anchor="middle">{ "Client" }</text>
                 <text class="lane-title server" x={SERVER_X.to_string()} y="22" text-anchor="middle">{ "Server" }</text>
                 <text class="lane-sub" x={CLIENT_X.to_string()} y="38" text-anchor="middle">{ "browser" }</text>
@@ -177,14 +188,27 @@ pub fn diagram(props: &DiagramProps) -> Html {
                     <line class="lane network dashed" x1={NETWORK_X.to_string()} y1="46" x2={NETWORK_X.to_string()} y2={height.to_string()} />
                 }
                 { for rows }
-                <g class="chapter-nums" aria-hidden="true">
-                    { for t.steps.iter().enumerate().map(|(i, s)| html! {
-                        <text class="chapter-num" x="14" y={(TOP + ROW * i as f64 + ROW / 2.0 + 4.0).to_string()}>{ s.chapter as u8 }</text>
+                <g class="step-nums" aria-hidden="true">
+                    { for (0..t.steps.len()).map(|i| html! {
+                        <text class="step-num" x="14" y={(TOP + ROW * i as f64 + ROW / 2.0 + 4.0).to_string()}>{ i + 1 }</text>
                     }) }
                 </g>
             </svg>
         </div>
     }
+}
+
+/// The chapters as bands of consecutive steps: (chapter, first step, how many steps). With a
+/// man in the middle a chapter comes back for the second handshake: a band of its own.
+fn chapter_bands(steps: &[Step]) -> Vec<(Chapter, usize, usize)> {
+    let mut bands: Vec<(Chapter, usize, usize)> = Vec::new();
+    for (i, s) in steps.iter().enumerate() {
+        match bands.last_mut() {
+            Some((chapter, _, len)) if *chapter == s.chapter => *len += 1,
+            _ => bands.push((s.chapter, i, 1)),
+        }
+    }
+    bands
 }
 
 /// The travel time of the current message follows the speed (a class, not an inline style:

@@ -1632,7 +1632,13 @@ test('corrected sentences: scenarios, chapters and the stolen-key episode say wh
         const shown = squash(await page.locator('[data-panel="outcome"]').textContent());
         for (const m of must) await soft(async () => assert.ok(shown.includes(m), `${scenario}: [data-panel="outcome"] says "${m}": ${shown}`));
         for (const m of mustNot) await soft(async () => assert.ok(!shown.includes(m), `${scenario}: [data-panel="outcome"] no longer says "${m}"`));
+        if (scenario === 'not-yet-valid') {
+            // Greyed chapters say why they are greyed.
+            const note = squash(await page.locator('[data-field="unreached"]').textContent());
+            await soft(async () => assert.ok(note.startsWith('Chapters 4-6 are not reached: the client sent certificate_expired at step 5'), `not-yet-valid: the unreached chapters' note: ${note}`));
+        }
         if (scenario === 'stolen-key') {
+            await soft(async () => assert.equal(await page.locator('[data-field="unreached"]').count(), 0, 'a run that reaches every chapter has no note'));
             await page.keyboard.press('End');
             const episode = squash(await page.locator('.inspector').textContent());
             await soft(async () => assert.ok(episode.includes('decrypts its recording offline') && !episode.includes('replays'), `stolen key: the episode says the observer decrypts offline: ${episode.slice(0, 300)}`));

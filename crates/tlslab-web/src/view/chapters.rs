@@ -3,7 +3,7 @@
 
 use crate::state::{Action, Model, Shared};
 use crate::story::{CHAPTERS, story};
-use tlslab_core::timeline::Chapter;
+use tlslab_core::timeline::{Chapter, Outcome as End};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -46,7 +46,42 @@ pub fn chapters(props: &ChaptersProps) -> Html {
     html! {
         <nav class="chapters" aria-label="Chapters">
             <ol>{ for nav }</ol>
+            { props.timeline.as_ref().map(unreached_note).unwrap_or_default() }
         </nav>
+    }
+}
+
+/// Why the greyed chapters are greyed: the run ended before them, with the alert that ended it.
+fn unreached_note(t: &Shared) -> Html {
+    let unreached: Vec<u8> = CHAPTERS
+        .iter()
+        .filter(|c| !t.steps.iter().any(|s| s.chapter == c.chapter))
+        .map(|c| c.number)
+        .collect();
+    let End::Alert {
+        sender,
+        description,
+        step,
+        ..
+    } = &t.outcome
+    else {
+        return html! {};
+    };
+    if unreached.is_empty() {
+        return html! {};
+    }
+    let list: Vec<String> = unreached.iter().map(u8::to_string).collect();
+    let which = match unreached.as_slice() {
+        [one] => format!("Chapter {one} is"),
+        [first, .., last] if usize::from(last - first) + 1 == unreached.len() => {
+            format!("Chapters {first}-{last} are")
+        }
+        _ => format!("Chapters {} are", list.join(", ")),
+    };
+    html! {
+        <p class="chapters-note" data-field="unreached" data-value={list.join(",")}>
+            { format!("{which} not reached: the {} sent {description} at step {}, and the handshake ended there.", super::actor_name(*sender), step + 1) }
+        </p>
     }
 }
 

@@ -1737,6 +1737,10 @@ test('share and files panels: inside the window wide and narrow, one at a time, 
         });
         await soft(async () => assert.ok(box.left >= 0 && box.right <= box.width && box.scroll <= box.width, `${how}: the share panel lies inside the window, nothing scrolls sideways: ${JSON.stringify(box)}`));
         await page.screenshot({ path: join(ARTIFACTS, `share-panel-${viewport.width}.png`) });
+        // The link follows the view while the panel is open.
+        await soft(async () => assert.equal(new URL(await page.locator('[data-share="link"]').inputValue()).searchParams.get('step'), '5', `${how}: the share link names step 5`));
+        await page.keyboard.press('ArrowRight');
+        await soft(async () => assert.equal(new URL(await page.locator('[data-share="link"]').inputValue()).searchParams.get('step'), '6', `${how}: after ArrowRight the open share link names step 6`));
         await page.keyboard.press('Escape');
         await soft(async () => assert.equal(await share.count(), 0, `${how}: Escape closes the share panel`));
         await page.click('[data-action="share"]');

@@ -52,7 +52,7 @@ pub fn certificate_panel(props: &CertificateProps) -> Html {
         .collect();
     if checks.is_empty() {
         return html! {
-            <p class="empty">{ "The client validates the server's certificate chain when the Certificate message arrives (step 3)." }</p>
+            <p class="empty">{ format!("The client validates the server's certificate chain when the Certificate message arrives{}.", super::step_of(t, "Certificate")) }</p>
         };
     }
     // The certificates in the order the server sent them (0 = the server's own).

@@ -166,10 +166,12 @@ pub fn diagram(props: &DiagramProps) -> Html {
             <svg data-diagram="" class={speed_class(props.speed)} viewBox={format!("0 0 {WIDTH} {height}")} role="group"
                  aria-label="Sequence diagram: client on the left, server on the right" preserveAspectRatio="xMidYMin meet">
                 <g class="chapter-bands" aria-hidden="true">
-                    { for chapter_bands(&t.steps).into_iter().map(|(chapter, first, len)| {
+                    // Every other band is shaded, counted by band: with a man in the middle the
+                    // chapter numbers jump (5, then 2 for the second handshake).
+                    { for chapter_bands(&t.steps).into_iter().enumerate().map(|(band, (chapter, first, len))| {
                         let top = TOP + ROW * first as f64;
                         html! {
-                            <g class={classes!("chapter-band", (chapter as u8).is_multiple_of(2).then_some("shaded"))}>
+                            <g class={classes!("chapter-band", (!band.is_multiple_of(2)).then_some("shaded"))}>
                                 <rect x="0" y={top.to_string()} width={WIDTH.to_string()} height={(ROW * len as f64).to_string()} />
                                 <text class="chapter-band-label" x={(WIDTH - 6.0).to_string()} y={(top + 13.0).to_string()} text-anchor="end">{ format!("ch. {}", chapter as u8) }</text>
                             </g>

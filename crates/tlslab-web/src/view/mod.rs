@@ -25,6 +25,15 @@ pub mod workspace;
 
 use tlslab_core::timeline::Actor;
 
+/// " (step N)" for the first message titled `title` in the run, or what it means that the run
+/// never sends one.
+pub fn step_of(t: &tlslab_core::timeline::Timeline, title: &str) -> String {
+    match t.steps.iter().position(|s| s.title == title) {
+        Some(i) => format!(" (step {})", i + 1),
+        None => ", which this run never reaches".into(),
+    }
+}
+
 pub fn actor_name(actor: Actor) -> &'static str {
     match actor {
         Actor::Client => "client",

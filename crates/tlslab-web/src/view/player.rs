@@ -66,7 +66,8 @@ pub(super) fn player(props: &ToolbarProps) -> Html {
                 </div>
                 <span class="count">{ if steps > 0 { format!("{} / {}", props.step + 1, steps) } else { "–".into() } }</span>
             </div>
-            <super::share::Share step={props.step} imported={imported} open={props.share_open}
+            <super::share::Share params={props.params.clone()} step={props.step} speed={props.speed}
+                                 imported={imported} open={props.share_open}
                                  dispatch={props.dispatch.clone()} />
             <button type="button" class="files-toggle" data-action="files" data-opens-panel="" aria-expanded={props.files_open.to_string()}
                     aria-controls="files-panel" onclick={toggle_files}>{ "Files" }</button>

@@ -30,7 +30,7 @@ pub fn premaster_panel(props: &PremasterProps) -> Html {
         });
     let Some(p) = encrypted else {
         return html! {
-            <p class="empty">{ "The client makes the premaster secret after ServerHelloDone, in ClientKeyExchange (step 5)." }</p>
+            <p class="empty">{ format!("The client makes the premaster secret after ServerHelloDone, in ClientKeyExchange{}.", super::step_of(t, "ClientKeyExchange")) }</p>
         };
     };
     let pm = &p.premaster.0;

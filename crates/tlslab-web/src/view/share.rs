@@ -1,12 +1,16 @@
 //! "Share / embed": a link to this exact step, and an iframe snippet for course pages.
 
-use crate::state::{Action, Model};
+use crate::state::{Action, Model, RunParams};
+use crate::url::Link;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct ShareProps {
-    /// Changes whenever the view does, so the link is current when the panel opens.
+    /// The run and the step on screen: the link is made from them, so it follows the view
+    /// even while the panel is open (the address bar catches up only after rendering).
+    pub params: RunParams,
     pub step: usize,
+    pub speed: f64,
     /// The timeline on screen was opened from a file, which a link cannot carry.
     #[prop_or_default]
     pub imported: bool,
@@ -21,9 +25,20 @@ pub fn share(props: &ShareProps) -> Html {
         let d = props.dispatch.clone();
         Callback::from(move |_| d.dispatch(Action::ToggleShare))
     };
+    let look = Link::current();
+    let query = Link {
+        theme: look.theme,
+        embed: look.embed,
+        speed: Some(props.speed),
+        ..Link::to_view(&props.params, props.step)
+    }
+    .query();
     let link = web_sys::window()
-        .and_then(|w| w.location().href().ok())
-        .unwrap_or_default();
+        .and_then(|w| {
+            let l = w.location();
+            Some(format!("{}{}{query}", l.origin().ok()?, l.pathname().ok()?))
+        })
+        .unwrap_or(query);
     let embed_link = if link.contains("embed=1") {
         link.clone()
     } else if link.contains('?') {

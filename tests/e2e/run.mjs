@@ -1645,6 +1645,18 @@ test('corrected sentences: scenarios, chapters and the stolen-key episode say wh
         }
         await page.close();
     }
+    // Record protection is described for the suite on screen (issue 12, item 4).
+    for (const [query, must, mustNot] of [
+        ['?scenario=bit-flip&seed=1&suite=TLS_RSA_WITH_AES_128_CBC_SHA', ['MAC-then-encrypt', 'HMAC'], ['AES-GCM']],
+        ['?scenario=bit-flip&seed=1', ['AES-GCM'], ['MAC-then-encrypt']],
+        ['?seed=1&suite=TLS_RSA_WITH_AES_128_CBC_SHA256', ['TLS_RSA_WITH_AES_128_CBC_SHA256'], ['AES-128-GCM']],
+    ]) {
+        const { page } = await open(query, FAST);
+        const shown = squash(await page.locator('[data-panel="outcome"] .technical').textContent());
+        for (const m of must) await soft(async () => assert.ok(shown.includes(m), `${query}: the explanation says "${m}": ${shown}`));
+        for (const m of mustNot) await soft(async () => assert.ok(!shown.includes(m), `${query}: the explanation does not say "${m}": ${shown}`));
+        await page.close();
+    }
     // The chapters' corrections (ClientHello's one version, revocation, the key block's order).
     const { page } = await open('?seed=1', FAST);
     const chapter = async (n) => {

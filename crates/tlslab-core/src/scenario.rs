@@ -74,6 +74,19 @@ impl Scenario {
         self.text().3
     }
 
+    /// What happens in a run that negotiated `suite` (its IANA name, if it got that far): the
+    /// sentences about record protection follow the suite on screen, AES-GCM or CBC + HMAC.
+    pub fn technical_for(self, suite: Option<&str>) -> String {
+        let cbc = suite.is_some_and(|s| s.contains("_CBC_"));
+        match (self, suite) {
+            (Scenario::Happy, Some(suite)) => format!(
+                "A full TLS 1.2 handshake with RSA key exchange and {suite} (RFC 5246 §7.3), then an HTTP request and response as application data and close_notify alerts (§7.2.1)."
+            ),
+            (Scenario::BitFlip, _) if cbc => "One bit of the encrypted HTTP request changes on the wire. With a CBC suite the record is MAC-then-encrypt (RFC 5246 §6.2.3.1-2): once decrypted, the content no longer matches its HMAC (or its padding is broken), so the server refuses the record with bad_record_mac and never acts on a modified plaintext.".into(),
+            _ => self.technical().into(),
+        }
+    }
+
     pub fn network(self) -> NetworkRole {
         match self {
             Scenario::Mitm
@@ -183,6 +196,9 @@ mod tests {
                 format!("\"{}\"", s.id())
             );
             assert!(s.technical().contains("RFC"), "{} cites an RFC", s.id());
+            for suite in [None, Some("TLS_RSA_WITH_AES_128_CBC_SHA")] {
+                assert!(s.technical_for(suite).contains("RFC"), "{} cites an RFC", s.id());
+            }
         }
         assert_eq!(Scenario::from_id("nope"), None);
     }

@@ -74,7 +74,7 @@ pub fn outcome(props: &OutcomeProps) -> Html {
             <details class="explain" open={!matches!(t.outcome, End::Success) || scenario != Scenario::Happy}>
                 <summary>{ "Why" }</summary>
                 <p class="plain"><strong>{ "What the user sees: " }</strong>{ scenario.plain() }</p>
-                <p class="technical"><strong>{ "What happens: " }</strong>{ scenario.technical() }</p>
+                <p class="technical"><strong>{ "What happens: " }</strong>{ scenario.technical_for(t.negotiated_suite()) }</p>
                 if scenario == Scenario::StolenKey {
                     <p class="try-it">
                         { "Be the observer: download this run's capture and the server's key, and decrypt the recording with tshark or Wireshark. " }

@@ -197,7 +197,11 @@ mod tests {
             );
             assert!(s.technical().contains("RFC"), "{} cites an RFC", s.id());
             for suite in [None, Some("TLS_RSA_WITH_AES_128_CBC_SHA")] {
-                assert!(s.technical_for(suite).contains("RFC"), "{} cites an RFC", s.id());
+                assert!(
+                    s.technical_for(suite).contains("RFC"),
+                    "{} cites an RFC",
+                    s.id()
+                );
             }
         }
         assert_eq!(Scenario::from_id("nope"), None);

@@ -19,6 +19,13 @@ pub use use_opening_link::use_opening_link;
 pub use use_playback::use_playback;
 pub use use_worker::use_worker;
 
+/// The page's document, as a target for `use_event`.
+fn document() -> Option<web_sys::EventTarget> {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .map(web_sys::EventTarget::from)
+}
+
 /// Sets `<body data-NAME="value">`, which the tests and the benchmark read.
 fn set_body_data(name: &str, value: &str) {
     if let Some(body) = web_sys::window()

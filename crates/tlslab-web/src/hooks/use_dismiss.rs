@@ -4,7 +4,7 @@
 use super::use_event;
 use crate::state::{Action, Model};
 use wasm_bindgen::JsCast;
-use web_sys::{EventTarget, MouseEvent};
+use web_sys::MouseEvent;
 use yew::prelude::*;
 
 /// What a click may land on without closing the panels: the panels themselves and the
@@ -13,12 +13,7 @@ const INSIDE: &str = ".files-panel, .share, [data-opens-panel]";
 
 #[hook]
 pub fn use_dismiss(dispatch: UseReducerDispatcher<Model>) {
-    let document = || {
-        web_sys::window()
-            .and_then(|w| w.document())
-            .map(EventTarget::from)
-    };
-    use_event(document, "click", move |e: MouseEvent| {
+    use_event(super::document, "click", move |e: MouseEvent| {
         // Only a person's clicks: a download is the page clicking a link it made itself.
         if !e.is_trusted() {
             return;

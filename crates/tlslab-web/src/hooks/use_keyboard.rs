@@ -4,17 +4,12 @@
 use super::use_event;
 use crate::state::{Action, Model};
 use wasm_bindgen::JsCast;
-use web_sys::{EventTarget, KeyboardEvent};
+use web_sys::KeyboardEvent;
 use yew::prelude::*;
 
 #[hook]
 pub fn use_keyboard(dispatch: UseReducerDispatcher<Model>) {
-    let document = || {
-        web_sys::window()
-            .and_then(|w| w.document())
-            .map(EventTarget::from)
-    };
-    use_event(document, "keydown", move |e: KeyboardEvent| {
+    use_event(super::document, "keydown", move |e: KeyboardEvent| {
         if e.key() == "Escape" {
             dispatch.dispatch(Action::ClosePanels);
             return;

@@ -4,7 +4,7 @@
 use tlslab_core::driver::{self, RunConfig};
 use tlslab_core::msgs::enums::CipherSuite;
 use tlslab_core::timeline::{
-    Actor, Computation, EventKind, MasterSecretDerivation, Outcome, Timeline,
+    Actor, Chapter, Computation, EventKind, MasterSecretDerivation, Outcome, Timeline,
 };
 
 /// 2026-11-26T00:00:00Z: inside the demo certificates' validity.
@@ -169,6 +169,37 @@ fn the_observer_sees_randoms_and_ciphertext_but_never_the_premaster() {
     let first = &t.steps[0].knowledge;
     assert!(!names(&first.client).contains(&"premaster".to_string()));
     assert!(names(&first.observer).contains(&"client_random".to_string()));
+    // What each side holds before the run shows from the first step; the receiver learns the
+    // client_random on the step it receives it.
+    assert_eq!(
+        names(&first.server),
+        ["server_private_key", "server_certificate", "client_random"]
+    );
+    assert_eq!(names(&first.client), ["trust_anchor", "client_random"]);
+}
+
+#[test]
+fn application_data_and_closure_are_a_chapter_of_their_own() {
+    let t = driver::run(&RunConfig::new(5, NOW)).unwrap();
+    let chapters: Vec<(&str, Chapter)> = t
+        .steps
+        .iter()
+        .map(|s| (s.title.as_str(), s.chapter))
+        .collect();
+    let data = chapters
+        .iter()
+        .position(|(title, _)| *title == "ApplicationData")
+        .unwrap();
+    assert!(
+        chapters[..data]
+            .iter()
+            .all(|(_, c)| *c <= Chapter::ServerFinished)
+    );
+    assert!(
+        chapters[data..]
+            .iter()
+            .all(|(_, c)| *c == Chapter::ApplicationData)
+    );
 }
 
 #[test]

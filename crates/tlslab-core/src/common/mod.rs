@@ -121,6 +121,17 @@ impl CommonState {
         self.emit(EventKind::Computation(c));
     }
 
+    /// Records that this side holds `value` before the run begins (its key, its trust anchors).
+    pub fn hold(&mut self, name: ValueName, value: &[u8]) {
+        self.events.push_back(ConnectionEvent {
+            about: MessageRef::Held,
+            kind: EventKind::Learned(Known {
+                name,
+                value: value.into(),
+            }),
+        });
+    }
+
     /// Records that this side now holds `value` (for the who-knows-what view).
     pub fn learn(&mut self, name: ValueName, value: &[u8]) {
         self.emit(EventKind::Learned(Known {

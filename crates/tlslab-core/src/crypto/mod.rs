@@ -192,8 +192,20 @@ mod go_session_tests {
         assert_eq!(kb.server_write_mac_key.0, hex(SERVER_MAC));
         assert_eq!(kb.client_write_key.0, hex(CLIENT_KEY));
         assert_eq!(kb.server_write_key.0, hex(SERVER_KEY));
-        assert_eq!(kb.client_write_iv.0, hex(CLIENT_IV));
-        assert_eq!(kb.server_write_iv.0, hex(SERVER_IV));
+        // Go (like OpenSSL) goes on to derive two IVs, which TLS 1.2 CBC never uses (RFC 5246
+        // section 6.3 generates none): the same PRF stream, 32 bytes longer.
+        assert!(kb.client_write_iv.is_empty() && kb.server_write_iv.is_empty());
+        let longer = prf::key_block(
+            &master,
+            &SERVER_RANDOM,
+            &hex(CLIENT_RANDOM),
+            block.len() + 32,
+        );
+        assert_eq!(longer[..block.len()], block[..]);
+        assert_eq!(
+            longer[block.len()..],
+            [hex(CLIENT_IV), hex(SERVER_IV)].concat()[..]
+        );
 
         // Transcript hashes from the recorded handshake messages, and both verify_data.
         let mut transcript: Vec<u8> = Vec::new();

@@ -82,11 +82,13 @@ impl SuiteParams {
 
 /// The three suites this crate implements, in [`CipherSuite::SUPPORTED`] order.
 ///
-/// For the CBC suites `fixed_iv_len` is 16: RFC 5246 section 6.3 still generates
-/// `client_write_IV` and `server_write_IV` from the key block for them (appendix C lists "IV
-/// Size 16" for AES_128_CBC), as OpenSSL and Go do, and the known-answer vectors include them.
-/// They are never used in TLS 1.2: each CBC record carries its own explicit IV (section
-/// 6.2.3.2); they were the first chaining IV in TLS 1.0.
+/// For the CBC suites `fixed_iv_len` is 0: "the client_write_IV and server_write_IV are only
+/// generated for implicit nonce techniques" (RFC 5246 section 6.3), and a TLS 1.2 CBC record
+/// carries its own explicit IV (section 6.2.3.2). Appendix C's "IV Size 16" for AES_128_CBC is
+/// the block size, which becomes `record_iv_length`. So the CBC key block is 72 bytes
+/// (HMAC-SHA1) or 96 (HMAC-SHA256). OpenSSL and Go derive 32 bytes more (two IVs, TLS 1.0's
+/// first chaining IVs) and never use them; the PRF output is a stream, so the bytes both
+/// derive are the same.
 static SUITES: [SuiteParams; 3] = [
     // RFC 5288 section 3: "The fixed_iv_length is 4 ... the record_iv_length is 8".
     SuiteParams {
@@ -104,7 +106,7 @@ static SUITES: [SuiteParams; 3] = [
         mac: Some(MacAlgorithm::HmacSha256),
         mac_key_len: 32,
         enc_key_len: 16,
-        fixed_iv_len: 16,
+        fixed_iv_len: 0,
         record_iv_len: 16,
     },
     SuiteParams {
@@ -113,7 +115,7 @@ static SUITES: [SuiteParams; 3] = [
         mac: Some(MacAlgorithm::HmacSha1),
         mac_key_len: 20,
         enc_key_len: 16,
-        fixed_iv_len: 16,
+        fixed_iv_len: 0,
         record_iv_len: 16,
     },
 ];
@@ -130,7 +132,7 @@ pub struct DirectionKeys {
     pub mac_key: Vec<u8>,
     /// `*_write_key`.
     pub enc_key: Vec<u8>,
-    /// `*_write_IV`: GCM's 4-byte salt; unused for CBC in TLS 1.2.
+    /// `*_write_IV`: GCM's 4-byte salt; empty for CBC (RFC 5246 section 6.3).
     pub fixed_iv: Vec<u8>,
 }
 
@@ -203,8 +205,9 @@ mod tests {
         assert!(params(CipherSuite::TLS_RSA_WITH_AES_256_GCM_SHA384).is_none());
         let len = |s| params(s).map(KeyBlock::len);
         assert_eq!(len(CipherSuite::TLS_RSA_WITH_AES_128_GCM_SHA256), Some(40));
-        assert_eq!(len(CipherSuite::TLS_RSA_WITH_AES_128_CBC_SHA256), Some(128));
-        assert_eq!(len(CipherSuite::TLS_RSA_WITH_AES_128_CBC_SHA), Some(104));
+        // RFC 5246 section 6.3: no write IVs for explicit-IV (CBC) suites.
+        assert_eq!(len(CipherSuite::TLS_RSA_WITH_AES_128_CBC_SHA256), Some(96));
+        assert_eq!(len(CipherSuite::TLS_RSA_WITH_AES_128_CBC_SHA), Some(72));
     }
 
     #[test]

@@ -68,6 +68,9 @@ pub struct ConnectionEvent {
 pub enum MessageRef {
     Sent(usize),
     Received(usize),
+    /// Not about a message: what the side holds before the run begins (its key, its trust
+    /// anchors), shown from the first step.
+    Held,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -224,6 +227,10 @@ pub enum ValueName {
     KeyBlock,
     /// The server's RSA private exponent d, standing for its whole private key.
     ServerPrivateKey,
+    /// The server's own certificate (DER), the first of the chain it sends.
+    ServerCertificate,
+    /// A root certificate (DER) the client trusts, from its trust store.
+    TrustAnchor,
 }
 
 impl ValueName {
@@ -237,6 +244,8 @@ impl ValueName {
             ValueName::MasterSecret => "master_secret",
             ValueName::KeyBlock => "key_block",
             ValueName::ServerPrivateKey => "server_private_key",
+            ValueName::ServerCertificate => "server_certificate",
+            ValueName::TrustAnchor => "trust_anchor",
         }
     }
 
@@ -350,7 +359,8 @@ pub enum Outcome {
     Stalled,
 }
 
-/// The six chapters of the simplified story, used as the UI's table of contents.
+/// The chapters of the simplified story (six for the handshake, one for the data after it),
+/// used as the UI's table of contents.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Chapter {
@@ -360,6 +370,8 @@ pub enum Chapter {
     Premaster = 4,
     ClientFinished = 5,
     ServerFinished = 6,
+    /// The request, the response and the closing alerts (RFC 5246 sections 6.2.3 and 7.2.1).
+    ApplicationData = 7,
 }
 
 impl Chapter {
@@ -374,6 +386,7 @@ impl Chapter {
             (_, "ClientKeyExchange") => Chapter::Premaster,
             (false, "ChangeCipherSpec" | "Finished") => Chapter::ClientFinished,
             (true, "ChangeCipherSpec" | "Finished") => Chapter::ServerFinished,
+            (_, "ApplicationData") => Chapter::ApplicationData,
             _ => Chapter::ClientHello,
         }
     }

@@ -19,6 +19,8 @@ enum Key {
     },
     /// The `k`th moment of the story that is not a message (see `EventKind::Episode`).
     Episode(usize),
+    /// What a side holds before the run begins: it belongs to the first step.
+    Held,
 }
 
 /// A connection of the run.
@@ -75,6 +77,7 @@ impl Recorder {
                 sender: party.peer.unwrap_or(usize::MAX),
                 n,
             },
+            MessageRef::Held => Key::Held,
         };
         self.entries.push((key, party.lane, event.kind));
     }
@@ -145,7 +148,10 @@ impl Recorder {
         let mut latest = 0;
         let mut events = Vec::with_capacity(self.entries.len());
         for (i, (key, actor, kind)) in self.entries.into_iter().enumerate() {
-            let step = index_of.get(&key).copied().unwrap_or(latest);
+            let step = match key {
+                Key::Held => 0,
+                _ => index_of.get(&key).copied().unwrap_or(latest),
+            };
             latest = latest.max(step);
             if let Some(s) = steps.get_mut(step) {
                 s.events.push(i);
@@ -158,7 +164,8 @@ impl Recorder {
 }
 
 /// Knowledge accumulates in step order: each step starts from what the previous one ended with
-/// and adds what was learned during it.
+/// and adds what was learned during it. A holder keeps every distinct value: a man in the
+/// middle holds two of each (one per connection).
 fn accumulate_knowledge(steps: &mut [Step], events: &[Event]) {
     let mut knowledge = Knowledge::default();
     for s in steps {
@@ -174,9 +181,8 @@ fn accumulate_knowledge(steps: &mut [Step], events: &[Event]) {
                     Actor::Server => &mut knowledge.server,
                     Actor::Network => &mut knowledge.observer,
                 };
-                match holder.iter_mut().find(|h| h.name == k.name) {
-                    Some(h) => h.value = k.value.clone(),
-                    None => holder.push(k.clone()),
+                if !holder.contains(k) {
+                    holder.push(k.clone());
                 }
             }
         }

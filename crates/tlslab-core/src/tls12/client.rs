@@ -87,6 +87,9 @@ pub(crate) struct Machine {
 impl Machine {
     /// Queues the ClientHello on `conn`.
     pub(crate) fn start(config: ClientConfig, common: &mut CommonState) -> Result<Self, TlsError> {
+        for anchor in &config.trust_anchors {
+            common.hold(ValueName::TrustAnchor, anchor);
+        }
         let mut client_random = [0u8; 32];
         common.rng.fill(&mut client_random);
         common.compute(Computation::Random {

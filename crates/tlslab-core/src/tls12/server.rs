@@ -65,7 +65,10 @@ impl Machine {
     pub(crate) fn start(config: ServerConfig, common: &mut CommonState) -> Self {
         // The private exponent d stands for the whole private key in the who-knows-what view.
         let d = config.private_key.d().to_be_bytes_trimmed_vartime();
-        common.learn(ValueName::ServerPrivateKey, &d);
+        common.hold(ValueName::ServerPrivateKey, &d);
+        if let Some(own) = config.certificate_chain.first() {
+            common.hold(ValueName::ServerCertificate, own);
+        }
         Machine {
             config,
             state: State::ExpectClientHello,
@@ -171,6 +174,9 @@ impl Machine {
             };
         let extended_master_secret = self.config.extended_master_secret
             && ch.extension(ExtensionType::ExtendedMasterSecret).is_some();
+        // The client_random is learned on the step that brings it; the rest belongs to the
+        // ServerHello this side now prepares.
+        common.learn(ValueName::ClientRandom, &ch.random);
         common.prepare();
         common.compute(Computation::SuiteSelected {
             cipher_suite: chosen.suite.name(),
@@ -184,7 +190,6 @@ impl Machine {
             name: ValueName::ServerRandom,
             value: server_random.to_vec().into(),
         });
-        common.learn(ValueName::ClientRandom, &ch.random);
         common.learn(ValueName::ServerRandom, &server_random);
 
         let mut extensions = Vec::new();

@@ -177,7 +177,7 @@ fn key_block_section(client: &Computations) -> Html {
         html! {
             <section>
                 <h3>{ "Key block" }</h3>
-                <p class="math"><code>{ format!("key_block = PRF(master_secret, \"{label}\", server_random + client_random)") }</code>{ " cut into the write keys of each direction (RFC 5246 §6.3). GCM suites need no MAC keys; CBC suites never use the IVs (each record carries its own)." }</p>
+                <p class="math"><code>{ format!("key_block = PRF(master_secret, \"{label}\", server_random + client_random)") }</code>{ format!(" ({} bytes), cut in the order of RFC 5246 §6.3: {}", block.len(), key_block_parts(&keys)) }</p>
                 <Value label="seed" value={seed} tone={tone("public")} />
                 <Value label="key_block" value={block} tone={tone("secret")} />
                 <div class="slices">
@@ -189,6 +189,21 @@ fn key_block_section(client: &Computations) -> Html {
         }
     })
     .unwrap_or_default()
+}
+
+/// What this suite's key block holds, and why (RFC 5246 section 6.3).
+fn key_block_parts(keys: &tlslab_core::timeline::KeyBlock) -> String {
+    if keys.client_write_mac_key.is_empty() {
+        format!(
+            "the write key of each direction, then the write IVs: {} bytes each, the implicit part of the GCM nonce (RFC 5288 §3). An AEAD suite needs no MAC keys.",
+            keys.client_write_iv.len()
+        )
+    } else {
+        format!(
+            "the MAC key of each direction ({} bytes), then the write keys. No write IVs: §6.3 generates them only for implicit nonces, and each CBC record carries its own IV (§6.2.3.2). OpenSSL and Go derive 32 bytes more, two 16-byte IVs they never use; the PRF output is a stream, so the bytes both derive are the same.",
+            keys.client_write_mac_key.len()
+        )
+    }
 }
 
 /// Both sides' computations, for the Finished messages each side makes and checks.

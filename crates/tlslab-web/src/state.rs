@@ -56,6 +56,7 @@ impl Tab {
             Chapter::Authentication => Tab::Certificate,
             Chapter::Premaster => Tab::Premaster,
             Chapter::ClientFinished | Chapter::ServerFinished => Tab::Keys,
+            Chapter::ApplicationData => Tab::Bytes,
         }
     }
 }

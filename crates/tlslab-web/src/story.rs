@@ -1,91 +1,368 @@
-//! The six chapters of the popular explanation, and what really crosses the wire in each
-//! (RFC 5246 unless another RFC is named). Every sentence here describes what the core does.
+//! The seven chapters of the popular explanation, and what really crosses the wire in each,
+//! written from the run's own messages (RFC 5246 unless another RFC is named): every sentence
+//! is true of the run on screen, whatever its suite, settings and scenario.
 
-use tlslab_core::timeline::Chapter;
+use crate::view::{certificate::chain_as_sent, lane_title};
+use tlslab_core::timeline::{
+    CertCheck, Chapter, Computation, EventKind, Field, Link, Message, Timeline,
+};
 
-pub struct Story {
+pub struct ChapterInfo {
     pub chapter: Chapter,
     pub number: u8,
     pub title: &'static str,
     /// The simplified story, as it is usually told.
     pub simple: &'static str,
-    /// What the running code actually does, with its RFC sections.
-    pub wire: &'static [&'static str],
 }
 
-pub const CHAPTERS: [Story; 6] = [
-    Story {
+pub const CHAPTERS: [ChapterInfo; 7] = [
+    ChapterInfo {
         chapter: Chapter::ClientHello,
         number: 1,
-        title: "ClientHello",
+        title: "Client hello",
         simple: "The client says hello: the TLS versions and cipher suites it supports, and a random number.",
-        wire: &[
-            "ClientHello (RFC 5246 §7.4.1.2) carries client_version 3,3 (TLS 1.2), a 32-byte client_random, an empty session_id, the offered cipher_suites, the compression methods (only null) and extensions.",
-            "The extensions: server_name with example.com (RFC 6066 §3), signature_algorithms (§7.4.1.4.1), an empty renegotiation_info (RFC 5746 §3.4) and extended_master_secret (RFC 7627 §5.1).",
-            "It travels in a handshake record (§6.2.1) in the clear: anyone on the path can read it.",
-            "Correction: a TLS 1.2 ClientHello does not list versions. client_version is the highest version the client supports, and the server answers with the version to use (§7.4.1.2, Appendix E.1).",
-        ],
     },
-    Story {
+    ChapterInfo {
         chapter: Chapter::ServerHello,
         number: 2,
-        title: "ServerHello",
+        title: "Server hello",
         simple: "The server answers with the cipher suite it picked, its own random number and its certificate.",
-        wire: &[
-            "ServerHello (RFC 5246 §7.4.1.3) carries a 32-byte server_random, the one suite the server chose from the client's list (by its own preference) and the extensions it agrees to: renegotiation_info and extended_master_secret.",
-            "Correction: the certificate is not part of ServerHello. It follows in a Certificate message of its own, and ServerHelloDone ends the server's flight.",
-        ],
     },
-    Story {
+    ChapterInfo {
         chapter: Chapter::Authentication,
         number: 3,
         title: "Authentication",
         simple: "The client checks the server's certificate with its issuer.",
-        wire: &[
-            "Certificate (RFC 5246 §7.4.2) carries the chain: the server's certificate first, then the intermediate CA. ServerHelloDone (§7.4.5) says the server is done.",
-            "Correction: the client validates the chain locally, against the root certificates it already trusts (RFC 5280 §6.1). It does not contact the issuer.",
-            "Each signature is checked with the issuer's public key (RSASSA-PKCS1-v1_5, RFC 8017 §8.2.2), the validity period against the client's clock, the host name against subjectAltName (RFC 6125 §6.4), basicConstraints and keyUsage (RFC 5280 §4.2.1), and the path must end at a trust anchor.",
-            "RFC 5280 §6.1.3 (a)(3) makes \"not revoked\" part of path validation; this client skips it, having no CRL or OCSP response. Browsers rarely fetch CRLs or OCSP during a handshake: they rely on revocation lists pushed with their updates (Chrome's CRLSets, Firefox's CRLite) or on an OCSP response the server staples (RFC 6066 §8).",
-        ],
     },
-    Story {
+    ChapterInfo {
         chapter: Chapter::Premaster,
         number: 4,
         title: "Premaster secret",
         simple: "The client makes a random secret and encrypts it with the server's public key.",
-        wire: &[
-            "ClientKeyExchange (RFC 5246 §7.4.7.1) carries the premaster secret: 48 bytes, client_version (03 03) followed by 46 random bytes.",
-            "It is padded with PKCS#1 v1.5 (00 02, non-zero random padding, 00, the secret; RFC 8017 §7.2.1) to the size of the modulus and encrypted with the RSA public key from the server's certificate.",
-            "The server decrypts it. If the padding or the length is wrong it does not say so: it carries on with a random premaster (§7.4.7.1), so an attacker learns nothing (Bleichenbacher's attack).",
-        ],
     },
-    Story {
+    ChapterInfo {
         chapter: Chapter::ClientFinished,
         number: 5,
-        title: "Client Finished",
+        title: "Client switches keys",
         simple: "The client sends Finished, encrypted with the premaster secret.",
-        wire: &[
-            "Both sides derive the master secret = PRF(premaster, \"master secret\", client_random + server_random) (RFC 5246 §8.1), or with the extended master secret PRF(premaster, \"extended master secret\", session_hash) (RFC 7627 §4), then the key block, cut into the MAC keys (CBC suites only), the write keys and the write IVs, in that order (§6.3).",
-            "ChangeCipherSpec (§7.1) switches the client's sending side to those keys.",
-            "Correction: Finished (§7.4.9) is protected with the client write key derived from the master secret, not with the premaster secret. It carries verify_data = PRF(master_secret, \"client finished\", SHA-256(all handshake messages so far)), 12 bytes, proving the client saw the same transcript.",
-        ],
     },
-    Story {
+    ChapterInfo {
         chapter: Chapter::ServerFinished,
         number: 6,
-        title: "Server Finished",
+        title: "Server switches keys",
         simple: "The server sends its Finished, and the handshake is complete.",
-        wire: &[
-            "The server checks the client's verify_data, then sends its own ChangeCipherSpec and Finished, whose verify_data covers the transcript including the client's Finished (label \"server finished\", RFC 5246 §7.4.9). The client checks it.",
-            "Then application data flows encrypted under the record keys (§6.2.3): here an HTTP request and its response. Each side ends with a close_notify alert (§7.2.1).",
-        ],
+    },
+    ChapterInfo {
+        chapter: Chapter::ApplicationData,
+        number: 7,
+        title: "Application data",
+        simple: "Now everything is encrypted with the session key.",
     },
 ];
 
-pub fn story(chapter: Chapter) -> &'static Story {
+pub fn chapter_info(chapter: Chapter) -> &'static ChapterInfo {
     let index = CHAPTERS
         .iter()
         .position(|s| s.chapter == chapter)
         .unwrap_or(0);
     &CHAPTERS[index]
+}
+
+/// What one connection's messages say about the run.
+struct Facts<'t> {
+    t: &'t Timeline,
+    link: Link,
+    client_hello: Option<&'t Message>,
+    server_hello: Option<&'t Message>,
+    checks: Vec<&'t CertCheck>,
+    key_block_len: Option<usize>,
+}
+
+impl<'t> Facts<'t> {
+    fn of(t: &'t Timeline, link: Link) -> Self {
+        let message = |title: &str| {
+            t.events.iter().find_map(|e| match &e.kind {
+                EventKind::MessageSent(m) | EventKind::MessageReceived(m)
+                    if m.title == title
+                        && t.steps
+                            .get(e.step)
+                            .is_some_and(|s| link.carries(s.from, s.to)) =>
+                {
+                    Some(m)
+                }
+                _ => None,
+            })
+        };
+        let last = t.steps.len().saturating_sub(1);
+        let checks = t
+            .events_on(last, link)
+            .filter_map(|e| match &e.kind {
+                EventKind::CertificateCheck(c) if e.actor == link.client => Some(c),
+                _ => None,
+            })
+            .collect();
+        let key_block_len = t
+            .computations_on(last, link, link.client)
+            .chain(t.computations_on(last, link, link.server))
+            .find_map(|c| match c {
+                Computation::KeyBlock { key_block, .. } => Some(key_block.len()),
+                _ => None,
+            });
+        Facts {
+            t,
+            link,
+            client_hello: message("ClientHello"),
+            server_hello: message("ServerHello"),
+            checks,
+            key_block_len,
+        }
+    }
+
+    fn client(&self) -> String {
+        lane_title(self.link.client, self.t.network).to_lowercase()
+    }
+
+    fn server(&self) -> String {
+        lane_title(self.link.server, self.t.network).to_lowercase()
+    }
+
+    fn extensions(hello: Option<&Message>) -> Vec<String> {
+        hello.map_or_else(Vec::new, |m| values(&m.fields, "extension_type"))
+    }
+
+    fn host_name(&self) -> Option<String> {
+        self.client_hello
+            .and_then(|m| values(&m.fields, "host_name").into_iter().next())
+    }
+
+    fn offered_suites(&self) -> Vec<String> {
+        self.client_hello
+            .map_or_else(Vec::new, |m| values(&m.fields, "cipher_suite"))
+    }
+
+    fn suite(&self) -> Option<String> {
+        self.server_hello
+            .and_then(|m| values(&m.fields, "cipher_suite").into_iter().next())
+    }
+
+    fn cbc(&self) -> bool {
+        self.suite().is_some_and(|s| s.contains("_CBC_"))
+    }
+
+    fn ems_offered(&self) -> bool {
+        Self::extensions(self.client_hello)
+            .iter()
+            .any(|e| e == "extended_master_secret")
+    }
+
+    fn ems_agreed(&self) -> bool {
+        Self::extensions(self.server_hello)
+            .iter()
+            .any(|e| e == "extended_master_secret")
+    }
+
+    /// How records are protected under the negotiated suite (RFC 5246 section 6.2.3).
+    fn protection(&self) -> String {
+        match self.suite() {
+            Some(s) if s.contains("_CBC_") => {
+                let mac = if s.ends_with("_SHA256") {
+                    "HMAC-SHA256"
+                } else {
+                    "HMAC-SHA1"
+                };
+                format!(
+                    "MAC-then-encrypt: an {mac} over the sequence number, header and data, then AES-128-CBC with a fresh explicit IV (§6.2.3.1-2)"
+                )
+            }
+            Some(_) => {
+                "AES-128-GCM, which encrypts and authenticates in one step (§6.2.3.3, RFC 5288)"
+                    .into()
+            }
+            None => "the negotiated suite's record protection (§6.2.3)".into(),
+        }
+    }
+}
+
+/// The values of every field named `name` in a message's field tree, in order.
+fn values(fields: &[Field], name: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for f in fields {
+        if f.name == name {
+            out.extend(f.value.clone());
+        }
+        out.extend(values(&f.children, name));
+    }
+    out
+}
+
+fn list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// What really crosses the wire in `chapter` of connection `link`, sentence by sentence.
+pub fn wire(t: &Timeline, chapter: Chapter, link: Link) -> Vec<String> {
+    let f = Facts::of(t, link);
+    let (client, server) = (f.client(), f.server());
+    match chapter {
+        Chapter::ClientHello => {
+            let suites = f.offered_suites();
+            let extensions: Vec<String> = Facts::extensions(f.client_hello)
+                .iter()
+                .map(|e| match e.as_str() {
+                    "server_name" => format!(
+                        "server_name with {} (RFC 6066 §3)",
+                        f.host_name().unwrap_or_else(|| t.server_name.clone())
+                    ),
+                    "signature_algorithms" => "signature_algorithms (§7.4.1.4.1)".into(),
+                    "renegotiation_info" => "an empty renegotiation_info (RFC 5746 §3.4)".into(),
+                    "extended_master_secret" => "extended_master_secret (RFC 7627 §5.1)".into(),
+                    other => other.to_string(),
+                })
+                .collect();
+            let mut s = vec![
+                format!("ClientHello (RFC 5246 §7.4.1.2) carries client_version 3,3 (TLS 1.2), a 32-byte client_random, an empty session_id, {} offered cipher suite{} ({}), the compression methods (only null) and extensions.", suites.len(), if suites.len() == 1 { "" } else { "s" }, list(&suites)),
+                format!("The extensions: {}.", list(&extensions)),
+            ];
+            if !f.ems_offered() {
+                s.push(format!("The {client} does not offer extended_master_secret in this run, so the master secret will depend on the randoms alone, not on the whole handshake (RFC 7627 §1, §4)."));
+            }
+            s.push("It travels in a handshake record (§6.2.1) in the clear: anyone on the path can read it.".into());
+            s.push("Correction: a TLS 1.2 ClientHello does not list versions. client_version is the highest version the client supports, and the server answers with the version to use (§7.4.1.2, Appendix E.1).".into());
+            s
+        }
+        Chapter::ServerHello => {
+            let agreed: Vec<String> = Facts::extensions(f.server_hello);
+            let mut s = vec![format!(
+                "ServerHello (RFC 5246 §7.4.1.3) carries a 32-byte server_random, the one suite the {server} chose from the {client}'s list by its own preference ({}), and the extensions it agrees to: {}.",
+                f.suite().unwrap_or_else(|| "none: no ServerHello was sent".into()),
+                if agreed.is_empty() { "none".into() } else { list(&agreed) }
+            )];
+            if f.ems_offered() && f.server_hello.is_some() && !f.ems_agreed() {
+                s.push(format!("The {server} does not agree to extended_master_secret, so this session uses the original master secret (RFC 7627 §5.2)."));
+            }
+            s.push("Correction: the certificate is not part of ServerHello. It follows in a Certificate message of its own, and ServerHelloDone ends the server's flight.".into());
+            s
+        }
+        Chapter::Authentication => {
+            let chain = chain_as_sent(&f.checks);
+            let subjects: Vec<String> = chain.iter().map(|(_, s)| s.clone()).collect();
+            let carried = match subjects.as_slice() {
+                [] => format!("carries the chain, the {server}'s own certificate first."),
+                [own] => format!("carries one certificate, the {server}'s own ({own}), with no intermediate CA."),
+                [own, rest @ ..] => format!("carries {} certificates: the {server}'s own ({own}) first, then {}, each issued by the next.", subjects.len(), list(rest)),
+            };
+            vec![
+                format!("Certificate (RFC 5246 §7.4.2) {carried} ServerHelloDone (§7.4.5) says the {server} is done."),
+                format!("Correction: the {client} validates the chain locally, against the root certificates it already trusts (RFC 5280 §6.1). It does not contact the issuer."),
+                format!("Each signature is checked with the issuer's public key (RSASSA-PKCS1-v1_5, RFC 8017 §8.2.2), the validity period against the {client}'s clock, the host name {} against subjectAltName (RFC 6125 §6.4), basicConstraints and keyUsage (RFC 5280 §4.2.1), and the path must end at a trust anchor.", f.host_name().unwrap_or_else(|| t.server_name.clone())),
+                format!("RFC 5280 §6.1.3 (a)(3) makes \"not revoked\" part of path validation; the {client} here skips it, having no CRL or OCSP response. Browsers rarely fetch CRLs or OCSP during a handshake: they rely on revocation lists pushed with their updates (Chrome's CRLSets, Firefox's CRLite) or on an OCSP response the server staples (RFC 6066 §8)."),
+            ]
+        }
+        Chapter::Premaster => vec![
+            "ClientKeyExchange (RFC 5246 §7.4.7.1) carries the premaster secret: 48 bytes, client_version (03 03) followed by 46 random bytes.".into(),
+            format!("It is padded with PKCS#1 v1.5 (00 02, non-zero random padding, 00, the secret; RFC 8017 §7.2.1) to the size of the modulus and encrypted with the RSA public key from the certificate the {client} received."),
+            format!("The {server} decrypts it. If the padding or the length is wrong it does not say so: it carries on with a random premaster (§7.4.7.1), so an attacker learns nothing (Bleichenbacher's attack)."),
+        ],
+        Chapter::ClientFinished => {
+            let master = if f.ems_agreed() {
+                "the extended master secret = PRF(premaster, \"extended master secret\", session_hash), session_hash being the hash of the handshake up to ClientKeyExchange (RFC 7627 §4)"
+            } else {
+                "the master secret = PRF(premaster, \"master secret\", client_random + server_random) (RFC 5246 §8.1); this run did not agree to the extended master secret"
+            };
+            let block = match (f.cbc(), f.key_block_len) {
+                (true, Some(n)) => format!("then the key block ({n} bytes), cut into the two MAC keys and the two write keys; no write IVs, since each CBC record carries its own (§6.3)"),
+                (false, Some(n)) => format!("then the key block ({n} bytes), cut into the two write keys and the two 4-byte write IVs, the implicit part of the GCM nonce (§6.3, RFC 5288 §3)"),
+                (_, None) => "then the key block, cut in the order of §6.3".into(),
+            };
+            vec![
+                format!("Both ends derive {master}, {block}."),
+                format!("ChangeCipherSpec (§7.1) switches the {client}'s sending side to those keys."),
+                format!("Correction: Finished (§7.4.9) is protected with the keys derived from the master secret, not with the premaster secret, using {}. It carries verify_data = PRF(master_secret, \"client finished\", SHA-256(all handshake messages so far)), 12 bytes, proving the {client} saw the same transcript.", f.protection()),
+            ]
+        }
+        Chapter::ServerFinished => vec![format!(
+            "The {server} checks the {client}'s verify_data, then sends its own ChangeCipherSpec and Finished, whose verify_data covers the transcript including the {client}'s Finished (label \"server finished\", RFC 5246 §7.4.9). The {client} checks it: only then is the handshake complete."
+        )],
+        Chapter::ApplicationData => {
+            let mut s = vec![format!(
+                "Application data travels in records protected with the write keys (RFC 5246 §6.2.3): {}. Here it is an HTTP request for {} and its response.",
+                f.protection(),
+                f.host_name().unwrap_or_else(|| t.server_name.clone())
+            )];
+            if t.links().len() > 1 {
+                s.push("With two connections, the attacker decrypts each record it receives on one and encrypts it again for the other: it reads and could change everything.".into());
+            }
+            s.push("Each side ends with a close_notify alert (§7.2.1), protected like the data, so nobody can cut the conversation short unnoticed.".into());
+            s
+        }
+    }
+}
+
+/// One sentence saying what step `step` is, in this run.
+pub fn step_sentence(t: &Timeline, step: usize) -> Option<String> {
+    let s = t.steps.get(step)?;
+    let (from, to) = (
+        lane_title(s.from, t.network),
+        lane_title(s.to, t.network).to_lowercase(),
+    );
+    if let Some((sender, a)) = t.alert_in(step) {
+        let sender = lane_title(sender, t.network);
+        return Some(if a.description == "close_notify" {
+            format!(
+                "{sender} sends close_notify: it will send nothing more on this connection (RFC 5246 §7.2.1)."
+            )
+        } else if a.is_fatal() {
+            format!(
+                "{sender} sends the fatal alert {}, and the connection ends here (RFC 5246 §7.2.2).",
+                a.description
+            )
+        } else {
+            format!("{sender} sends a {} alert, {}.", a.level, a.description)
+        });
+    }
+    let link = t.link_of(step)?;
+    let f = Facts::of(t, link);
+    Some(match s.title.as_str() {
+        "ClientHello" => format!(
+            "{from} opens the connection: ClientHello offers {} cipher suites and carries its client_random, in the clear.",
+            f.offered_suites().len()
+        ),
+        "ServerHello" => format!(
+            "{from} picks {} and sends its server_random.",
+            f.suite().unwrap_or_default()
+        ),
+        "Certificate" => format!(
+            "{from} sends its certificate chain; the {to} validates it against its own trust store."
+        ),
+        "ServerHelloDone" => format!("{from} has sent its whole flight and waits for the {to}."),
+        "ClientKeyExchange" => format!(
+            "{from} sends the premaster secret, encrypted with the public key from the {to}'s certificate."
+        ),
+        "ChangeCipherSpec" => format!(
+            "{from} switches its sending side to the new keys: what it sends next is protected."
+        ),
+        "Finished" => format!(
+            "{from} sends Finished, its first protected record: verify_data proves it saw the same handshake as the {to}."
+        ),
+        "ApplicationData" => {
+            let relay = s.from == tlslab_core::timeline::Actor::Network;
+            let what = if s.to == link.server {
+                "request"
+            } else {
+                "response"
+            };
+            if relay {
+                format!(
+                    "{from} passes on the {what} it decrypted from the other connection, encrypted again for the {to}."
+                )
+            } else {
+                format!("{from} sends the HTTP {what}, protected with its write keys.")
+            }
+        }
+        other => format!("{from} sends {other} to the {to}."),
+    })
 }

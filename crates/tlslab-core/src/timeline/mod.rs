@@ -18,6 +18,7 @@ pub mod recorder;
 
 pub use detail::*;
 pub use import::ImportError;
+pub use query::Link;
 pub use recorder::Recorder;
 
 use crate::bytes::Bytes;

@@ -57,7 +57,67 @@ pub struct Crossing<'a> {
     pub message: Option<&'a Message>,
 }
 
+/// One connection of a run, by the lanes of its ends. A run has one, or two with a man in
+/// the middle (client-attacker, attacker-server).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Link {
+    /// The end that sent ClientHello.
+    pub client: Actor,
+    pub server: Actor,
+}
+
+impl Link {
+    /// Whether a step between `from` and `to` crosses this connection.
+    pub fn carries(&self, from: Actor, to: Actor) -> bool {
+        (from, to) == (self.client, self.server) || (from, to) == (self.server, self.client)
+    }
+}
+
 impl Timeline {
+    /// The connections of the run, in the order their ClientHello crossed the wire.
+    pub fn links(&self) -> Vec<Link> {
+        let mut links = Vec::new();
+        for s in self.steps.iter().filter(|s| s.title == "ClientHello") {
+            let link = Link {
+                client: s.from,
+                server: s.to,
+            };
+            if !links.contains(&link) {
+                links.push(link);
+            }
+        }
+        links
+    }
+
+    /// The connection step `step` crosses, if it crosses one.
+    pub fn link_of(&self, step: usize) -> Option<Link> {
+        let s = self.steps.get(step)?;
+        self.links().into_iter().find(|l| l.carries(s.from, s.to))
+    }
+
+    /// What `actor` computed on connection `link` up to and including step `step`, in order.
+    pub fn computations_on(
+        &self,
+        step: usize,
+        link: Link,
+        actor: Actor,
+    ) -> impl Iterator<Item = &Computation> {
+        self.events_on(step, link)
+            .filter_map(move |e| match &e.kind {
+                EventKind::Computation(c) if e.actor == actor => Some(c),
+                _ => None,
+            })
+    }
+
+    /// The events on connection `link` up to and including step `step`.
+    pub fn events_on(&self, step: usize, link: Link) -> impl Iterator<Item = &Event> {
+        self.events_until(step).filter(move |e| {
+            self.steps
+                .get(e.step)
+                .is_some_and(|s| link.carries(s.from, s.to))
+        })
+    }
+
     /// The events of the steps up to and including `step`.
     pub fn events_until(&self, step: usize) -> impl Iterator<Item = &Event> {
         self.events.iter().filter(move |e| e.step <= step)

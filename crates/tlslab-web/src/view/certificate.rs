@@ -3,13 +3,15 @@
 
 use super::value::Value;
 use crate::state::Shared;
-use tlslab_core::timeline::{CertCheck, CheckKind, CheckValue, EventKind};
+use tlslab_core::timeline::{CertCheck, CheckKind, CheckValue, EventKind, Link};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct CertificateProps {
     pub timeline: Shared,
     pub step: usize,
+    /// The connection shown (with a man in the middle, one of two).
+    pub link: Link,
 }
 
 fn kind_id(kind: CheckKind) -> &'static str {
@@ -43,46 +45,104 @@ fn kind_title(kind: CheckKind) -> &'static str {
 #[function_component(CertificatePanel)]
 pub fn certificate_panel(props: &CertificateProps) -> Html {
     let t = &props.timeline;
+    let link = props.link;
+    let client = super::lane_title(link.client, t.network).to_lowercase();
+    let server = super::lane_title(link.server, t.network).to_lowercase();
     let checks: Vec<&CertCheck> = t
-        .events_until(props.step)
+        .events_on(props.step, link)
         .filter_map(|e| match &e.kind {
-            EventKind::CertificateCheck(c) => Some(c),
+            EventKind::CertificateCheck(c) if e.actor == link.client => Some(c),
             _ => None,
         })
         .collect();
     if checks.is_empty() {
         return html! {
-            <p class="empty">{ format!("The client validates the server's certificate chain when the Certificate message arrives{}.", super::step_of(t, "Certificate")) }</p>
+            <p class="empty">{ format!("The {client} validates the {server}'s certificate chain when the Certificate message arrives{}.", super::step_on(t, Some(link), "Certificate")) }</p>
         };
     }
-    // The certificates in the order the server sent them (0 = the server's own).
-    let mut certs: Vec<(usize, String)> = Vec::new();
-    for c in &checks {
-        if !certs.iter().any(|(i, _)| *i == c.certificate.index) {
-            certs.push((c.certificate.index, c.certificate.subject.clone()));
-        }
-    }
-    certs.sort();
+    let certs = chain_as_sent(&checks);
     let passed = checks.iter().all(|c| c.passed);
     html! {
         <div class="cert-panel">
             <p class={classes!("verdict", if passed { "ok" } else { "bad" })}>
                 { if passed {
-                    "Every check passed: the client trusts this chain, locally, without contacting anyone."
+                    format!("Every check passed: the {client} trusts this chain, locally, without contacting anyone.")
                 } else {
-                    "A check failed: the client refuses the chain and ends the handshake with an alert."
+                    format!("A check failed: the {client} refuses the chain and ends the handshake with an alert.")
                 } }
             </p>
             <ol class="chain" aria-label="Certificate chain, as sent">
                 { for certs.iter().map(|(i, subject)| html! {
-                    <li><span class="badge">{ if *i == 0 { "server".to_string() } else { format!("issuer {i}") } }</span><code>{ subject }</code></li>
+                    <li><span class="badge">{ if *i == 0 { server.clone() } else { format!("certificate {i}") } }</span><code>{ subject }</code></li>
                 }) }
-                <li class="anchor"><span class="badge">{ "trust store" }</span>{ "the root is already on the client; it is not sent" }</li>
+                { trust_store(&checks, &certs, &client, &server) }
             </ol>
             <ul class="checks">
                 { for checks.iter().map(|c| check_view(c)) }
             </ul>
         </div>
+    }
+}
+
+/// The certificates in the order they were sent (0 = the server's own): those checked, and
+/// those the path did not use (listed by the trust check as "index: subject").
+pub fn chain_as_sent(checks: &[&CertCheck]) -> Vec<(usize, String)> {
+    let mut certs: Vec<(usize, String)> = Vec::new();
+    let unused = checks
+        .iter()
+        .flat_map(|c| &c.inputs)
+        .filter(|i| i.name == "unused_certificates");
+    let unused = unused.flat_map(|i| match &i.value {
+        CheckValue::List(items) => items.clone(),
+        _ => Vec::new(),
+    });
+    let unused = unused.filter_map(|item| {
+        let (index, subject) = item.split_once(": ")?;
+        Some((index.parse().ok()?, subject.to_string()))
+    });
+    let checked = checks
+        .iter()
+        .map(|c| (c.certificate.index, c.certificate.subject.clone()));
+    for (index, subject) in checked.chain(unused) {
+        if !certs.iter().any(|(i, _)| *i == index) {
+            certs.push((index, subject));
+        }
+    }
+    certs.sort();
+    certs
+}
+
+/// Where the path ends: the root in the client's trust store, and whether the server sent a copy
+/// of it, which RFC 5246 section 7.4.2 allows ("MAY be omitted") and the client ignores.
+fn trust_store(
+    checks: &[&CertCheck],
+    sent: &[(usize, String)],
+    client: &str,
+    server: &str,
+) -> Html {
+    let Some(trust) = checks.iter().find(|c| c.kind == CheckKind::TrustAnchor) else {
+        return html! {};
+    };
+    let anchor = trust
+        .inputs
+        .iter()
+        .find_map(|i| match (&*i.name, &i.value) {
+            ("anchor", CheckValue::Text(subject)) => Some(subject.clone()),
+            _ => None,
+        });
+    let text = match anchor {
+        None => format!("no root in the {client}'s trust store issued this chain"),
+        Some(root) => match sent.iter().find(|(_, subject)| *subject == root) {
+            Some((i, _)) => format!(
+                "{root}: the {client}'s own copy. The {server} sent one too (certificate {i}), which RFC 5246 §7.4.2 allows; the {client} relies on its own."
+            ),
+            None => format!(
+                "{root}: already on the {client}, so the {server} did not send it (RFC 5246 §7.4.2: it MAY be omitted)."
+            ),
+        },
+    };
+    html! {
+        <li class="anchor" data-field="trust_store"><span class="badge">{ "trust store" }</span>{ text }</li>
     }
 }
 

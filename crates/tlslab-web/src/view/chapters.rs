@@ -2,8 +2,8 @@
 //! correction ([`StoryBox`]): what the simple story says and what really crosses the wire.
 
 use crate::state::{Action, Model, Shared};
-use crate::story::{CHAPTERS, story};
-use tlslab_core::timeline::{Chapter, Outcome as End};
+use crate::story::{CHAPTERS, chapter_info, step_sentence, wire};
+use tlslab_core::timeline::{Link, Outcome as End};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -87,21 +87,33 @@ fn unreached_note(t: &Shared) -> Html {
 
 #[derive(Properties, PartialEq)]
 pub struct StoryProps {
-    pub chapter: Chapter,
+    pub timeline: Shared,
+    pub step: usize,
+    /// The connection whose story is told (with a man in the middle, the step's own).
+    pub link: Link,
 }
 
+/// The step in one sentence, then its chapter: what people commonly say, and what this run
+/// really puts on the wire.
 #[function_component(StoryBox)]
 pub fn story_box(props: &StoryProps) -> Html {
-    let s = story(props.chapter);
+    let t = &props.timeline;
+    let Some(step) = t.steps.get(props.step) else {
+        return html! {};
+    };
+    let c = chapter_info(step.chapter);
     html! {
-        <section class="story" data-panel="story" aria-label={format!("Chapter {}: {}", s.number, s.title)}>
+        <section class="story" data-panel="story" aria-label={format!("Chapter {}: {}", c.number, c.title)}>
+            if let Some(sentence) = step_sentence(t, props.step) {
+                <p class="step-story" data-field="step_story">{ sentence }</p>
+            }
             <div class="simple">
-                <h3>{ format!("Chapter {} · the simple story", s.number) }</h3>
-                <p>{ s.simple }</p>
+                <h3>{ format!("Chapter {}, {} · what people commonly say", c.number, c.title) }</h3>
+                <p>{ c.simple }</p>
             </div>
             <details class="wire" open=true>
                 <summary><h3>{ "What really crosses the wire" }</h3></summary>
-                { for s.wire.iter().map(|p| html! { <p>{ *p }</p> }) }
+                { for wire(t, step.chapter, props.link).into_iter().map(|p| html! { <p>{ p }</p> }) }
             </details>
         </section>
     }

@@ -10,7 +10,7 @@ use super::premaster::PremasterPanel;
 use super::reproduce::ReproducePanel;
 use super::value::Value;
 use crate::state::{Action, Model, Shared, Tab};
-use tlslab_core::timeline::EventKind;
+use tlslab_core::timeline::{EventKind, Link};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -25,6 +25,21 @@ pub struct InspectorProps {
 #[function_component(Inspector)]
 pub fn inspector(props: &InspectorProps) -> Html {
     let t = &props.timeline;
+    // The connection the Certificate, Premaster and Keys panels show: the current step's, unless
+    // the reader picked the other one (until the next step).
+    let picked = use_state_eq(|| None::<Link>);
+    {
+        let picked = picked.clone();
+        use_effect_with(props.step, move |_| picked.set(None));
+    }
+    let links = t.links();
+    let link = (*picked)
+        .or_else(|| t.link_of(props.step))
+        .or_else(|| links.first().copied())
+        .unwrap_or(Link {
+            client: tlslab_core::timeline::Actor::Client,
+            server: tlslab_core::timeline::Actor::Server,
+        });
     let Some(step) = t.steps.get(props.step) else {
         return html! {};
     };
@@ -60,9 +75,13 @@ pub fn inspector(props: &InspectorProps) -> Html {
         Tab::Bytes => {
             html! { <BytesPanel timeline={t.clone()} step={props.step} plaintext={props.plaintext} dispatch={props.dispatch.clone()} /> }
         }
-        Tab::Certificate => html! { <CertificatePanel timeline={t.clone()} step={props.step} /> },
-        Tab::Premaster => html! { <PremasterPanel timeline={t.clone()} step={props.step} /> },
-        Tab::Keys => html! { <KeysPanel timeline={t.clone()} step={props.step} /> },
+        Tab::Certificate => {
+            html! { <CertificatePanel timeline={t.clone()} step={props.step} {link} /> }
+        }
+        Tab::Premaster => {
+            html! { <PremasterPanel timeline={t.clone()} step={props.step} {link} /> }
+        }
+        Tab::Keys => html! { <KeysPanel timeline={t.clone()} step={props.step} {link} /> },
         Tab::Knowledge => html! { <KnowledgePanel timeline={t.clone()} step={props.step} /> },
         Tab::Reproduce => {
             html! { <ReproducePanel timeline={t.clone()} step={props.step} dispatch={props.dispatch.clone()} /> }
@@ -80,7 +99,7 @@ pub fn inspector(props: &InspectorProps) -> Html {
                 </p>
             </header>
             if step.from != step.to {
-                <StoryBox chapter={step.chapter} />
+                <StoryBox timeline={t.clone()} step={props.step} link={t.link_of(props.step).unwrap_or(link)} />
             }
             { for tampered }
             if let Some((sender, a)) = alert {
@@ -92,8 +111,43 @@ pub fn inspector(props: &InspectorProps) -> Html {
             <div class="tabs" role="tablist" aria-label="Inspector views">{ for tabs }</div>
             <div class="tab-panel" role="tabpanel" id={format!("panel-{}", props.tab.id())}
                  aria-labelledby={format!("tab-{}", props.tab.id())} data-panel={props.tab.id()}>
+                if links.len() > 1 && matches!(props.tab, Tab::Certificate | Tab::Premaster | Tab::Keys) {
+                    { link_switch(t, &links, link, &picked) }
+                }
                 { panel }
             </div>
         </section>
+    }
+}
+
+/// With a man in the middle there are two connections, each with its own chain, premaster and
+/// keys: the panels show one at a time, its two ends side by side.
+fn link_switch(
+    t: &Shared,
+    links: &[Link],
+    shown: Link,
+    picked: &UseStateHandle<Option<Link>>,
+) -> Html {
+    let name = |l: &Link| {
+        format!(
+            "{} ↔ {}",
+            super::lane_title(l.client, t.network),
+            super::lane_title(l.server, t.network)
+        )
+    };
+    html! {
+        <div class="link-switch" role="group" aria-label="Connection shown">
+            <span>{ "Connection:" }</span>
+            { for links.iter().map(|l| {
+                let l = *l;
+                let picked = picked.clone();
+                let id = format!("{}-{}", super::actor_name(l.client), super::actor_name(l.server));
+                html! {
+                    <button type="button" data-link={id} aria-pressed={(l == shown).to_string()}
+                            class={classes!((l == shown).then_some("current"))}
+                            onclick={Callback::from(move |_| picked.set(Some(l)))}>{ name(&l) }</button>
+                }
+            }) }
+        </div>
     }
 }

@@ -4,13 +4,17 @@
 use super::value::Value;
 use crate::state::Shared;
 use tlslab_core::bytes::Bytes;
-use tlslab_core::timeline::{Actor, Computation, EventKind, MasterSecretDerivation, ValueName};
+use tlslab_core::timeline::{
+    Actor, Computation, EventKind, Link, MasterSecretDerivation, ValueName,
+};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct KeysProps {
     pub timeline: Shared,
     pub step: usize,
+    /// The connection shown (with a man in the middle, one of two).
+    pub link: Link,
 }
 
 fn field(name: &'static str) -> Option<AttrValue> {
@@ -61,8 +65,9 @@ fn verify(list: &Computations, label: &str) -> Option<(Bytes, Option<Bytes>, Opt
 #[function_component(KeysPanel)]
 pub fn keys_panel(props: &KeysProps) -> Html {
     let t = &props.timeline;
-    let client: Computations = t.computations_until(props.step, Actor::Client).collect();
-    let server: Computations = t.computations_until(props.step, Actor::Server).collect();
+    let link = props.link;
+    let client: Computations = t.computations_on(props.step, link, link.client).collect();
+    let server: Computations = t.computations_on(props.step, link, link.server).collect();
     let randoms = randoms_section(t, props.step, &client, &server);
     let master = client.iter().find_map(|c| match c {
         Computation::MasterSecret(m) => Some(m.clone()),
@@ -72,12 +77,13 @@ pub fn keys_panel(props: &KeysProps) -> Html {
         return html! {
             <div class="keys-panel">
                 { randoms }
-                <p class="empty">{ "The master secret is derived once the client has made the premaster secret (ClientKeyExchange)." }</p>
+                <p class="empty">{ format!("The master secret is derived once the {} has made the premaster secret (ClientKeyExchange{}).", super::lane_title(link.client, t.network).to_lowercase(), super::step_on(t, Some(link), "ClientKeyExchange")) }</p>
             </div>
         };
     };
     let sides = Sides {
         t,
+        link,
         client: &client,
         server: &server,
     };
@@ -86,8 +92,8 @@ pub fn keys_panel(props: &KeysProps) -> Html {
             { randoms }
             { master_section(master, &client) }
             { key_block_section(&client) }
-            { sides.finished(Actor::Client, "client finished", "client_finished", "client_finished_hash", "client_verify_data") }
-            { sides.finished(Actor::Server, "server finished", "server_finished", "server_finished_hash", "server_verify_data") }
+            { sides.finished(link.client, "client finished", "client_finished", "client_finished_hash", "client_verify_data") }
+            { sides.finished(link.server, "server finished", "server_finished", "server_finished_hash", "server_verify_data") }
         </div>
     }
 }
@@ -209,6 +215,7 @@ fn key_block_parts(keys: &tlslab_core::timeline::KeyBlock) -> String {
 /// Both sides' computations, for the Finished messages each side makes and checks.
 struct Sides<'a> {
     t: &'a Shared,
+    link: Link,
     client: &'a Computations<'a>,
     server: &'a Computations<'a>,
 }
@@ -224,18 +231,19 @@ impl Sides<'_> {
         hash_field: &'static str,
         vd_field: &'static str,
     ) -> Html {
-        let (list, peer) = if who == Actor::Client {
-            (self.client, self.server)
+        let (list, peer, peer_lane) = if who == self.link.client {
+            (self.client, self.server, self.link.server)
         } else {
-            (self.server, self.client)
+            (self.server, self.client, self.link.client)
         };
+        let name = |a: Actor| super::lane_title(a, self.t.network);
         let h = hash(list, purpose);
         let vd = verify(list, label).filter(|(_, received, _)| received.is_none());
         let checked = verify(peer, label).and_then(|(_, _, m)| m);
         // Recorded by the client alone: the server's Finished as the client checked it.
         let (h, vd, checked, unrecorded) = match (h, vd) {
             (Some(h), Some(vd)) => (Some(h), Some(vd), checked, false),
-            _ if self.t.recorded.is_some() && who == Actor::Server => {
+            _ if self.t.recorded.is_some() && who == self.link.server => {
                 let vd = verify(peer, label);
                 let checked = vd.as_ref().and_then(|(_, _, m)| *m);
                 (hash(peer, purpose), vd, checked, true)
@@ -244,7 +252,7 @@ impl Sides<'_> {
         };
         h.zip(vd).map(|((messages, hash, input), (verify_data, _, _))| html! {
             <section>
-                <h3>{ format!("{} Finished", super::actor_title(who)) }</h3>
+                <h3>{ format!("{} Finished", name(who)) }</h3>
                 if unrecorded {
                     <p class="note" data-not-recorded="server">{ "The server's own computation was not recorded: these are the values the client computed to check the server's Finished." }</p>
                 }
@@ -253,8 +261,8 @@ impl Sides<'_> {
                 <Value label={format!("SHA-256 of the transcript ({purpose})")} value={hash} field={field(hash_field)} tone={tone("public")} />
                 <Value label="verify_data" value={verify_data} field={field(vd_field)} tone={tone(super::actor_name(who))} />
                 { match checked {
-                    Some(true) => html! { <p class="verdict ok">{ format!("The {} computed the same value: both saw the same handshake.", super::actor_name(who.peer())) }</p> },
-                    Some(false) => html! { <p class="verdict bad">{ format!("The {} computed a different value and aborts.", super::actor_name(who.peer())) }</p> },
+                    Some(true) => html! { <p class="verdict ok">{ format!("The {} computed the same value: both ends of this connection saw the same handshake.", name(peer_lane).to_lowercase()) }</p> },
+                    Some(false) => html! { <p class="verdict bad">{ format!("The {} computed a different value and aborts.", name(peer_lane).to_lowercase()) }</p> },
                     None => html! {},
                 } }
             </section>

@@ -3,7 +3,7 @@
 //! whoever later obtains the server's private key can decrypt it, and with it the session.
 
 use crate::state::Shared;
-use tlslab_core::timeline::{Known, ValueName};
+use tlslab_core::timeline::{Actor, EventKind, Known, ValueName};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -12,7 +12,30 @@ pub struct KnowledgeProps {
     pub step: usize,
 }
 
-fn column(who: &'static str, title: &'static str, known: &[Known], recorded: bool) -> Html {
+/// Which connection `holder` got `k` on, named by the other end ("with Client"): shown when
+/// it holds two values of one name (a man in the middle has two connections).
+fn with_whom(t: &Shared, holder: Actor, k: &Known) -> Option<String> {
+    let e = t
+        .events
+        .iter()
+        .find(|e| e.actor == holder && matches!(&e.kind, EventKind::Learned(l) if l == k))?;
+    let link = t.link_of(e.step)?;
+    let other = if link.client == holder {
+        link.server
+    } else {
+        link.client
+    };
+    Some(format!("with {}", super::lane_title(other, t.network)))
+}
+
+fn column(t: &Shared, holder: Actor, title: &'static str, known: &[Known], recorded: bool) -> Html {
+    let who = super::actor_name(holder);
+    let who = if holder == Actor::Network {
+        "observer"
+    } else {
+        who
+    };
+    let twice = |k: &Known| known.iter().filter(|o| o.name == k.name).count() > 1;
     html! {
         <section class={classes!("knows", who)} data-knows={who}>
             <h3>{ title }</h3>
@@ -25,6 +48,9 @@ fn column(who: &'static str, title: &'static str, known: &[Known], recorded: boo
                     html! {
                         <li data-secret={k.name.as_str()} class={classes!(secret.then_some("secret"))}>
                             <span class="name">{ k.name.as_str() }</span>
+                            if twice(k) {
+                                <span class="with">{ with_whom(t, holder, k).unwrap_or_default() }</span>
+                            }
                             <span class="len">{ format!("{} B", k.value.len()) }</span>
                             <code title={k.value.hex()}>{ short(&k.value.hex()) }</code>
                         </li>
@@ -54,9 +80,9 @@ pub fn knowledge_panel(props: &KnowledgeProps) -> Html {
     html! {
         <div class="knowledge-panel">
             <div class="columns">
-                { column("client", "Client", &k.client, recorded) }
-                { column("server", "Server", &k.server, recorded) }
-                { column("observer", match props.timeline.network {
+                { column(&props.timeline, Actor::Client, "Client", &k.client, recorded) }
+                { column(&props.timeline, Actor::Server, "Server", &k.server, recorded) }
+                { column(&props.timeline, Actor::Network, match props.timeline.network {
                     tlslab_core::scenario::NetworkRole::Attacker => "Attacker",
                     tlslab_core::scenario::NetworkRole::Observer => "Passive observer",
                 }, &k.observer, recorded) }

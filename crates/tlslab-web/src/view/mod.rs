@@ -28,7 +28,17 @@ use tlslab_core::timeline::Actor;
 /// " (step N)" for the first message titled `title` in the run, or what it means that the run
 /// never sends one.
 pub fn step_of(t: &tlslab_core::timeline::Timeline, title: &str) -> String {
-    match t.steps.iter().position(|s| s.title == title) {
+    step_on(t, None, title)
+}
+
+/// Like [`step_of`], on connection `link` only (with a man in the middle there are two).
+pub fn step_on(
+    t: &tlslab_core::timeline::Timeline,
+    link: Option<tlslab_core::timeline::Link>,
+    title: &str,
+) -> String {
+    let on_link = |s: &tlslab_core::timeline::Step| link.is_none_or(|l| l.carries(s.from, s.to));
+    match t.steps.iter().position(|s| s.title == title && on_link(s)) {
         Some(i) => format!(" (step {})", i + 1),
         None => ", which this run never reaches".into(),
     }

@@ -4,33 +4,38 @@
 use super::value::Value;
 use crate::state::Shared;
 use tlslab_core::bytes::Bytes;
-use tlslab_core::timeline::{Actor, Computation, ValueName};
+use tlslab_core::timeline::{Computation, Link, ValueName};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct PremasterProps {
     pub timeline: Shared,
     pub step: usize,
+    /// The connection shown (with a man in the middle, one of two).
+    pub link: Link,
 }
 
 #[function_component(PremasterPanel)]
 pub fn premaster_panel(props: &PremasterProps) -> Html {
     let t = &props.timeline;
+    let link = props.link;
+    let client = super::lane_title(link.client, t.network).to_lowercase();
+    let server = super::lane_title(link.server, t.network).to_lowercase();
     let encrypted = t
-        .computations_until(props.step, Actor::Client)
+        .computations_on(props.step, link, link.client)
         .find_map(|c| match c {
             Computation::PremasterEncrypted(p) => Some(p.clone()),
             _ => None,
         });
     let decrypted = t
-        .computations_until(props.step, Actor::Server)
+        .computations_on(props.step, link, link.server)
         .find_map(|c| match c {
             Computation::PremasterDecrypted { premaster, .. } => Some(premaster.clone()),
             _ => None,
         });
     let Some(p) = encrypted else {
         return html! {
-            <p class="empty">{ format!("The client makes the premaster secret after ServerHelloDone, in ClientKeyExchange{}.", super::step_of(t, "ClientKeyExchange")) }</p>
+            <p class="empty">{ format!("The {client} makes the premaster secret after ServerHelloDone, in ClientKeyExchange{}.", super::step_on(t, Some(link), "ClientKeyExchange")) }</p>
         };
     };
     let pm = &p.premaster.0;
@@ -50,7 +55,7 @@ pub fn premaster_panel(props: &PremasterProps) -> Html {
         <div class="premaster-panel">
             <section>
                 <h3>{ "1. The premaster secret: 48 bytes" }</h3>
-                <p>{ "client_version (03 03, TLS 1.2) followed by 46 random bytes from the client (RFC 5246 §7.4.7.1)." }</p>
+                <p>{ format!("client_version (03 03, TLS 1.2) followed by 46 random bytes from the {client} (RFC 5246 §7.4.7.1).") }</p>
                 <Value label="premaster" value={p.premaster.clone()} field={Some(AttrValue::from(ValueName::Premaster.as_str()))} tone={Some(AttrValue::from("secret"))} />
             </section>
             <section>
@@ -64,28 +69,28 @@ pub fn premaster_panel(props: &PremasterProps) -> Html {
                 </div>
             </section>
             <section>
-                <h3>{ "3. RSA encryption with the server's public key" }</h3>
-                <p class="math"><code>{ "c = m" }<sup>{ "e" }</sup>{ " mod n" }</code>{ format!(" with e = {} and a {}-bit modulus n from the server's certificate; m is the block above as a number.", exponent(&p.public_exponent), p.modulus_bits) }</p>
-                <Value label="modulus n" value={p.modulus.clone()} tone={Some(AttrValue::from("server"))} />
+                <h3>{ format!("3. RSA encryption with the {server}'s public key") }</h3>
+                <p class="math"><code>{ "c = m" }<sup>{ "e" }</sup>{ " mod n" }</code>{ format!(" with e = {} and a {}-bit modulus n from the certificate the {client} received; m is the block above as a number.", exponent(&p.public_exponent), p.modulus_bits) }</p>
+                <Value label="modulus n" value={p.modulus.clone()} tone={Some(AttrValue::from(super::actor_name(link.server)))} />
                 <Value label="ciphertext c (sent in ClientKeyExchange)" value={p.ciphertext.clone()}
                        field={Some(AttrValue::from(ValueName::EncryptedPremaster.as_str()))} tone={Some(AttrValue::from("public"))} />
             </section>
             <section>
-                <h3>{ "4. The server decrypts" }</h3>
+                <h3>{ format!("4. The {server} decrypts") }</h3>
                 { match decrypted {
                     Some(d) => html! {
                         <>
-                            <p>{ "m = c" }<sup>{ "d" }</sup>{ " mod n with the private key, then the padding is removed. If the padding or length were wrong the server would continue with a random premaster instead of reporting it, so the failure only shows at Finished (RFC 5246 §7.4.7.1, against Bleichenbacher's attack)." }</p>
-                            <Value label="premaster, as the server has it" value={d.clone()} tone={Some(AttrValue::from("secret"))} />
-                            <p class={classes!("verdict", if d == p.premaster { "ok" } else { "bad" })}>
-                                { if d == p.premaster { "Both sides now hold the same 48 bytes; nobody else does." } else { "The server's premaster differs from the client's: the keys will not match." } }
+                            <p>{ "m = c" }<sup>{ "d" }</sup>{ format!(" mod n with the {server}'s private key, then the padding is removed. If the padding or length were wrong the {server} would continue with a random premaster instead of reporting it, so the failure only shows at Finished (RFC 5246 §7.4.7.1, against Bleichenbacher's attack).") }</p>
+                            <Value label={format!("premaster, as the {server} has it")} value={d.clone()} tone={Some(AttrValue::from("secret"))} />
+                            <p class={classes!("verdict", if d == p.premaster { "ok" } else { "bad" })} data-field="premaster_verdict" data-value={(d == p.premaster).to_string()}>
+                                { if d == p.premaster { format!("The {client} and the {server} now hold the same 48 bytes; nobody else on the wire does.") } else { format!("The {server}'s premaster differs from the {client}'s: the keys will not match.") } }
                             </p>
                         </>
                     },
                     None if t.recorded.is_some() => html! {
                         <p class="empty" data-not-recorded="server">{ "Not recorded: this run was recorded by the client against a real server, so the server's decryption is not known. Its Finished, checked by the client, shows that it found the same premaster." }</p>
                     },
-                    None => html! { <p class="empty">{ "The server decrypts it when ClientKeyExchange arrives." }</p> },
+                    None => html! { <p class="empty">{ format!("The {server} decrypts it when ClientKeyExchange arrives.") }</p> },
                 } }
             </section>
         </div>

@@ -4,7 +4,7 @@
 use tlslab_core::driver::{self, RunConfig};
 use tlslab_core::scenario::Scenario;
 use tlslab_core::timeline::{
-    Actor, EventKind, MasterSecretDerivation, Outcome, Timeline, ValueName,
+    Actor, Chapter, EventKind, MasterSecretDerivation, Outcome, Step, Timeline, ValueName,
 };
 
 /// 2026-11-26T00:00:00Z.
@@ -260,5 +260,73 @@ fn every_scenario_is_deterministic() {
         let a = serde_json::to_string(&run(s, true)).unwrap();
         let b = serde_json::to_string(&run(s, true)).unwrap();
         assert_eq!(a, b, "{}", s.id());
+    }
+}
+
+/// Whether step `s` goes between lanes `a` and `b`, either way.
+fn between(s: &Step, a: Actor, b: Actor) -> bool {
+    (s.from, s.to) == (a, b) || (s.from, s.to) == (b, a)
+}
+
+#[test]
+fn a_trusted_man_in_the_middle_completes_its_own_handshake_before_answering_the_client() {
+    for ems in [true, false] {
+        let t = run(Scenario::MitmTrusted, ems);
+        let steps: Vec<String> = t
+            .steps
+            .iter()
+            .map(|s| format!("{:?}->{:?} {}", s.from, s.to, s.title))
+            .collect();
+        let (client, attacker, server) = (Actor::Client, Actor::Network, Actor::Server);
+        // Each handshake reads in order: chapters never go back between two lanes.
+        for (a, b) in [(client, attacker), (attacker, server)] {
+            let chapters: Vec<Chapter> = t
+                .steps
+                .iter()
+                .filter(|s| between(s, a, b))
+                .map(|s| s.chapter)
+                .collect();
+            assert!(chapters.windows(2).all(|w| w[0] <= w[1]), "{steps:#?}");
+        }
+        // The browser's ClientHello, the attacker's whole handshake with the server, and only
+        // then the attacker's answer.
+        let at = |from: Actor, to: Actor, title: &str| {
+            t.steps
+                .iter()
+                .position(|s| s.from == from && s.to == to && s.title == title)
+                .unwrap_or_else(|| panic!("no {title} {from:?}->{to:?}: {steps:#?}"))
+        };
+        assert_eq!(at(client, attacker, "ClientHello"), 0, "{steps:#?}");
+        let answer = at(attacker, client, "ServerHello");
+        assert_eq!(
+            steps[1..answer],
+            [
+                "Network->Server ClientHello",
+                "Server->Network ServerHello",
+                "Server->Network Certificate",
+                "Server->Network ServerHelloDone",
+                "Network->Server ClientKeyExchange",
+                "Network->Server ChangeCipherSpec",
+                "Network->Server Finished",
+                "Server->Network ChangeCipherSpec",
+                "Server->Network Finished",
+            ],
+            "ems {ems}"
+        );
+        // Afterwards the upstream connection only relays and closes.
+        assert!(
+            t.steps[answer..]
+                .iter()
+                .filter(|s| between(s, attacker, server))
+                .all(|s| s.title == "ApplicationData" || s.title == "Alert"),
+            "{steps:#?}"
+        );
+        // The browser was answered through the relay.
+        assert_eq!(t.outcome, Outcome::Success, "{steps:#?}");
+        assert!(
+            texts(&t, client)
+                .iter()
+                .any(|s| s.starts_with("HTTP/1.1 200 OK"))
+        );
     }
 }

@@ -36,6 +36,20 @@ struct Endpoint {
     lane: Actor,
     peer: usize,
     app: App,
+    /// `Some` while the endpoint reads nothing: what its peer sent meanwhile (see
+    /// [`Net::intercept`]).
+    held: Option<Vec<u8>>,
+}
+
+/// An intercepting proxy's connection to the real server, made up front (so its randomness
+/// is forked in the same order as every other connection's) and opened when the client's
+/// first bytes reach the proxy.
+pub(super) struct Upstream {
+    /// The proxy's connection with the client.
+    pub proxy: usize,
+    /// The proxy's own client connection, and the real server.
+    pub client: Connection,
+    pub server: Connection,
 }
 
 /// The connections, the wire between them, and the record of everything that happened.
@@ -46,6 +60,8 @@ pub(super) struct Net {
     observer: Observer,
     /// The host name the browser asks for.
     pub server_name: String,
+    /// Not opened yet.
+    upstream: Option<Upstream>,
 }
 
 impl Default for Net {
@@ -56,14 +72,19 @@ impl Default for Net {
             tamper: Tamper::None,
             observer: Observer::default(),
             server_name: SERVER_NAME.into(),
+            upstream: None,
         }
     }
 }
 
 impl Net {
+    /// The real server's connection.
+    pub fn web_server(config: ServerConfig, rng: &mut Drbg) -> Connection {
+        Connection::server(config, Box::new(rng.fork("server")))
+    }
+
     /// The real server, answering one request.
-    pub fn add_web_server(&mut self, config: ServerConfig, rng: &mut Drbg) -> usize {
-        let conn = Connection::server(config, Box::new(rng.fork("server")));
+    pub fn add_web_server(&mut self, conn: Connection) -> usize {
         let app = App::WebServer {
             request: Vec::new(),
             answered: false,
@@ -79,6 +100,7 @@ impl Net {
             lane,
             peer: usize::MAX,
             app,
+            held: None,
         });
         self.drain(i);
         i
@@ -94,6 +116,17 @@ impl Net {
         if let Some(end) = self.endpoints.get_mut(i) {
             end.app = app;
         }
+    }
+
+    /// `upstream.proxy` behaves as an intercepting proxy does: when the client's first bytes
+    /// arrive it opens `upstream` and completes that handshake before it reads them, so each
+    /// handshake is told in one piece. If the upstream handshake fails, it closes the client's
+    /// connection unread.
+    pub fn intercept(&mut self, upstream: Upstream) {
+        if let Some(end) = self.endpoints.get_mut(upstream.proxy) {
+            end.held = Some(Vec::new());
+        }
+        self.upstream = Some(upstream);
     }
 
     /// Whether the browser got its response: the recording is complete.
@@ -118,12 +151,9 @@ impl Net {
                     self.recorder.on_wire(i, n, kind);
                 }
                 let peer = self.endpoints[i].peer;
-                if let Some(p) = self.endpoints.get_mut(peer) {
-                    p.conn.receive(&out);
-                }
-                self.drain(peer);
+                self.deliver(peer, &out);
             }
-            if !moved && !self.application_step() {
+            if !moved && !self.release_held() && !self.application_step() {
                 break;
             }
         }
@@ -138,6 +168,70 @@ impl Net {
     /// The steps and events of the run.
     pub fn finish(self) -> (Vec<Step>, Vec<Event>) {
         self.recorder.finish()
+    }
+
+    /// Connection `i` reads `bytes`, or holds them while it reads nothing yet; the first bytes a
+    /// proxy holds open its connection to the real server.
+    fn deliver(&mut self, i: usize, bytes: &[u8]) {
+        let Some(end) = self.endpoints.get_mut(i) else {
+            return;
+        };
+        match &mut end.held {
+            Some(held) => {
+                held.extend_from_slice(bytes);
+                self.open_upstream();
+            }
+            None => {
+                end.conn.receive(bytes);
+                self.drain(i);
+            }
+        }
+    }
+
+    /// The proxy's own connection to the real server, relaying to and from the client's.
+    /// Once only: later calls find nothing to open.
+    fn open_upstream(&mut self) {
+        let Some(Upstream {
+            proxy,
+            client,
+            server,
+        }) = self.upstream.take()
+        else {
+            return;
+        };
+        let b = self.add(client, Actor::Network, false, App::Relay { partner: proxy });
+        let s = self.add_web_server(server);
+        self.link(b, s);
+        self.set_app(proxy, App::Relay { partner: b });
+    }
+
+    /// A proxy holding the client's bytes reads them once its relay partner (the connection to
+    /// the real server) is connected, or closes the client's connection if that one failed.
+    /// Returns whether one did.
+    fn release_held(&mut self) -> bool {
+        for i in 0..self.endpoints.len() {
+            let end = &self.endpoints[i];
+            let (Some(_), App::Relay { partner }) = (&end.held, &end.app) else {
+                continue;
+            };
+            let Some(other) = self.endpoints.get(*partner) else {
+                continue;
+            };
+            let (up, failed) = (other.conn.is_connected(), other.conn.is_closed());
+            if !up && !failed {
+                continue;
+            }
+            let end = &mut self.endpoints[i];
+            let held = end.held.take().unwrap_or_default();
+            if up {
+                end.conn.receive(&held);
+            } else {
+                end.conn.close();
+            }
+            self.drain(i);
+            return true;
+        }
+        false
     }
 
     /// Records connection `i`'s events.

@@ -2,7 +2,7 @@
 //! time, and who sits on the wire (RFC sections in `crate::scenario`).
 
 use super::attacker::Tamper;
-use super::network::{App, Net};
+use super::network::{App, Net, Upstream};
 use super::{RunConfig, SERVER_NAME, SetupError};
 use crate::Connection;
 use crate::msgs::enums::CipherSuite;
@@ -78,7 +78,7 @@ pub(super) fn set_up(
         }
     }
     let c = add_browser(&mut net, client, rng);
-    let s = net.add_web_server(server, rng);
+    let s = net.add_web_server(Net::web_server(server, rng));
     net.link(c, s);
     Ok(net)
 }
@@ -139,7 +139,8 @@ fn man_in_the_middle(
 }
 
 /// The attacker's own, ordinary connection to the real server, and a relay between it and the
-/// attacker's connection with the client.
+/// attacker's connection with the client. As a real interception proxy, the attacker opens it
+/// when the client's ClientHello arrives and answers the client once it is up.
 fn relay_to_the_real_server(
     net: &mut Net,
     attacker: usize,
@@ -149,14 +150,68 @@ fn relay_to_the_real_server(
     rng: &mut Drbg,
 ) {
     let onward = ClientConfig::new(SERVER_NAME, pki.trust_anchors(), config.now);
-    let conn = Connection::client(onward, Box::new(rng.fork("attacker-client")));
-    let b = net.add(
-        conn,
-        Actor::Network,
-        false,
-        App::Relay { partner: attacker },
-    );
-    let s = net.add_web_server(server, rng);
-    net.link(b, s);
-    net.set_app(attacker, App::Relay { partner: b });
+    let client = Connection::client(onward, Box::new(rng.fork("attacker-client")));
+    let server = Net::web_server(server, rng);
+    net.intercept(Upstream {
+        proxy: attacker,
+        client,
+        server,
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::driver::demo_pki;
+    use crate::timeline::{Outcome, Step};
+
+    /// 2026-11-26T00:00:00Z.
+    const NOW: u64 = 1_795_651_200;
+
+    fn arrow(s: &Step) -> String {
+        format!("{:?}->{:?} {}", s.from, s.to, s.title)
+    }
+
+    /// The real server's certificate has expired, so the attacker's own handshake fails: the
+    /// client, whose ClientHello the attacker never read, is closed rather than left waiting.
+    #[test]
+    fn a_failed_upstream_handshake_closes_the_clients_connection() {
+        let pki = demo_pki().expect("the demo PKI loads");
+        let config = RunConfig::new(1, NOW);
+        let mut rng = Drbg::from_u64(config.seed);
+        let mut net = Net::default();
+        let mut client = ClientConfig::new(SERVER_NAME, pki.trust_anchors(), NOW);
+        client.trust_anchors.push(pki.attacker_root_cert().to_vec());
+        let mut server = ServerConfig::new(pki.chain(), Arc::new(pki.leaf_key().clone()));
+        let attacker = man_in_the_middle(&mut net, client, &server, pki, &mut rng);
+        let year = 365 * 24 * 3600;
+        server.certificate_chain[0] =
+            reissued_leaf(pki, NOW - 2 * year, NOW - year / 12).expect("the leaf is issued");
+        relay_to_the_real_server(&mut net, attacker, server, &config, pki, &mut rng);
+        net.exchange();
+        assert!(!net.browser_answered());
+        let (steps, events) = net.finish();
+        let arrows: Vec<String> = steps.iter().map(arrow).collect();
+        let Outcome::Alert {
+            sender,
+            description,
+            ..
+        } = Outcome::of(&events, false)
+        else {
+            panic!("no alert: {arrows:#?}");
+        };
+        assert_eq!(
+            (sender, description.as_str()),
+            (Actor::Network, "certificate_expired"),
+            "{arrows:#?}"
+        );
+        // The client hears nothing but the attacker's close_notify, and answers it.
+        let to_client: Vec<&String> = arrows.iter().filter(|a| a.contains("->Client")).collect();
+        assert_eq!(to_client, ["Network->Client Alert"], "{arrows:#?}");
+        assert_eq!(
+            arrows.last().map(String::as_str),
+            Some("Client->Network Alert"),
+            "{arrows:#?}"
+        );
+    }
 }

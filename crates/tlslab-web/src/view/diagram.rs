@@ -167,7 +167,7 @@ pub fn diagram(props: &DiagramProps) -> Html {
                  aria-label="Sequence diagram: client on the left, server on the right" preserveAspectRatio="xMidYMin meet">
                 <g class="chapter-bands" aria-hidden="true">
                     // Every other band is shaded, counted by band: with a man in the middle the
-                    // chapter numbers jump (5, then 2 for the second handshake).
+                    // chapter numbers jump (6, then 2 for the second handshake).
                     { for chapter_bands(&t.steps).into_iter().enumerate().map(|(band, (chapter, first, len))| {
                         let top = TOP + ROW * first as f64;
                         html! {

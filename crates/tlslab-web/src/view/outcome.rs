@@ -13,11 +13,44 @@ pub struct OutcomeProps {
     pub dispatch: UseReducerDispatcher<Model>,
 }
 
+/// The step at which the run's outcome happens: its fatal alert, or the response reaching the
+/// client, or (stalled) the last step.
+fn decisive_step(t: &Shared) -> usize {
+    let last = t.steps.len().saturating_sub(1);
+    match &t.outcome {
+        End::Alert { step, .. } => *step,
+        End::Success => t
+            .events
+            .iter()
+            .find(|e| {
+                e.actor == tlslab_core::timeline::Actor::Client
+                    && matches!(
+                        e.kind,
+                        tlslab_core::timeline::EventKind::ApplicationData { .. }
+                    )
+            })
+            .map_or(last, |e| e.step),
+        End::Stalled => last,
+    }
+}
+
 #[function_component(Outcome)]
 pub fn outcome(props: &OutcomeProps) -> Html {
     let t = &props.timeline;
     let scenario = t.scenario;
+    let decided = decisive_step(t);
     let verdict = match &t.outcome {
+        // Nothing is said about the end before the step that decides it.
+        _ if props.step < decided => {
+            let d = props.dispatch.clone();
+            html! {
+                <p class="verdict pending" data-field="outcome" data-value="pending">
+                    { format!("Under way: step {} of {}. ", props.step + 1, t.steps.len()) }
+                    <button type="button" class="jump" data-action="goto-end"
+                            onclick={Callback::from(move |_| d.dispatch(Action::Go(decided)))}>{ "Show how it ends" }</button>
+                </p>
+            }
+        }
         End::Success => html! {
             <p class="verdict ok" data-field="outcome" data-value="success">{ "Handshake complete, request answered." }</p>
         },
@@ -67,7 +100,7 @@ pub fn outcome(props: &OutcomeProps) -> Html {
         Callback::from(move |_| d.dispatch(Action::OpenFiles))
     };
     html! {
-        <section class={classes!("outcome", matches!(t.outcome, End::Success).then_some("success"))}
+        <section class={classes!("outcome", (matches!(t.outcome, End::Success) && props.step >= decided).then_some("success"))}
                  data-panel="outcome" data-scenario={scenario.id()} aria-label="Scenario">
             <h2>{ scenario.title() }</h2>
             { verdict }

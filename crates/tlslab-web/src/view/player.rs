@@ -2,6 +2,7 @@
 
 use super::toolbar::ToolbarProps;
 use crate::state::Action;
+use tlslab_core::timeline::{Computation, EventKind};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
@@ -25,10 +26,18 @@ pub(super) fn player(props: &ToolbarProps) -> Html {
         })
     };
     let steps = props.timeline.as_ref().map_or(0, |t| t.steps.len());
-    let negotiated = props
-        .timeline
-        .as_ref()
-        .and_then(|t| t.negotiated_suite().map(str::to_string));
+    // The suite once the server has chosen it (ServerHello), not before.
+    let negotiated = props.timeline.as_ref().and_then(|t| {
+        let chosen = t.events.iter().find(|e| {
+            matches!(
+                e.kind,
+                EventKind::Computation(Computation::SuiteSelected { .. })
+                    | EventKind::HandshakeComplete { .. }
+            )
+        })?;
+        let suite = t.negotiated_suite()?.to_string();
+        Some((suite, chosen.step))
+    });
     let imported = props.imported;
     let toggle_files = act(|| Action::ToggleFiles);
     let percent = if steps > 1 {
@@ -71,8 +80,12 @@ pub(super) fn player(props: &ToolbarProps) -> Html {
                                  dispatch={props.dispatch.clone()} />
             <button type="button" class="files-toggle" data-action="files" data-opens-panel="" aria-expanded={props.files_open.to_string()}
                     aria-controls="files-panel" onclick={toggle_files}>{ "Files" }</button>
-            if let Some(suite) = negotiated {
-                <p class="negotiated">{ "Negotiated " }<code data-field="cipher_suite" data-value={suite.clone()}>{ suite }</code></p>
+            if let Some((suite, chosen)) = negotiated {
+                if props.step >= chosen {
+                    <p class="negotiated">{ "Negotiated " }<code data-field="cipher_suite" data-value={suite.clone()}>{ suite }</code></p>
+                } else {
+                    <p class="negotiated pending" data-field="cipher_suite_pending">{ format!("Suite chosen at step {}", chosen + 1) }</p>
+                }
             }
         </div>
     }

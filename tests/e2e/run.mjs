@@ -54,7 +54,7 @@ const HAPPY_TITLES = [
 ];
 const LAST = HAPPY_TITLES.length - 1;
 const STEP = { clientHello: 0, serverHello: 1, certificate: 2, serverHelloDone: 3, cke: 4, clientFinished: 6, serverFinished: 8 };
-const CHAPTER_NAMES = ['ClientHello', 'ServerHello', 'Authentication', 'Premaster', 'Client Finished', 'Server Finished'];
+const CHAPTER_NAMES = ['Client hello', 'Server hello', 'Authentication', 'Premaster secret', 'Client switches keys', 'Server switches keys', 'Application data'];
 const TABS = ['bytes', 'certificate', 'premaster', 'keys', 'knowledge', 'reproduce'];
 const CHECK_KINDS = [
     'parse',
@@ -179,6 +179,10 @@ async function main() {
     const selected = tests.filter((t) => filters.length === 0 || filters.some((f) => t.name.includes(f)));
     if (!existsSync(join(DIST, 'index.html'))) {
         console.error('e2e: dist/index.html is missing: run `trunk build --release` first');
+        process.exit(2);
+    }
+    if (readFileSync(join(DIST, 'index.html'), 'utf8').includes('.well-known/trunk/ws')) {
+        console.error('e2e: dist/ was written by `trunk serve`: run `trunk build --release` first');
         process.exit(2);
     }
     const started = Date.now();
@@ -700,8 +704,13 @@ test('loads clean: ready, diagram, toolbar, chapters, story, no data-theme', asy
         assert.deepEqual([...suites].sort(), ['', ...SUITES].sort(), 'select[data-control="suite"] option values');
         const suiteValue = await page.locator('select[data-control="suite"]').inputValue();
         assert.equal(suiteValue, '', 'the default run negotiates');
+        // The suite shows once the server has chosen it (ServerHello), not at step 1 (issue 12).
+        assert.equal(await page.locator('[data-field="cipher_suite"]').count(), 0, 'at step 1, before ServerHello, no [data-field="cipher_suite"]');
+        assert.match(await page.locator('[data-field="cipher_suite_pending"]').textContent(), /chosen at step 2/, 'at step 1: when the suite is chosen');
+        await selectStep(page, STEP.serverHello);
         const { cipher_suite } = await fieldValues(page, 'body');
         assert.ok(SUITES.includes(cipher_suite), `[data-field="cipher_suite"] "${cipher_suite}" is not a supported IANA name`);
+        await selectStep(page, 0);
         assert.equal(cipher_suite, SUITES[0], 'the server prefers AES-128-GCM');
     });
     await soft(async () =>
@@ -713,7 +722,7 @@ test('loads clean: ready, diagram, toolbar, chapters, story, no data-theme', asy
         const chapters = await page.$$eval('button[data-chapter]', (bs) =>
             bs.map((b) => ({ n: b.getAttribute('data-chapter'), text: b.textContent.replace(/\s+/g, ' ').trim() })),
         );
-        assert.deepEqual(chapters.map((c) => c.n), ['1', '2', '3', '4', '5', '6'], 'button[data-chapter] values in order');
+        assert.deepEqual(chapters.map((c) => c.n), ['1', '2', '3', '4', '5', '6', '7'], 'button[data-chapter] values in order');
         chapters.forEach((c, i) =>
             assert.ok(c.text.toLowerCase().includes(CHAPTER_NAMES[i].toLowerCase()), `button[data-chapter="${c.n}"] text "${c.text}" should name ${CHAPTER_NAMES[i]}`),
         );
@@ -721,7 +730,7 @@ test('loads clean: ready, diagram, toolbar, chapters, story, no data-theme', asy
     await soft(async () => {
         const story = await page.locator('[data-panel="story"]').textContent();
         assert.match(story, /RFC/, '[data-panel="story"] cites an RFC');
-        assert.match(story, /simple story/i, '[data-panel="story"] shows "what the simple story says"');
+        assert.match(story, /what people commonly say/i, '[data-panel="story"] shows "what people commonly say"');
         assert.match(story, /wire/i, '[data-panel="story"] shows "what really crosses the wire"');
     });
 
@@ -748,11 +757,11 @@ test('keyboard: ArrowRight through the happy path, ArrowLeft, Home, End, Space',
     await page.keyboard.press('ArrowRight');
     await expectStepStays(page, LAST, 'ArrowRight at the last step');
 
-    // Chapters: in order, all six, at the places the story puts them.
+    // Chapters: in order, all seven, at the places the story puts them.
     for (let i = 1; i < chapters.length; i++) {
         assert.ok(chapters[i] >= chapters[i - 1], `chapters go backwards at step ${i}: ${chapters.join(',')}`);
     }
-    assert.deepEqual([...new Set(chapters)], [1, 2, 3, 4, 5, 6], `chapters over the steps: ${chapters.join(',')}`);
+    assert.deepEqual([...new Set(chapters)], [1, 2, 3, 4, 5, 6, 7], `chapters over the steps: ${chapters.join(',')}`);
     const expected = { 0: 1, 1: 2, [STEP.cke]: 4, [STEP.clientFinished]: 5, [STEP.serverFinished]: 6 };
     for (const [n, c] of Object.entries(expected)) {
         assert.equal(chapters[n], c, `step ${n} (${HAPPY_TITLES[n]}) should be in chapter ${c}; chapters: ${chapters.join(',')}`);
@@ -1218,7 +1227,7 @@ test('chapters: screenshots at 1280x800 and 390x844, light and dark; story per c
                 return transparent(bg(document.body)) ? bg(document.documentElement) : bg(document.body);
             });
             const stories = [];
-            for (let ch = 1; ch <= 6; ch++) {
+            for (let ch = 1; ch <= 7; ch++) {
                 await page.locator(`button[data-chapter="${ch}"]`).click();
                 await until(page, `button[data-chapter="${ch}"] aria-current="true" (only it) after clicking it`, (ch) => {
                     const cur = [...document.querySelectorAll('button[data-chapter][aria-current="true"]')];
@@ -1230,7 +1239,7 @@ test('chapters: screenshots at 1280x800 and 390x844, light and dark; story per c
                 if (viewport.width > 500 && colorScheme === 'light') {
                     await soft(() => {
                         assert.match(story, /RFC/, `chapter ${ch}: [data-panel="story"] cites no RFC: "${story.slice(0, 200)}"`);
-                        assert.match(story, /simple story/i, `chapter ${ch}: [data-panel="story"] lacks "what the simple story says"`);
+                        assert.match(story, /what people commonly say/i, `chapter ${ch}: [data-panel="story"] lacks "what people commonly say"`);
                         assert.match(story, /wire/i, `chapter ${ch}: [data-panel="story"] lacks "what really crosses the wire"`);
                     });
                 }
@@ -1243,7 +1252,7 @@ test('chapters: screenshots at 1280x800 and 390x844, light and dark; story per c
                     await soft(() => expectNoHorizontalScroll(page, `${size} ${colorScheme}, chapter ${ch}`));
                 }
             }
-            await soft(() => assert.equal(new Set(stories).size, 6, `${size} ${colorScheme}: the six chapters should have six different stories`));
+            await soft(() => assert.equal(new Set(stories).size, 7, `${size} ${colorScheme}: the seven chapters should have seven different stories`));
         }
     }
     const lum = (c) => {
@@ -1339,14 +1348,31 @@ function outcomeView(page) {
     });
 }
 
-/** Waits until the outcome panel shows `id` ended with `alert` (or success when alert is null). */
+/** The outcome panel at the last step, where the run's end has happened. */
+async function outcomeAtEnd(page, how) {
+    await page.keyboard.press('End');
+    await until(page, `${how}: the outcome panel decided after End`, () => !document.querySelector('[data-panel="outcome"] [data-value="pending"]'));
+    return outcomeView(page);
+}
+
+/**
+ * Waits until the outcome panel shows `id` ended with `alert` (or success when alert is null).
+ * The panel says nothing about the end before the step that decides it (issue 12), so this
+ * clicks "Show how it ends" while it is pending, then returns to the step it was on.
+ */
 async function expectOutcome(page, id, alert, how, timeout = 10_000) {
+    const before = await progressStep(page);
     await until(
         page,
         `${how}: [data-panel="outcome"][data-scenario="${id}"] showing ${alert ? `[data-field="alert"][data-value="${alert}"]` : '[data-field="outcome"][data-value="success"]'}`,
         ({ id, alert }) => {
             const p = document.querySelector(`[data-panel="outcome"][data-scenario="${id}"]`);
             if (!p) return false;
+            const end = p.querySelector('[data-field="outcome"][data-value="pending"] [data-action="goto-end"]');
+            if (end) {
+                end.click();
+                return false;
+            }
             return alert
                 ? p.querySelector('[data-field="alert"]')?.getAttribute('data-value') === alert
                 : !!p.querySelector('[data-field="outcome"][data-value="success"]');
@@ -1354,6 +1380,8 @@ async function expectOutcome(page, id, alert, how, timeout = 10_000) {
         { id, alert },
         timeout,
     );
+    const steps = await page.$$eval('svg[data-diagram] g[data-step]', (gs) => gs.length);
+    if (before !== null && Number(before) < steps) await selectStep(page, Number(before));
 }
 
 /**
@@ -1394,12 +1422,18 @@ function diagramView(page) {
 const currentTitle = (page) =>
     page.evaluate(() => document.querySelector('svg[data-diagram] g[data-step][aria-current="step"]')?.getAttribute('data-title') ?? null);
 
-/** Clicks "Show it" and expects the selected step to be the alert `alert`; returns its index. */
+/**
+ * From the first step, clicks "Show how it ends" and expects the selected step to be the alert
+ * `alert`; returns its index.
+ */
 async function gotoAlert(page, alert, how) {
-    const jump = page.locator('[data-panel="outcome"] [data-action="goto-alert"]');
-    assert.equal(await jump.count(), 1, `${how}: [data-panel="outcome"] [data-action="goto-alert"] count before the jump (at step ${await progressStep(page)})`);
+    await selectStep(page, 0);
+    const pending = await outcomeView(page);
+    assert.deepEqual([pending.outcome, pending.alert], [['pending'], []], `${how}: at step 1 the outcome panel says nothing of the end yet`);
+    const jump = page.locator('[data-panel="outcome"] [data-action="goto-end"]');
+    assert.equal(await jump.count(), 1, `${how}: [data-panel="outcome"] [data-action="goto-end"] count at step 1`);
     await jump.click();
-    await until(page, `${how}: g[data-step][aria-current="step"] data-title="Alert" after clicking [data-action="goto-alert"]`, () =>
+    await until(page, `${how}: g[data-step][aria-current="step"] data-title="Alert" after clicking [data-action="goto-end"]`, () =>
         document.querySelector('svg[data-diagram] g[data-step][aria-current="step"]')?.getAttribute('data-title') === 'Alert',
     );
     const n = Number(await progressStep(page));
@@ -1407,6 +1441,8 @@ async function gotoAlert(page, alert, how) {
     const titles = d.steps.map((s) => s.title);
     await checkStepView(page, n, titles);
     assert.ok(d.steps[n].label?.includes(alert), `${how}: the alert step's aria-label "${d.steps[n].label}" does not name ${alert}`);
+    const o = await outcomeView(page);
+    assert.deepEqual(o.alert, [alert], `${how}: at the alert step the outcome panel names it`);
     return n;
 }
 
@@ -1425,8 +1461,11 @@ for (const id of SCENARIO_IDS) {
         const { page } = await open(how, FAST);
         await soft(async () => assert.equal(await page.locator('select[data-control="scenario"]').inputValue(), id, `${how}: select[data-control="scenario"] value`));
 
-        // The outcome panel.
-        const o = await outcomeView(page);
+        // The outcome panel: nothing said of the end at step 1, then the end.
+        const pending = await outcomeView(page);
+        assert.deepEqual([pending.outcome, pending.alert, pending.sender], [['pending'], [], []], `${how}: at step 1 the outcome panel says nothing of the end (${JSON.stringify(pending)})`);
+        await soft(async () => assert.equal(await page.locator('[data-field="cipher_suite"]').count(), 0, `${how}: the negotiated suite shows at step 1, before ServerHello`));
+        const o = await outcomeAtEnd(page, how);
         assert.equal(o.panels, 1, `${how}: [data-panel="outcome"] count`);
         assert.equal(o.scenario, id, `${how}: [data-panel="outcome"] data-scenario`);
         if (want.alert) {
@@ -1541,7 +1580,7 @@ test('scenario downgrade with &ems=0: server sends decrypt_error; the ems checkb
     assert.equal(await ems.count(), 1, 'input[type="checkbox"][data-control="ems"] count');
     assert.equal(await ems.isChecked(), false, `${how}: the ems checkbox should be unchecked`);
     await expectOutcome(page, 'downgrade', 'decrypt_error', how);
-    const o = await outcomeView(page);
+    const o = await outcomeAtEnd(page, how);
     assert.deepEqual(o.sender, ['server'], `${how}: [data-field="alert_sender"]`);
     const d = await diagramView(page);
     assert.deepEqual(d.steps.filter((s) => s.tamper).map((s) => s.title), ['ClientHello'], `${how}: tampered steps`);
@@ -1583,7 +1622,7 @@ test('client clock: after notAfter or before notBefore the happy certificate fai
         }, day);
         assert.equal(await now.count(), 1, `[data-action="clock-now"] with the clock at ${date}`);
         if (alert) {
-            const o = await outcomeView(page);
+            const o = await outcomeAtEnd(page, `clock ${date}`);
             assert.deepEqual(o.sender, ['client'], `clock ${date}: [data-field="alert_sender"]`);
             await gotoAlert(page, alert, `clock ${date}`);
             // The certificate panel's validity check is the one that failed.
@@ -1635,7 +1674,7 @@ test('corrected sentences: scenarios, chapters and the stolen-key episode say wh
         if (scenario === 'not-yet-valid') {
             // Greyed chapters say why they are greyed.
             const note = squash(await page.locator('[data-field="unreached"]').textContent());
-            await soft(async () => assert.ok(note.startsWith('Chapters 4-6 are not reached: the client sent certificate_expired at step 5'), `not-yet-valid: the unreached chapters' note: ${note}`));
+            await soft(async () => assert.ok(note.startsWith('Chapters 4-7 are not reached: the client sent certificate_expired at step 5'), `not-yet-valid: the unreached chapters' note: ${note}`));
         }
         if (scenario === 'stolen-key') {
             await soft(async () => assert.equal(await page.locator('[data-field="unreached"]').count(), 0, 'a run that reaches every chapter has no note'));
@@ -1668,7 +1707,102 @@ test('corrected sentences: scenarios, chapters and the stolen-key episode say wh
     const three = await chapter(3);
     await soft(async () => assert.ok(three.includes('§6.1.3 (a)(3)') && three.includes('skips it') && !three.includes('separate, optional step'), `chapter 3 says revocation is part of path validation, skipped here: ${three}`));
     const five = await chapter(5);
-    await soft(async () => assert.ok(five.includes('MAC keys (CBC suites only)'), `chapter 5 names the MAC keys first: ${five}`));
+    await soft(async () => assert.ok(five.includes('key block (40 bytes), cut into the two write keys and the two 4-byte write IVs') && !five.includes('MAC key'), `chapter 5, GCM: the key block as this suite cuts it: ${five}`));
+});
+
+test('run-aware prose: every chapter and step sentence follows the run on screen (suite, ems, host, chain, connection)', async ({ open, soft }) => {
+    const squash = (t) => t.replace(/\s+/g, ' ');
+    const storyAt = async (page, n) => {
+        await selectStep(page, n);
+        return squash(await page.locator('[data-panel="story"]').textContent());
+    };
+    const stepOf = async (page, title, from) =>
+        (await diagramView(page)).steps.find((s) => s.title === title && (!from || s.from === from)).step;
+
+    // CBC without the extended master secret: no EMS in chapter 1, 2 or 5, the CBC key block, HMAC.
+    {
+        const how = '?seed=1&suite=TLS_RSA_WITH_AES_128_CBC_SHA&ems=0';
+        const { page } = await open(how, FAST);
+        const one = await storyAt(page, 0);
+        await soft(() => assert.ok(one.includes('does not offer extended_master_secret') && !one.includes('extended_master_secret (RFC 7627 §5.1)'), `${how}: chapter 1 says EMS is not offered: ${one}`));
+        await soft(() => assert.ok(one.includes('1 offered cipher suite (TLS_RSA_WITH_AES_128_CBC_SHA)'), `${how}: chapter 1 lists the one offered suite: ${one}`));
+        const five = await storyAt(page, await stepOf(page, 'Finished', 'Client'));
+        await soft(() => assert.ok(five.includes('"master secret", client_random + server_random') && five.includes('did not agree to the extended master secret'), `${how}: chapter 5 derives the original master secret: ${five}`));
+        await soft(() => assert.ok(five.includes('key block (72 bytes), cut into the two MAC keys and the two write keys; no write IVs'), `${how}: chapter 5 cuts the CBC key block per RFC 5246 §6.3: ${five}`));
+        await soft(() => assert.ok(five.includes('HMAC-SHA1') && five.includes('MAC-then-encrypt') && !five.includes('GCM'), `${how}: chapter 5 protects Finished as CBC does: ${five}`));
+        await openTab(page, 'keys');
+        const keys = squash(await page.locator('[data-panel="keys"]').textContent());
+        await soft(() => assert.ok(keys.includes('(72 bytes)') && keys.includes('No write IVs') && !keys.includes('client_write_IV'), `${how}: the Keys panel shows the 72-byte CBC key block: ${keys.slice(0, 600)}`));
+        const seven = await storyAt(page, await stepOf(page, 'ApplicationData', 'Client'));
+        await soft(() => assert.ok(seven.startsWith('Client sends the HTTP request') && seven.includes('Chapter 7, Application data') && seven.includes('HMAC-SHA1'), `${how}: the request step has its own sentence and chapter 7: ${seven}`));
+    }
+
+    // Wrong host: the host the client asked for; the alert step says which alert, who, and that it ends there.
+    {
+        const how = '?scenario=wrong-host&seed=1';
+        const { page } = await open(how, FAST);
+        const one = await storyAt(page, 0);
+        await soft(() => assert.ok(one.includes('server_name with www.example.org') && !one.includes('with example.com'), `${how}: chapter 1 names the host asked for: ${one}`));
+        const three = await storyAt(page, await stepOf(page, 'Certificate'));
+        await soft(() => assert.ok(three.includes('host name www.example.org') && three.includes('2 certificates'), `${how}: chapter 3 names the host and the chain sent: ${three}`));
+        const alert = await storyAt(page, await stepOf(page, 'Alert'));
+        await soft(() => assert.ok(alert.startsWith('Client sends the fatal alert bad_certificate, and the connection ends here'), `${how}: the alert step's own sentence: ${alert}`));
+    }
+
+    // Untrusted root: the root was sent, and the trust store line says so, not "it is not sent".
+    {
+        const how = '?scenario=mitm-trusted&seed=1';
+        const { page } = await open(how, FAST);
+        const steps = (await diagramView(page)).steps;
+        // The browser's ClientHello first, then the attacker's whole upstream handshake (issue 12).
+        assert.deepEqual(steps.slice(0, 3).map((s) => `${s.title} ${s.from}->${s.to}`), ['ClientHello Client->Attacker', 'ClientHello Attacker->Server', 'ServerHello Server->Attacker'], `${how}: the first steps`);
+        const upstreamDone = steps.findIndex((s) => s.title === 'Finished' && s.from === 'Server');
+        const answer = steps.findIndex((s) => s.title === 'ServerHello' && s.to === 'Client');
+        assert.ok(upstreamDone < answer, `${how}: the attacker answers the client (step ${answer + 1}) after its upstream handshake is done (step ${upstreamDone + 1})`);
+
+        // The panels show one connection, switchable; each end's values are its own.
+        const last = steps.length - 1;
+        await selectStep(page, last);
+        await openTab(page, 'premaster');
+        const links = await page.$$eval('[data-link]', (bs) => bs.map((b) => [b.getAttribute('data-link'), b.getAttribute('aria-pressed')]));
+        assert.deepEqual(links.map(([l]) => l), ['client-network', 'network-server'], `${how}: [data-link] buttons`);
+        for (const link of ['client-network', 'network-server']) {
+            await page.click(`[data-link="${link}"]`);
+            await until(page, `${how}: [data-link="${link}"] pressed`, (link) => document.querySelector(`[data-link="${link}"]`)?.getAttribute('aria-pressed') === 'true', link);
+            const verdict = await page.getAttribute('[data-field="premaster_verdict"]', 'data-value');
+            await soft(() => assert.equal(verdict, 'true', `${how}: ${link}: both ends of the connection hold the same premaster`));
+            await openTab(page, 'certificate');
+            const cert = squash(await page.locator('[data-panel="certificate"]').textContent());
+            const who = link === 'client-network' ? 'client' : 'attacker';
+            await soft(() => assert.ok(cert.includes(`the ${who} trusts this chain`), `${how}: ${link}: the certificate verdict names the ${who}: ${cert.slice(0, 300)}`));
+            await soft(() => assert.ok(!cert.includes('it is not sent'), `${how}: ${link}: the trust store line`));
+            if (link === 'client-network') {
+                const line = squash(await page.locator('[data-field="trust_store"]').textContent());
+                await soft(() => assert.ok(line.includes('sent one too'), `${how}: the attacker sends its root along, and the trust store line says so: ${line}`));
+            }
+            await openTab(page, 'keys');
+            const keys = squash(await page.locator('[data-panel="keys"]').textContent());
+            await soft(() => assert.ok(/computed the same value/.test(keys) && !/different value/.test(keys), `${how}: ${link}: both Finished match: ${keys.slice(-400)}`));
+            await openTab(page, 'premaster');
+        }
+        // The attacker holds both premasters, each named by its connection.
+        await openTab(page, 'knowledge');
+        const attacker = await page.$$eval('[data-knows="observer"] [data-secret="premaster"]', (els) => els.map((e) => e.textContent.replace(/\s+/g, ' ')));
+        await soft(() => assert.ok(attacker.length === 2 && attacker.some((t) => t.includes('with Client')) && attacker.some((t) => t.includes('with Server')), `${how}: the attacker's two premasters: ${JSON.stringify(attacker)}`));
+        const relay = await storyAt(page, steps.findIndex((s) => s.title === 'ApplicationData' && s.from === 'Attacker' && s.to === 'Server'));
+        await soft(() => assert.ok(relay.startsWith('Attacker passes on the request it decrypted'), `${how}: the relayed request's sentence: ${relay}`));
+    }
+
+    // Who knows what from step 1: the server's key and certificate, the client's trust anchor.
+    {
+        const { page } = await open('?seed=1', FAST);
+        await openTab(page, 'knowledge');
+        const cols = Object.fromEntries(await page.$$eval('[data-panel="knowledge"] [data-knows]', (els) =>
+            els.map((e) => [e.getAttribute('data-knows'), [...e.querySelectorAll('[data-secret]')].map((s) => s.getAttribute('data-secret'))]),
+        ));
+        assert.deepEqual(cols.server, ['server_private_key', 'server_certificate', 'client_random'], 'step 1: the server column');
+        assert.deepEqual(cols.client, ['trust_anchor', 'client_random'], 'step 1: the client column');
+    }
 });
 
 test('scenario picker: options, choosing one re-runs and updates ?scenario; &step', async ({ open, soft }) => {
@@ -1805,6 +1939,46 @@ test('course page: two embedded instances, postMessage goto/play/pause and annou
     assert.notEqual(await frame.locator('g[aria-current="step"]').getAttribute('data-step'), '0', 'a message without version is ignored');
 });
 
+test('trunk serve: the development page (its autoreload script and websocket) has a clean console', async ({ open }) => {
+    const port = await freePort();
+    const dist = await mkdtemp(join(tmpdir(), 'tlslab-serve-'));
+    // --release reuses the cargo build of `trunk build --release`; --dist leaves dist/ alone.
+    const trunk = spawn('trunk', ['serve', '--release', '--port', String(port), '--dist', dist], {
+        cwd: ROOT,
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, TRUNK_SKIP_VERSION_CHECK: 'true', NO_COLOR: 'true' },
+    });
+    let output = '';
+    trunk.stdout.on('data', (d) => (output += d));
+    trunk.stderr.on('data', (d) => (output += d));
+    try {
+        const origin = `http://127.0.0.1:${port}`;
+        const deadline = Date.now() + 240_000; // it listens once the first build is done
+        while (!(await fetch(origin + '/').then((r) => r.ok, () => false))) {
+            if (trunk.exitCode !== null || Date.now() > deadline) throw new Error(`trunk serve did not start:\n${output.slice(-2000)}`);
+            await sleep(500);
+        }
+        const p = await open('?seed=3', { ...FAST, server: { origin, base: origin + '/' }, ready: false });
+        await p.page.addInitScript(() => {
+            window.__violations = [];
+            document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(`${e.violatedDirective} ${e.blockedURI}`));
+        });
+        const socket = p.page.waitForEvent('websocket');
+        await gotoReady(p.page, p.url);
+        assert.equal((await socket).url(), `ws://127.0.0.1:${port}/.well-known/trunk/ws`, 'the autoreload websocket opened');
+        assert.match(await p.page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content'), /'nonce-[A-Za-z0-9+/=]+'/, 'the policy allows the per-response nonce');
+        assert.deepEqual(await p.page.evaluate(() => window.__violations), [], 'securitypolicyviolation events');
+        // Console errors, uncaught errors and failed requests fail the test through the page checks.
+    } finally {
+        try {
+            process.kill(-trunk.pid, 'SIGINT');
+        } catch {}
+        await new Promise((ok) => (trunk.exitCode !== null ? ok() : trunk.once('exit', ok)));
+        await rm(dist, { recursive: true, force: true });
+    }
+}, { timeout: 300_000 });
+
 test('content security policy: the meta tag is there and nothing violates it', async ({ open }) => {
     const { page } = await open('?seed=3&scenario=stolen-key', FAST);
     const policy = await page.evaluate(() => document.querySelector('meta[http-equiv="Content-Security-Policy"]')?.content ?? '');
@@ -1841,6 +2015,7 @@ test('inside an iframe on another origin (another localhost port), under a sub-p
     }, other);
     const guest = host.page.frameLocator('#guest');
     await guest.locator('body[data-ready="true"]').waitFor({ timeout: 15_000 });
+    await guest.locator('[data-panel="outcome"] [data-action="goto-end"]').click();
     assert.equal(await guest.locator('[data-field="alert"]').getAttribute('data-value'), 'certificate_expired', 'the embedded run ends as the scenario says');
 });
 
@@ -1878,7 +2053,7 @@ test('deep links into a long run show the current message on screen, wide and na
 });
 
 test('deep links: ?suite, ?speed and ?autoplay', async ({ open }) => {
-    const cbc = await open('?seed=6&suite=TLS_RSA_WITH_AES_128_CBC_SHA', FAST);
+    const cbc = await open('?seed=6&suite=TLS_RSA_WITH_AES_128_CBC_SHA&step=2', FAST);
     assert.equal(await cbc.page.locator('[data-field="cipher_suite"]').getAttribute('data-value'), 'TLS_RSA_WITH_AES_128_CBC_SHA', '?suite picks the suite');
     assert.equal(await cbc.page.locator('select[data-control="suite"]').inputValue(), 'TLS_RSA_WITH_AES_128_CBC_SHA', 'the suite picker follows ?suite');
 

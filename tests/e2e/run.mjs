@@ -1392,7 +1392,7 @@ async function expectOutcome(page, id, alert, how, timeout = 10_000) {
 function diagramView(page) {
     return page.evaluate(() => {
         const svg = document.querySelector('svg[data-diagram]');
-        const lanes = [...svg.querySelectorAll('text')]
+        const lanes = [...document.querySelectorAll('.diagram-scroll text')]
             .filter((t) => ['Client', 'Server', 'Attacker', 'Observer'].includes(t.textContent.trim()) && !t.closest('g[data-step]'))
             .map((t) => ({ title: t.textContent.trim(), x: Number(t.getAttribute('x')) }));
         const nearest = (x) => lanes.reduce((best, l) => (Math.abs(l.x - x) < Math.abs(best.x - x) ? l : best)).title;
@@ -2047,9 +2047,42 @@ test('deep links into a long run show the current message on screen, wide and na
             return { top: r.top, bottom: r.bottom, height: innerHeight };
         });
         assert.ok(box.top >= 0 && box.bottom <= box.height, `step 21's arrow is in the ${viewport.width}x${viewport.height} window: ${JSON.stringify(box)}`);
+        if (viewport.width > 900) {
+            // Wide, the box scrolls rather than the page: the player stays in view (issue 12).
+            const player = await page.locator('.player').evaluate((p) => p.getBoundingClientRect().top);
+            assert.ok(player >= 0, `the player's top is in the ${viewport.width}x${viewport.height} window: ${player}`);
+        }
+        // The lane names stay at the top of the diagram's box, which scrolled to the step.
+        const lanes = await page.evaluate(() => {
+            const head = document.querySelector('svg.lane-head').getBoundingClientRect();
+            const box = document.querySelector('.diagram-scroll');
+            return { head: head.top, box: box.getBoundingClientRect().top, scrolled: box.scrollTop };
+        });
+        assert.ok(lanes.scrolled > 0 && Math.abs(lanes.head - Math.max(lanes.box, 0)) <= 2, `the lane names at the top of the scrolled box: ${JSON.stringify(lanes)}`);
         await page.screenshot({ path: join(ARTIFACTS, `deep-link-mitm-step-20-${viewport.width}.png`) });
         await page.close();
     }
+});
+
+test('embed at 800x640: the lane names stay in view while the diagram follows the current step', async ({ open }) => {
+    const { page } = await open('?embed=1&scenario=mitm-trusted&seed=1', { ...FAST, viewport: { width: 800, height: 640 } });
+    for (let i = 0; i < 24; i++) await page.keyboard.press('ArrowRight');
+    await expectStep(page, 24, 'ArrowRight 24 times');
+    await page.waitForTimeout(300);
+    const view = await page.evaluate(() => {
+        const box = document.querySelector('.diagram-scroll').getBoundingClientRect();
+        const names = [...document.querySelectorAll('svg.lane-head text.lane-title')].map((t) => {
+            const r = t.getBoundingClientRect();
+            return { name: t.textContent, top: r.top, bottom: r.bottom };
+        });
+        const row = document.querySelector('svg[data-diagram] g[aria-current="step"]').getBoundingClientRect();
+        return { box: { top: box.top, bottom: box.bottom }, names, row: { top: row.top, bottom: row.bottom }, scrolled: document.querySelector('.diagram-scroll').scrollTop, height: innerHeight };
+    });
+    assert.deepEqual(view.names.map((n) => n.name), ['Client', 'Server', 'Attacker'], 'lane names drawn');
+    assert.ok(view.scrolled > 0, `the diagram's box scrolled to follow the step: ${JSON.stringify(view)}`);
+    for (const n of view.names) assert.ok(n.top >= Math.max(view.box.top, 0) && n.bottom <= Math.min(view.box.bottom, view.height), `lane name ${n.name} in view: ${JSON.stringify(view)}`);
+    assert.ok(view.row.top >= view.names[0].bottom && view.row.bottom <= Math.min(view.box.bottom, view.height), `the current step below the lane names, in view: ${JSON.stringify(view)}`);
+    await page.screenshot({ path: join(ARTIFACTS, 'embed-800x640-lanes.png') });
 });
 
 test('deep links: ?suite, ?speed and ?autoplay', async ({ open }) => {

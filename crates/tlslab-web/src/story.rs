@@ -297,6 +297,7 @@ pub fn wire(t: &Timeline, chapter: Chapter, link: Link) -> Vec<String> {
                 s.push("With two connections, the attacker decrypts each record it receives on one and encrypts it again for the other: it reads and could change everything.".into());
             }
             s.push("Each side ends with a close_notify alert (§7.2.1), protected like the data, so nobody can cut the conversation short unnoticed.".into());
+            s.push(format!("Correction: there is no one session key. Each direction has its own write key{}, both cut from the key block (§6.3), and every record carries a sequence number in its {}, so a record replayed, dropped or reordered fails its check (§6.2.3.1, §6.2.3.3).", if f.cbc() { " and its own MAC key" } else { "" }, if f.cbc() { "MAC" } else { "additional data" }));
             s
         }
     }

@@ -20,6 +20,8 @@ fn lane_x(actor: Actor) -> f64 {
         Actor::Server => SERVER_X,
     }
 }
+/// Where the lanes begin, below their names.
+const LANES_TOP: f64 = 46.0;
 const TOP: f64 = 58.0;
 const ROW: f64 = 46.0;
 
@@ -163,7 +165,20 @@ pub fn diagram(props: &DiagramProps) -> Html {
 
     html! {
         <div class="diagram-scroll" ref={scroller}>
-            <svg data-diagram="" class={speed_class(props.speed)} viewBox={format!("0 0 {WIDTH} {height}")} role="group"
+          <div class="diagram-inner">
+            // The lane names stay at the top of the box while it scrolls (a sticky drawing of
+            // its own, the same width as the diagram, so the lanes line up).
+            <svg class="lane-head" viewBox={format!("0 0 {WIDTH} {LANES_TOP}")}>
+                <text class="lane-title client" x={CLIENT_X.to_string()} y="22" text-anchor="middle">{ "Client" }</text>
+                <text class="lane-title server" x={SERVER_X.to_string()} y="22" text-anchor="middle">{ "Server" }</text>
+                <text class="lane-sub" x={CLIENT_X.to_string()} y="38" text-anchor="middle">{ "browser" }</text>
+                <text class="lane-sub" x={SERVER_X.to_string()} y="38" text-anchor="middle">{ server_sub }</text>
+                if network {
+                    <text class="lane-title network" x={NETWORK_X.to_string()} y="22" text-anchor="middle">{ network_title }</text>
+                    <text class="lane-sub" x={NETWORK_X.to_string()} y="38" text-anchor="middle">{ "on the wire" }</text>
+                }
+            </svg>
+            <svg data-diagram="" class={speed_class(props.speed)} viewBox={format!("0 {LANES_TOP} {WIDTH} {}", height - LANES_TOP)} role="group"
                  aria-label="Sequence diagram: client on the left, server on the right" preserveAspectRatio="xMidYMin meet">
                 <g class="chapter-bands" aria-hidden="true">
                     // Every other band is shaded, counted by band: with a man in the middle the
@@ -178,16 +193,10 @@ pub fn diagram(props: &DiagramProps) -> Html {
                         }
                     }) }
                 </g>
-                <text class="lane-title client" x={CLIENT_X.to_string()} y="22" text-anchor="middle">{ "Client" }</text>
-                <text class="lane-title server" x={SERVER_X.to_string()} y="22" text-anchor="middle">{ "Server" }</text>
-                <text class="lane-sub" x={CLIENT_X.to_string()} y="38" text-anchor="middle">{ "browser" }</text>
-                <text class="lane-sub" x={SERVER_X.to_string()} y="38" text-anchor="middle">{ server_sub }</text>
-                <line class="lane client" x1={CLIENT_X.to_string()} y1="46" x2={CLIENT_X.to_string()} y2={height.to_string()} />
-                <line class="lane server" x1={SERVER_X.to_string()} y1="46" x2={SERVER_X.to_string()} y2={height.to_string()} />
+                <line class="lane client" x1={CLIENT_X.to_string()} y1={LANES_TOP.to_string()} x2={CLIENT_X.to_string()} y2={height.to_string()} />
+                <line class="lane server" x1={SERVER_X.to_string()} y1={LANES_TOP.to_string()} x2={SERVER_X.to_string()} y2={height.to_string()} />
                 if network {
-                    <text class="lane-title network" x={NETWORK_X.to_string()} y="22" text-anchor="middle">{ network_title }</text>
-                    <text class="lane-sub" x={NETWORK_X.to_string()} y="38" text-anchor="middle">{ "on the wire" }</text>
-                    <line class="lane network dashed" x1={NETWORK_X.to_string()} y1="46" x2={NETWORK_X.to_string()} y2={height.to_string()} />
+                    <line class="lane network dashed" x1={NETWORK_X.to_string()} y1={LANES_TOP.to_string()} x2={NETWORK_X.to_string()} y2={height.to_string()} />
                 }
                 { for rows }
                 <g class="step-nums" aria-hidden="true">
@@ -196,6 +205,7 @@ pub fn diagram(props: &DiagramProps) -> Html {
                     }) }
                 </g>
             </svg>
+          </div>
         </div>
     }
 }
@@ -241,7 +251,13 @@ fn keep_in_view(row: Option<web_sys::Element>, bx: Option<web_sys::Element>, fir
         row.get_bounding_client_rect(),
         bx.get_bounding_client_rect(),
     );
-    let (visible_top, visible_bottom) = (b.top().max(0.0), b.bottom().min(window_height));
+    // The sticky lane names cover the top of the box.
+    let head = bx
+        .query_selector(".lane-head")
+        .ok()
+        .flatten()
+        .map_or(0.0, |h| h.get_bounding_client_rect().height());
+    let (visible_top, visible_bottom) = (b.top().max(0.0) + head, b.bottom().min(window_height));
     let top = bx.scroll_top() as f64;
     if r.top() < visible_top {
         bx.set_scroll_top((top - (visible_top - r.top()) - 8.0) as i32);

@@ -84,7 +84,7 @@ pub fn outcome(props: &OutcomeProps) -> Html {
     };
     if let Some(r) = &t.recorded {
         return html! {
-            <section class={classes!("outcome", matches!(t.outcome, End::Success).then_some("success"))}
+            <section class={classes!("outcome", if props.step < decided { Some("pending") } else { matches!(t.outcome, End::Success).then_some("success") })}
                      data-panel="outcome" data-recorded={r.server.clone()} aria-label="Recorded connection">
                 <h2>{ format!("Recorded against {}", r.server) }</h2>
                 { verdict }
@@ -100,7 +100,7 @@ pub fn outcome(props: &OutcomeProps) -> Html {
         Callback::from(move |_| d.dispatch(Action::OpenFiles))
     };
     html! {
-        <section class={classes!("outcome", (matches!(t.outcome, End::Success) && props.step >= decided).then_some("success"))}
+        <section class={classes!("outcome", if props.step < decided { Some("pending") } else { matches!(t.outcome, End::Success).then_some("success") })}
                  data-panel="outcome" data-scenario={scenario.id()} aria-label="Scenario">
             <h2>{ scenario.title() }</h2>
             { verdict }

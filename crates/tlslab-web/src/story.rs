@@ -75,6 +75,7 @@ struct Facts<'t> {
     client_hello: Option<&'t Message>,
     server_hello: Option<&'t Message>,
     checks: Vec<&'t CertCheck>,
+    key_block: Option<&'t tlslab_core::timeline::KeyBlock>,
     key_block_len: Option<usize>,
 }
 
@@ -101,19 +102,23 @@ impl<'t> Facts<'t> {
                 _ => None,
             })
             .collect();
-        let key_block_len = t
+        let (key_block, key_block_len) = t
             .computations_on(last, link, link.client)
             .chain(t.computations_on(last, link, link.server))
             .find_map(|c| match c {
-                Computation::KeyBlock { key_block, .. } => Some(key_block.len()),
+                Computation::KeyBlock {
+                    key_block, keys, ..
+                } => Some((Some(keys), Some(key_block.len()))),
                 _ => None,
-            });
+            })
+            .unwrap_or((None, None));
         Facts {
             t,
             link,
             client_hello: message("ClientHello"),
             server_hello: message("ServerHello"),
             checks,
+            key_block,
             key_block_len,
         }
     }
@@ -184,7 +189,7 @@ impl<'t> Facts<'t> {
 }
 
 /// The values of every field named `name` in a message's field tree, in order.
-fn values(fields: &[Field], name: &str) -> Vec<String> {
+pub fn values(fields: &[Field], name: &str) -> Vec<String> {
     let mut out = Vec::new();
     for f in fields {
         if f.name == name {
@@ -237,7 +242,7 @@ pub fn wire(t: &Timeline, chapter: Chapter, link: Link) -> Vec<String> {
         Chapter::ServerHello => {
             let agreed: Vec<String> = Facts::extensions(f.server_hello);
             let mut s = vec![format!(
-                "ServerHello (RFC 5246 §7.4.1.3) carries a 32-byte server_random, the one suite the {server} chose from the {client}'s list by its own preference ({}), and the extensions it agrees to: {}.",
+                "ServerHello (RFC 5246 §7.4.1.3) carries a 32-byte server_random, the one suite the {server} chose from the list it received ({}), and the extensions it agrees to: {}.",
                 f.suite().unwrap_or_else(|| "none: no ServerHello was sent".into()),
                 if agreed.is_empty() { "none".into() } else { list(&agreed) }
             )];
@@ -253,7 +258,7 @@ pub fn wire(t: &Timeline, chapter: Chapter, link: Link) -> Vec<String> {
             let carried = match subjects.as_slice() {
                 [] => format!("carries the chain, the {server}'s own certificate first."),
                 [own] => format!("carries one certificate, the {server}'s own ({own}), with no intermediate CA."),
-                [own, rest @ ..] => format!("carries {} certificates: the {server}'s own ({own}) first, then {}, each issued by the next.", subjects.len(), list(rest)),
+                [own, rest @ ..] => format!("carries {} certificates: the {server}'s own ({own}) first, then {}, each naming the next as its issuer.", subjects.len(), list(rest)),
             };
             vec![
                 format!("Certificate (RFC 5246 §7.4.2) {carried} ServerHelloDone (§7.4.5) says the {server} is done."),
@@ -265,39 +270,69 @@ pub fn wire(t: &Timeline, chapter: Chapter, link: Link) -> Vec<String> {
         Chapter::Premaster => vec![
             "ClientKeyExchange (RFC 5246 §7.4.7.1) carries the premaster secret: 48 bytes, client_version (03 03) followed by 46 random bytes.".into(),
             format!("It is padded with PKCS#1 v1.5 (00 02, non-zero random padding, 00, the secret; RFC 8017 §7.2.1) to the size of the modulus and encrypted with the RSA public key from the certificate the {client} received."),
-            format!("The {server} decrypts it. If the padding or the length is wrong it does not say so: it carries on with a random premaster (§7.4.7.1), so an attacker learns nothing (Bleichenbacher's attack)."),
+            if t.recorded.is_some() {
+                format!("The {server} decrypts it (its side was not recorded). A server following §7.4.7.1 does not say when the padding or the length is wrong: it carries on with a random premaster, so an attacker learns nothing (Bleichenbacher's attack).")
+            } else {
+                format!("The {server} decrypts it. If the padding or the length is wrong it does not say so: it carries on with a random premaster (§7.4.7.1), so an attacker learns nothing (Bleichenbacher's attack).")
+            },
         ],
         Chapter::ClientFinished => {
             let master = if f.ems_agreed() {
-                "the extended master secret = PRF(premaster, \"extended master secret\", session_hash), session_hash being the hash of the handshake up to ClientKeyExchange (RFC 7627 §4)"
+                "the extended master secret = PRF(premaster, \"extended master secret\", session_hash) (RFC 7627 §4), session_hash being the hash of the handshake messages up to and including ClientKeyExchange (§3)"
             } else {
                 "the master secret = PRF(premaster, \"master secret\", client_random + server_random) (RFC 5246 §8.1); this run did not agree to the extended master secret"
             };
-            let block = match (f.cbc(), f.key_block_len) {
-                (true, Some(n)) => format!("then the key block ({n} bytes), cut into the two MAC keys and the two write keys; no write IVs, since each CBC record carries its own (§6.3)"),
-                (false, Some(n)) => format!("then the key block ({n} bytes), cut into the two write keys and the two 4-byte write IVs, the implicit part of the GCM nonce (§6.3, RFC 5288 §3)"),
-                (_, None) => "then the key block, cut in the order of §6.3".into(),
+            let block = match (f.key_block, f.key_block_len) {
+                (Some(k), Some(n)) if !k.client_write_mac_key.is_empty() && k.client_write_iv.is_empty() => format!("then the key block ({n} bytes), cut into the two MAC keys and the two write keys; no write IVs, since each CBC record carries its own (§6.3)"),
+                (Some(k), Some(n)) if !k.client_write_mac_key.is_empty() => format!("then the key block ({n} bytes), cut into the two MAC keys, the two write keys and two write IVs, which a TLS 1.2 CBC record never uses: it carries its own IV (§6.2.3.2), and §6.3 generates write IVs only for implicit nonces"),
+                (Some(k), Some(n)) => format!("then the key block ({n} bytes), cut into the two write keys and the two {}-byte write IVs, the implicit part of the GCM nonce (§6.3, RFC 5288 §3)", k.client_write_iv.len()),
+                _ => "then the key block, cut in the order of §6.3".into(),
             };
             vec![
                 format!("Both ends derive {master}, {block}."),
                 format!("ChangeCipherSpec (§7.1) switches the {client}'s sending side to those keys."),
-                format!("Correction: Finished (§7.4.9) is protected with the keys derived from the master secret, not with the premaster secret, using {}. It carries verify_data = PRF(master_secret, \"client finished\", SHA-256(all handshake messages so far)), 12 bytes, proving the {client} saw the same transcript.", f.protection()),
+                format!("Correction: Finished (§7.4.9) is protected with the keys derived from the master secret, not with the premaster secret, using {}. It carries verify_data = PRF(master_secret, \"client finished\", SHA-256(all handshake messages so far)), 12 bytes, which the {server} recomputes over its own transcript: they match only if both saw the same handshake and hold the same master secret.", f.protection()),
             ]
         }
         Chapter::ServerFinished => vec![format!(
             "The {server} checks the {client}'s verify_data, then sends its own ChangeCipherSpec and Finished, whose verify_data covers the transcript including the {client}'s Finished (label \"server finished\", RFC 5246 §7.4.9). The {client} checks it: only then is the handshake complete."
         )],
         Chapter::ApplicationData => {
+            let on_link = |st: &&tlslab_core::timeline::Step| link.carries(st.from, st.to);
+            let answered = t
+                .steps
+                .iter()
+                .filter(on_link)
+                .any(|st| st.title == "ApplicationData" && st.to == link.client);
             let mut s = vec![format!(
-                "Application data travels in records protected with the write keys (RFC 5246 §6.2.3): {}. Here it is an HTTP request for {} and its response.",
+                "Application data travels in records protected with the write keys (RFC 5246 §6.2.3): {}. Here it is an HTTP request for {}{}.",
                 f.protection(),
-                f.host_name().unwrap_or_else(|| t.server_name.clone())
+                f.host_name().unwrap_or_else(|| t.server_name.clone()),
+                if answered { " and its response" } else { "; no response comes back on this connection" }
             )];
             if t.links().len() > 1 {
                 s.push("With two connections, the attacker decrypts each record it receives on one and encrypts it again for the other: it reads and could change everything.".into());
             }
-            s.push("Each side ends with a close_notify alert (§7.2.1), protected like the data, so nobody can cut the conversation short unnoticed.".into());
-            s.push(format!("Correction: there is no one session key. Each direction has its own write key{}, both cut from the key block (§6.3), and every record carries a sequence number in its {}, so a record replayed, dropped or reordered fails its check (§6.2.3.1, §6.2.3.3).", if f.cbc() { " and its own MAC key" } else { "" }, if f.cbc() { "MAC" } else { "additional data" }));
+            let steps: Vec<usize> = (0..t.steps.len())
+                .filter(|&i| t.steps.get(i).is_some_and(|st| link.carries(st.from, st.to)))
+                .collect();
+            let closers: Vec<String> = steps
+                .iter()
+                .filter_map(|&i| t.alert_in(i))
+                .filter(|(_, a)| a.description == "close_notify")
+                .map(|(sender, _)| lane_title(sender, t.network).to_string())
+                .collect();
+            let fatal = steps
+                .iter()
+                .filter_map(|&i| t.alert_in(i))
+                .any(|(_, a)| a.is_fatal());
+            match closers.as_slice() {
+                [_, _, ..] => s.push("Each side ends with a close_notify alert (§7.2.1), protected like the data, so nobody can cut the conversation short unnoticed.".into()),
+                [one] => s.push(format!("{one} ends with a close_notify alert (§7.2.1), protected like the data.")),
+                [] if fatal => s.push("A fatal alert ends the connection instead of close_notify (§7.2.2).".into()),
+                [] => {}
+            }
+            s.push(format!("Correction: there is no one session key. Each direction has its own write key{}, both cut from the key block (§6.3), and each record is protected with an implicit sequence number in its {}, so a record replayed, dropped or reordered fails its check (§6.1, §6.2.3.1, §6.2.3.3).", if f.cbc() { " and its own MAC key" } else { "" }, if f.cbc() { "MAC" } else { "additional data" }));
             s
         }
     }
@@ -322,32 +357,41 @@ pub fn step_sentence(t: &Timeline, step: usize) -> Option<String> {
                 a.description
             )
         } else {
-            format!("{sender} sends a {} alert, {}.", a.level, a.description)
+            format!(
+                "{sender} sends a {} alert, {} (RFC 5246 §7.2).",
+                a.level, a.description
+            )
         });
     }
     let link = t.link_of(step)?;
     let f = Facts::of(t, link);
     Some(match s.title.as_str() {
-        "ClientHello" => format!(
-            "{from} opens the connection: ClientHello offers {} cipher suites and carries its client_random, in the clear.",
-            f.offered_suites().len()
-        ),
+        "ClientHello" => {
+            let n = f.offered_suites().len();
+            format!(
+                "{from} opens the connection: ClientHello offers {n} cipher suite{} and carries its client_random, in the clear (RFC 5246 §7.4.1.2).",
+                if n == 1 { "" } else { "s" }
+            )
+        }
         "ServerHello" => format!(
-            "{from} picks {} and sends its server_random.",
-            f.suite().unwrap_or_default()
+            "{from} picks {} and sends its server_random (RFC 5246 §7.4.1.3).",
+            f.suite()
+                .unwrap_or_else(|| "the suite named in its ServerHello".into())
         ),
         "Certificate" => format!(
-            "{from} sends its certificate chain; the {to} validates it against its own trust store."
+            "{from} sends its certificate chain; the {to} validates it against its own trust store (RFC 5246 §7.4.2, RFC 5280 §6.1)."
         ),
-        "ServerHelloDone" => format!("{from} has sent its whole flight and waits for the {to}."),
+        "ServerHelloDone" => {
+            format!("{from} has sent its whole flight and waits for the {to} (RFC 5246 §7.4.5).")
+        }
         "ClientKeyExchange" => format!(
-            "{from} sends the premaster secret, encrypted with the public key from the {to}'s certificate."
+            "{from} sends the premaster secret, encrypted with the public key from the {to}'s certificate (RFC 5246 §7.4.7.1)."
         ),
         "ChangeCipherSpec" => format!(
-            "{from} switches its sending side to the new keys: what it sends next is protected."
+            "{from} switches its sending side to the new keys: what it sends next is protected (RFC 5246 §7.1)."
         ),
         "Finished" => format!(
-            "{from} sends Finished, its first protected record: verify_data proves it saw the same handshake as the {to}."
+            "{from} sends Finished, its first protected record: the {to} checks its verify_data against the transcript it saw itself (RFC 5246 §7.4.9)."
         ),
         "ApplicationData" => {
             let relay = s.from == tlslab_core::timeline::Actor::Network;
@@ -358,10 +402,12 @@ pub fn step_sentence(t: &Timeline, step: usize) -> Option<String> {
             };
             if relay {
                 format!(
-                    "{from} passes on the {what} it decrypted from the other connection, encrypted again for the {to}."
+                    "{from} passes on the {what} it decrypted from the other connection, encrypted again for the {to} (RFC 5246 §6.2.3)."
                 )
             } else {
-                format!("{from} sends the HTTP {what}, protected with its write keys.")
+                format!(
+                    "{from} sends the HTTP {what}, protected with its write keys (RFC 5246 §6.2.3)."
+                )
             }
         }
         other => format!("{from} sends {other} to the {to}."),

@@ -118,6 +118,23 @@ impl Timeline {
         })
     }
 
+    /// The step at which the outcome happens: the fatal alert, or the response reaching the
+    /// client, or (stalled) the last step.
+    pub fn decisive_step(&self) -> usize {
+        let last = self.steps.len().saturating_sub(1);
+        match &self.outcome {
+            Outcome::Alert { step, .. } => *step,
+            Outcome::Success => self
+                .events
+                .iter()
+                .find(|e| {
+                    e.actor == Actor::Client && matches!(e.kind, EventKind::ApplicationData { .. })
+                })
+                .map_or(last, |e| e.step),
+            Outcome::Stalled => last,
+        }
+    }
+
     /// The events of the steps up to and including `step`.
     pub fn events_until(&self, step: usize) -> impl Iterator<Item = &Event> {
         self.events.iter().filter(move |e| e.step <= step)

@@ -10,7 +10,7 @@ use yew::prelude::*;
 pub struct CertificateProps {
     pub timeline: Shared,
     pub step: usize,
-    /// The connection shown (with a man in the middle, one of two).
+    /// The connection shown (one of two when a man in the middle relays).
     pub link: Link,
 }
 

@@ -46,7 +46,8 @@ pub fn chapters(props: &ChaptersProps) -> Html {
     html! {
         <nav class="chapters" aria-label="Chapters">
             <ol>{ for nav }</ol>
-            { props.timeline.as_ref().map(unreached_note).unwrap_or_default() }
+            // Said once the run has ended there, not before.
+            { props.timeline.as_ref().filter(|t| props.step >= t.decisive_step()).map(unreached_note).unwrap_or_default() }
         </nav>
     }
 }

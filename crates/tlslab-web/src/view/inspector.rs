@@ -30,10 +30,11 @@ pub fn inspector(props: &InspectorProps) -> Html {
     let picked = use_state_eq(|| None::<Link>);
     {
         let picked = picked.clone();
-        use_effect_with(props.step, move |_| picked.set(None));
+        use_effect_with((t.clone(), props.step), move |_| picked.set(None));
     }
     let links = t.links();
     let link = (*picked)
+        .filter(|l| links.contains(l))
         .or_else(|| t.link_of(props.step))
         .or_else(|| links.first().copied())
         .unwrap_or(Link {

@@ -13,7 +13,7 @@ use yew::prelude::*;
 pub struct KeysProps {
     pub timeline: Shared,
     pub step: usize,
-    /// The connection shown (with a man in the middle, one of two).
+    /// The connection shown (one of two when a man in the middle relays).
     pub link: Link,
 }
 

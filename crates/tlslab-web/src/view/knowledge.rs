@@ -35,7 +35,14 @@ fn column(t: &Shared, holder: Actor, title: &'static str, known: &[Known], recor
     } else {
         who
     };
-    let twice = |k: &Known| known.iter().filter(|o| o.name == k.name).count() > 1;
+    // What a side holds before the run is not tied to a connection.
+    let held = |k: &Known| {
+        matches!(
+            k.name,
+            ValueName::TrustAnchor | ValueName::ServerCertificate | ValueName::ServerPrivateKey
+        )
+    };
+    let twice = |k: &Known| !held(k) && known.iter().filter(|o| o.name == k.name).count() > 1;
     html! {
         <section class={classes!("knows", who)} data-knows={who}>
             <h3>{ title }</h3>

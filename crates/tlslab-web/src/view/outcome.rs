@@ -13,32 +13,11 @@ pub struct OutcomeProps {
     pub dispatch: UseReducerDispatcher<Model>,
 }
 
-/// The step at which the run's outcome happens: its fatal alert, or the response reaching the
-/// client, or (stalled) the last step.
-fn decisive_step(t: &Shared) -> usize {
-    let last = t.steps.len().saturating_sub(1);
-    match &t.outcome {
-        End::Alert { step, .. } => *step,
-        End::Success => t
-            .events
-            .iter()
-            .find(|e| {
-                e.actor == tlslab_core::timeline::Actor::Client
-                    && matches!(
-                        e.kind,
-                        tlslab_core::timeline::EventKind::ApplicationData { .. }
-                    )
-            })
-            .map_or(last, |e| e.step),
-        End::Stalled => last,
-    }
-}
-
 #[function_component(Outcome)]
 pub fn outcome(props: &OutcomeProps) -> Html {
     let t = &props.timeline;
     let scenario = t.scenario;
-    let decided = decisive_step(t);
+    let decided = t.decisive_step();
     let verdict = match &t.outcome {
         // Nothing is said about the end before the step that decides it.
         _ if props.step < decided => {
@@ -104,7 +83,8 @@ pub fn outcome(props: &OutcomeProps) -> Html {
                  data-panel="outcome" data-scenario={scenario.id()} aria-label="Scenario">
             <h2>{ scenario.title() }</h2>
             { verdict }
-            <details class="explain" open={!matches!(t.outcome, End::Success) || scenario != Scenario::Happy}>
+            // The scenario's premise stays open for any scenario but the happy path.
+            <details class="explain" open={scenario != Scenario::Happy}>
                 <summary>{ "Why" }</summary>
                 <p class="plain"><strong>{ "What the user sees: " }</strong>{ scenario.plain() }</p>
                 <p class="technical"><strong>{ "What happens: " }</strong>{ scenario.technical_for(t.negotiated_suite()) }</p>

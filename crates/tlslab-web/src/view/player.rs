@@ -2,7 +2,6 @@
 
 use super::toolbar::ToolbarProps;
 use crate::state::Action;
-use tlslab_core::timeline::{Computation, EventKind};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
@@ -26,17 +25,18 @@ pub(super) fn player(props: &ToolbarProps) -> Html {
         })
     };
     let steps = props.timeline.as_ref().map_or(0, |t| t.steps.len());
-    // The suite once the server has chosen it (ServerHello), not before.
+    // The client's suite once its ServerHello has crossed the wire, not before.
     let negotiated = props.timeline.as_ref().and_then(|t| {
-        let chosen = t.events.iter().find(|e| {
-            matches!(
-                e.kind,
-                EventKind::Computation(Computation::SuiteSelected { .. })
-                    | EventKind::HandshakeComplete { .. }
-            )
-        })?;
-        let suite = t.negotiated_suite()?.to_string();
-        Some((suite, chosen.step))
+        let link = t.links().into_iter().next()?;
+        let step = t
+            .steps
+            .iter()
+            .position(|s| s.title == "ServerHello" && link.carries(s.from, s.to))?;
+        let message = t.crossing(step).message?;
+        let suite = crate::story::values(&message.fields, "cipher_suite")
+            .into_iter()
+            .next()?;
+        Some((suite, step))
     });
     let imported = props.imported;
     let toggle_files = act(|| Action::ToggleFiles);

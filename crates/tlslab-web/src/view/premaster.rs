@@ -4,14 +4,14 @@
 use super::value::Value;
 use crate::state::Shared;
 use tlslab_core::bytes::Bytes;
-use tlslab_core::timeline::{Computation, Link, ValueName};
+use tlslab_core::timeline::{Actor, Computation, Link, ValueName};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct PremasterProps {
     pub timeline: Shared,
     pub step: usize,
-    /// The connection shown (with a man in the middle, one of two).
+    /// The connection shown (one of two when a man in the middle relays).
     pub link: Link,
 }
 
@@ -32,6 +32,17 @@ pub fn premaster_panel(props: &PremasterProps) -> Html {
         .find_map(|c| match c {
             Computation::PremasterDecrypted { premaster, .. } => Some(premaster.clone()),
             _ => None,
+        });
+    // A third party holding this premaster (the observer, once the key leaked): the network
+    // lane holds it while it is not one of this connection's ends.
+    let observer_knows = ![link.client, link.server].contains(&Actor::Network)
+        && encrypted.as_ref().is_some_and(|p| {
+            t.steps.get(props.step).is_some_and(|s| {
+                s.knowledge
+                    .observer
+                    .iter()
+                    .any(|k| k.name == ValueName::Premaster && k.value == p.premaster)
+            })
         });
     let Some(p) = encrypted else {
         return html! {
@@ -83,7 +94,7 @@ pub fn premaster_panel(props: &PremasterProps) -> Html {
                             <p>{ "m = c" }<sup>{ "d" }</sup>{ format!(" mod n with the {server}'s private key, then the padding is removed. If the padding or length were wrong the {server} would continue with a random premaster instead of reporting it, so the failure only shows at Finished (RFC 5246 §7.4.7.1, against Bleichenbacher's attack).") }</p>
                             <Value label={format!("premaster, as the {server} has it")} value={d.clone()} tone={Some(AttrValue::from("secret"))} />
                             <p class={classes!("verdict", if d == p.premaster { "ok" } else { "bad" })} data-field="premaster_verdict" data-value={(d == p.premaster).to_string()}>
-                                { if d == p.premaster { format!("The {client} and the {server} now hold the same 48 bytes; nobody else on the wire does.") } else { format!("The {server}'s premaster differs from the {client}'s: the keys will not match.") } }
+                                { if d == p.premaster { format!("The {client} and the {server} now hold the same 48 bytes{}", if observer_knows { "; so does the observer, who decrypted the recorded ClientKeyExchange with the leaked key." } else { "; nobody else on the wire does." }) } else { format!("The {server}'s premaster differs from the {client}'s: the keys will not match.") } }
                             </p>
                         </>
                     },

@@ -1772,6 +1772,8 @@ test('run-aware prose: every chapter and step sentence follows the run on screen
             await page.click(`[data-link="${link}"]`);
             await until(page, `${how}: [data-link="${link}"] pressed`, (link) => document.querySelector(`[data-link="${link}"]`)?.getAttribute('aria-pressed') === 'true', link);
             const verdict = await page.getAttribute('[data-field="premaster_verdict"]', 'data-value');
+            await page.locator('.link-switch').scrollIntoViewIfNeeded();
+            await page.screenshot({ path: join(ARTIFACTS, `mitm-trusted-premaster-${link}.png`) });
             await soft(() => assert.equal(verdict, 'true', `${how}: ${link}: both ends of the connection hold the same premaster`));
             await openTab(page, 'certificate');
             const cert = squash(await page.locator('[data-panel="certificate"]').textContent());

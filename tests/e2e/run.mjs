@@ -2068,6 +2068,13 @@ test('deep links into a long run show the current message on screen, wide and na
     }
 });
 
+test('an unknown ?scenario= gets the notice other unknown values get, and the happy path', async ({ open }) => {
+    const { page } = await open('?scenario=nope&seed=1', FAST);
+    const notice = await page.locator('[data-notice]').textContent();
+    assert.ok(notice.includes('scenario'), `a visible notice names the scenario parameter: ${notice}`);
+    assert.equal(await page.getAttribute('[data-panel="outcome"]', 'data-scenario'), 'happy', 'the run shown instead');
+});
+
 test('embed at 800x640: the lane names stay in view while the diagram follows the current step', async ({ open }) => {
     const { page } = await open('?embed=1&scenario=mitm-trusted&seed=1', { ...FAST, viewport: { width: 800, height: 640 } });
     for (let i = 0; i < 24; i++) await page.keyboard.press('ArrowRight');

@@ -2075,6 +2075,46 @@ test('an unknown ?scenario= gets the notice other unknown values get, and the ha
     assert.equal(await page.getAttribute('[data-panel="outcome"]', 'data-scenario'), 'happy', 'the run shown instead');
 });
 
+test('walk-through (issue 13): playing keeps the chosen tab, ARIA tabs keys, focus after a jump, announcements, nothing drawn ahead, new values marked', async ({ open, soft }) => {
+    const { page } = await open('?scenario=expired&seed=1', FAST);
+    // Nothing is drawn ahead of the current step: later rows are empty and say so to a screen reader.
+    const rows = await page.$$eval('svg[data-diagram] g[data-step]', (gs) =>
+        gs.map((g) => ({ label: g.getAttribute('aria-label'), shown: getComputedStyle(g.querySelector('.label')).opacity })),
+    );
+    assert.ok(rows[0].shown === '1' && !rows[0].label.includes('not yet'), `step 1 is drawn: ${JSON.stringify(rows[0])}`);
+    for (const r of rows.slice(1)) assert.ok(r.shown === '0' && r.label.includes('not yet reached') && !r.label.includes('certificate_expired'), `a later row gives nothing away: ${JSON.stringify(r)}`);
+
+    // Who knows what marks what the step brought, not what a side held from the start.
+    await openTab(page, 'knowledge');
+    const marked = await page.$$eval('[data-knows="client"] [data-secret]', (els) => els.map((e) => [e.getAttribute('data-secret'), e.getAttribute('data-new')]));
+    assert.deepEqual(marked, [['trust_anchor', null], ['client_random', 'true']], 'step 1: the client column, new values marked');
+
+    // The ARIA tabs pattern: arrow keys move between tabs, not between steps.
+    await page.focus('button[role="tab"][data-tab="knowledge"]');
+    await page.keyboard.press('ArrowRight');
+    await until(page, 'ArrowRight in the tab list selects Reproduce and focuses it', () =>
+        document.activeElement?.getAttribute('data-tab') === 'reproduce' && document.activeElement.getAttribute('aria-selected') === 'true');
+    await page.keyboard.press('Home');
+    await until(page, 'Home in the tab list selects Bytes', () => document.activeElement?.getAttribute('data-tab') === 'bytes');
+    await page.keyboard.press('ArrowLeft');
+    await until(page, 'ArrowLeft wraps to Reproduce', () => document.activeElement?.getAttribute('data-tab') === 'reproduce');
+    assert.equal(await progressStep(page), '0', 'the arrow keys in the tab list left the step alone');
+
+    // "Show how it ends" moves focus to the step it shows; the announcement names the alert,
+    // the lanes as on screen, and says what the step is.
+    await page.click('[data-panel="outcome"] [data-action="goto-end"]');
+    await until(page, 'focus on the step header after the jump', () => document.activeElement?.id === 'step-head');
+    const live = await page.locator('[data-live]').textContent();
+    await soft(() => assert.ok(live.includes('Alert: certificate_expired') && live.includes('Client to Server') && live.includes('sends the fatal alert certificate_expired'), `the announcement: ${live}`));
+
+    // Playing keeps the tab the reader chose.
+    const played = await open('?seed=1&speed=4', FAST);
+    await openTab(played.page, 'knowledge');
+    await played.page.click('[data-action="play"]');
+    await until(played.page, 'playing reaches step 6', () => Number(document.querySelector('[data-progress]')?.getAttribute('data-step')) >= 5, undefined, 10_000);
+    assert.equal(await played.page.getAttribute('button[role="tab"][data-tab="knowledge"]', 'aria-selected'), 'true', 'playing kept the Who knows what tab');
+});
+
 test('embed at 800x640: the lane names stay in view while the diagram follows the current step', async ({ open }) => {
     const { page } = await open('?embed=1&scenario=mitm-trusted&seed=1', { ...FAST, viewport: { width: 800, height: 640 } });
     for (let i = 0; i < 24; i++) await page.keyboard.press('ArrowRight');

@@ -151,6 +151,8 @@ pub struct Model {
     /// Playback speed factor (1 = a message every 1.6 s, travelling for 0.5 s).
     pub speed: f64,
     pub tab: Tab,
+    /// The reader picked `tab`: playing keeps it rather than choosing one per chapter.
+    pub tab_chosen: bool,
     /// Show the decrypted plaintext of a protected record instead of its ciphertext.
     pub plaintext: bool,
     /// A step asked for (by the URL) before the timeline arrived.
@@ -176,6 +178,7 @@ impl Model {
             playing: false,
             speed: 1.0,
             tab: Tab::Bytes,
+            tab_chosen: false,
             plaintext: false,
             wanted_step,
             autoplay: false,
@@ -308,18 +311,21 @@ impl Reducible for Model {
                     m.playing = false;
                 } else {
                     m.go(m.step + 1);
-                    if let Some(chapter) = m
+                    let chapter = m
                         .run
                         .timeline()
                         .and_then(|t| t.steps.get(m.step))
-                        .map(|s| s.chapter)
-                    {
+                        .map(|s| s.chapter);
+                    if let Some(chapter) = chapter.filter(|_| !m.tab_chosen) {
                         m.tab = Tab::for_chapter(chapter);
                     }
                 }
             }
             Action::Speed(speed) => m.speed = speed,
-            Action::Tab(tab) => m.tab = tab,
+            Action::Tab(tab) => {
+                m.tab = tab;
+                m.tab_chosen = true;
+            }
             Action::Chapter(chapter) => {
                 let first = m
                     .run

@@ -138,7 +138,7 @@ pub fn diagram(props: &DiagramProps) -> Html {
         let label = format!("{name}{}", if l.encrypted && full { " (encrypted)" } else { "" });
         html! {
             <g key={i} class={class} data-step={i.to_string()} data-title={s.title.clone()}
-               role="button" tabindex="0" aria-label={format!("{label}: step {} from {}, chapter {}", i + 1, super::actor_name(s.from), s.chapter as u8)}
+               role="button" tabindex="0" aria-label={if i > props.step { format!("Step {}: not yet reached", i + 1) } else { format!("{label}: step {}, {} to {}, chapter {}", i + 1, super::lane_title(s.from, t.network), super::lane_title(s.to, t.network), s.chapter as u8) }}
                aria-current={current.then_some("step")} onclick={select} onkeydown={keyboard}
                ref={if current { current_ref.clone() } else { NodeRef::default() }}>
                 <rect class="hit" x="0" y={(y - ROW / 2.0).to_string()} width={WIDTH.to_string()} height={ROW.to_string()} rx="6" />
@@ -151,6 +151,10 @@ pub fn diagram(props: &DiagramProps) -> Html {
                 }
                 <line class="wire" x1={x1.to_string()} y1={y.to_string()} x2={head.to_string()} y2={y.to_string()} pathLength="1" />
                 <polygon class="head" points={arrow} />
+                if current {
+                    // The message itself, carried along its arrow (CSS moves it: transform only).
+                    <circle class={classes!("packet", packet_class(x1, head))} cx={x1.to_string()} cy={y.to_string()} r="5" aria-hidden="true" />
+                }
                 <text class="label" x={((x1 + x2) / 2.0).to_string()} y={(y - 7.0).to_string()} text-anchor="middle">{ label }</text>
                 if l.tampered {
                     <g class="tamper" aria-hidden="true">
@@ -221,6 +225,16 @@ fn chapter_bands(steps: &[Step]) -> Vec<(Chapter, usize, usize)> {
         }
     }
     bands
+}
+
+/// The packet's journey, one of four (lanes are 150 apart; the head stops 6 short).
+fn packet_class(from: f64, to: f64) -> &'static str {
+    match (to > from, (to - from).abs() > NETWORK_X - CLIENT_X) {
+        (true, true) => "right-far",
+        (true, false) => "right-near",
+        (false, true) => "left-far",
+        (false, false) => "left-near",
+    }
 }
 
 /// The travel time of the current message follows the speed (a class, not an inline style:

@@ -11,6 +11,7 @@ use super::reproduce::ReproducePanel;
 use super::value::Value;
 use crate::state::{Action, Model, Shared, Tab};
 use tlslab_core::timeline::{EventKind, Link};
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -59,6 +60,32 @@ pub fn inspector(props: &InspectorProps) -> Html {
         EventKind::Episode { text, .. } => Some(html! { <p class="episode-text">{ text }</p> }),
         _ => None,
     });
+    // The ARIA tabs pattern: arrow keys, Home and End choose the tab and move focus to it.
+    let tab_keys = {
+        let d = props.dispatch.clone();
+        let current = props.tab;
+        Callback::from(move |e: KeyboardEvent| {
+            let at = Tab::ALL.iter().position(|&t| t == current).unwrap_or(0);
+            let n = Tab::ALL.len();
+            let to = match e.key().as_str() {
+                "ArrowRight" => (at + 1) % n,
+                "ArrowLeft" => (at + n - 1) % n,
+                "Home" => 0,
+                "End" => n - 1,
+                _ => return,
+            };
+            e.prevent_default();
+            let tab = Tab::ALL[to];
+            d.dispatch(Action::Tab(tab));
+            if let Some(button) = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|doc| doc.get_element_by_id(&format!("tab-{}", tab.id())))
+                .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok())
+            {
+                let _ = button.focus();
+            }
+        })
+    };
     let tabs = Tab::ALL.iter().map(|&tab| {
         let d = props.dispatch.clone();
         let selected = tab == props.tab;
@@ -90,7 +117,7 @@ pub fn inspector(props: &InspectorProps) -> Html {
     };
     html! {
         <section class="inspector" aria-label="Inspector">
-            <header class={classes!("step-head", super::actor_name(step.from))} data-panel="step">
+            <header class={classes!("step-head", super::actor_name(step.from))} data-panel="step" id="step-head" tabindex="-1">
                 <p class="step-count">{ format!("step {} of {}", props.step + 1, t.steps.len()) }</p>
                 <h2>{ &step.title }</h2>
                 <p class="direction">
@@ -109,7 +136,7 @@ pub fn inspector(props: &InspectorProps) -> Html {
                     <p>{ &a.reason }</p>
                 </div>
             }
-            <div class="tabs" role="tablist" aria-label="Inspector views">{ for tabs }</div>
+            <div class="tabs" role="tablist" aria-label="Inspector views" onkeydown={tab_keys}>{ for tabs }</div>
             <div class="tab-panel" role="tabpanel" id={format!("panel-{}", props.tab.id())}
                  aria-labelledby={format!("tab-{}", props.tab.id())} data-panel={props.tab.id()}>
                 if links.len() > 1 && matches!(props.tab, Tab::Certificate | Tab::Premaster | Tab::Keys) {

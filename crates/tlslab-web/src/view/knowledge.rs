@@ -28,7 +28,14 @@ fn with_whom(t: &Shared, holder: Actor, k: &Known) -> Option<String> {
     Some(format!("with {}", super::lane_title(other, t.network)))
 }
 
-fn column(t: &Shared, holder: Actor, title: &'static str, known: &[Known], recorded: bool) -> Html {
+/// One holder's column; what it learned on this step (not in `before`) is marked new.
+fn column(
+    t: &Shared,
+    holder: Actor,
+    title: &'static str,
+    (known, before): (&[Known], &[Known]),
+    recorded: bool,
+) -> Html {
     let who = super::actor_name(holder);
     let who = if holder == Actor::Network {
         "observer"
@@ -52,9 +59,14 @@ fn column(t: &Shared, holder: Actor, title: &'static str, known: &[Known], recor
             <ul>
                 { for known.iter().map(|k| {
                     let secret = k.name.is_secret();
+                    // What a side holds from the start is not news.
+                    let new = !before.contains(k) && !held(k);
                     html! {
-                        <li data-secret={k.name.as_str()} class={classes!(secret.then_some("secret"))}>
+                        <li data-secret={k.name.as_str()} data-new={new.then_some("true")} class={classes!(secret.then_some("secret"), new.then_some("new"))}>
                             <span class="name">{ k.name.as_str() }</span>
+                            if new {
+                                <span class="badge new">{ "new" }</span>
+                            }
                             if twice(k) {
                                 <span class="with">{ with_whom(t, holder, k).unwrap_or_default() }</span>
                             }
@@ -82,17 +94,23 @@ pub fn knowledge_panel(props: &KnowledgeProps) -> Html {
         return html! {};
     };
     let k = &step.knowledge;
+    let empty = Default::default();
+    let before = props
+        .step
+        .checked_sub(1)
+        .and_then(|p| props.timeline.steps.get(p))
+        .map_or(&empty, |s| &s.knowledge);
     let observer_has_premaster = k.observer.iter().any(|o| o.name == ValueName::Premaster);
     let recorded = props.timeline.recorded.is_some();
     html! {
         <div class="knowledge-panel">
             <div class="columns">
-                { column(&props.timeline, Actor::Client, "Client", &k.client, recorded) }
-                { column(&props.timeline, Actor::Server, "Server", &k.server, recorded) }
+                { column(&props.timeline, Actor::Client, "Client", (&k.client, &before.client), recorded) }
+                { column(&props.timeline, Actor::Server, "Server", (&k.server, &before.server), recorded) }
                 { column(&props.timeline, Actor::Network, match props.timeline.network {
                     tlslab_core::scenario::NetworkRole::Attacker => "Attacker",
                     tlslab_core::scenario::NetworkRole::Observer => "Passive observer",
-                }, &k.observer, recorded) }
+                }, (&k.observer, &before.observer), recorded) }
             </div>
             if !observer_has_premaster {
                 <p class="note">{ "The observer sees the randoms, the certificate and the encrypted premaster, but not the premaster itself, so it cannot derive the keys. With RSA key exchange that protection rests on one thing: the server's private key. Anyone who records this session and later obtains that key decrypts the premaster and everything after it; forward-secret key exchanges (ECDHE) do not have this weakness." }</p>

@@ -9,22 +9,26 @@ pub struct LiveProps {
     pub step: usize,
 }
 
+/// "Step 5 of 13: Alert: certificate_expired, Client → Server." then the step's own sentence:
+/// the names the screen shows, the alert, and what the step is.
 #[function_component(Live)]
 pub fn live(props: &LiveProps) -> Html {
-    let text = props
-        .timeline
-        .as_ref()
-        .and_then(|t| t.steps.get(props.step).map(|s| (t.steps.len(), s)))
-        .map(|(n, s)| {
-            format!(
-                "Step {} of {}: {} from {} to {}.",
-                props.step + 1,
-                n,
-                s.title,
-                super::actor_name(s.from),
-                super::actor_name(s.to)
-            )
-        });
+    let text = props.timeline.as_ref().and_then(|t| {
+        let s = t.steps.get(props.step)?;
+        let name = match t.alert_in(props.step) {
+            Some((_, a)) => format!("Alert: {}", a.description),
+            None => s.title.clone(),
+        };
+        Some(format!(
+            "Step {} of {}: {}, {} to {}. {}",
+            props.step + 1,
+            t.steps.len(),
+            name,
+            super::lane_title(s.from, t.network),
+            super::lane_title(s.to, t.network),
+            crate::story::step_sentence(t, props.step).unwrap_or_default()
+        ))
+    });
     html! {
         <div class="sr-only" aria-live="polite" data-live="">{ text.unwrap_or_default() }</div>
     }

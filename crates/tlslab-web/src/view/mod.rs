@@ -68,3 +68,16 @@ pub fn lane_title(actor: Actor, role: tlslab_core::scenario::NetworkRole) -> &'s
         (other, _) => actor_title(other),
     }
 }
+
+/// Moves keyboard focus to the inspector's step header (after a jump, so focus follows what
+/// changed instead of staying on a button that may be gone).
+pub fn focus_step() {
+    use wasm_bindgen::JsCast;
+    if let Some(head) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("step-head"))
+        .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = head.focus();
+    }
+}

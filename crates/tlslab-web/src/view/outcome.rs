@@ -26,7 +26,7 @@ pub fn outcome(props: &OutcomeProps) -> Html {
                 <p class="verdict pending" data-field="outcome" data-value="pending">
                     { format!("Under way: step {} of {}. ", props.step + 1, t.steps.len()) }
                     <button type="button" class="jump" data-action="goto-end"
-                            onclick={Callback::from(move |_| d.dispatch(Action::Go(decided)))}>{ "Show how it ends" }</button>
+                            onclick={Callback::from(move |_| { d.dispatch(Action::Go(decided)); super::focus_step(); })}>{ "Show how it ends" }</button>
                 </p>
             }
         }
@@ -50,7 +50,7 @@ pub fn outcome(props: &OutcomeProps) -> Html {
                         { format!(" at step {}.", step + 1) }
                         if props.step != step {
                             <button type="button" class="jump" data-action="goto-alert"
-                                    onclick={Callback::from(move |_| d.dispatch(Action::Go(step)))}>{ "Show it" }</button>
+                                    onclick={Callback::from(move |_| { d.dispatch(Action::Go(step)); super::focus_step(); })}>{ "Show it" }</button>
                         }
                     </p>
                     <p class="reason">{ reason }</p>

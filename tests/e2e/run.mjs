@@ -2107,6 +2107,25 @@ test('walk-through (issue 13): playing keeps the chosen tab, ARIA tabs keys, foc
     const live = await page.locator('[data-live]').textContent();
     await soft(() => assert.ok(live.includes('Alert: certificate_expired') && live.includes('Client to Server') && live.includes('sends the fatal alert certificate_expired'), `the announcement: ${live}`));
 
+    // The Certificate tab: a card per certificate sent, its checks grouped under it, the maths
+    // closed unless the check failed.
+    for (const [query, failing] of [['?scenario=forged-signature&seed=1', 'signature'], ['?scenario=mitm&seed=1', 'trust_anchor']]) {
+        const c = await open(query, { ...FAST, viewport: { width: 1280, height: 1000 } });
+        await selectStep(c.page, 2);
+        await openTab(c.page, 'certificate');
+        const cards = await c.page.$$eval('[data-panel="certificate"] [data-cert]', (els) => els.map((e) => ({
+            cert: e.getAttribute('data-cert'),
+            fields: [...e.querySelectorAll('dt')].map((d) => d.textContent),
+            checks: [...e.querySelectorAll('[data-check]')].map((k) => [k.getAttribute('data-check'), k.getAttribute('data-passed'), k.querySelector('details').open]),
+        })));
+        await soft(() => assert.deepEqual(cards[0].fields, ['Issuer', 'Valid', 'Names', 'Key'], `${query}: the leaf's card fields`));
+        for (const card of cards) for (const [kind, passed, open] of card.checks) {
+            await soft(() => assert.equal(open, passed === 'false', `${query}: certificate ${card.cert}, ${kind}: the maths open only when the check failed`));
+        }
+        await soft(() => assert.ok(cards.some((card) => card.checks.some(([kind, passed]) => kind === failing && passed === 'false')), `${query}: the failing ${failing} check sits under its certificate: ${JSON.stringify(cards)}`));
+        await c.page.locator('[data-panel="certificate"]').screenshot({ path: join(ARTIFACTS, `certificate-cards-${failing}.png`) });
+    }
+
     // Playing keeps the tab the reader chose.
     const played = await open('?seed=1&speed=4', FAST);
     await openTab(played.page, 'knowledge');

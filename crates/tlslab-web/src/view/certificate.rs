@@ -72,15 +72,65 @@ pub fn certificate_panel(props: &CertificateProps) -> Html {
                 } }
             </p>
             <ol class="chain" aria-label="Certificate chain, as sent">
-                { for certs.iter().map(|(i, subject)| html! {
-                    <li><span class="badge">{ if *i == 0 { server.clone() } else { format!("certificate {i}") } }</span><code>{ subject }</code></li>
-                }) }
+                { for certs.iter().map(|(i, subject)| card(*i, subject, &checks, &server)) }
                 { trust_store(&checks, &certs, &client, &server) }
             </ol>
-            <ul class="checks">
-                { for checks.iter().map(|c| check_view(c)) }
-            </ul>
         </div>
+    }
+}
+
+/// One certificate as a card a person can read (subject, issuer, validity, the names it
+/// covers, its key), with the checks made on it below; each check's maths is one click away.
+fn card(index: usize, subject: &str, checks: &[&CertCheck], server: &str) -> Html {
+    let mine: Vec<&CertCheck> = checks
+        .iter()
+        .copied()
+        .filter(|c| c.certificate.index == index)
+        .collect();
+    // The decoded fields, from the checks' inputs (the Parse check lists them).
+    let field = |name: &str| {
+        mine.iter().flat_map(|c| &c.inputs).find_map(|i| {
+            (&*i.name == name).then(|| match &i.value {
+                CheckValue::Text(s) => s.clone(),
+                CheckValue::Time { utc, .. } => utc.clone(),
+                CheckValue::List(items) => items.join(", "),
+                CheckValue::Number(n) => n.to_string(),
+                CheckValue::Bool(b) => b.to_string(),
+                CheckValue::Bytes(b) => b.hex(),
+            })
+        })
+    };
+    let rows = [
+        ("Issuer", field("issuer")),
+        (
+            "Valid",
+            field("not_before")
+                .zip(field("not_after"))
+                .map(|(from, to)| format!("{from} to {to}")),
+        ),
+        ("Names", field("san_dns_names")),
+        ("Key", field("public_key")),
+    ];
+    let passed = mine.iter().all(|c| c.passed);
+    html! {
+        <li class={classes!("cert-card", if mine.is_empty() { "unused" } else if passed { "ok" } else { "bad" })} data-cert={index.to_string()}>
+            <header>
+                <span class="badge">{ if index == 0 { format!("the {server}'s own") } else { format!("certificate {index}") } }</span>
+                <code class="subject">{ subject }</code>
+            </header>
+            if mine.is_empty() {
+                <p class="note">{ "Sent, but not on the path: the client does not use it." }</p>
+            } else {
+                <dl>
+                    { for rows.iter().filter_map(|(label, value)| value.as_ref().map(|v| html! {
+                        <><dt>{ *label }</dt><dd>{ v }</dd></>
+                    })) }
+                </dl>
+                <ul class="checks">
+                    { for mine.iter().map(|c| check_view(c)) }
+                </ul>
+            }
+        </li>
     }
 }
 
@@ -137,7 +187,7 @@ fn trust_store(
                 "{root}: the {client}'s own copy. The {server} sent one too (certificate {i}), which RFC 5246 §7.4.2 allows; the {client} relies on its own."
             ),
             None => format!(
-                "{root}: already on the {client}, so the {server} did not send it (RFC 5246 §7.4.2: it MAY be omitted)."
+                "{root}: already on the {client}; the {server} did not send it, which RFC 5246 §7.4.2 allows (it MAY be omitted)."
             ),
         },
     };
@@ -158,11 +208,10 @@ fn check_view(c: &CertCheck) -> Html {
     html! {
         <li class={classes!("check", if c.passed { "ok" } else { "bad" })}
             data-check={kind_id(c.kind)} data-passed={c.passed.to_string()}>
-            <details open={!c.passed || c.kind == CheckKind::Signature && c.certificate.index == 0}>
+            <details open={!c.passed}>
                 <summary>
                     <span class="mark" aria-hidden="true">{ if c.passed { "✓" } else { "✗" } }</span>
                     <span class="what">{ kind_title(c.kind) }</span>
-                    <span class="whom">{ &c.certificate.subject }</span>
                     <span class="sr-only">{ if c.passed { "passed" } else { "failed" } }</span>
                 </summary>
                 <p>{ &c.explanation }</p>

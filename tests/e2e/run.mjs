@@ -294,6 +294,36 @@ async function checkStepView(page, n, titles = HAPPY_TITLES) {
 }
 
 /** Selects step n by clicking its message in the diagram. */
+/** Where the player is: the step (from 0) and the beat (from 1; 1 in a step of one beat). */
+function position(page) {
+    return page.evaluate(() => [
+        Number(document.querySelector('[data-progress]')?.getAttribute('data-step')),
+        Number(document.querySelector('[data-panel="beats"]')?.getAttribute('data-beat') ?? 1),
+    ]);
+}
+
+/** One ArrowRight, waiting until the beat or the step has moved. */
+async function nextBeat(page, how) {
+    const before = await position(page);
+    await page.keyboard.press('ArrowRight');
+    await until(page, `${how}: ArrowRight moves on from step ${before[0] + 1} beat ${before[1]}`, (before) => {
+        const step = Number(document.querySelector('[data-progress]')?.getAttribute('data-step'));
+        const beat = Number(document.querySelector('[data-panel="beats"]')?.getAttribute('data-beat') ?? 1);
+        return step !== before[0] || beat !== before[1];
+    }, before);
+    return position(page);
+}
+
+/** ArrowRight through the current step's beats to the next step (one press per beat). */
+async function nextStep(page, how) {
+    const [from] = await position(page);
+    for (let i = 0; i < 40; i++) {
+        const [step] = await nextBeat(page, how);
+        if (step !== from) return step;
+    }
+    throw new Error(`${how}: 40 beats without leaving step ${from + 1}`);
+}
+
 async function selectStep(page, n) {
     if ((await progressStep(page)) === String(n)) return;
     await trace(`select step ${n}`, async () => {
@@ -747,8 +777,8 @@ test('keyboard: ArrowRight through the happy path, ArrowLeft, Home, End, Space',
     let { chapter, live } = await checkStepView(page, 0);
     chapters.push(chapter);
     for (let n = 1; n <= LAST; n++) {
-        await page.keyboard.press('ArrowRight');
-        await expectStep(page, n, `ArrowRight #${n}`);
+        await nextStep(page, `ArrowRight to step ${n + 1}`);
+        await expectStep(page, n, `ArrowRight to step ${n + 1}`);
         const prevLive = live;
         ({ chapter, live } = await checkStepView(page, n));
         chapters.push(chapter);
@@ -2134,10 +2164,136 @@ test('walk-through (issue 13): playing keeps the chosen tab, ARIA tabs keys, foc
     assert.equal(await played.page.getAttribute('button[role="tab"][data-tab="knowledge"]', 'aria-selected'), 'true', 'playing kept the Who knows what tab');
 });
 
+// ---- beats (issue 13): inside a step, one small change at a time ----
+
+/** Walks a run beat by beat with ArrowRight; returns, per step with beats, its captions and verdicts. */
+async function walkBeats(page, how) {
+    const seen = {};
+    for (let guard = 0; guard < 200; guard++) {
+        const here = await page.evaluate(() => {
+            const b = document.querySelector('[data-panel="beats"]');
+            return {
+                step: Number(document.querySelector('[data-progress]').getAttribute('data-step')),
+                title: document.querySelector('svg[data-diagram] g[aria-current="step"]')?.getAttribute('data-title'),
+                beat: b ? Number(b.getAttribute('data-beat')) : null,
+                beats: b ? Number(b.getAttribute('data-beats')) : null,
+                caption: b?.querySelector('[data-field="beat_caption"]')?.textContent ?? null,
+                bad: !!b?.querySelector('.stage.bad'),
+                live: document.querySelector('[data-live]')?.textContent ?? '',
+            };
+        });
+        if (here.beat !== null) {
+            const s = (seen[here.step] ??= { title: here.title, beats: here.beats, captions: [], bad: [] });
+            assert.equal(here.beat, s.captions.length + 1, `${how}: step ${here.step + 1} (${here.title}) shows beat ${here.beat} after ${s.captions.length} beats`);
+            assert.ok(here.caption && here.caption.length > 20, `${how}: step ${here.step + 1} beat ${here.beat}: a caption`);
+            assert.ok(here.live.includes(here.caption), `${how}: step ${here.step + 1} beat ${here.beat}: the live region announces the caption`);
+            s.captions.push(here.caption);
+            s.bad.push(here.bad);
+        }
+        const before = await position(page);
+        await page.keyboard.press('ArrowRight');
+        try {
+            await until(page, 'moved', (before) => {
+                const step = Number(document.querySelector('[data-progress]')?.getAttribute('data-step'));
+                const beat = Number(document.querySelector('[data-panel="beats"]')?.getAttribute('data-beat') ?? 1);
+                return step !== before[0] || beat !== before[1];
+            }, before, 1500);
+        } catch {
+            return seen; // the last beat of the last step
+        }
+    }
+    throw new Error(`${how}: more than 200 beats`);
+}
+
+const BEAT_CASES = {
+    happy: { certificate: 'path ends at', fails: null },
+    expired: { certificate: 'outside the validity period', fails: 'validity' },
+    'wrong-host': { certificate: 'no match', fails: 'host' },
+    'forged-signature': { certificate: 'does not equal', fails: 'signature' },
+    mitm: { certificate: 'No root', fails: 'trust' },
+    'bad-premaster': { certificate: 'path ends at', fails: null },
+};
+
+for (const [suite, motion] of [['TLS_RSA_WITH_AES_128_GCM_SHA256', 'normal'], ['TLS_RSA_WITH_AES_128_CBC_SHA', 'reduce']]) {
+    test(`beats: every beat of happy, expired, wrong-host, forged-signature, mitm and bad-premaster (${suite}, ${motion} motion)`, async ({ open, soft }) => {
+        for (const [id, want] of Object.entries(BEAT_CASES)) {
+            const how = `?scenario=${id}&seed=2&suite=${suite}`;
+            const { page } = await open(how, { reducedMotion: motion === 'reduce' ? 'reduce' : 'no-preference' });
+            await blurFocus(page);
+            const seen = await walkBeats(page, how);
+            const byTitle = (t) => Object.values(seen).filter((s) => s.title === t);
+            const [cert] = byTitle('Certificate');
+            assert.ok(cert && cert.captions.length >= 2, `${how}: the Certificate step has beats: ${JSON.stringify(seen)}`);
+            assert.match(cert.captions[0], /^The chain arrives: \d certificates?/, `${how}: the chain arrives first`);
+            await soft(() => assert.ok(cert.captions.at(-1).includes(want.certificate), `${how}: the Certificate step ends on "${want.certificate}": ${cert.captions.at(-1)}`));
+            await soft(() => assert.equal(cert.bad.at(-1), !!want.fails, `${how}: the last certificate beat is ${want.fails ? '' : 'not '}red`));
+            await soft(() => assert.ok(cert.bad.slice(0, -1).every((b) => !b), `${how}: only the last beat may fail: ${cert.bad}`));
+            if (want.fails) {
+                assert.deepEqual(byTitle('ClientKeyExchange'), [], `${how}: a refused chain has no key exchange`);
+                continue;
+            }
+            const [cke] = byTitle('ClientKeyExchange');
+            const joined = cke.captions.join(' | ');
+            for (const part of ['makes the premaster secret', 'PKCS#1 v1.5 pads it', 'raised to e mod n', 'rides ClientKeyExchange', 'derives the master secret', 'key block']) {
+                await soft(() => assert.ok(joined.includes(part), `${how}: ClientKeyExchange beats say "${part}": ${joined}`));
+            }
+            if (id === 'bad-premaster') {
+                await soft(() => assert.ok(joined.includes('says nothing') && cke.bad.includes(true), `${how}: the server's silent fallback (RFC 5246 §7.4.7.1), in red: ${joined}`));
+            } else {
+                await soft(() => assert.ok(joined.includes('the same 48 bytes') && !cke.bad.includes(true), `${how}: the server opens the same 48 bytes`));
+                const finished = byTitle('Finished');
+                assert.equal(finished.length, 2, `${how}: both Finished have beats`);
+                for (const f of finished) await soft(() => assert.ok(f.captions.at(-1).includes('the same 12 bytes'), `${how}: verify_data checked: ${f.captions}`));
+            }
+            if (suite.includes('CBC')) {
+                await soft(() => assert.ok(joined.includes('72-byte key block'), `${how}: the CBC key block: ${joined}`));
+            }
+            await page.close();
+        }
+    }, { timeout: 180_000 });
+}
+
+test('beats: ArrowLeft goes back by beat, then to the previous step whole; beat= links open a beat', async ({ open }) => {
+    const { page } = await open('?seed=2&step=5&beat=3', FAST);
+    assert.deepEqual(await position(page), [4, 3], '?step=5&beat=3 opens ClientKeyExchange at beat 3');
+    assert.match(await page.locator('[data-beat-count]').textContent(), /beat 3 \/ \d/, 'the player shows the beat');
+    await until(page, 'the address keeps beat=3', () => new URL(location.href).searchParams.get('beat') === '3');
+    await page.keyboard.press('ArrowLeft');
+    await until(page, 'beat 2', () => document.querySelector('[data-panel="beats"]')?.getAttribute('data-beat') === '2');
+    await page.keyboard.press('ArrowLeft');
+    await page.keyboard.press('ArrowLeft');
+    // From the first beat, back to the previous step (ServerHelloDone, one beat), whole.
+    await expectStep(page, 3, 'ArrowLeft from the first beat');
+    await until(page, 'no beat= at a step shown whole', () => !new URL(location.href).searchParams.has('beat'));
+    // A link without beat= shows the step whole: its last beat.
+    const whole = await open('?seed=2&step=5', FAST);
+    const [, beat] = await position(whole.page);
+    const beats = Number(await whole.page.getAttribute('[data-panel="beats"]', 'data-beats'));
+    assert.equal(beat, beats, '?step=5 shows the last beat');
+    // Clicking a beat dot shows that beat.
+    await whole.page.click('[data-go-beat="2"]');
+    await until(whole.page, 'the dot selects beat 2', () => document.querySelector('[data-panel="beats"]')?.getAttribute('data-beat') === '2');
+});
+
+test('beats: mid-animation frames of the premaster encryption, wide, phone and dark', async ({ open }) => {
+    for (const [name, options] of [
+        ['1280', { viewport: { width: 1280, height: 800 } }],
+        ['390-dark', { viewport: { width: 390, height: 844 }, colorScheme: 'dark' }],
+    ]) {
+        const { page } = await open('?seed=2&step=5&beat=2&speed=0.5', { ...options, reducedMotion: 'no-preference' });
+        await page.locator('[data-panel="beats"]').scrollIntoViewIfNeeded();
+        await page.keyboard.press('ArrowRight');
+        await until(page, 'beat 3', () => document.querySelector('[data-panel="beats"]')?.getAttribute('data-beat') === '3');
+        await sleep(700);
+        await page.screenshot({ path: join(ARTIFACTS, `beats-premaster-encrypt-${name}.png`) });
+        await page.close();
+    }
+});
+
 test('embed at 800x640: the lane names stay in view while the diagram follows the current step', async ({ open }) => {
     const { page } = await open('?embed=1&scenario=mitm-trusted&seed=1', { ...FAST, viewport: { width: 800, height: 640 } });
-    for (let i = 0; i < 24; i++) await page.keyboard.press('ArrowRight');
-    await expectStep(page, 24, 'ArrowRight 24 times');
+    for (let i = 0; i < 24; i++) await nextStep(page, `ArrowRight to step ${i + 2}`);
+    await expectStep(page, 24, 'ArrowRight through 24 steps');
     await page.waitForTimeout(300);
     const view = await page.evaluate(() => {
         const box = document.querySelector('.diagram-scroll').getBoundingClientRect();

@@ -23,6 +23,9 @@ pub enum Announcement {
     },
     Step {
         step: usize,
+        /// The beat within the step, from 1, and how many it has.
+        beat: usize,
+        beats: usize,
         title: String,
         chapter: u8,
     },

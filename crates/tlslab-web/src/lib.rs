@@ -1,6 +1,7 @@
 //! The tlslab web app: renders the timeline of a real TLS 1.2 handshake that the core computes
 //! in a Web Worker. The app computes nothing about TLS itself.
 
+pub mod beats;
 pub mod embed;
 pub mod hooks;
 pub mod protocol;

@@ -6,6 +6,9 @@ use tlslab_core::scenario::Scenario;
 use tlslab_core::timeline::{Chapter, Timeline};
 use yew::Reducible;
 
+/// `Model::beat` for a step's end state (its last beat, whatever their number).
+pub const END: usize = usize::MAX;
+
 /// The inspector's tabs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Tab {
@@ -147,6 +150,8 @@ pub struct Model {
     pub request: u64,
     pub run: Run,
     pub step: usize,
+    /// The beat within the step (see `crate::beats`); [`END`] for its end state.
+    pub beat: usize,
     pub playing: bool,
     /// Playback speed factor (1 = a message every 1.6 s, travelling for 0.5 s).
     pub speed: f64,
@@ -157,6 +162,8 @@ pub struct Model {
     pub plaintext: bool,
     /// A step asked for (by the URL) before the timeline arrived.
     pub wanted_step: Option<usize>,
+    /// And a beat in it (`beat=`); without one the link shows the step's end state.
+    pub wanted_beat: Option<usize>,
     /// Start playing once the timeline arrives (`autoplay=1`).
     pub autoplay: bool,
     pub source: Source,
@@ -175,12 +182,14 @@ impl Model {
             request: 0,
             run: Run::Loading,
             step: 0,
+            beat: END,
             playing: false,
             speed: 1.0,
             tab: Tab::Bytes,
             tab_chosen: false,
             plaintext: false,
             wanted_step,
+            wanted_beat: None,
             autoplay: false,
             source: Source::Live,
             import_error: None,
@@ -197,9 +206,60 @@ impl Model {
         self.steps().saturating_sub(1)
     }
 
+    /// How many beats the current step has (at least one).
+    pub fn beats(&self) -> usize {
+        self.run
+            .timeline()
+            .map_or(1, |t| crate::beats::count(t, self.step))
+    }
+
+    /// The beat on screen, from 0.
+    pub fn beat_index(&self) -> usize {
+        self.beat.min(self.beats() - 1)
+    }
+
+    /// The beat a link names: none at the step's last beat (its end state, as a link without
+    /// `beat=` shows it).
+    pub fn link_beat(&self) -> Option<usize> {
+        let beat = self.beat_index();
+        (beat + 1 < self.beats()).then_some(beat)
+    }
+
+    /// Step `step`, whole (its end state): where a click, a chapter or a link goes.
     fn go(&mut self, step: usize) {
         self.step = step.min(self.last());
+        self.beat = END;
         self.plaintext = false;
+    }
+
+    /// The next beat, or the next step's first: whether there was one.
+    fn forward(&mut self) -> bool {
+        let beat = self.beat_index();
+        if beat + 1 < self.beats() {
+            self.beat = beat + 1;
+            true
+        } else if self.step < self.last() {
+            // Stepping on, a step unfolds from its first beat.
+            self.go(self.step + 1);
+            self.beat = 0;
+            true
+        } else {
+            false
+        }
+    }
+
+    /// The previous beat, or the previous step's end state.
+    fn back(&mut self) {
+        let beat = self.beat_index();
+        if beat > 0 {
+            self.beat = beat - 1;
+        } else if self.step > 0 {
+            self.go(self.step - 1);
+        }
+    }
+
+    fn at_end(&self) -> bool {
+        self.step >= self.last() && self.beat_index() + 1 >= self.beats()
     }
 }
 
@@ -219,6 +279,8 @@ pub enum Action {
         message: String,
     },
     Go(usize),
+    /// A beat of the current step, from 0.
+    Beat(usize),
     Next,
     Prev,
     First,
@@ -274,8 +336,10 @@ impl Reducible for Model {
                 m.run = Run::Ready { timeline, run_ms };
                 let step = m.wanted_step.take().unwrap_or(m.step);
                 m.go(step);
+                // A link shows the beat it names, else the step's end state.
+                m.beat = m.wanted_beat.take().unwrap_or(END);
                 if std::mem::take(&mut m.autoplay) {
-                    m.playing = m.step < m.last();
+                    m.playing = !m.at_end();
                 }
             }
             Action::Failed { id, message } => {
@@ -287,13 +351,19 @@ impl Reducible for Model {
                 m.playing = false;
                 m.go(step);
             }
-            Action::Next => m.go(m.step + 1),
-            Action::Prev => m.go(m.step.saturating_sub(1)),
+            Action::Next => {
+                m.forward();
+            }
+            Action::Prev => m.back(),
+            Action::Beat(beat) => {
+                m.playing = false;
+                m.beat = beat;
+            }
             Action::First => m.go(0),
             Action::Last => m.go(m.last()),
             Action::TogglePlay => {
                 m.playing = !m.playing && m.steps() > 0;
-                if m.playing && m.step >= m.last() {
+                if m.playing && m.at_end() {
                     m.go(0);
                 }
             }
@@ -307,10 +377,10 @@ impl Reducible for Model {
                 if !m.playing {
                     return self;
                 }
-                if m.step >= m.last() {
+                let step = m.step;
+                if !m.forward() {
                     m.playing = false;
-                } else {
-                    m.go(m.step + 1);
+                } else if m.step != step {
                     let chapter = m
                         .run
                         .timeline()

@@ -11,6 +11,8 @@ use web_sys::UrlSearchParams;
 pub struct Link {
     pub seed: Option<u64>,
     pub step: Option<usize>,
+    /// The beat within the step, from 0 (`beat=` counts from 1); none: the step's end state.
+    pub beat: Option<usize>,
     pub suite: Option<Suite>,
     pub scenario: Option<Scenario>,
     /// The client's clock, seconds since the Unix epoch.
@@ -44,9 +46,9 @@ impl Link {
         let Ok(params) = UrlSearchParams::new_with_str(query) else {
             return Link::default();
         };
-        const KNOWN: [&str; 10] = [
-            "seed", "step", "suite", "scenario", "clock", "ems", "theme", "embed", "autoplay",
-            "speed",
+        const KNOWN: [&str; 11] = [
+            "seed", "step", "beat", "suite", "scenario", "clock", "ems", "theme", "embed",
+            "autoplay", "speed",
         ];
         let mut invalid: Vec<String> = js_sys::try_iter(&params.keys())
             .ok()
@@ -72,6 +74,9 @@ impl Link {
         let step = read("step", &|v| v.parse::<usize>().is_ok_and(|n| n >= 1))
             .and_then(|v| v.parse::<usize>().ok())
             .map(|n| n - 1);
+        let beat = read("beat", &|v| v.parse::<usize>().is_ok_and(|n| n >= 1))
+            .and_then(|v| v.parse::<usize>().ok())
+            .map(|n| n - 1);
         let suite =
             read("suite", &|v| Suite::from_name(v).is_some()).and_then(|v| Suite::from_name(&v));
         let scenario = read("scenario", &|v| Scenario::from_id(v).is_some())
@@ -92,6 +97,7 @@ impl Link {
         Link {
             seed,
             step,
+            beat,
             suite,
             scenario,
             clock,
@@ -104,11 +110,13 @@ impl Link {
         }
     }
 
-    /// The link to step `step` of the run `params` describe (no look, no speed).
-    pub fn to_view(params: &RunParams, step: usize) -> Link {
+    /// The link to step `step` (at `beat`, or whole) of the run `params` describe (no look, no
+    /// speed).
+    pub fn to_view(params: &RunParams, step: usize, beat: Option<usize>) -> Link {
         Link {
             seed: Some(params.seed),
             step: Some(step),
+            beat,
             suite: params.suite,
             scenario: Some(params.scenario),
             clock: params.clock,
@@ -134,6 +142,9 @@ impl Link {
         }
         if let Some(step) = self.step {
             parts.push(format!("step={}", step + 1));
+        }
+        if let Some(beat) = self.beat {
+            parts.push(format!("beat={}", beat + 1));
         }
         if let Some(suite) = self.suite {
             parts.push(format!("suite={}", suite.name()));

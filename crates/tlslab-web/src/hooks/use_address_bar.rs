@@ -17,7 +17,7 @@ pub fn use_address_bar(model: &Model, opening: &Link) {
         theme: opening.theme,
         embed: opening.embed,
         speed: Some(model.speed),
-        ..Link::to_view(&model.params, model.step)
+        ..Link::to_view(&model.params, model.step, model.link_beat())
     };
     use_effect_with((link, ready, live_run), move |(link, ready, live_run)| {
         if *ready {

@@ -57,16 +57,23 @@ fn use_announcements(model: &Model) {
         });
     }
     use_effect_with(
-        (model.request, model.step, timeline.is_some()),
-        move |(_, step, _)| {
+        (
+            model.request,
+            model.step,
+            (model.beat_index(), model.beats()),
+            timeline.is_some(),
+        ),
+        move |(_, step, (beat, beats), _)| {
             let Some(t) = timeline else { return };
             let Some(s) = t.steps.get(*step) else { return };
             embed::announce(&Announcement::Step {
                 step: *step + 1,
+                beat: beat + 1,
+                beats: *beats,
                 title: s.title.clone(),
                 chapter: s.chapter as u8,
             });
-            if *step + 1 == t.steps.len() {
+            if *step + 1 == t.steps.len() && beat + 1 == *beats {
                 embed::announce(&Announcement::end(&t.outcome));
             }
         },

@@ -39,7 +39,7 @@ pub fn app() -> Html {
     html! {
         <>
             <Toolbar params={model.params.clone()} timeline={timeline.clone()} imported={model.source != Source::Live}
-                     step={model.step} playing={model.playing} speed={model.speed} files_open={model.files_open} share_open={model.share_open}
+                     step={model.step} beat={(model.beat_index(), model.beats())} playing={model.playing} speed={model.speed} files_open={model.files_open} share_open={model.share_open}
                      dispatch={dispatch.clone()} start={start} />
             if let Source::File { name } = &model.source {
                 <Imported name={name.clone()} timeline={timeline.clone()} back={back_to_live} />
@@ -56,10 +56,10 @@ pub fn app() -> Html {
             }
             <LinkNotice invalid={link.invalid.clone()} />
             <main id="main">
-                <Workspace run={model.run.clone()} seed={model.params.seed} step={model.step} tab={model.tab}
+                <Workspace run={model.run.clone()} seed={model.params.seed} step={model.step} beat={model.beat_index()} tab={model.tab}
                            plaintext={model.plaintext} speed={model.speed} dispatch={dispatch} />
             </main>
-            <Live {timeline} step={model.step} />
+            <Live {timeline} step={model.step} beat={model.beat_index()} />
         </>
     }
 }
@@ -74,6 +74,7 @@ fn first_model(link: &Link) -> Model {
         ems: link.ems.unwrap_or(true),
     };
     let mut model = Model::new(params, link.step);
+    model.wanted_beat = link.beat;
     model.autoplay = link.autoplay;
     model.speed = link.speed.unwrap_or(1.0);
     model

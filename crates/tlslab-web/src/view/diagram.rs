@@ -239,7 +239,7 @@ fn packet_class(from: f64, to: f64) -> &'static str {
 
 /// The travel time of the current message follows the speed (a class, not an inline style:
 /// the Content-Security-Policy allows no inline styles).
-fn speed_class(speed: f64) -> &'static str {
+pub(super) fn speed_class(speed: f64) -> &'static str {
     match speed {
         s if s <= 0.5 => "speed-half",
         s if s <= 1.0 => "speed-1",

@@ -1,6 +1,7 @@
 //! The inspector: the selected step, and tabs for its bytes, the certificate checks, the
 //! premaster secret, the key schedule and who knows what.
 
+use super::beats::Beats;
 use super::bytes::BytesPanel;
 use super::certificate::CertificatePanel;
 use super::chapters::StoryBox;
@@ -18,6 +19,9 @@ use yew::prelude::*;
 pub struct InspectorProps {
     pub timeline: Shared,
     pub step: usize,
+    /// The beat on screen, from 0.
+    pub beat: usize,
+    pub speed: f64,
     pub tab: Tab,
     pub plaintext: bool,
     pub dispatch: UseReducerDispatcher<Model>,
@@ -126,6 +130,7 @@ pub fn inspector(props: &InspectorProps) -> Html {
                     <span class={super::actor_name(step.to)}>{ super::lane_title(step.to, t.network) }</span>
                 </p>
             </header>
+            <Beats timeline={t.clone()} step={props.step} beat={props.beat} speed={props.speed} dispatch={props.dispatch.clone()} />
             if step.from != step.to {
                 <StoryBox timeline={t.clone()} step={props.step} link={t.link_of(props.step).unwrap_or(link)} />
             }

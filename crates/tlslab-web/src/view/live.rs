@@ -7,6 +7,8 @@ use yew::prelude::*;
 pub struct LiveProps {
     pub timeline: Option<Shared>,
     pub step: usize,
+    /// The beat on screen, from 0.
+    pub beat: usize,
 }
 
 /// "Step 5 of 13: Alert: certificate_expired, Client → Server." then the step's own sentence:
@@ -19,6 +21,12 @@ pub fn live(props: &LiveProps) -> Html {
             Some((_, a)) => format!("Alert: {}", a.description),
             None => s.title.clone(),
         };
+        let beats = crate::beats::beats(t, props.step);
+        // Within a step of several beats, each beat's caption is what changed.
+        let sentence = match beats.get(props.beat).filter(|_| beats.len() > 1) {
+            Some(b) => format!("Beat {} of {}: {}", props.beat + 1, beats.len(), b.caption),
+            None => crate::story::step_sentence(t, props.step).unwrap_or_default(),
+        };
         Some(format!(
             "Step {} of {}: {}, {} to {}. {}",
             props.step + 1,
@@ -26,7 +34,7 @@ pub fn live(props: &LiveProps) -> Html {
             name,
             super::lane_title(s.from, t.network),
             super::lane_title(s.to, t.network),
-            crate::story::step_sentence(t, props.step).unwrap_or_default()
+            sentence
         ))
     });
     html! {

@@ -1,6 +1,7 @@
 //! The components. Each renders part of the timeline; none computes anything about TLS.
 
 pub mod app;
+pub mod beats;
 pub mod bytes;
 pub mod certificate;
 pub mod chapters;

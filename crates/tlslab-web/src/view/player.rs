@@ -40,11 +40,14 @@ pub(super) fn player(props: &ToolbarProps) -> Html {
     });
     let imported = props.imported;
     let toggle_files = act(|| Action::ToggleFiles);
+    // Beats fill the way from one step to the next.
+    let (beat, beats) = props.beat;
     let percent = if steps > 1 {
-        props.step as f64 * 100.0 / (steps - 1) as f64
+        (props.step as f64 + beat as f64 / beats.max(1) as f64) * 100.0 / (steps - 1) as f64
     } else {
         0.0
-    };
+    }
+    .min(100.0);
 
     html! {
         <div class="player" role="group" aria-label="Player">
@@ -74,8 +77,11 @@ pub(super) fn player(props: &ToolbarProps) -> Html {
                     </svg>
                 </div>
                 <span class="count">{ if steps > 0 { format!("{} / {}", props.step + 1, steps) } else { "–".into() } }</span>
+                if beats > 1 {
+                    <span class="count beat-count" data-beat-count="">{ format!("beat {} / {beats}", beat + 1) }</span>
+                }
             </div>
-            <super::share::Share params={props.params.clone()} step={props.step} speed={props.speed}
+            <super::share::Share params={props.params.clone()} step={props.step} beat={super::toolbar::link_beat(props.beat)} speed={props.speed}
                                  imported={imported} open={props.share_open}
                                  dispatch={props.dispatch.clone()} />
             <button type="button" class="files-toggle" data-action="files" data-opens-panel="" aria-expanded={props.files_open.to_string()}

@@ -10,6 +10,8 @@ pub struct ShareProps {
     /// even while the panel is open (the address bar catches up only after rendering).
     pub params: RunParams,
     pub step: usize,
+    /// The beat the link names (none: the step's end state).
+    pub beat: Option<usize>,
     pub speed: f64,
     /// The timeline on screen was opened from a file, which a link cannot carry.
     #[prop_or_default]
@@ -30,7 +32,7 @@ pub fn share(props: &ShareProps) -> Html {
         theme: look.theme,
         embed: look.embed,
         speed: Some(props.speed),
-        ..Link::to_view(&props.params, props.step)
+        ..Link::to_view(&props.params, props.step, props.beat)
     }
     .query();
     let link = web_sys::window()

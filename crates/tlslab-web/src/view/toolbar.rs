@@ -13,6 +13,8 @@ pub struct ToolbarProps {
     /// The timeline on screen was opened from a file: it has no run parameters.
     pub imported: bool,
     pub step: usize,
+    /// The beat on screen (from 0) and how many the step has.
+    pub beat: (usize, usize),
     pub playing: bool,
     pub speed: f64,
     pub files_open: bool,
@@ -27,7 +29,7 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
     // The step on screen, in the page's own theme, without `embed=1`.
     let full_view = Link {
         theme: Link::current().theme,
-        ..Link::to_view(&props.params, props.step)
+        ..Link::to_view(&props.params, props.step, link_beat(props.beat))
     };
     html! {
         <header class="toolbar">
@@ -46,4 +48,9 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
             { player(props) }
         </header>
     }
+}
+
+/// The beat a link names: none at a step's last beat (its end state).
+pub(super) fn link_beat((beat, beats): (usize, usize)) -> Option<usize> {
+    (beat + 1 < beats).then_some(beat)
 }

@@ -11,6 +11,8 @@ pub struct WorkspaceProps {
     /// The seed of the run being computed, for the loading message.
     pub seed: u64,
     pub step: usize,
+    /// The beat on screen, from 0.
+    pub beat: usize,
     pub tab: Tab,
     pub plaintext: bool,
     pub speed: f64,
@@ -26,7 +28,7 @@ pub fn workspace(props: &WorkspaceProps) -> Html {
                 <section class="flow" aria-label="Message flow">
                     <Diagram timeline={timeline.clone()} step={props.step} dispatch={dispatch.clone()} speed={props.speed} />
                 </section>
-                <Inspector timeline={timeline.clone()} step={props.step} tab={props.tab}
+                <Inspector timeline={timeline.clone()} step={props.step} beat={props.beat} speed={props.speed} tab={props.tab}
                            plaintext={props.plaintext} dispatch={dispatch.clone()} />
             </div>
         },

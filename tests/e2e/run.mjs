@@ -2286,6 +2286,9 @@ test('beats: mid-animation frames of the premaster encryption, wide, phone and d
         await until(page, 'beat 3', () => document.querySelector('[data-panel="beats"]')?.getAttribute('data-beat') === '3');
         await sleep(700);
         await page.screenshot({ path: join(ARTIFACTS, `beats-premaster-encrypt-${name}.png`) });
+        // At 0.5x the last piece is in after 2.2 s: the beat's end state.
+        await sleep(2000);
+        await page.screenshot({ path: join(ARTIFACTS, `beats-premaster-encrypted-${name}.png`) });
         await page.close();
     }
 });

@@ -109,12 +109,32 @@ fn the_player_stays_within_the_steps() {
     let m = reduce(m, Action::TogglePlay);
     assert!(m.playing);
     assert_eq!(m.step, 0);
+    // Ticks move by beat: more ticks than steps.
     let mut m = m;
-    for _ in 0..20 {
+    for _ in 0..100 {
         m = reduce(m, Action::Tick);
     }
     assert_eq!(m.step, 12);
     assert!(!m.playing);
+}
+
+#[wasm_bindgen_test]
+fn next_and_prev_move_by_beat_then_by_step() {
+    // ServerHelloDone (one beat), then ClientKeyExchange (several).
+    let m = reduce(loaded(), Action::Go(3));
+    assert_eq!(m.beats(), 1);
+    let m = reduce(m, Action::Next);
+    assert_eq!((m.step, m.beat_index()), (4, 0));
+    assert!(m.beats() > 2);
+    assert_eq!(m.link_beat(), Some(0));
+    let m = reduce(m, Action::Next);
+    assert_eq!((m.step, m.beat_index()), (4, 1));
+    let m = reduce(reduce(m, Action::Prev), Action::Prev);
+    assert_eq!(m.step, 3);
+    // A click lands on the step whole: its last beat, which a link names with no beat=.
+    let m = reduce(m, Action::Go(4));
+    assert_eq!(m.beat_index(), m.beats() - 1);
+    assert_eq!(m.link_beat(), None);
 }
 
 #[wasm_bindgen_test]

@@ -840,9 +840,18 @@ test('buttons and diagram: next, prev, end, restart, play at 4x, click and Enter
         await b.click();
         await expectStepStays(page, n, how);
     };
+    // Next moves by beat, then to the next step.
     for (let n = 1; n <= LAST; n++) {
-        await click('next');
-        await expectStep(page, n, `clicking next #${n}`);
+        for (let i = 0; i < 20 && (await progressStep(page)) !== String(n); i++) {
+            const before = await position(page);
+            await click('next');
+            await until(page, `clicking next towards step ${n + 1}`, (before) => {
+                const step = Number(document.querySelector('[data-progress]')?.getAttribute('data-step'));
+                const beat = Number(document.querySelector('[data-panel="beats"]')?.getAttribute('data-beat') ?? 1);
+                return step !== before[0] || beat !== before[1];
+            }, before);
+        }
+        await expectStep(page, n, `clicking next to step ${n + 1}`);
         await checkStepView(page, n);
     }
     await clickUnlessDisabled('next', LAST, 'next at the last step');
@@ -883,7 +892,7 @@ test('buttons and diagram: next, prev, end, restart, play at 4x, click and Enter
         document.querySelector('[data-action="play"]')?.getAttribute('aria-pressed') === 'true',
     );
     await until(page, 'autoplay at 4x to leave step 0', () => document.querySelector('[data-progress]')?.getAttribute('data-step') !== '0', null, 5_000);
-    await expectStep(page, LAST, 'autoplay at 4x to the end', 20_000);
+    await expectStep(page, LAST, 'autoplay at 4x to the end', 40_000);
     await until(page, 'play aria-pressed="false" once autoplay reached the last step', () =>
         document.querySelector('[data-action="play"]')?.getAttribute('aria-pressed') === 'false',
     );

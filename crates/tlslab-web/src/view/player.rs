@@ -52,12 +52,12 @@ pub(super) fn player(props: &ToolbarProps) -> Html {
     html! {
         <div class="player" role="group" aria-label="Player">
             <button type="button" data-action="restart" onclick={act(|| Action::First)} aria-label="Restart (Home)">{ icon("M4 12l8-7v14zM12 12l8-7v14z") }</button>
-            <button type="button" data-action="prev" onclick={act(|| Action::Prev)} aria-label="Previous step (Left arrow)">{ icon("M18 5v14l-9-7zM6 5h2v14H6z") }</button>
+            <button type="button" data-action="prev" onclick={act(|| Action::Prev)} aria-label="Previous beat or step (Left arrow)">{ icon("M18 5v14l-9-7zM6 5h2v14H6z") }</button>
             <button type="button" class="play" data-action="play" onclick={act(|| Action::TogglePlay)}
                     aria-pressed={props.playing.to_string()} aria-label={if props.playing { "Pause (Space)" } else { "Play (Space)" }}>
                 { if props.playing { icon("M6 5h4v14H6zM14 5h4v14h-4z") } else { icon("M7 5v14l12-7z") } }
             </button>
-            <button type="button" data-action="next" onclick={act(|| Action::Next)} aria-label="Next step (Right arrow)">{ icon("M6 5v14l9-7zM16 5h2v14h-2z") }</button>
+            <button type="button" data-action="next" onclick={act(|| Action::Next)} aria-label="Next beat or step (Right arrow)">{ icon("M6 5v14l9-7zM16 5h2v14h-2z") }</button>
             <button type="button" data-action="end" onclick={act(|| Action::Last)} aria-label="Last step (End)">{ icon("M4 5v14l8-7zM12 5v14l8-7z") }</button>
             <label class="speed">
                 <span class="sr-only">{ "Speed" }</span>

@@ -1032,7 +1032,7 @@ test('panels: bytes (hover and focus both ways), certificate, premaster, keys, k
     await page.mouse.move(1, 1);
     await soft(async () => {
         const focused = await fieldItem(leafAfter).evaluate((li) => {
-            const focusable = li.tabIndex >= 0 ? li : [...li.querySelectorAll('[tabindex],button,a[href]')].find((e) => e.closest('li') === li);
+            const focusable = li.hasAttribute('tabindex') ? li : [...li.querySelectorAll('[tabindex],button,a[href]')].find((e) => e.closest('li') === li);
             if (!focusable) return null;
             focusable.focus();
             return document.activeElement === focusable;
@@ -2145,6 +2145,36 @@ test('walk-through (issue 13): playing keeps the chosen tab, ARIA tabs keys, foc
     await until(page, 'focus on the step header after the jump', () => document.activeElement?.id === 'step-head');
     const live = await page.locator('[data-live]').textContent();
     await soft(() => assert.ok(live.includes('Alert: certificate_expired') && live.includes('Client to Server') && live.includes('sends the fatal alert certificate_expired'), `the announcement: ${live}`));
+
+    // The first tab stop skips the ~25 controls before the diagram.
+    {
+        const k = await open('?seed=1', FAST);
+        await k.page.keyboard.press('Tab');
+        assert.equal(await k.page.evaluate(() => document.activeElement?.getAttribute('data-action')), 'skip', 'the first Tab reaches the skip link');
+        await k.page.keyboard.press('Enter');
+        await k.page.keyboard.press('Tab');
+        assert.ok(await k.page.evaluate(() => !!document.activeElement?.closest('svg[data-diagram] g[data-step]')), 'after the skip link, the next Tab is on a diagram row');
+    }
+
+    // The field tree is one widget: one tab stop, arrow keys inside, the step left alone.
+    {
+        const t = await open('?seed=1', FAST);
+        await openTab(t.page, 'bytes');
+        const stops = await t.page.$$eval('[data-panel="bytes"] [role="tree"] [role="treeitem"]', (els) => els.filter((e) => e.tabIndex === 0).length);
+        assert.equal(stops, 1, 'the field tree is one tab stop');
+        await t.page.focus('[data-panel="bytes"] [role="treeitem"][tabindex="0"]');
+        const at = () => t.page.evaluate(() => [document.activeElement?.getAttribute('role'), document.activeElement?.getAttribute('data-field-path'), document.activeElement?.tabIndex]);
+        await t.page.keyboard.press('ArrowRight');
+        assert.deepEqual(await at(), ['treeitem', 'record/type', 0], 'ArrowRight: the first child has the focus and the tab stop');
+        await t.page.keyboard.press('ArrowDown');
+        assert.deepEqual(await at(), ['treeitem', 'record/version', 0], 'ArrowDown: the next item');
+        await t.page.keyboard.press('ArrowLeft');
+        assert.deepEqual(await at(), ['treeitem', 'record', 0], 'ArrowLeft: the parent');
+        await t.page.keyboard.press('End');
+        assert.equal(await progressStep(t.page), '0', 'arrow keys in the tree left the step alone');
+        // Focus highlights the item's bytes (the tree still drives the hex view).
+        await until(t.page, 'the focused item lights its bytes', () => document.querySelectorAll('[data-panel="bytes"] [data-byte].hl').length > 0);
+    }
 
     // The Certificate tab: a card per certificate sent, its checks grouped under it, the maths
     // closed unless the check failed.

@@ -39,16 +39,22 @@ fn typing(e: &KeyboardEvent) -> bool {
         .unwrap_or_default();
     match tag.as_str() {
         "input" | "select" | "textarea" => true,
-        // The inspector's tab list moves between tabs with the arrow keys (ARIA tabs pattern).
-        "button" if in_tab_list(e) => true,
+        // The inspector's tab list and the field tree use the arrow keys themselves (ARIA tabs
+        // and tree patterns).
+        _ if in_composite_widget(e) => true,
         // Space and Enter activate these themselves.
         "button" | "summary" | "a" | "g" => matches!(e.key().as_str(), " " | "Enter"),
         _ => false,
     }
 }
 
-fn in_tab_list(e: &KeyboardEvent) -> bool {
+fn in_composite_widget(e: &KeyboardEvent) -> bool {
     e.target()
         .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-        .is_some_and(|el| el.get_attribute("role").as_deref() == Some("tab"))
+        .is_some_and(|el| {
+            matches!(
+                el.get_attribute("role").as_deref(),
+                Some("tab" | "treeitem")
+            )
+        })
 }

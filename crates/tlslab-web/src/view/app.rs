@@ -38,6 +38,8 @@ pub fn app() -> Html {
     };
     html! {
         <>
+            // About 25 controls come before the diagram: a keyboard user can go straight to it.
+            <a class="skip-link" href="#flow" data-action="skip">{ "Skip to the handshake" }</a>
             <Toolbar params={model.params.clone()} timeline={timeline.clone()} imported={model.source != Source::Live}
                      step={model.step} beat={(model.beat_index(), model.beats())} playing={model.playing} speed={model.speed} files_open={model.files_open} share_open={model.share_open}
                      dispatch={dispatch.clone()} start={start} />

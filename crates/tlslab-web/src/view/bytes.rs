@@ -118,7 +118,10 @@ pub fn bytes_panel(props: &BytesProps) -> Html {
             <div class="bytes-grid">
                 <div class={classes!("hex", show_plaintext.then_some("plain"), (protected && !show_plaintext).then_some("cipher"))}
                      aria-label="Hex dump">{ for hex_rows }</div>
-                <ul class="tree" aria-label="Fields">{ for tree.iter().map(|f| field_item(f, "", &ctx)) }</ul>
+                // One tree widget (ARIA tree pattern): one tab stop, arrow keys inside.
+                <ul class="tree" role="tree" aria-label="Fields" onkeydown={Callback::from(tree_keys)}>
+                    { for tree.iter().enumerate().map(|(i, f)| field_item(f, "", 1, i == 0, &ctx)) }
+                </ul>
             </div>
             if let Some(p) = &record.protection {
                 <ProtectionView protection={p.clone()} />
@@ -161,7 +164,60 @@ fn join(parent: &str, name: &str) -> String {
     }
 }
 
-fn field_item(f: &Field, parent: &str, ctx: &TreeCtx) -> Html {
+/// Arrow keys move through the tree's items in order (Up, Down), to the parent (Left), to the
+/// first child (Right), or to the first and last (Home, End); the item focused becomes the
+/// tree's one tab stop.
+fn tree_keys(e: KeyboardEvent) {
+    use wasm_bindgen::JsCast;
+    let Some(tree) = e
+        .current_target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+    else {
+        return;
+    };
+    let Ok(list) = tree.query_selector_all("[role=treeitem]") else {
+        return;
+    };
+    let items: Vec<web_sys::HtmlElement> = (0..list.length())
+        .filter_map(|i| list.item(i))
+        .filter_map(|n| n.dyn_into::<web_sys::HtmlElement>().ok())
+        .collect();
+    let active = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.active_element());
+    let Some(at) = items.iter().position(|i| {
+        active
+            .as_ref()
+            .is_some_and(|a| a == i.as_ref() as &web_sys::Element)
+    }) else {
+        return;
+    };
+    let level = |i: usize| {
+        items
+            .get(i)
+            .and_then(|el| el.get_attribute("aria-level"))
+            .and_then(|l| l.parse::<usize>().ok())
+            .unwrap_or(1)
+    };
+    let to = match e.key().as_str() {
+        "ArrowDown" => (at + 1).min(items.len() - 1),
+        "ArrowUp" => at.saturating_sub(1),
+        "Home" => 0,
+        "End" => items.len() - 1,
+        "ArrowRight" if level(at + 1) > level(at) => at + 1,
+        "ArrowLeft" => (0..at).rev().find(|&i| level(i) < level(at)).unwrap_or(at),
+        "ArrowRight" => at,
+        _ => return,
+    };
+    e.prevent_default();
+    if let (Some(from), Some(target)) = (items.get(at), items.get(to)) {
+        from.set_tab_index(-1);
+        target.set_tab_index(0);
+        let _ = target.focus();
+    }
+}
+
+fn field_item(f: &Field, parent: &str, level: usize, first: bool, ctx: &TreeCtx) -> Html {
     let path = join(parent, &f.name);
     let span = Span {
         path: path.clone(),
@@ -204,14 +260,17 @@ fn field_item(f: &Field, parent: &str, ctx: &TreeCtx) -> Html {
     html! {
         <li data-field-path={path.clone()} data-start={f.start.to_string()} data-len={f.len.to_string()}
             data-field={hook} data-value={hook.map(|_| to_hex(slice))}
-            class={classes!(lit.then_some("hl"))}>
-            <span class="fname" tabindex="0" onmouseenter={on} onfocus={on_focus} onmouseleave={off} onblur={off_blur}>
+            class={classes!(lit.then_some("hl"))}
+            role="treeitem" aria-level={level.to_string()} tabindex={if first { "0" } else { "-1" }}
+            aria-expanded={(!f.children.is_empty()).then_some("true")}
+            onfocus={on_focus} onblur={off_blur}>
+            <span class="fname" onmouseenter={on} onmouseleave={off}>
                 <span class="fn">{ &f.name }</span>
                 <span class="fl">{ format!("{} B", f.len) }</span>
                 { value.unwrap_or_default() }
             </span>
             if !f.children.is_empty() {
-                <ul>{ for f.children.iter().map(|c| field_item(c, &path, ctx)) }</ul>
+                <ul role="group">{ for f.children.iter().map(|c| field_item(c, &path, level + 1, false, ctx)) }</ul>
             }
         </li>
     }

@@ -25,7 +25,7 @@ pub fn workspace(props: &WorkspaceProps) -> Html {
     match &props.run {
         Run::Ready { timeline, .. } => html! {
             <div class="workspace">
-                <section class="flow" aria-label="Message flow">
+                <section class="flow" id="flow" tabindex="-1" aria-label="Message flow">
                     <Diagram timeline={timeline.clone()} step={props.step} dispatch={dispatch.clone()} speed={props.speed} />
                 </section>
                 <Inspector timeline={timeline.clone()} step={props.step} beat={props.beat} speed={props.speed} tab={props.tab}

@@ -151,6 +151,14 @@ pub fn diagram(props: &DiagramProps) -> Html {
                 }
                 <line class="wire" x1={x1.to_string()} y1={y.to_string()} x2={head.to_string()} y2={y.to_string()} pathLength="1" />
                 <polygon class="head" points={arrow} />
+                if current && observed(t, i) {
+                    // A passive observer keeps a copy of what crosses (it reads only what is
+                    // in the clear).
+                    <g class="copy" aria-hidden="true">
+                        <rect x={(NETWORK_X - 16.0).to_string()} y={(y + 6.0).to_string()} width="32" height="14" rx="3" />
+                        <text x={NETWORK_X.to_string()} y={(y + 16.5).to_string()} text-anchor="middle">{ "copy" }</text>
+                    </g>
+                }
                 if current {
                     // The message itself, carried along its arrow (CSS moves it: transform only).
                     <circle class={classes!("packet", packet_class(x1, head))} cx={x1.to_string()} cy={y.to_string()} r="5" aria-hidden="true" />
@@ -225,6 +233,14 @@ fn chapter_bands(steps: &[Step]) -> Vec<(Chapter, usize, usize)> {
         }
     }
     bands
+}
+
+/// Whether a passive observer on the wire recorded something of step `step`.
+fn observed(t: &Shared, step: usize) -> bool {
+    t.network == NetworkRole::Observer
+        && t.scenario != Scenario::Happy
+        && t.step_events(step)
+            .any(|e| e.actor == Actor::Network && matches!(e.kind, EventKind::Learned(_)))
 }
 
 /// The packet's journey, one of four (lanes are 150 apart; the head stops 6 short).

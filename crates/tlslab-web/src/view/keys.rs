@@ -68,7 +68,20 @@ pub fn keys_panel(props: &KeysProps) -> Html {
     let link = props.link;
     let client: Computations = t.computations_on(props.step, link, link.client).collect();
     let server: Computations = t.computations_on(props.step, link, link.server).collect();
-    let randoms = randoms_section(t, props.step, &client, &server);
+    // What this step computed on this connection: its sections are marked new.
+    let here: Vec<&Computation> = t
+        .step_events(props.step)
+        .filter(|_| t.link_of(props.step) == Some(link))
+        .filter_map(|e| match &e.kind {
+            EventKind::Computation(c) => Some(c),
+            _ => None,
+        })
+        .collect();
+    let new = |f: &dyn Fn(&Computation) -> bool| here.iter().any(|c| f(c));
+    let randoms = section(
+        randoms_section(t, props.step, &client, &server),
+        new(&|c| matches!(c, Computation::Random { .. })),
+    );
     let master = client.iter().find_map(|c| match c {
         Computation::MasterSecret(m) => Some(m.clone()),
         _ => None,
@@ -90,10 +103,25 @@ pub fn keys_panel(props: &KeysProps) -> Html {
     html! {
         <div class="keys-panel">
             { randoms }
-            { master_section(master, &client) }
-            { key_block_section(&client) }
-            { sides.finished(link.client, "client finished", "client_finished", "client_finished_hash", "client_verify_data") }
-            { sides.finished(link.server, "server finished", "server_finished", "server_finished_hash", "server_verify_data") }
+            { section(master_section(master, &client), new(&|c| matches!(c, Computation::MasterSecret(_)))) }
+            { section(key_block_section(&client), new(&|c| matches!(c, Computation::KeyBlock { .. }))) }
+            { section(sides.finished(link.client, "client finished", "client_finished", "client_finished_hash", "client_verify_data"), new(&|c| matches!(c, Computation::VerifyData { label, .. } if label == "client finished"))) }
+            { section(sides.finished(link.server, "server finished", "server_finished", "server_finished_hash", "server_verify_data"), new(&|c| matches!(c, Computation::VerifyData { label, .. } if label == "server finished"))) }
+        </div>
+    }
+}
+
+/// A section of the panel, marked when this step computed it.
+fn section(content: Html, new: bool) -> Html {
+    if content == Html::default() {
+        return content;
+    }
+    html! {
+        <div class={classes!("keys-section", new.then_some("new"))} data-new={new.then_some("true")}>
+            if new {
+                <span class="badge new">{ "new at this step" }</span>
+            }
+            { content }
         </div>
     }
 }

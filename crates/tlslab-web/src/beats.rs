@@ -154,6 +154,27 @@ fn certificate(t: &Timeline, step: usize, link: Link) -> Vec<Beat> {
         ok: None,
     }];
     let of = |kind: CheckKind| checks.iter().copied().filter(move |c| c.kind == kind);
+    // The validator's order (pki::validate): the path to a trust anchor, the signatures along
+    // it, the validity periods, the constraints, then the host name.
+    if let Some(c) = of(CheckKind::TrustAnchor).next() {
+        let root = text(input(c, "anchor"));
+        let leaf_is_anchor = c.passed && c.certificate.index == 0 && root == c.certificate.subject;
+        out.push(Beat {
+            caption: if leaf_is_anchor {
+                format!("The {}'s own certificate, {root}, is itself in the {client}'s trust store: the path is that one certificate (RFC 5280 §6.1).", name(t, link.server))
+            } else if c.passed {
+                format!("The {client} builds the path up to {root}, a root already in its own trust store: the path ends at a trust anchor (RFC 5280 §6.1).")
+            } else {
+                format!("No root in the {client}'s trust store issued this chain: there is no path to a trust anchor (RFC 5280 §6.1).")
+            },
+            items: vec![
+                Item::Text(if c.passed { root } else { c.certificate.subject.clone() }),
+                Item::Op(format!("{client}'s trust store")),
+                Item::Verdict(c.passed),
+            ],
+            ok: Some(c.passed),
+        });
+    }
     // Each signature, the server's own certificate first.
     for c in of(CheckKind::Signature) {
         let em = bytes(input(c, "recovered_block"));
@@ -213,30 +234,13 @@ fn certificate(t: &Timeline, step: usize, link: Link) -> Vec<Beat> {
         let failed = validity.iter().filter(|c| !c.passed).count();
         out.push(Beat {
             caption: match &period {
-                Some((_, (_, now))) if c.passed => format!("The {client}'s clock, {now}, lies inside every certificate's validity period (RFC 5280 §6.1.3 (a)(2))."),
-                Some((_, (_, now))) => format!("The {client}'s clock, {now}, lies outside the validity period of {} (RFC 5280 §6.1.3 (a)(2)){}.", c.certificate.subject, if failed > 1 { " and others" } else { "" }),
+                Some((_, (_, now))) if c.passed => format!("The {client}'s clock, {now}, lies inside the validity period of every certificate on the path; the bar shows the server's own (RFC 5280 §6.1.3 (a)(2))."),
+                Some((_, (_, now))) => format!("The {client}'s clock, {now}, lies outside the validity period of {}{} (RFC 5280 §6.1.3 (a)(2)).", c.certificate.subject, match failed { 0 | 1 => String::new(), n => format!(" and of {} other certificate{}", n - 1, if n == 2 { "" } else { "s" }) }),
                 None => c.explanation.clone(),
             },
             items: period
                 .map(|((from, to), at)| vec![Item::Period { from, to, at }, Item::Verdict(c.passed)])
                 .unwrap_or_default(),
-            ok: Some(c.passed),
-        });
-    }
-    if let Some(c) = of(CheckKind::HostName).next() {
-        out.push(Beat {
-            caption: format!(
-                "The {client} asked for {}; the certificate covers {}: {} (RFC 6125 §6.4).",
-                text(input(c, "server_name")),
-                text(input(c, "san_dns_names")),
-                if c.passed { "a match" } else { "no match" }
-            ),
-            items: vec![
-                Item::Text(text(input(c, "server_name"))),
-                Item::Op(if c.passed { "∈" } else { "∉" }.into()),
-                Item::Text(text(input(c, "san_dns_names"))),
-                Item::Verdict(c.passed),
-            ],
             ok: Some(c.passed),
         });
     }
@@ -257,24 +261,27 @@ fn certificate(t: &Timeline, step: usize, link: Link) -> Vec<Beat> {
         let failed: Vec<&CertCheck> = constraints.iter().copied().filter(|c| !c.passed).collect();
         out.push(Beat {
             caption: match failed.first() {
-                None => "basicConstraints, keyUsage, extKeyUsage and the key size allow each certificate its role: CA or server (RFC 5280 §4.2.1).".into(),
-                Some(c) => format!("{}: {}", c.certificate.subject, c.explanation),
+                None => "basicConstraints, keyUsage and extKeyUsage allow each certificate its role, CA or server (RFC 5280 §4.2.1.9, §4.2.1.3, §4.2.1.12), and each key is long enough for this client's policy.".into(),
+                Some(c) => format!("{}: {} ({})", c.certificate.subject, c.explanation, c.rfc),
             },
             items: vec![Item::Verdict(failed.is_empty())],
             ok: Some(failed.is_empty()),
         });
     }
-    if let Some(c) = of(CheckKind::TrustAnchor).next() {
-        let root = text(input(c, "anchor"));
+    if let Some(c) = of(CheckKind::HostName).next() {
         out.push(Beat {
             caption: if c.passed {
-                format!("The path ends at {root}, a root already in the {client}'s own trust store: it was not needed from the wire (RFC 5280 §6.1).")
+                format!(
+                    "The {client} asked for {}, and the certificate covers it (RFC 6125 §6.4).",
+                    text(input(c, "server_name"))
+                )
             } else {
-                format!("No root in the {client}'s trust store issued this chain: no path to a trust anchor (RFC 5280 §6.1).")
+                format!("{} (RFC 6125 §6.4)", c.explanation)
             },
             items: vec![
-                Item::Text(if c.passed { root } else { c.certificate.subject.clone() }),
-                Item::Op("trust store".into()),
+                Item::Text(text(input(c, "server_name"))),
+                Item::Op(if c.passed { "∈" } else { "∉" }.into()),
+                Item::Text(text(input(c, "san_dns_names"))),
                 Item::Verdict(c.passed),
             ],
             ok: Some(c.passed),
@@ -300,6 +307,12 @@ fn key_exchange(t: &Timeline, step: usize, link: Link) -> Vec<Beat> {
     };
     let (client, server) = (name(t, link.client), name(t, link.server));
     let k = p.pkcs1_block.len();
+    let tampered = t
+        .step_events(step)
+        .any(|e| matches!(e.kind, EventKind::Tampered { .. }));
+    // The network lane is a third party, not one of this connection's ends.
+    let third_party = t.scenario != tlslab_core::scenario::Scenario::Happy
+        && ![link.client, link.server].contains(&Actor::Network);
     let mut out = vec![
         Beat {
             caption: format!(
@@ -334,7 +347,7 @@ fn key_exchange(t: &Timeline, step: usize, link: Link) -> Vec<Beat> {
         },
         Beat {
             caption: format!(
-                "The block is raised to e mod n, with the {}-bit key from the certificate the {client} validated: only the private key can undo it.",
+                "The block is raised to e mod n, with the {}-bit key from the certificate the {client} validated: only the private key can undo it (RFC 8017 §7.2.1).",
                 p.modulus_bits
             ),
             items: vec![
@@ -353,15 +366,17 @@ fn key_exchange(t: &Timeline, step: usize, link: Link) -> Vec<Beat> {
             ok: None,
         },
         Beat {
-            caption: if t.links().len() == 1 && t.scenario != tlslab_core::scenario::Scenario::Happy
-            {
+            caption: if tampered {
                 format!(
-                    "The ciphertext rides ClientKeyExchange to the {server}; the {} on the wire gets a copy it cannot open.",
-                    lane_title(Actor::Network, t.network).to_lowercase()
+                    "The ciphertext rides ClientKeyExchange towards the {server}, but the attacker on the wire swaps it for a ciphertext of its own."
+                )
+            } else if third_party && t.network == tlslab_core::scenario::NetworkRole::Observer {
+                format!(
+                    "The ciphertext rides ClientKeyExchange to the {server}; the observer on the wire keeps a copy, which it can open only with the {server}'s private key."
                 )
             } else {
                 format!(
-                    "The ciphertext rides ClientKeyExchange to the {server}; anyone on the wire can copy it, nobody without the private key can open it."
+                    "The ciphertext rides ClientKeyExchange to the {server}; anyone on the wire can copy it, nobody without the {server}'s private key can open it."
                 )
             },
             items: vec![
@@ -386,7 +401,7 @@ fn key_exchange(t: &Timeline, step: usize, link: Link) -> Vec<Beat> {
         let same = *premaster == p.premaster;
         out.push(Beat {
             caption: if same {
-                format!("The {server} raises it to its private d mod n and strips the padding: the same 48 bytes.")
+                format!("The {server} raises it to its private d mod n and strips the padding: the same 48 bytes (RFC 8017 §7.2.2).")
             } else if *arrived != p.ciphertext {
                 format!("The ciphertext that arrived is not the one sent. The {server} ends up with other 48 bytes and says nothing: whatever the padding held, it carries on silently (RFC 5246 §7.4.7.1), so the mismatch shows only at Finished.")
             } else {
@@ -505,17 +520,19 @@ fn finished(t: &Timeline, step: usize, link: Link, sender: Actor) -> Vec<Beat> {
         ],
         ok: None,
     }];
-    if let Some((mine, matches)) = computed(t, step, receiver)
-        .into_iter()
-        .find_map(|c| match c {
-            Computation::VerifyData {
-                label: l,
-                verify_data,
-                matches: Some(m),
-                ..
-            } if l == label => Some((verify_data, *m)),
-            _ => None,
-        })
+    if let Some((mine, received, matches)) =
+        computed(t, step, receiver)
+            .into_iter()
+            .find_map(|c| match c {
+                Computation::VerifyData {
+                    label: l,
+                    verify_data,
+                    received: Some(r),
+                    matches: Some(m),
+                    ..
+                } if l == label => Some((verify_data, r, *m)),
+                _ => None,
+            })
     {
         out.push(Beat {
             caption: if matches {
@@ -524,7 +541,7 @@ fn finished(t: &Timeline, step: usize, link: Link, sender: Actor) -> Vec<Beat> {
                 format!("The {to} computes verify_data over its own transcript and gets other bytes: the handshake was changed, or the keys differ.")
             },
             items: vec![
-                Item::Value { label: "received".into(), value: vd.clone(), side: sender },
+                Item::Value { label: "received".into(), value: received.clone(), side: sender },
                 Item::Op(if matches { "=" } else { "≠" }.into()),
                 Item::Value { label: format!("{to}'s own"), value: mine.clone(), side: receiver },
                 Item::Verdict(matches),

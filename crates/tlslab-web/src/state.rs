@@ -421,6 +421,7 @@ impl Reducible for Model {
                 m.files_open = false;
                 m.playing = false;
                 m.wanted_step = None;
+                m.wanted_beat = None;
                 m.autoplay = false;
                 m.go(0);
             }

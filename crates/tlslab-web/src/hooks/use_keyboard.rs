@@ -14,7 +14,7 @@ pub fn use_keyboard(dispatch: UseReducerDispatcher<Model>) {
             dispatch.dispatch(Action::ClosePanels);
             return;
         }
-        if typing(&e) || e.ctrl_key() || e.meta_key() || e.alt_key() {
+        if e.default_prevented() || typing(&e) || e.ctrl_key() || e.meta_key() || e.alt_key() {
             return;
         }
         let action = match e.key().as_str() {

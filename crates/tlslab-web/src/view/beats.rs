@@ -34,7 +34,7 @@ pub fn beats_view(props: &BeatsProps) -> Html {
             <li>
                 <button type="button" data-go-beat={(i + 1).to_string()} aria-current={here.then_some("step")}
                         class={classes!("beat-dot", here.then_some("current"), (i < beat).then_some("past"), verdict_class(b))}
-                        aria-label={format!("Beat {} of {}", i + 1, beats.len())}
+                        aria-label={format!("Beat {} of {}{}", i + 1, beats.len(), match b.ok { Some(true) => " (check passed)", Some(false) => " (check failed)", None => "" })}
                         onclick={Callback::from(move |_| d.dispatch(Action::Beat(i)))}>{ i + 1 }</button>
             </li>
         }
@@ -46,7 +46,7 @@ pub fn beats_view(props: &BeatsProps) -> Html {
             <ol class="beat-dots">{ for dots }</ol>
             // Keyed by the beat, so each beat's pieces come in afresh.
             <div class={classes!("stage", verdict_class(current))} key={format!("{}-{beat}", props.step)}
-                 role="img" aria-label={current.caption.clone()}>
+                 aria-hidden="true">
                 { for current.items.iter().map(item) }
             </div>
             <p class="caption" data-field="beat_caption">{ &current.caption }</p>

@@ -119,7 +119,9 @@ pub fn bytes_panel(props: &BytesProps) -> Html {
                 <div class={classes!("hex", show_plaintext.then_some("plain"), (protected && !show_plaintext).then_some("cipher"))}
                      aria-label="Hex dump">{ for hex_rows }</div>
                 // One tree widget (ARIA tree pattern): one tab stop, arrow keys inside.
-                <ul class="tree" role="tree" aria-label="Fields" onkeydown={Callback::from(tree_keys)}>
+                // Keyed by what it shows, so a new record starts with its first item as the stop.
+                <ul class="tree" role="tree" aria-label="Fields" key={format!("{}-{show_plaintext}", props.step)}
+                    onkeydown={Callback::from(tree_keys)} onfocusin={Callback::from(roving_stop)}>
                     { for tree.iter().enumerate().map(|(i, f)| field_item(f, "", 1, i == 0, &ctx)) }
                 </ul>
             </div>
@@ -207,14 +209,38 @@ fn tree_keys(e: KeyboardEvent) {
         "ArrowRight" if level(at + 1) > level(at) => at + 1,
         "ArrowLeft" => (0..at).rev().find(|&i| level(i) < level(at)).unwrap_or(at),
         "ArrowRight" => at,
+        // Nothing to select or expand: Space stays in the tree rather than scrolling the page.
+        " " => at,
         _ => return,
     };
     e.prevent_default();
-    if let (Some(from), Some(target)) = (items.get(at), items.get(to)) {
-        from.set_tab_index(-1);
-        target.set_tab_index(0);
+    if let Some(target) = items.get(to) {
         let _ = target.focus();
     }
+}
+
+/// The item that gets the focus (by key, click or tab) becomes the tree's one tab stop.
+fn roving_stop(e: FocusEvent) {
+    use wasm_bindgen::JsCast;
+    let (Some(tree), Some(item)) = (
+        e.current_target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok()),
+        e.target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok()),
+    ) else {
+        return;
+    };
+    if item.get_attribute("role").as_deref() != Some("treeitem") {
+        return;
+    }
+    if let Ok(stops) = tree.query_selector_all("[role=treeitem][tabindex='0']") {
+        for old in (0..stops.length()).filter_map(|i| stops.item(i)) {
+            if let Ok(old) = old.dyn_into::<web_sys::HtmlElement>() {
+                old.set_tab_index(-1);
+            }
+        }
+    }
+    item.set_tab_index(0);
 }
 
 fn field_item(f: &Field, parent: &str, level: usize, first: bool, ctx: &TreeCtx) -> Html {

@@ -90,7 +90,7 @@ pub fn keys_panel(props: &KeysProps) -> Html {
         return html! {
             <div class="keys-panel">
                 { randoms }
-                <p class="empty">{ format!("The master secret is derived once the {} has made the premaster secret (ClientKeyExchange{}).", super::lane_title(link.client, t.network).to_lowercase(), super::step_on(t, Some(link), "ClientKeyExchange")) }</p>
+                <p class="empty">{ format!("The {} derives the master secret as it switches to the new keys (ChangeCipherSpec{}); the {} derives its own on receiving ClientKeyExchange.", super::lane_title(link.client, t.network).to_lowercase(), super::step_on(t, Some(link), "ChangeCipherSpec"), super::lane_title(link.server, t.network).to_lowercase()) }</p>
             </div>
         };
     };

@@ -45,10 +45,32 @@ pub enum Item {
 
 /// The beats of step `step` (at least one).
 pub fn beats(t: &Timeline, step: usize) -> Vec<Beat> {
+    let inner = inner(t, step);
+    if !inner.is_empty() {
+        return inner;
+    }
+    let caption = crate::story::step_sentence(t, step)
+        .or_else(|| t.steps.get(step).map(|s| s.title.clone()))
+        .unwrap_or_default();
+    vec![Beat {
+        caption,
+        items: Vec::new(),
+        ok: None,
+    }]
+}
+
+/// How many beats step `step` has (the player asks often: a step of one beat costs no
+/// caption).
+pub fn count(t: &Timeline, step: usize) -> usize {
+    inner(t, step).len().max(1)
+}
+
+/// The beats of a step that has several; none for a step that is one beat.
+fn inner(t: &Timeline, step: usize) -> Vec<Beat> {
     let Some(s) = t.steps.get(step) else {
         return Vec::new();
     };
-    let inner = match (t.link_of(step), s.title.as_str()) {
+    match (t.link_of(step), s.title.as_str()) {
         (Some(link), "Certificate") => certificate(t, step, link),
         (Some(link), "ClientKeyExchange") => key_exchange(t, step, link),
         (Some(link), "Finished") => finished(t, step, link, s.from),
@@ -68,21 +90,7 @@ pub fn beats(t: &Timeline, step: usize) -> Vec<Beat> {
             beats
         }
         _ => Vec::new(),
-    };
-    if inner.is_empty() {
-        vec![Beat {
-            caption: crate::story::step_sentence(t, step).unwrap_or_else(|| s.title.clone()),
-            items: Vec::new(),
-            ok: None,
-        }]
-    } else {
-        inner
     }
-}
-
-/// How many beats step `step` has.
-pub fn count(t: &Timeline, step: usize) -> usize {
-    beats(t, step).len().max(1)
 }
 
 fn name(t: &Timeline, actor: Actor) -> String {
@@ -444,21 +452,13 @@ fn key_schedule(t: &Timeline, step: usize, who: Actor) -> Vec<Beat> {
                 ok: None,
             }),
             Computation::KeyBlock { key_block, keys, .. } => {
-                let parts = [
-                    ("client_write_MAC_key", &keys.client_write_mac_key),
-                    ("server_write_MAC_key", &keys.server_write_mac_key),
-                    ("client_write_key", &keys.client_write_key),
-                    ("server_write_key", &keys.server_write_key),
-                    ("client_write_IV", &keys.client_write_iv),
-                    ("server_write_IV", &keys.server_write_iv),
-                ];
                 let mut items = vec![
                     Item::Value { label: "key_block".into(), value: key_block.clone(), side: who },
                     Item::Op("cut".into()),
                 ];
-                items.extend(parts.iter().filter(|(_, v)| !v.is_empty()).map(|(label, v)| Item::Value {
-                    label: (*label).into(),
-                    value: (*v).clone(),
+                items.extend(keys.parts().map(|(label, value, _)| Item::Value {
+                    label: label.into(),
+                    value: value.clone(),
                     side: who,
                 }));
                 out.push(Beat {

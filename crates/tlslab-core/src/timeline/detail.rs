@@ -133,6 +133,24 @@ pub struct KeyBlock {
     pub server_write_iv: Bytes,
 }
 
+impl KeyBlock {
+    /// The parts this suite uses (an empty part is not generated), in the order of section 6.3,
+    /// by the RFC's names, with the side whose writes each protects.
+    pub fn parts(&self) -> impl Iterator<Item = (&'static str, &Bytes, super::Actor)> {
+        use super::Actor::{Client, Server};
+        [
+            ("client_write_MAC_key", &self.client_write_mac_key, Client),
+            ("server_write_MAC_key", &self.server_write_mac_key, Server),
+            ("client_write_key", &self.client_write_key, Client),
+            ("server_write_key", &self.server_write_key, Server),
+            ("client_write_IV", &self.client_write_iv, Client),
+            ("server_write_IV", &self.server_write_iv, Server),
+        ]
+        .into_iter()
+        .filter(|(_, part, _)| !part.is_empty())
+    }
+}
+
 /// Text that is usually a literal but can be read back from a timeline file.
 pub type Text = std::borrow::Cow<'static, str>;
 

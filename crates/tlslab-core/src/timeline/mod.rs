@@ -250,6 +250,14 @@ impl ValueName {
         }
     }
 
+    /// Values a side holds before the run begins (`MessageRef::Held`), not learned in it.
+    pub fn is_held(self) -> bool {
+        matches!(
+            self,
+            ValueName::TrustAnchor | ValueName::ServerCertificate | ValueName::ServerPrivateKey
+        )
+    }
+
     /// Values that must stay secret (the others cross the wire in the clear).
     pub fn is_secret(self) -> bool {
         matches!(

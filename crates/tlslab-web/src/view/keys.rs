@@ -200,14 +200,6 @@ fn key_block_section(client: &Computations) -> Html {
         _ => None,
     });
     key_block.map(|(label, seed, block, keys)| {
-        let slices = [
-            ("client_write_MAC_key", &keys.client_write_mac_key, "client"),
-            ("server_write_MAC_key", &keys.server_write_mac_key, "server"),
-            ("client_write_key", &keys.client_write_key, "client"),
-            ("server_write_key", &keys.server_write_key, "server"),
-            ("client_write_IV", &keys.client_write_iv, "client"),
-            ("server_write_IV", &keys.server_write_iv, "server"),
-        ];
         html! {
             <section>
                 <h3>{ "Key block" }</h3>
@@ -215,8 +207,8 @@ fn key_block_section(client: &Computations) -> Html {
                 <Value label="seed" value={seed} tone={tone("public")} />
                 <Value label="key_block" value={block} tone={tone("secret")} />
                 <div class="slices">
-                    { for slices.iter().filter(|(_, v, _)| !v.is_empty()).map(|(name, v, who)| html! {
-                        <Value label={*name} value={(*v).clone()} tone={tone(who)} />
+                    { for keys.parts().map(|(name, v, who)| html! {
+                        <Value label={name} value={v.clone()} tone={tone(super::actor_name(who))} />
                     }) }
                 </div>
             </section>

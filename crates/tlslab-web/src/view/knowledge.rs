@@ -43,12 +43,7 @@ fn column(
         who
     };
     // What a side holds before the run is not tied to a connection.
-    let held = |k: &Known| {
-        matches!(
-            k.name,
-            ValueName::TrustAnchor | ValueName::ServerCertificate | ValueName::ServerPrivateKey
-        )
-    };
+    let held = |k: &Known| k.name.is_held();
     let twice = |k: &Known| !held(k) && known.iter().filter(|o| o.name == k.name).count() > 1;
     html! {
         <section class={classes!("knows", who)} data-knows={who}>

@@ -2,9 +2,11 @@
 //!
 //! Messages are objects with `source: "tlslab"`, `version: 1` and a `type`. The app announces
 //! `ready` (with the scenario and the number of steps), each `step` change, and `end` when the
-//! last step is shown (with the alert, if any). It accepts `goto` (`step` or `chapter`), `play`,
-//! `pause` and `setScenario` (`scenario`: an id). Anything else is logged and ignored. Steps are
-//! numbered as the page shows them, from 1, as in links.
+//! last step is shown (with the alert, if any), and in a quiz each `answer` (the question's id,
+//! the choice from 1, whether it was right). It accepts `goto` (`step` or `chapter`), `play`,
+//! `pause`, `setScenario` (`scenario`: an id) and `setView` (any of `present`, `quiz`,
+//! `spoilers`: booleans; `level`: `full` or `intro`). Anything else is logged and ignored. Steps
+//! are numbered as the page shows them, from 1, as in links.
 
 use serde::{Deserialize, Serialize};
 use tlslab_core::timeline::Outcome;
@@ -33,6 +35,14 @@ pub enum Announcement {
         outcome: String,
         alert: Option<String>,
         sender: Option<String>,
+    },
+    Answer {
+        question: String,
+        /// The step the question came before, from 1.
+        step: usize,
+        /// The choice made, from 1 as on screen.
+        choice: usize,
+        correct: bool,
     },
 }
 
@@ -89,6 +99,17 @@ pub enum Command {
         version: u32,
         scenario: String,
     },
+    SetView {
+        version: u32,
+        #[serde(default)]
+        present: Option<bool>,
+        #[serde(default)]
+        level: Option<String>,
+        #[serde(default)]
+        quiz: Option<bool>,
+        #[serde(default)]
+        spoilers: Option<bool>,
+    },
 }
 
 impl Command {
@@ -97,7 +118,8 @@ impl Command {
             Command::Goto { version, .. }
             | Command::Play { version }
             | Command::Pause { version }
-            | Command::SetScenario { version, .. } => *version,
+            | Command::SetScenario { version, .. }
+            | Command::SetView { version, .. } => *version,
         }
     }
 

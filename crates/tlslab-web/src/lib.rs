@@ -3,8 +3,10 @@
 
 pub mod beats;
 pub mod embed;
+pub mod glossary;
 pub mod hooks;
 pub mod protocol;
+pub mod quiz;
 pub mod runner;
 pub mod state;
 pub mod story;

@@ -117,6 +117,75 @@ impl RunParams {
     }
 }
 
+/// How much the page shows (`level=`): everything, or the story for a first meeting.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Level {
+    #[default]
+    Full,
+    /// The story, the animation and who knows what; no bytes, keys, recipes, files or RFC
+    /// citations.
+    Intro,
+}
+
+impl Level {
+    pub fn id(self) -> &'static str {
+        match self {
+            Level::Full => "full",
+            Level::Intro => "intro",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<Level> {
+        match id {
+            "full" => Some(Level::Full),
+            "intro" => Some(Level::Intro),
+            _ => None,
+        }
+    }
+}
+
+/// How the page presents the run to a class (`present=1`, `level=intro`, `quiz=1`,
+/// `spoilers=0`). None of it changes the run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Classroom {
+    /// Presenter mode: no settings, large text, the diagram and the step on one screen.
+    pub present: bool,
+    pub level: Level,
+    /// A question before chosen steps (`crate::quiz`).
+    pub quiz: bool,
+    /// The outcome may be shown before the run reaches it (off by default in a quiz).
+    pub spoilers: bool,
+}
+
+impl Default for Classroom {
+    fn default() -> Self {
+        Classroom {
+            present: false,
+            level: Level::Full,
+            quiz: false,
+            spoilers: true,
+        }
+    }
+}
+
+impl Classroom {
+    /// The tabs this level shows.
+    pub fn shows(self, tab: Tab) -> bool {
+        self.level == Level::Full || tab == Tab::Knowledge
+    }
+
+    /// Files (downloads, import) and their button, and the protocol's details beside the
+    /// story: not at the intro level.
+    pub fn shows_files(self) -> bool {
+        self.level == Level::Full
+    }
+
+    /// The tab to show instead of `tab` when this level hides it.
+    pub fn tab(self, tab: Tab) -> Tab {
+        if self.shows(tab) { tab } else { Tab::Knowledge }
+    }
+}
+
 /// Where the timeline on screen comes from.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Source {
@@ -173,6 +242,11 @@ pub struct Model {
     pub files_open: bool,
     /// The Share panel (link and iframe snippet) is open. At most one of the two is.
     pub share_open: bool,
+    pub classroom: Classroom,
+    /// In a quiz: the step whose question is on screen (the view waits before it).
+    pub asking: Option<usize>,
+    /// The choices made, by the step each question comes before.
+    pub answers: Vec<(usize, usize)>,
 }
 
 impl Model {
@@ -195,6 +269,9 @@ impl Model {
             import_error: None,
             files_open: false,
             share_open: false,
+            classroom: Classroom::default(),
+            asking: None,
+            answers: Vec::new(),
         }
     }
 
@@ -230,6 +307,33 @@ impl Model {
         self.step = step.min(self.last());
         self.beat = END;
         self.plaintext = false;
+        self.asking = None;
+    }
+
+    /// In a quiz, the first step after the current one and up to `target` whose question is
+    /// still open.
+    fn question_before(&self, target: usize) -> Option<usize> {
+        let t = self.run.timeline().filter(|_| self.classroom.quiz)?;
+        crate::quiz::questions(t)
+            .into_iter()
+            .map(|q| q.step)
+            .find(|&s| s > self.step && s <= target && !self.answered(s))
+    }
+
+    pub fn answered(&self, step: usize) -> bool {
+        self.answers.iter().any(|&(s, _)| s == step)
+    }
+
+    /// Goes towards step `target` (whole), stopping before an open question.
+    fn go_towards(&mut self, target: usize) {
+        match self.question_before(target) {
+            Some(question) => {
+                self.go(question - 1);
+                self.asking = Some(question);
+                self.playing = false;
+            }
+            None => self.go(target),
+        }
     }
 
     /// The next beat, or the next step's first: whether there was one.
@@ -238,6 +342,9 @@ impl Model {
         if beat + 1 < self.beats() {
             self.beat = beat + 1;
             true
+        } else if let Some(question) = self.question_before(self.step + 1) {
+            self.asking = Some(question);
+            false
         } else if self.step < self.last() {
             // Stepping on, a step unfolds from its first beat.
             self.go(self.step + 1);
@@ -250,6 +357,7 @@ impl Model {
 
     /// The previous beat, or the previous step's end state.
     fn back(&mut self) {
+        self.asking = None;
         let beat = self.beat_index();
         if beat > 0 {
             self.beat = beat - 1;
@@ -299,6 +407,12 @@ pub enum Action {
         name: String,
         timeline: Shared,
     },
+    /// Presenter mode on or off.
+    Present(bool),
+    /// The host page or the reader changed how the run is presented.
+    Classroom(Classroom),
+    /// The reader chose answer `choice` to the question on screen.
+    Answer(usize),
     /// A timeline file was refused; the run on screen stays.
     ImportFailed {
         name: String,
@@ -324,6 +438,8 @@ impl Reducible for Model {
                 m.run = Run::Loading;
                 m.playing = false;
                 m.source = Source::Live;
+                m.asking = None;
+                m.answers.clear();
             }
             Action::Loaded {
                 id,
@@ -349,7 +465,11 @@ impl Reducible for Model {
             }
             Action::Go(step) => {
                 m.playing = false;
-                m.go(step);
+                if step > m.step {
+                    m.go_towards(step);
+                } else {
+                    m.go(step);
+                }
             }
             Action::Next => {
                 m.forward();
@@ -357,10 +477,11 @@ impl Reducible for Model {
             Action::Prev => m.back(),
             Action::Beat(beat) => {
                 m.playing = false;
+                m.asking = None;
                 m.beat = beat;
             }
             Action::First => m.go(0),
-            Action::Last => m.go(m.last()),
+            Action::Last => m.go_towards(m.last()),
             Action::TogglePlay => {
                 m.playing = !m.playing && m.steps() > 0;
                 if m.playing && m.at_end() {
@@ -387,7 +508,7 @@ impl Reducible for Model {
                         .and_then(|t| t.steps.get(m.step))
                         .map(|s| s.chapter);
                     if let Some(chapter) = chapter.filter(|_| !m.tab_chosen) {
-                        m.tab = Tab::for_chapter(chapter);
+                        m.tab = m.classroom.tab(Tab::for_chapter(chapter));
                     }
                 }
             }
@@ -403,8 +524,12 @@ impl Reducible for Model {
                     .and_then(|t| t.steps.iter().position(|s| s.chapter == chapter));
                 if let Some(step) = first {
                     m.playing = false;
-                    m.go(step);
-                    m.tab = Tab::for_chapter(chapter);
+                    if step > m.step {
+                        m.go_towards(step);
+                    } else {
+                        m.go(step);
+                    }
+                    m.tab = m.classroom.tab(Tab::for_chapter(chapter));
                 }
             }
             Action::TogglePlaintext => m.plaintext = !m.plaintext,
@@ -423,6 +548,8 @@ impl Reducible for Model {
                 m.wanted_step = None;
                 m.wanted_beat = None;
                 m.autoplay = false;
+                m.asking = None;
+                m.answers.clear();
                 m.go(0);
             }
             Action::ImportFailed { name, message } => {
@@ -440,6 +567,19 @@ impl Reducible for Model {
             Action::ToggleShare => {
                 m.share_open = !m.share_open;
                 m.files_open = false;
+            }
+            Action::Present(on) => m.classroom.present = on,
+            Action::Classroom(classroom) => {
+                m.classroom = classroom;
+                m.tab = classroom.tab(m.tab);
+                if !classroom.quiz {
+                    m.asking = None;
+                }
+            }
+            Action::Answer(choice) => {
+                if let Some(step) = m.asking.filter(|&s| !m.answered(s)) {
+                    m.answers.push((step, choice));
+                }
             }
             Action::ClosePanels => {
                 m.files_open = false;

@@ -1,9 +1,10 @@
 //! The page's URL: where a run and a step can be linked to
 //! (`?scenario=ID&seed=N&step=K&suite=NAME&clock=UNIX&ems=0`), and how the page looks
-//! (`theme=light|dark|auto`, `embed=1`, `autoplay=1`, `speed=0.5|1|2|4`).
+//! (`theme=light|dark|auto`, `embed=1`, `autoplay=1`, `speed=0.5|1|2|4`) and presents it to a
+//! class (`present=1`, `level=intro`, `quiz=1`, `spoilers=0|1`).
 
 use crate::protocol::{MAX_SEED, Suite};
-use crate::state::RunParams;
+use crate::state::{Classroom, Level, RunParams};
 use tlslab_core::scenario::Scenario;
 use web_sys::UrlSearchParams;
 
@@ -24,6 +25,7 @@ pub struct Link {
     pub embed: bool,
     pub autoplay: bool,
     pub speed: Option<f64>,
+    pub classroom: Classroom,
     /// Parameters that were present but not understood (they fall back to defaults).
     pub invalid: Vec<String>,
 }
@@ -46,9 +48,9 @@ impl Link {
         let Ok(params) = UrlSearchParams::new_with_str(query) else {
             return Link::default();
         };
-        const KNOWN: [&str; 11] = [
+        const KNOWN: [&str; 15] = [
             "seed", "step", "beat", "suite", "scenario", "clock", "ems", "theme", "embed",
-            "autoplay", "speed",
+            "autoplay", "speed", "present", "level", "quiz", "spoilers",
         ];
         let mut invalid: Vec<String> = js_sys::try_iter(&params.keys())
             .ok()
@@ -88,8 +90,16 @@ impl Link {
             Some("dark") => Theme::Dark,
             _ => Theme::Auto,
         };
-        let embed = read("embed", &|v| v == "0" || v == "1").is_some_and(|v| v == "1");
-        let autoplay = read("autoplay", &|v| v == "0" || v == "1").is_some_and(|v| v == "1");
+        let mut flag = |name: &str| read(name, &|v| v == "0" || v == "1").map(|v| v == "1");
+        let embed = flag("embed").unwrap_or(false);
+        let autoplay = flag("autoplay").unwrap_or(false);
+        let present = flag("present").unwrap_or(false);
+        let quiz = flag("quiz").unwrap_or(false);
+        // A quiz keeps the ending for the end unless the link says otherwise.
+        let spoilers = flag("spoilers").unwrap_or(!quiz);
+        let level = read("level", &|v| Level::from_id(v).is_some())
+            .and_then(|v| Level::from_id(&v))
+            .unwrap_or_default();
         let speed = read("speed", &|v| {
             v.parse::<f64>().is_ok_and(|s| SPEEDS.contains(&s))
         })
@@ -106,6 +116,12 @@ impl Link {
             embed,
             autoplay,
             speed,
+            classroom: Classroom {
+                present,
+                level,
+                quiz,
+                spoilers,
+            },
             invalid,
         }
     }
@@ -165,6 +181,20 @@ impl Link {
         }
         if let Some(speed) = self.speed.filter(|s| *s != 1.0) {
             parts.push(format!("speed={speed}"));
+        }
+        let c = self.classroom;
+        if c.present {
+            parts.push("present=1".into());
+        }
+        if c.level != Level::Full {
+            parts.push(format!("level={}", c.level.id()));
+        }
+        if c.quiz {
+            parts.push("quiz=1".into());
+        }
+        // Only what differs from the default for the mode (a quiz hides spoilers).
+        if c.spoilers == c.quiz {
+            parts.push(format!("spoilers={}", u8::from(c.spoilers)));
         }
         format!("?{}", parts.join("&"))
     }

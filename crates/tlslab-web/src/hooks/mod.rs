@@ -2,6 +2,7 @@
 //! function_todomvc): every hook owns its effects and cleans up after itself.
 
 mod use_address_bar;
+mod use_classroom_look;
 mod use_dismiss;
 mod use_embedding;
 mod use_event;
@@ -11,6 +12,7 @@ mod use_playback;
 mod use_worker;
 
 pub use use_address_bar::use_address_bar;
+pub use use_classroom_look::use_classroom_look;
 pub use use_dismiss::use_dismiss;
 pub use use_embedding::use_embedding;
 pub use use_event::use_event;

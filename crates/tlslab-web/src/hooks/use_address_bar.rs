@@ -17,6 +17,7 @@ pub fn use_address_bar(model: &Model, opening: &Link) {
         theme: opening.theme,
         embed: opening.embed,
         speed: Some(model.speed),
+        classroom: model.classroom,
         ..Link::to_view(&model.params, model.step, model.link_beat())
     };
     use_effect_with((link, ready, live_run), move |(link, ready, live_run)| {

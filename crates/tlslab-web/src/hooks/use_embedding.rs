@@ -3,7 +3,7 @@
 
 use super::use_event;
 use crate::embed::{self, Announcement, Command};
-use crate::state::{Action, Model, RunParams};
+use crate::state::{Action, Classroom, Level, Model, RunParams};
 use std::cell::RefCell;
 use tlslab_core::scenario::Scenario;
 use web_sys::{EventTarget, MessageEvent};
@@ -22,6 +22,8 @@ fn use_commands(model: &UseReducerHandle<Model>, start: &Callback<RunParams>) {
     // reads them here.
     let params = use_mut_ref(|| model.params.clone());
     *params.borrow_mut() = model.params.clone();
+    let classroom = use_mut_ref(|| model.classroom);
+    *classroom.borrow_mut() = model.classroom;
     let dispatch = model.dispatcher();
     let start = start.clone();
     let window = || web_sys::window().map(EventTarget::from);
@@ -35,7 +37,7 @@ fn use_commands(model: &UseReducerHandle<Model>, start: &Callback<RunParams>) {
             return;
         }
         match Command::parse(data) {
-            Ok(command) => obey(command, &dispatch, &start, &params),
+            Ok(command) => obey(command, &dispatch, &start, &params, &classroom),
             Err(why) => warn(&format!("message ignored: {why}")),
         }
     });
@@ -86,6 +88,7 @@ fn obey(
     dispatch: &UseReducerDispatcher<Model>,
     start: &Callback<RunParams>,
     params: &RefCell<RunParams>,
+    classroom: &RefCell<Classroom>,
 ) {
     match command {
         // Steps are numbered as on screen, from 1.
@@ -109,6 +112,30 @@ fn obey(
             Some(scenario) => start.emit(params.borrow().with_scenario(scenario)),
             None => warn(&format!("unknown scenario {scenario:?}")),
         },
+        Command::SetView {
+            present,
+            level,
+            quiz,
+            spoilers,
+            ..
+        } => {
+            let mut c = *classroom.borrow();
+            let level = match level.as_deref().map(Level::from_id) {
+                Some(None) => return warn(&format!("unknown level {level:?}")),
+                Some(Some(level)) => level,
+                None => c.level,
+            };
+            c.level = level;
+            c.present = present.unwrap_or(c.present);
+            if let Some(quiz) = quiz {
+                // Turning the quiz on hides the ending too, as `quiz=1` does.
+                c.spoilers = spoilers.unwrap_or(c.spoilers && !quiz);
+                c.quiz = quiz;
+            } else {
+                c.spoilers = spoilers.unwrap_or(c.spoilers);
+            }
+            dispatch.dispatch(Action::Classroom(c));
+        }
     }
 }
 

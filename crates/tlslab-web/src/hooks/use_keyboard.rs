@@ -1,5 +1,5 @@
-//! The player's keys: Space, Left/Right, Home/End (not while typing in a field); Escape closes
-//! the Files and Share panels.
+//! The player's keys: Space, Left/Right, Home/End, P for presenter mode (not while typing in a
+//! field); Escape closes the Files and Share panels.
 
 use super::use_event;
 use crate::state::{Action, Model};
@@ -8,7 +8,10 @@ use web_sys::KeyboardEvent;
 use yew::prelude::*;
 
 #[hook]
-pub fn use_keyboard(dispatch: UseReducerDispatcher<Model>) {
+pub fn use_keyboard(dispatch: UseReducerDispatcher<Model>, present: bool) {
+    // The listener is made once; it reads the mode here.
+    let presenting = use_mut_ref(|| present);
+    *presenting.borrow_mut() = present;
     use_event(super::document, "keydown", move |e: KeyboardEvent| {
         if e.key() == "Escape" {
             dispatch.dispatch(Action::ClosePanels);
@@ -23,6 +26,11 @@ pub fn use_keyboard(dispatch: UseReducerDispatcher<Model>) {
             "ArrowLeft" => Action::Prev,
             "Home" => Action::First,
             "End" => Action::Last,
+            "p" | "P" => {
+                let on = !*presenting.borrow();
+                crate::view::player::fullscreen(on);
+                Action::Present(on)
+            }
             _ => return,
         };
         e.prevent_default();

@@ -8,14 +8,16 @@ use super::imported::Imported;
 use super::link_notice::LinkNotice;
 use super::live::Live;
 use super::outcome::Outcome;
+use super::prose::Glossary;
+use super::quiz::QuizCard;
 use super::toolbar::Toolbar;
 use super::workspace::Workspace;
 use crate::hooks::{
-    use_address_bar, use_dismiss, use_embedding, use_keyboard, use_opening_link, use_playback,
-    use_worker,
+    use_address_bar, use_classroom_look, use_dismiss, use_embedding, use_keyboard,
+    use_opening_link, use_playback, use_worker,
 };
 use crate::runner;
-use crate::state::{Model, RunParams, Source};
+use crate::state::{Classroom, Model, RunParams, Source};
 use crate::url::Link;
 use yew::prelude::*;
 
@@ -26,9 +28,10 @@ pub fn app() -> Html {
     let start = use_worker(&model);
     use_embedding(&model, &start);
     use_playback(&model);
-    use_keyboard(model.dispatcher());
+    use_keyboard(model.dispatcher(), model.classroom.present);
     use_dismiss(model.dispatcher());
     use_address_bar(&model, &link);
+    use_classroom_look(model.classroom);
 
     let dispatch = model.dispatcher();
     let timeline = model.run.timeline().cloned();
@@ -36,8 +39,9 @@ pub fn app() -> Html {
         let params = model.params.clone();
         start.reform(move |_| params.clone())
     };
+    let question = model.asking.zip(timeline.clone());
     html! {
-        <>
+        <ContextProvider<Classroom> context={model.classroom}>
             // About 25 controls come before the diagram: a keyboard user can go straight to it.
             <a class="skip-link" href="#flow" data-action="skip">{ "Skip to the handshake" }</a>
             <Toolbar params={model.params.clone()} timeline={timeline.clone()} imported={model.source != Source::Live}
@@ -49,7 +53,7 @@ pub fn app() -> Html {
             if let Some(message) = &model.import_error {
                 <ImportError message={message.clone()} dispatch={dispatch.clone()} />
             }
-            if model.files_open {
+            if model.files_open && model.classroom.shows_files() {
                 <Files timeline={timeline.clone()} dispatch={dispatch.clone()} />
             }
             <Chapters timeline={timeline.clone()} step={model.step} dispatch={dispatch.clone()} />
@@ -57,12 +61,16 @@ pub fn app() -> Html {
                 <Outcome timeline={t.clone()} step={model.step} dispatch={dispatch.clone()} />
             }
             <LinkNotice invalid={link.invalid.clone()} />
+            if let Some((step, t)) = question {
+                <QuizCard timeline={t} {step} answer={model.answers.iter().find(|a| a.0 == step).map(|a| a.1)} dispatch={dispatch.clone()} />
+            }
             <main id="main">
                 <Workspace run={model.run.clone()} seed={model.params.seed} step={model.step} beat={model.beat_index()} tab={model.tab}
                            plaintext={model.plaintext} speed={model.speed} dispatch={dispatch} />
+                <Glossary />
             </main>
             <Live {timeline} step={model.step} beat={model.beat_index()} />
-        </>
+        </ContextProvider<Classroom>>
     }
 }
 
@@ -76,6 +84,7 @@ fn first_model(link: &Link) -> Model {
         ems: link.ems.unwrap_or(true),
     };
     let mut model = Model::new(params, link.step);
+    model.classroom = link.classroom;
     model.wanted_beat = link.beat;
     model.autoplay = link.autoplay;
     model.speed = link.speed.unwrap_or(1.0);

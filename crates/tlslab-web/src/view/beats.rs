@@ -3,7 +3,7 @@
 //! and opacity only); with reduced motion they are simply there.
 
 use crate::beats::{Beat, Item};
-use crate::state::{Action, Model, Shared};
+use crate::state::{Action, Classroom, Model, Shared};
 use tlslab_core::bytes::Bytes;
 use yew::prelude::*;
 
@@ -19,6 +19,7 @@ pub struct BeatsProps {
 
 #[function_component(Beats)]
 pub fn beats_view(props: &BeatsProps) -> Html {
+    let classroom = use_context::<Classroom>().unwrap_or_default();
     let beats = crate::beats::beats(&props.timeline, props.step);
     if beats.len() < 2 {
         return html! {};
@@ -49,7 +50,7 @@ pub fn beats_view(props: &BeatsProps) -> Html {
                  aria-hidden="true">
                 { for current.items.iter().map(item) }
             </div>
-            <p class="caption" data-field="beat_caption">{ &current.caption }</p>
+            <p class="caption" data-field="beat_caption">{ super::prose::prose(&current.caption, classroom) }</p>
         </section>
     }
 }

@@ -1,7 +1,8 @@
 //! The six chapters of the simplified story as navigation, and the current chapter's
 //! correction ([`StoryBox`]): what the simple story says and what really crosses the wire.
 
-use crate::state::{Action, Model, Shared};
+use super::prose::prose;
+use crate::state::{Action, Classroom, Level, Model, Shared};
 use crate::story::{CHAPTERS, chapter_info, step_sentence, wire};
 use tlslab_core::timeline::{Link, Outcome as End};
 use yew::prelude::*;
@@ -15,6 +16,7 @@ pub struct ChaptersProps {
 
 #[function_component(Chapters)]
 pub fn chapters(props: &ChaptersProps) -> Html {
+    let spoilers = use_context::<Classroom>().unwrap_or_default().spoilers;
     let current = props
         .timeline
         .as_ref()
@@ -35,7 +37,8 @@ pub fn chapters(props: &ChaptersProps) -> Html {
                 <button type="button" data-chapter={c.number.to_string()}
                         class={classes!("chapter", is_current.then_some("current"))}
                         aria-current={is_current.then_some("true")}
-                        disabled={!reached(chapter)}
+                        // Greyed chapters would tell a quiz how the run ends.
+                        disabled={spoilers && !reached(chapter)}
                         onclick={Callback::from(move |_| d.dispatch(Action::Chapter(chapter)))}>
                     <span class="num">{ c.number }</span>
                     <span class="name">{ c.title }</span>
@@ -94,10 +97,10 @@ pub struct StoryProps {
     pub link: Link,
 }
 
-/// The step in one sentence, then its chapter: what people commonly say, and what this run
-/// really puts on the wire.
+/// The step's chapter: what people commonly say, and what this run really puts on the wire.
 #[function_component(StoryBox)]
 pub fn story_box(props: &StoryProps) -> Html {
+    let classroom = use_context::<Classroom>().unwrap_or_default();
     let t = &props.timeline;
     let Some(step) = t.steps.get(props.step) else {
         return html! {};
@@ -105,17 +108,35 @@ pub fn story_box(props: &StoryProps) -> Html {
     let c = chapter_info(step.chapter);
     html! {
         <section class="story" data-panel="story" aria-label={format!("Chapter {}: {}", c.number, c.title)}>
-            if let Some(sentence) = step_sentence(t, props.step) {
-                <p class="step-story" data-field="step_story">{ sentence }</p>
-            }
             <div class="simple">
                 <h3>{ format!("Chapter {}, {} · what people commonly say", c.number, c.title) }</h3>
                 <p>{ c.simple }</p>
             </div>
             <details class="wire" open=true>
                 <summary><h3>{ "What really crosses the wire" }</h3></summary>
-                { for wire(t, step.chapter, props.link).into_iter().map(|p| html! { <p>{ p }</p> }) }
+                // The intro level leaves out what cannot be said without a citation.
+                { for wire(t, step.chapter, props.link).into_iter()
+                    .filter(|p| classroom.level == Level::Full || !crate::glossary::cites(&crate::glossary::without_citations(p)))
+                    .map(|p| html! { <p>{ prose(&p, classroom) }</p> }) }
             </details>
         </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct StepSentenceProps {
+    pub timeline: Shared,
+    pub step: usize,
+}
+
+/// The step in one sentence, with its RFC section: the first thing said about it.
+#[function_component(StepSentence)]
+pub fn step_sentence_view(props: &StepSentenceProps) -> Html {
+    let classroom = use_context::<Classroom>().unwrap_or_default();
+    match step_sentence(&props.timeline, props.step) {
+        Some(sentence) => {
+            html! { <p class="step-story" data-field="step_story">{ prose(&sentence, classroom) }</p> }
+        }
+        None => html! {},
     }
 }

@@ -265,18 +265,28 @@ pub(super) fn speed_class(speed: f64) -> &'static str {
 }
 
 /// Scrolls the diagram's own box so that the current message is in the part of the box the
-/// reader can see, which may end below the window. The page itself is scrolled only on
-/// `first` (a deep link into a long run), and only when the box cannot scroll far enough:
-/// while stepping, moving the page would pull a phone reader away from what they are reading.
+/// reader can see, which may end below the window. The page itself is scrolled only when the
+/// box cannot scroll far enough, and then on `first` (a deep link into a long run) or on a
+/// phone, where the player at the bottom of the window would hide the message; otherwise
+/// moving the page would pull the reader away from what they are reading.
 fn keep_in_view(row: Option<web_sys::Element>, bx: Option<web_sys::Element>, first: bool) {
     let (Some(row), Some(bx), Some(window)) = (row, bx, web_sys::window()) else {
         return;
     };
-    let window_height = window
+    let mut window_height = window
         .inner_height()
         .ok()
         .and_then(|h| h.as_f64())
         .unwrap_or(f64::MAX);
+    // On a phone the player is fixed at the bottom of the window and covers what is under it.
+    let player_below = window
+        .document()
+        .and_then(|d| d.query_selector(".player").ok().flatten())
+        .map(|p| p.get_bounding_client_rect())
+        .filter(|p| p.bottom() >= window_height - 1.0 && p.top() > window_height / 2.0);
+    if let Some(player) = &player_below {
+        window_height = player.top();
+    }
     let (r, b) = (
         row.get_bounding_client_rect(),
         bx.get_bounding_client_rect(),
@@ -295,7 +305,7 @@ fn keep_in_view(row: Option<web_sys::Element>, bx: Option<web_sys::Element>, fir
         bx.set_scroll_top((top + (r.bottom() - visible_bottom) + 8.0) as i32);
     }
     let below = row.get_bounding_client_rect().bottom() - window_height;
-    if first && below > 0.0 {
+    if (first || player_below.is_some()) && below > 0.0 {
         window.scroll_by_with_x_and_y(0.0, below + 8.0);
     }
 }

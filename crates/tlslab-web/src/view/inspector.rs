@@ -4,13 +4,13 @@
 use super::beats::Beats;
 use super::bytes::BytesPanel;
 use super::certificate::CertificatePanel;
-use super::chapters::StoryBox;
+use super::chapters::{StepSentence, StoryBox};
 use super::keys::KeysPanel;
 use super::knowledge::KnowledgePanel;
 use super::premaster::PremasterPanel;
 use super::reproduce::ReproducePanel;
 use super::value::Value;
-use crate::state::{Action, Model, Shared, Tab};
+use crate::state::{Action, Classroom, Model, Shared, Tab};
 use tlslab_core::timeline::{EventKind, Link};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
@@ -30,6 +30,12 @@ pub struct InspectorProps {
 #[function_component(Inspector)]
 pub fn inspector(props: &InspectorProps) -> Html {
     let t = &props.timeline;
+    let classroom = use_context::<Classroom>().unwrap_or_default();
+    let shown: Vec<Tab> = Tab::ALL
+        .into_iter()
+        .filter(|&t| classroom.shows(t))
+        .collect();
+    let tab = classroom.tab(props.tab);
     // The connection the Certificate, Premaster and Keys panels show: the current step's, unless
     // the reader picked the other one (until the next step).
     let picked = use_state_eq(|| None::<Link>);
@@ -67,10 +73,11 @@ pub fn inspector(props: &InspectorProps) -> Html {
     // The ARIA tabs pattern: arrow keys, Home and End choose the tab and move focus to it.
     let tab_keys = {
         let d = props.dispatch.clone();
-        let current = props.tab;
+        let current = tab;
+        let shown = shown.clone();
         Callback::from(move |e: KeyboardEvent| {
-            let at = Tab::ALL.iter().position(|&t| t == current).unwrap_or(0);
-            let n = Tab::ALL.len();
+            let at = shown.iter().position(|&t| t == current).unwrap_or(0);
+            let n = shown.len();
             let to = match e.key().as_str() {
                 "ArrowRight" => (at + 1) % n,
                 "ArrowLeft" => (at + n - 1) % n,
@@ -79,7 +86,7 @@ pub fn inspector(props: &InspectorProps) -> Html {
                 _ => return,
             };
             e.prevent_default();
-            let tab = Tab::ALL[to];
+            let tab = shown[to];
             d.dispatch(Action::Tab(tab));
             if let Some(button) = web_sys::window()
                 .and_then(|w| w.document())
@@ -90,9 +97,9 @@ pub fn inspector(props: &InspectorProps) -> Html {
             }
         })
     };
-    let tabs = Tab::ALL.iter().map(|&tab| {
+    let tabs = shown.iter().map(|&tab| {
         let d = props.dispatch.clone();
-        let selected = tab == props.tab;
+        let selected = tab == classroom.tab(props.tab);
         html! {
             <button type="button" role="tab" id={format!("tab-{}", tab.id())} data-tab={tab.id()}
                     aria-selected={selected.to_string()} aria-controls={format!("panel-{}", tab.id())}
@@ -103,7 +110,7 @@ pub fn inspector(props: &InspectorProps) -> Html {
             </button>
         }
     });
-    let panel = match props.tab {
+    let panel = match tab {
         Tab::Bytes => {
             html! { <BytesPanel timeline={t.clone()} step={props.step} plaintext={props.plaintext} dispatch={props.dispatch.clone()} /> }
         }
@@ -130,6 +137,7 @@ pub fn inspector(props: &InspectorProps) -> Html {
                     <span class={super::actor_name(step.to)}>{ super::lane_title(step.to, t.network) }</span>
                 </p>
             </header>
+            <StepSentence timeline={t.clone()} step={props.step} />
             <Beats timeline={t.clone()} step={props.step} beat={props.beat} speed={props.speed} dispatch={props.dispatch.clone()} />
             if step.from != step.to {
                 <StoryBox timeline={t.clone()} step={props.step} link={t.link_of(props.step).unwrap_or(link)} />
@@ -142,9 +150,9 @@ pub fn inspector(props: &InspectorProps) -> Html {
                 </div>
             }
             <div class="tabs" role="tablist" aria-label="Inspector views" onkeydown={tab_keys}>{ for tabs }</div>
-            <div class="tab-panel" role="tabpanel" id={format!("panel-{}", props.tab.id())}
-                 aria-labelledby={format!("tab-{}", props.tab.id())} data-panel={props.tab.id()}>
-                if links.len() > 1 && matches!(props.tab, Tab::Certificate | Tab::Premaster | Tab::Keys) {
+            <div class="tab-panel" role="tabpanel" id={format!("panel-{}", tab.id())}
+                 aria-labelledby={format!("tab-{}", tab.id())} data-panel={tab.id()}>
+                if links.len() > 1 && matches!(tab, Tab::Certificate | Tab::Premaster | Tab::Keys) {
                     { link_switch(t, &links, link, &picked) }
                 }
                 { panel }

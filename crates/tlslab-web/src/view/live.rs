@@ -1,6 +1,6 @@
 //! The screen reader's announcement of the current step (an `aria-live` region).
 
-use crate::state::Shared;
+use crate::state::{Classroom, Level, Shared};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -15,6 +15,7 @@ pub struct LiveProps {
 /// the names the screen shows, the alert, and what the step is.
 #[function_component(Live)]
 pub fn live(props: &LiveProps) -> Html {
+    let intro = use_context::<Classroom>().unwrap_or_default().level == Level::Intro;
     let text = props.timeline.as_ref().and_then(|t| {
         let s = t.steps.get(props.step)?;
         let name = match t.alert_in(props.step) {
@@ -36,6 +37,14 @@ pub fn live(props: &LiveProps) -> Html {
             super::lane_title(s.to, t.network),
             sentence
         ))
+    });
+    // The intro level says it without RFC citations, as the screen does.
+    let text = text.map(|t| {
+        if intro {
+            crate::glossary::without_citations(&t)
+        } else {
+            t
+        }
     });
     html! {
         <div class="sr-only" aria-live="polite" data-live="">{ text.unwrap_or_default() }</div>

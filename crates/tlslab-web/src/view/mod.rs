@@ -17,6 +17,8 @@ pub mod live;
 pub mod outcome;
 pub mod player;
 pub mod premaster;
+pub mod prose;
+pub mod quiz;
 pub mod reproduce;
 pub mod run_form;
 pub mod share;

@@ -1,7 +1,8 @@
 //! The scenario and how it ended: what a browser would tell its user, what happened in the
 //! protocol, and the alert that ended it (with a way to jump to it).
 
-use crate::state::{Action, Model, Shared};
+use super::prose::prose;
+use crate::state::{Action, Classroom, Model, Shared};
 use tlslab_core::scenario::Scenario;
 use tlslab_core::timeline::Outcome as End;
 use yew::prelude::*;
@@ -15,9 +16,15 @@ pub struct OutcomeProps {
 
 #[function_component(Outcome)]
 pub fn outcome(props: &OutcomeProps) -> Html {
+    let classroom = use_context::<Classroom>().unwrap_or_default();
     let t = &props.timeline;
     let scenario = t.scenario;
     let decided = t.decisive_step();
+    // Without spoilers (a quiz) the banner, whose title alone may tell the ending, waits for
+    // the step that decides the run.
+    if !classroom.spoilers && props.step < decided {
+        return html! {};
+    }
     let verdict = match &t.outcome {
         // Nothing is said about the end before the step that decides it.
         _ if props.step < decided => {
@@ -53,7 +60,7 @@ pub fn outcome(props: &OutcomeProps) -> Html {
                                     onclick={Callback::from(move |_| { d.dispatch(Action::Go(step)); super::focus_step(); })}>{ "Show it" }</button>
                         }
                     </p>
-                    <p class="reason">{ reason }</p>
+                    <p class="reason">{ prose(reason, classroom) }</p>
                 </div>
             }
         }
@@ -86,9 +93,12 @@ pub fn outcome(props: &OutcomeProps) -> Html {
             // The scenario's premise stays open for any scenario but the happy path.
             <details class="explain" open={scenario != Scenario::Happy}>
                 <summary>{ "Why" }</summary>
-                <p class="plain"><strong>{ "What the user sees: " }</strong>{ scenario.plain() }</p>
-                <p class="technical"><strong>{ "What happens: " }</strong>{ scenario.technical_for(t.negotiated_suite()) }</p>
-                if scenario == Scenario::StolenKey {
+                <p class="plain"><strong>{ "What the user sees: " }</strong>{ prose(scenario.plain(), classroom) }</p>
+                // The protocol's side of it, for the full view.
+                if classroom.shows_files() {
+                    <p class="technical"><strong>{ "What happens: " }</strong>{ prose(&scenario.technical_for(t.negotiated_suite()), classroom) }</p>
+                }
+                if scenario == Scenario::StolenKey && classroom.shows_files() {
                     <p class="try-it">
                         { "Be the observer: download this run's capture and the server's key, and decrypt the recording with tshark or Wireshark. " }
                         <button type="button" data-action="open-files" data-opens-panel="" onclick={open_files}>{ "Open Files" }</button>

@@ -1,7 +1,8 @@
-//! The player: restart, back, play, forward, end, speed, progress; Share and Files beside it.
+//! The player: restart, back, play, forward, end, speed, progress; Share, Files and presenter
+//! mode beside it.
 
 use super::toolbar::ToolbarProps;
-use crate::state::Action;
+use crate::state::{Action, Classroom};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
@@ -25,21 +26,6 @@ pub(super) fn player(props: &ToolbarProps) -> Html {
         })
     };
     let steps = props.timeline.as_ref().map_or(0, |t| t.steps.len());
-    // The client's suite once its ServerHello has crossed the wire, not before.
-    let negotiated = props.timeline.as_ref().and_then(|t| {
-        let link = t.links().into_iter().next()?;
-        let step = t
-            .steps
-            .iter()
-            .position(|s| s.title == "ServerHello" && link.carries(s.from, s.to))?;
-        let message = t.crossing(step).message?;
-        let suite = crate::story::values(&message.fields, "cipher_suite")
-            .into_iter()
-            .next()?;
-        Some((suite, step))
-    });
-    let imported = props.imported;
-    let toggle_files = act(|| Action::ToggleFiles);
     // Beats fill the way from one step to the next.
     let (beat, beats) = props.beat;
     let percent = if steps > 1 {
@@ -51,14 +37,15 @@ pub(super) fn player(props: &ToolbarProps) -> Html {
 
     html! {
         <div class="player" role="group" aria-label="Player">
-            <button type="button" data-action="restart" onclick={act(|| Action::First)} aria-label="Restart (Home)">{ icon("M4 12l8-7v14zM12 12l8-7v14z") }</button>
-            <button type="button" data-action="prev" onclick={act(|| Action::Prev)} aria-label="Previous beat or step (Left arrow)">{ icon("M18 5v14l-9-7zM6 5h2v14H6z") }</button>
+            <button type="button" data-action="restart" onclick={act(|| Action::First)} aria-label="Restart (Home)" title="Restart (Home)">{ icon("M4 12l8-7v14zM12 12l8-7v14z") }</button>
+            <button type="button" data-action="prev" onclick={act(|| Action::Prev)} aria-label="Previous beat or step (Left arrow)" title="Previous beat or step (Left arrow)">{ icon("M18 5v14l-9-7zM6 5h2v14H6z") }</button>
             <button type="button" class="play" data-action="play" onclick={act(|| Action::TogglePlay)}
-                    aria-pressed={props.playing.to_string()} aria-label={if props.playing { "Pause (Space)" } else { "Play (Space)" }}>
+                    aria-pressed={props.playing.to_string()} aria-label={if props.playing { "Pause (Space)" } else { "Play (Space)" }}
+                    title={if props.playing { "Pause (Space)" } else { "Play (Space)" }}>
                 { if props.playing { icon("M6 5h4v14H6zM14 5h4v14h-4z") } else { icon("M7 5v14l12-7z") } }
             </button>
-            <button type="button" data-action="next" onclick={act(|| Action::Next)} aria-label="Next beat or step (Right arrow)">{ icon("M6 5v14l9-7zM16 5h2v14h-2z") }</button>
-            <button type="button" data-action="end" onclick={act(|| Action::Last)} aria-label="Last step (End)">{ icon("M4 5v14l8-7zM12 5v14l8-7z") }</button>
+            <button type="button" data-action="next" onclick={act(|| Action::Next)} aria-label="Next beat or step (Right arrow)" title="Next beat or step (Right arrow)">{ icon("M6 5v14l9-7zM16 5h2v14h-2z") }</button>
+            <button type="button" data-action="end" onclick={act(|| Action::Last)} aria-label="Last step (End)" title="Last step (End)">{ icon("M4 5v14l8-7zM12 5v14l8-7z") }</button>
             <label class="speed">
                 <span class="sr-only">{ "Speed" }</span>
                 <select data-control="speed" onchange={choose_speed} aria-label="Speed">
@@ -81,11 +68,48 @@ pub(super) fn player(props: &ToolbarProps) -> Html {
                     <span class="count beat-count" data-beat-count="">{ format!("beat {} / {beats}", beat + 1) }</span>
                 }
             </div>
+        </div>
+    }
+}
+
+/// Beside the player: Share, Files, presenter mode, and the suite once it is chosen.
+pub(super) fn player_extras(props: &ToolbarProps, classroom: Classroom) -> Html {
+    // The client's suite once its ServerHello has crossed the wire, not before.
+    let negotiated = props.timeline.as_ref().and_then(|t| {
+        let link = t.links().into_iter().next()?;
+        let step = t
+            .steps
+            .iter()
+            .position(|s| s.title == "ServerHello" && link.carries(s.from, s.to))?;
+        let message = t.crossing(step).message?;
+        let suite = crate::story::values(&message.fields, "cipher_suite")
+            .into_iter()
+            .next()?;
+        Some((suite, step))
+    });
+    let toggle_files = {
+        let d = props.dispatch.clone();
+        Callback::from(move |_| d.dispatch(Action::ToggleFiles))
+    };
+    let present = classroom.present;
+    let toggle_present = {
+        let d = props.dispatch.clone();
+        Callback::from(move |_| {
+            d.dispatch(Action::Present(!present));
+            fullscreen(!present);
+        })
+    };
+    html! {
+        <div class="player-extras">
             <super::share::Share params={props.params.clone()} step={props.step} beat={super::toolbar::link_beat(props.beat)} speed={props.speed}
-                                 imported={imported} open={props.share_open}
+                                 imported={props.imported} open={props.share_open} {classroom}
                                  dispatch={props.dispatch.clone()} />
-            <button type="button" class="files-toggle" data-action="files" data-opens-panel="" aria-expanded={props.files_open.to_string()}
-                    aria-controls="files-panel" onclick={toggle_files}>{ "Files" }</button>
+            if classroom.shows_files() {
+                <button type="button" class="files-toggle" data-action="files" data-opens-panel="" aria-expanded={props.files_open.to_string()}
+                        aria-controls="files-panel" onclick={toggle_files}>{ "Files" }</button>
+            }
+            <button type="button" data-action="present" aria-pressed={present.to_string()} onclick={toggle_present}
+                    title="Presenter mode: large text, full screen (P)">{ if present { "Exit" } else { "Present" } }<span class="sr-only">{ if present { " presenter mode" } else { "" } }</span></button>
             if let Some((suite, chosen)) = negotiated {
                 if props.step >= chosen {
                     <p class="negotiated">{ "Negotiated " }<code data-field="cipher_suite" data-value={suite.clone()}>{ suite }</code></p>
@@ -94,6 +118,23 @@ pub(super) fn player(props: &ToolbarProps) -> Html {
                 }
             }
         </div>
+    }
+}
+
+/// Presenter mode fills the screen when the reader asks for it (a click or a key: browsers
+/// allow full screen only then); leaving it leaves full screen.
+pub fn fullscreen(on: bool) {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    if on {
+        if let Some(root) = document.document_element() {
+            // Refused outside a user gesture or in an iframe without allowfullscreen; presenter
+            // mode works without it.
+            let _ = root.request_fullscreen();
+        }
+    } else if document.fullscreen_element().is_some() {
+        document.exit_fullscreen();
     }
 }
 

@@ -1,5 +1,5 @@
-//! The run's settings: scenario, suite, the client's clock, extended master secret and seed;
-//! each change asks for a new run.
+//! The run's settings: the scenario, and folded under "Experiment" the suite, the client's clock,
+//! extended master secret and the seed; each change asks for a new run.
 
 use crate::protocol::Suite;
 use crate::runner;
@@ -89,8 +89,12 @@ pub fn run_form(props: &RunFormProps) -> Html {
     };
     let suite = params.suite.map(Suite::name);
     let clock = unix_to_date(params.clock.unwrap_or_else(runner::now));
+    // Open from the start when the run departs from the defaults; then the reader's to fold.
+    let experimenting = *use_memo((), |_| {
+        params.suite.is_some() || params.clock.is_some() || !params.ems
+    });
     html! {
-    <form class="run" onsubmit={run_seed} aria-label="Run">
+        <form class="run" onsubmit={run_seed} aria-label="Run">
             <label>
                 <span>{ "Scenario" }</span>
                 <select data-control="scenario" onchange={choose_scenario} aria-label="Scenario">
@@ -99,36 +103,41 @@ pub fn run_form(props: &RunFormProps) -> Html {
                     }) }
                 </select>
             </label>
-            <label>
-                <span>{ "Suite" }</span>
-                <select data-control="suite" onchange={choose_suite} aria-label="Cipher suite">
-                    <option value="" selected={suite.is_none()}>{ "Negotiate (GCM first)" }</option>
-                    { for CipherSuite::SUPPORTED.iter().map(|s| {
-                        let name = s.name();
-                        html! { <option value={name.clone()} selected={suite.as_deref() == Some(name.as_str())}>{ name.trim_start_matches("TLS_RSA_WITH_").to_string() }</option> }
-                    }) }
-                </select>
-            </label>
-            <label>
-                <span>{ "Client clock" }</span>
-                <input type="date" data-control="clock" value={clock} onchange={choose_clock}
-                       aria-label="The client's date, used to check certificate validity" />
-            </label>
-            if params.clock.is_some() {
-                <button type="button" data-action="clock-now" onclick={reset_clock} aria-label="Set the client's clock back to now">{ "Now" }</button>
-            }
-            <label class="toggle-label">
-                <input type="checkbox" data-control="ems" checked={params.ems} onchange={choose_ems} />
-                <span>{ "Extended master secret" }</span>
-            </label>
-            <label>
-                <span>{ "Seed" }</span>
-                <input data-control="seed" ref={seed_input} inputmode="numeric" size="12"
-                       value={params.seed.to_string()} aria-label="Seed" />
-            </label>
-            <button type="submit" data-action="run-seed" aria-label="Run with this seed">{ "Run" }</button>
-            <button type="button" data-action="run-again" onclick={run_again}
-                    aria-label="Run again with new randomness">{ "Run again" }</button>
+            <details class="experiment" open={experimenting}>
+                <summary data-action="experiment">{ "Experiment" }</summary>
+                <div class="experiment-body">
+                    <label>
+                        <span>{ "Suite" }</span>
+                        <select data-control="suite" onchange={choose_suite} aria-label="Cipher suite">
+                            <option value="" selected={suite.is_none()}>{ "Negotiate (GCM first)" }</option>
+                            { for CipherSuite::SUPPORTED.iter().map(|s| {
+                                let name = s.name();
+                                html! { <option value={name.clone()} selected={suite.as_deref() == Some(name.as_str())}>{ name.trim_start_matches("TLS_RSA_WITH_").to_string() }</option> }
+                            }) }
+                        </select>
+                    </label>
+                    <label>
+                        <span>{ "Client clock" }</span>
+                        <input type="date" data-control="clock" value={clock} onchange={choose_clock}
+                               aria-label="The client's date, used to check certificate validity" />
+                    </label>
+                    if params.clock.is_some() {
+                        <button type="button" data-action="clock-now" onclick={reset_clock} aria-label="Set the client's clock back to now">{ "Now" }</button>
+                    }
+                    <label class="toggle-label">
+                        <input type="checkbox" data-control="ems" checked={params.ems} onchange={choose_ems} />
+                        <span>{ "Extended master secret" }</span>
+                    </label>
+                    <label>
+                        <span>{ "Seed" }</span>
+                        <input data-control="seed" ref={seed_input} inputmode="numeric" size="12"
+                               value={params.seed.to_string()} aria-label="Seed" />
+                    </label>
+                    <button type="submit" data-action="run-seed" title="The same seed gives the same bytes">{ "Run this seed" }</button>
+                    <button type="button" data-action="run-again" onclick={run_again}
+                            title="A fresh seed: new randoms, new keys, new bytes">{ "New random run" }</button>
+                </div>
+            </details>
         </form>
     }
 }

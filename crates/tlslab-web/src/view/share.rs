@@ -1,6 +1,6 @@
 //! "Share / embed": a link to this exact step, and an iframe snippet for course pages.
 
-use crate::state::{Action, Model, RunParams};
+use crate::state::{Action, Classroom, Level, Model, RunParams};
 use crate::url::Link;
 use yew::prelude::*;
 
@@ -17,6 +17,8 @@ pub struct ShareProps {
     #[prop_or_default]
     pub imported: bool,
     pub open: bool,
+    /// How the page presents the run now; the dialog starts from it.
+    pub classroom: Classroom,
     pub dispatch: UseReducerDispatcher<Model>,
 }
 
@@ -27,11 +29,33 @@ pub fn share(props: &ShareProps) -> Html {
         let d = props.dispatch.clone();
         Callback::from(move |_| d.dispatch(Action::ToggleShare))
     };
+    // The classroom options the shared link carries: the page's own, until changed here.
+    let chosen = use_state_eq(|| None::<Classroom>);
+    let classroom = chosen.unwrap_or(props.classroom);
+    let option =
+        |name: &'static str, label: &'static str, on: bool, set: fn(&mut Classroom, bool)| {
+            let chosen = chosen.clone();
+            let onchange = Callback::from(move |e: Event| {
+                let checked = e
+                    .target_dyn_into::<web_sys::HtmlInputElement>()
+                    .is_some_and(|i| i.checked());
+                let mut c = classroom;
+                set(&mut c, checked);
+                chosen.set(Some(c));
+            });
+            html! {
+                <label class="share-option">
+                    <input type="checkbox" data-share-option={name} checked={on} {onchange} />
+                    <span>{ label }</span>
+                </label>
+            }
+        };
     let look = Link::current();
     let query = Link {
         theme: look.theme,
         embed: look.embed,
         speed: Some(props.speed),
+        classroom,
         ..Link::to_view(&props.params, props.step, props.beat)
     }
     .query();
@@ -62,6 +86,14 @@ pub fn share(props: &ShareProps) -> Html {
                 </div>
             } else if open {
                 <div class="share-panel" id="share-panel" role="dialog" aria-label="Share or embed this step">
+                    <fieldset class="share-options">
+                        <legend>{ "For a class" }</legend>
+                        { option("present", "Presenter mode", classroom.present, |c, on| c.present = on) }
+                        { option("intro", "Beginner level (no bytes or keys)", classroom.level == Level::Intro,
+                                 |c, on| c.level = if on { Level::Intro } else { Level::Full }) }
+                        { option("quiz", "Quiz: ask before key steps, keep the ending hidden", classroom.quiz,
+                                 |c, on| { c.quiz = on; c.spoilers = !on; }) }
+                    </fieldset>
                     <label>
                         <span>{ "Link to this step" }</span>
                         <input data-share="link" readonly=true value={link.clone()} />

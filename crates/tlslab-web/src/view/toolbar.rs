@@ -1,8 +1,9 @@
-//! The top bar: the title, the run's settings ([`RunForm`]) and the player.
+//! The top bar: the title and what the page shows, the run's settings ([`RunForm`]), the
+//! player and the keyboard shortcuts.
 
-use super::player::player;
+use super::player::{player, player_extras};
 use super::run_form::RunForm;
-use crate::state::{Model, RunParams, Shared};
+use crate::state::{Classroom, Model, RunParams, Shared};
 use crate::url::Link;
 use yew::prelude::*;
 
@@ -31,21 +32,45 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
         theme: Link::current().theme,
         ..Link::to_view(&props.params, props.step, link_beat(props.beat))
     };
+    let classroom = use_context::<Classroom>().unwrap_or_default();
+    // What one is looking at, and how to start: true of the run on screen (a recorded run's
+    // client connected to a real server).
+    let lead = props.timeline.as_ref().map(|t| {
+        let who = if t.recorded.is_some() {
+            "A real client (tlslab connect) connected to"
+        } else {
+            "The client, in your browser's place, connects to"
+        };
+        format!(
+            "{who} {}: a real TLS 1.2 handshake, computed on this page. Press ▶ (or the → key) to go through it step by step.",
+            t.server_name
+        )
+    });
     html! {
         <header class="toolbar">
             <div class="brand">
                 <h1>{ "TLS 1.2 handshake" }</h1>
-                <span class="subtitle">{ "a real client and server, in your browser" }</span>
+                if let Some(lead) = lead {
+                    <p class="lead" data-field="lead">{ lead }</p>
+                }
                 // Shown in embed mode only: the same view, with every panel, in a tab of its own.
                 <a class="full-view" data-action="full-view" href={full_view.query()} target="_blank"
                    rel="noopener">{ "Open the full view ↗" }</a>
             </div>
+            { player(props) }
+            { player_extras(props, classroom) }
             // A timeline opened from a file has no run parameters: the form would describe (and
             // silently re-run) another run. The banner below the toolbar leads back to live runs.
             if !props.imported {
                 <RunForm params={props.params.clone()} start={props.start.clone()} />
             }
-            { player(props) }
+            <p class="keys-legend" data-field="shortcuts">
+                <span class="sr-only">{ "Keyboard shortcuts: " }</span>
+                <kbd>{ "Space" }</kbd>{ " play or pause · " }
+                <kbd>{ "←" }</kbd>{ " " }<kbd>{ "→" }</kbd>{ " beat or step · " }
+                <kbd>{ "Home" }</kbd>{ " " }<kbd>{ "End" }</kbd>{ " first or last step · " }
+                <kbd>{ "P" }</kbd>{ " presenter mode" }
+            </p>
         </header>
     }
 }

@@ -1,0 +1,208 @@
+//! Quiz mode (`quiz=1`): before chosen steps the page asks what will happen next. Each question
+//! is written for the run on screen and its answer is read from the run itself: the client's
+//! certificate checks, who learned the premaster, the alert that ended it.
+
+use tlslab_core::timeline::{Actor, EventKind, Outcome, Timeline, ValueName};
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Question {
+    /// The step the question comes before: it asks what that step will do.
+    pub step: usize,
+    /// A stable name for host pages: `certificate`, `premaster` or `alert`.
+    pub id: &'static str,
+    pub prompt: String,
+    pub choices: Vec<String>,
+    pub correct: usize,
+    /// Why the right answer is right in this run, with its RFC.
+    pub why: String,
+}
+
+/// The run's questions, in step order.
+pub fn questions(t: &Timeline) -> Vec<Question> {
+    let mut all: Vec<Question> = [certificate(t), premaster(t), alert(t)]
+        .into_iter()
+        .flatten()
+        .filter(|q| q.step > 0)
+        .collect();
+    all.sort_by_key(|q| q.step);
+    all.dedup_by_key(|q| q.step);
+    all
+}
+
+/// The question asked before `step`, if any.
+pub fn question_at(t: &Timeline, step: usize) -> Option<Question> {
+    questions(t).into_iter().find(|q| q.step == step)
+}
+
+fn lane(t: &Timeline, actor: Actor) -> &'static str {
+    crate::view::lane_title(actor, t.network)
+}
+
+/// What the client does with the certificate chain it is about to receive.
+fn certificate(t: &Timeline) -> Option<Question> {
+    let step = t
+        .steps
+        .iter()
+        .position(|s| s.title == "Certificate" && s.to == Actor::Client)?;
+    let checks: Vec<_> = t
+        .events
+        .iter()
+        .filter(|e| e.step == step && e.actor == Actor::Client)
+        .filter_map(|e| match &e.kind {
+            EventKind::CertificateCheck(c) => Some(c),
+            _ => None,
+        })
+        .collect();
+    if checks.is_empty() {
+        return None;
+    }
+    let failed = checks.iter().find(|c| !c.passed);
+    let host = &t.server_name;
+    let why = match failed {
+        Some(check) => {
+            let alert = match &t.outcome {
+                Outcome::Alert {
+                    sender: Actor::Client,
+                    description,
+                    ..
+                } => format!(" and ends the handshake with the alert {description}"),
+                _ => String::new(),
+            };
+            format!(
+                "The client checks the chain and the name before it trusts the key inside (RFC 5280 §6.1, RFC 6125 §6). Here a check fails: {} The client refuses the certificate{alert}.",
+                check.explanation
+            )
+        }
+        None => format!(
+            "All {} checks pass (RFC 5280 §6.1, RFC 6125 §6): the chain ends at a root in the client's trust store, every certificate is valid on the client's date, and the leaf names {host}. The client carries on with the key inside.",
+            checks.len()
+        ),
+    };
+    Some(Question {
+        step,
+        id: "certificate",
+        prompt: format!(
+            "The {} is about to send its certificate chain for {host}. What will the client do with it?",
+            lane(t, t.steps[step].from).to_lowercase()
+        ),
+        choices: vec![
+            format!(
+                "Accept it: the chain leads to a root it trusts, it is valid today and it names {host}"
+            ),
+            "Refuse it, and end the handshake with an alert".into(),
+            "Accept whatever arrives: the encryption that follows protects it anyway".into(),
+        ],
+        correct: if failed.is_some() { 1 } else { 0 },
+        why,
+    })
+}
+
+/// Who will be able to read the premaster secret the client is about to send.
+fn premaster(t: &Timeline) -> Option<Question> {
+    let step = t
+        .steps
+        .iter()
+        .position(|s| s.title == "ClientKeyExchange" && s.from == Actor::Client)?;
+    let receiver = t.steps[step].to;
+    let learned = |actor: Actor| {
+        t.events.iter().filter_map(move |e| match &e.kind {
+            EventKind::Learned(k) if e.actor == actor && k.name == ValueName::Premaster => {
+                Some(&k.value)
+            }
+            _ => None,
+        })
+    };
+    let sent = learned(Actor::Client).next()?;
+    let knows = |actor: Actor| learned(actor).any(|v| v == sent);
+    let third = [Actor::Server, Actor::Network]
+        .into_iter()
+        .find(|&a| a != receiver && t.events.iter().any(|e| e.actor == a));
+    let to = lane(t, receiver);
+    let mut choices = vec![format!(
+        "Only the {}: only its private key opens what the certificate's public key locked",
+        to.to_lowercase()
+    )];
+    if let Some(third) = third {
+        choices.push(format!(
+            "The {} and the {}",
+            to.to_lowercase(),
+            lane(t, third).to_lowercase()
+        ));
+    }
+    choices.push("Anyone who records the connection: the premaster crosses the wire".into());
+    let correct = match (knows(receiver), third.map(knows)) {
+        (true, None | Some(false)) => 0,
+        (true, Some(true)) => 1,
+        // The receiver could not read it (a broken encryption): not a question to ask.
+        _ => return None,
+    };
+    let why = match third.filter(|_| correct == 1) {
+        Some(third) => format!(
+            "The client encrypts the premaster with the public key in the certificate it accepted (RSAES-PKCS1-v1_5, RFC 8017 §7.2; RFC 5246 §7.4.7.1). The {} holds the matching private key, and so does the {}: it decrypts the premaster from the bytes it saw.",
+            to.to_lowercase(),
+            lane(t, third).to_lowercase()
+        ),
+        None => format!(
+            "The client encrypts the premaster with the public key in the certificate it accepted (RSAES-PKCS1-v1_5, RFC 8017 §7.2; RFC 5246 §7.4.7.1). Only the matching private key decrypts it, and in this run only the {} holds it. The bytes on the wire are useless to anyone else.",
+            to.to_lowercase()
+        ),
+    };
+    Some(Question {
+        step,
+        id: "premaster",
+        prompt: format!(
+            "The client is about to send the premaster secret to the {}. Who will be able to read it?",
+            to.to_lowercase()
+        ),
+        choices,
+        correct,
+        why,
+    })
+}
+
+/// Alerts a reader could expect in a TLS 1.2 handshake gone wrong (RFC 5246 §7.2.2).
+const ALERTS: [&str; 7] = [
+    "bad_certificate",
+    "certificate_expired",
+    "unknown_ca",
+    "bad_record_mac",
+    "decrypt_error",
+    "handshake_failure",
+    "illegal_parameter",
+];
+
+/// Which fatal alert ends the run.
+fn alert(t: &Timeline) -> Option<Question> {
+    let Outcome::Alert {
+        sender,
+        description,
+        reason,
+        step,
+    } = &t.outcome
+    else {
+        return None;
+    };
+    let mut choices: Vec<String> = ALERTS
+        .iter()
+        .filter(|a| *a != description)
+        .take(3)
+        .map(|a| a.to_string())
+        .collect();
+    // Where the right one sits depends on the run, not always first.
+    let correct = step % 4;
+    choices.insert(correct, description.clone());
+    Some(Question {
+        step: *step,
+        id: "alert",
+        prompt: format!(
+            "Something in what the {} received is wrong. Which fatal alert will it send?",
+            lane(t, *sender).to_lowercase()
+        ),
+        choices,
+        correct,
+        why: format!(
+            "The {} sends {description} (RFC 5246 §7.2.2): {reason}",
+            lane(t, *sender).to_lowercase()
+        ),
+    })
+}

@@ -206,3 +206,68 @@ fn alert(t: &Timeline) -> Option<Question> {
         ),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tlslab_core::driver::{RunConfig, run};
+    use tlslab_core::scenario::Scenario;
+
+    /// Each question's id and the right choice's text, for a run of `scenario`.
+    fn answers(scenario: Scenario) -> Vec<(&'static str, String)> {
+        let mut config = RunConfig::new(1, 1_795_651_200);
+        config.scenario = scenario;
+        let t = run(&config).expect("the demo PKI loads");
+        questions(&t)
+            .into_iter()
+            .map(|q| {
+                assert!(q.step < t.steps.len(), "asked before a step that exists");
+                (q.id, q.choices[q.correct].clone())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_answers_are_read_from_the_run() {
+        let happy = answers(Scenario::Happy);
+        assert_eq!(happy.len(), 2);
+        assert!(happy[0].1.starts_with("Accept it"));
+        assert!(happy[1].1.starts_with("Only the server"));
+
+        let expired = answers(Scenario::Expired);
+        assert_eq!(
+            expired[0].1,
+            "Refuse it, and end the handshake with an alert"
+        );
+        assert_eq!(expired[1], ("alert", "certificate_expired".into()));
+        assert_eq!(expired.len(), 2, "no premaster is sent");
+
+        // The attacker's root is trusted: the premaster is the attacker's alone.
+        let trusted = answers(Scenario::MitmTrusted);
+        assert!(trusted[0].1.starts_with("Accept it"));
+        assert!(trusted[1].1.starts_with("Only the attacker"));
+
+        // The observer holds a copy of the server's key.
+        let stolen = answers(Scenario::StolenKey);
+        assert_eq!(stolen[1].1, "The server and the observer");
+
+        let bit_flip = answers(Scenario::BitFlip);
+        assert_eq!(bit_flip.last().unwrap().1, "bad_record_mac");
+    }
+
+    #[test]
+    fn every_scenario_asks_with_a_right_answer_among_distinct_choices() {
+        for scenario in Scenario::ALL {
+            let mut config = RunConfig::new(7, 1_795_651_200);
+            config.scenario = scenario;
+            let t = run(&config).expect("the demo PKI loads");
+            for q in questions(&t) {
+                assert!(q.correct < q.choices.len(), "{scenario:?} {}", q.id);
+                let mut distinct = q.choices.clone();
+                distinct.sort();
+                distinct.dedup();
+                assert_eq!(distinct.len(), q.choices.len(), "{scenario:?} {}", q.id);
+            }
+        }
+    }
+}

@@ -8,7 +8,7 @@ use tlslab_core::driver::{self, RunConfig};
 use tlslab_core::scenario::Scenario;
 use tlslab_core::timeline::{Chapter, Computation, EventKind, Timeline};
 use tlslab_web::protocol::{RunRequest, Suite};
-use tlslab_web::state::{Action, Model, RunParams, Shared, Tab};
+use tlslab_web::state::{Action, Classroom, Level, Model, RunParams, Shared, Tab};
 use tlslab_web::url::Link;
 use tlslab_web::view::bytes::BytesPanel;
 use tlslab_web::view::diagram::Diagram;
@@ -91,6 +91,76 @@ fn links_parse_and_ignore_what_does_not() {
         "above 2^53 - 1"
     );
     assert_eq!(Link::parse(&l.query()), l);
+}
+
+#[wasm_bindgen_test]
+fn classroom_links_round_trip_and_a_quiz_hides_spoilers() {
+    let c = Link::parse("?present=1&level=intro&quiz=1").classroom;
+    assert_eq!(
+        c,
+        Classroom {
+            present: true,
+            level: Level::Intro,
+            quiz: true,
+            spoilers: false
+        }
+    );
+    assert!(Link::parse("?quiz=1&spoilers=1").classroom.spoilers);
+    assert!(!Link::parse("?spoilers=0").classroom.spoilers);
+    assert_eq!(Link::parse("?level=expert").invalid, ["level"]);
+    for query in [
+        "?present=1&level=intro&quiz=1",
+        "?quiz=1&spoilers=1",
+        "?spoilers=0",
+    ] {
+        let l = Link::parse(query);
+        assert_eq!(Link::parse(&l.query()), l, "{query}");
+    }
+    assert_eq!(
+        Link::parse("?seed=1").query(),
+        "?seed=1",
+        "the defaults add nothing"
+    );
+}
+
+#[wasm_bindgen_test]
+fn a_quiz_waits_before_a_question_until_it_is_answered() {
+    let m = reduce(
+        loaded(),
+        Action::Classroom(Classroom {
+            quiz: true,
+            spoilers: false,
+            ..Classroom::default()
+        }),
+    );
+    let questions = tlslab_web::quiz::questions(&timeline());
+    let first = questions[0].step;
+    // End, a click past it or play stop before the question's step, and ask it.
+    for action in [Action::Last, Action::Go(first + 2)] {
+        let at = reduce(m.clone(), action);
+        assert_eq!((at.step, at.asking), (first - 1, Some(first)));
+    }
+    let mut at = reduce(m.clone(), Action::Go(first - 1));
+    for _ in 0..3 {
+        at = reduce(at, Action::Next);
+    }
+    assert_eq!((at.step, at.asking), (first - 1, Some(first)));
+    // Answered, the next step shows; the question is not asked again.
+    let at = reduce(reduce(at, Action::Answer(0)), Action::Next);
+    assert_eq!((at.step, at.asking), (first, None));
+    assert_eq!(at.answers, [(first, 0)]);
+    let at = reduce(reduce(at, Action::Prev), Action::Go(first));
+    assert_eq!((at.step, at.asking), (first, None));
+    // The intro level shows who knows what instead of the tabs it hides.
+    let intro = reduce(
+        loaded(),
+        Action::Classroom(Classroom {
+            level: Level::Intro,
+            ..Classroom::default()
+        }),
+    );
+    let intro = reduce(intro, Action::Chapter(Chapter::Premaster));
+    assert_eq!(intro.tab, Tab::Knowledge);
 }
 
 #[wasm_bindgen_test]

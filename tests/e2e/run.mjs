@@ -2907,6 +2907,16 @@ test('intro level: the story, the animation and who knows what; no bytes, keys, 
     await page.click('[data-chapter="5"]');
     await soft(async () => assert.equal(await page.locator('[role="tab"][aria-selected="true"]').getAttribute('data-tab'), 'knowledge', 'a chapter at the intro level keeps who knows what'));
     await soft(async () => assert.match(page.url(), /level=intro/, 'the address keeps level=intro'));
+    // Runs that fail say so without citations too, to the end.
+    for (const scenario of ['expired', 'wrong-host', 'bit-flip', 'stolen-key']) {
+        const { page: p } = await open(`?seed=1&level=intro&scenario=${scenario}`, FAST);
+        for (let n = 0; n < (await p.locator('svg[data-diagram] g[data-step]').count()); n++) {
+            await selectStep(p, n);
+            const text = await p.locator('body').innerText();
+            await soft(async () => assert.ok(!/RFC \d|§\s?\d/.test(text), `${scenario} step ${n + 1}: an RFC citation in the intro: ${(/.{0,60}(RFC \d|§\s?\d).{0,20}/.exec(text) || [''])[0]}`));
+        }
+        await p.close();
+    }
 });
 
 /** ArrowRight until a question is on screen. */

@@ -324,7 +324,7 @@ impl Model {
         self.answers.iter().any(|&(s, _)| s == step)
     }
 
-    /// Goes towards step `target` (whole), stopping before an open question.
+    /// Goes to step `target` (whole), or stops before an open question on the way forward.
     fn go_towards(&mut self, target: usize) {
         match self.question_before(target) {
             Some(question) => {
@@ -407,12 +407,6 @@ pub enum Action {
         name: String,
         timeline: Shared,
     },
-    /// Presenter mode on or off.
-    Present(bool),
-    /// The host page or the reader changed how the run is presented.
-    Classroom(Classroom),
-    /// The reader chose answer `choice` to the question on screen.
-    Answer(usize),
     /// A timeline file was refused; the run on screen stays.
     ImportFailed {
         name: String,
@@ -424,6 +418,12 @@ pub enum Action {
     ToggleShare,
     /// Escape, or a click outside them: the Files and Share panels close.
     ClosePanels,
+    /// Presenter mode on or off.
+    Present(bool),
+    /// The host page or the reader changed how the run is presented.
+    Classroom(Classroom),
+    /// The reader chose answer `choice` to the question on screen.
+    Answer(usize),
 }
 
 impl Reducible for Model {
@@ -465,11 +465,7 @@ impl Reducible for Model {
             }
             Action::Go(step) => {
                 m.playing = false;
-                if step > m.step {
-                    m.go_towards(step);
-                } else {
-                    m.go(step);
-                }
+                m.go_towards(step);
             }
             Action::Next => {
                 m.forward();
@@ -524,11 +520,7 @@ impl Reducible for Model {
                     .and_then(|t| t.steps.iter().position(|s| s.chapter == chapter));
                 if let Some(step) = first {
                     m.playing = false;
-                    if step > m.step {
-                        m.go_towards(step);
-                    } else {
-                        m.go(step);
-                    }
+                    m.go_towards(step);
                     m.tab = m.classroom.tab(Tab::for_chapter(chapter));
                 }
             }

@@ -97,9 +97,9 @@ pub fn inspector(props: &InspectorProps) -> Html {
             }
         })
     };
-    let tabs = shown.iter().map(|&tab| {
+    let tabs = shown.iter().map(|&each| {
         let d = props.dispatch.clone();
-        let selected = tab == classroom.tab(props.tab);
+        let (selected, tab) = (each == tab, each);
         html! {
             <button type="button" role="tab" id={format!("tab-{}", tab.id())} data-tab={tab.id()}
                     aria-selected={selected.to_string()} aria-controls={format!("panel-{}", tab.id())}

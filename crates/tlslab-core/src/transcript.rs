@@ -17,14 +17,15 @@ impl Transcript {
         self.titles.push(title.into());
     }
 
-    /// `Hash(handshake_messages)`, recorded with which messages went in and what it is for.
-    pub fn hash(&self, purpose: &str) -> ([u8; 32], Computation) {
-        let hash = prf::handshake_hash(&self.bytes);
+    /// `Hash(handshake_messages)` with the PRF's hash, recorded with which messages went in and
+    /// what it is for.
+    pub fn hash(&self, prf_hash: prf::PrfHash, purpose: &str) -> (Vec<u8>, Computation) {
+        let hash = prf::handshake_hash(prf_hash, &self.bytes);
         let computation = Computation::TranscriptHash {
             purpose: purpose.into(),
             messages: self.titles.clone(),
             input: self.bytes.clone().into(),
-            hash: hash.to_vec().into(),
+            hash: hash.clone().into(),
         };
         (hash, computation)
     }

@@ -16,7 +16,7 @@ use std::thread;
 use std::time::Duration;
 
 use tlslab_core::Connection;
-use tlslab_core::crypto::prf::{self, LABEL_SERVER_FINISHED};
+use tlslab_core::crypto::prf::{self, LABEL_SERVER_FINISHED, PrfHash};
 use tlslab_core::crypto::{self, RecordProtector, SuiteParams};
 use tlslab_core::driver;
 use tlslab_core::msgs::enums::{
@@ -629,8 +629,13 @@ fn forge_server_flight(client: &Peer, protected: &[(ContentType, Vec<u8>)]) -> V
 /// Finished whose verify_data `tamper_verify_data` makes of the one the client expects.
 fn client_fed_server_finished(tamper_verify_data: impl FnOnce(Vec<u8>) -> Vec<u8>) -> Peer {
     let mut client = client_after_key_exchange(DEFAULT);
-    let hash = prf::handshake_hash(&client.handshake_messages());
-    let verify_data = prf::verify_data(&client.master_secret(), LABEL_SERVER_FINISHED, &hash);
+    let hash = prf::handshake_hash(PrfHash::Sha256, &client.handshake_messages());
+    let verify_data = prf::verify_data(
+        PrfHash::Sha256,
+        &client.master_secret(),
+        LABEL_SERVER_FINISHED,
+        &hash,
+    );
     let finished = handshake(
         HandshakeType::Finished,
         &tamper_verify_data(verify_data.to_vec()),

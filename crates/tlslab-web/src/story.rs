@@ -3,6 +3,7 @@
 //! is true of the run on screen, whatever its suite, settings and scenario.
 
 use crate::view::{certificate::chain_as_sent, lane_title};
+use tlslab_core::crypto::suite::{SuiteParams, params_named};
 use tlslab_core::timeline::{
     CertCheck, Chapter, Computation, EventKind, Field, Link, Message, Timeline,
 };
@@ -154,6 +155,16 @@ impl<'t> Facts<'t> {
         self.suite().is_some_and(|s| s.contains("_CBC_"))
     }
 
+    /// What the negotiated suite fixes (its cipher, its PRF's hash).
+    fn params(&self) -> Option<&'static SuiteParams> {
+        params_named(&self.suite()?)
+    }
+
+    /// The name of the PRF's hash, which also hashes the transcript (RFC 5246 §7.4.9).
+    fn prf_hash(&self) -> &'static str {
+        self.params().map_or("Hash", |p| p.prf.name())
+    }
+
     fn ems_offered(&self) -> bool {
         Self::extensions(self.client_hello)
             .iter()
@@ -179,10 +190,10 @@ impl<'t> Facts<'t> {
                     "MAC-then-encrypt: an {mac} over the sequence number, header and data, then AES-128-CBC with a fresh explicit IV (§6.2.3.1-2)"
                 )
             }
-            Some(_) => {
-                "AES-128-GCM, which encrypts and authenticates in one step (§6.2.3.3, RFC 5288)"
-                    .into()
-            }
+            Some(_) => format!(
+                "{}, which encrypts and authenticates in one step (§6.2.3.3, RFC 5288)",
+                self.params().map_or("AES-GCM", |p| p.bulk.name())
+            ),
             None => "the negotiated suite's record protection (§6.2.3)".into(),
         }
     }
@@ -291,7 +302,7 @@ pub fn wire(t: &Timeline, chapter: Chapter, link: Link) -> Vec<String> {
             vec![
                 format!("Both ends derive {master}, {block}."),
                 format!("ChangeCipherSpec (§7.1) switches the {client}'s sending side to those keys."),
-                format!("Correction: Finished (§7.4.9) is protected with the keys derived from the master secret, not with the premaster secret, using {}. It carries verify_data = PRF(master_secret, \"client finished\", SHA-256(all handshake messages so far)), 12 bytes, which the {server} recomputes over its own transcript: they match only if both saw the same handshake and hold the same master secret.", f.protection()),
+                format!("Correction: Finished (§7.4.9) is protected with the keys derived from the master secret, not with the premaster secret, using {}. It carries verify_data = PRF(master_secret, \"client finished\", {}(all handshake messages so far)), 12 bytes, which the {server} recomputes over its own transcript: they match only if both saw the same handshake and hold the same master secret.", f.protection(), f.prf_hash()),
             ]
         }
         Chapter::ServerFinished => vec![format!(

@@ -282,9 +282,9 @@ pub fn connect(
     let now = crate::now();
     let mut config = ClientConfig::new(server_name, anchors, now);
     config.offer_extended_master_secret = extended_master_secret;
-    if let Some(s) = suites {
-        config.cipher_suites = s;
-    }
+    // A real client offers every suite it implements (the in-memory runs offer the three a
+    // link has always shown).
+    config.cipher_suites = suites.unwrap_or_else(|| CipherSuite::SUPPORTED.to_vec());
     let mut stream = TcpStream::connect(address).map_err(|e| format!("connect {address}: {e}"))?;
     stream
         .set_read_timeout(Some(IDLE_TIMEOUT))

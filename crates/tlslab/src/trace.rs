@@ -1,6 +1,7 @@
 //! `tlslab trace`: the in-memory run, as text or JSON.
 
 use std::path::PathBuf;
+use tlslab_core::crypto::prf::PrfHash;
 use tlslab_core::driver::{self, RunConfig};
 use tlslab_core::export;
 use tlslab_core::msgs::enums::CipherSuite;
@@ -156,8 +157,9 @@ fn describe(c: &Computation) -> String {
             hash,
             ..
         } => {
+            let name = PrfHash::of_digest_len(hash.len()).map_or("Hash", PrfHash::name);
             format!(
-                "{purpose}: SHA-256({}) = {}",
+                "{purpose}: {name}({}) = {}",
                 messages.join(" + "),
                 hash.hex()
             )

@@ -45,7 +45,7 @@ struct Suite {
     gnutls_description: &'static str,
 }
 
-const SUITES: [Suite; 3] = [
+const SUITES: [Suite; 4] = [
     Suite {
         iana: "TLS_RSA_WITH_AES_128_GCM_SHA256",
         openssl: "AES128-GCM-SHA256",
@@ -64,10 +64,17 @@ const SUITES: [Suite; 3] = [
         gnutls_cipher_mac: "+AES-128-CBC:-MAC-ALL:+SHA1",
         gnutls_description: "(TLS1.2-X.509)-(RSA)-(AES-128-CBC)-(SHA1)",
     },
+    // The SHA-384 PRF and transcript hash (RFC 5288 section 3).
+    Suite {
+        iana: "TLS_RSA_WITH_AES_256_GCM_SHA384",
+        openssl: "AES256-GCM-SHA384",
+        gnutls_cipher_mac: "+AES-256-GCM:-MAC-ALL:+AEAD",
+        gnutls_description: "(TLS1.2-X.509)-(RSA)-(AES-256-GCM)",
+    },
 ];
 
-/// All three suites, OpenSSL spelling.
-const OPENSSL_ALL: &str = "AES128-GCM-SHA256:AES128-SHA256:AES128-SHA";
+/// Every suite tlslab implements, OpenSSL spelling.
+const OPENSSL_ALL: &str = "AES128-GCM-SHA256:AES128-SHA256:AES128-SHA:AES256-GCM-SHA384";
 
 impl Suite {
     fn gnutls_priority(&self, ems: bool) -> String {

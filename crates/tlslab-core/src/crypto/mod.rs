@@ -77,7 +77,7 @@ pub(crate) mod test_support {
 /// values are copied from that folder's EXPECTED.txt; the records are read from the hex dump.
 #[cfg(test)]
 mod go_session_tests {
-    use super::prf::{self, LABEL_CLIENT_FINISHED, LABEL_SERVER_FINISHED};
+    use super::prf::{self, LABEL_CLIENT_FINISHED, LABEL_SERVER_FINISHED, PrfHash};
     use super::rsa_kx::{decrypt_premaster, rsa_encrypt_raw};
     use super::test_support::{ZeroRandom, go_test_key, hex, vector_path};
     use super::*;
@@ -178,10 +178,16 @@ mod go_session_tests {
         assert_eq!(rsa_encrypt_raw(&public, &hex(EM)).expect("rsa"), encrypted);
 
         // Master secret and key block.
-        let master = prf::master_secret(&premaster, &hex(CLIENT_RANDOM), &SERVER_RANDOM);
+        let master = prf::master_secret(
+            PrfHash::Sha256,
+            &premaster,
+            &hex(CLIENT_RANDOM),
+            &SERVER_RANDOM,
+        );
         assert_eq!(master.to_vec(), hex(MASTER));
         let p = params(CipherSuite::TLS_RSA_WITH_AES_128_CBC_SHA).expect("suite 0x002f");
         let block = prf::key_block(
+            PrfHash::Sha256,
             &master,
             &SERVER_RANDOM,
             &hex(CLIENT_RANDOM),
@@ -196,6 +202,7 @@ mod go_session_tests {
         // section 6.3 generates none): the same PRF stream, 32 bytes longer.
         assert!(kb.client_write_iv.is_empty() && kb.server_write_iv.is_empty());
         let longer = prf::key_block(
+            PrfHash::Sha256,
             &master,
             &SERVER_RANDOM,
             &hex(CLIENT_RANDOM),
@@ -218,16 +225,25 @@ mod go_session_tests {
         ] {
             transcript.extend_from_slice(&record.fragment);
         }
-        assert_eq!(prf::handshake_hash(&transcript).to_vec(), hex(HASH_TO_CKE));
-        let client_verify = prf::verify_data(&master, LABEL_CLIENT_FINISHED, &hex(HASH_TO_CKE));
+        assert_eq!(
+            prf::handshake_hash(PrfHash::Sha256, &transcript).to_vec(),
+            hex(HASH_TO_CKE)
+        );
+        let client_verify = prf::verify_data(
+            PrfHash::Sha256,
+            &master,
+            LABEL_CLIENT_FINISHED,
+            &hex(HASH_TO_CKE),
+        );
         assert_eq!(client_verify.to_vec(), hex(CLIENT_VERIFY));
         let client_finished = [vec![0x14, 0, 0, 12], client_verify.to_vec()].concat();
         transcript.extend_from_slice(&client_finished);
         assert_eq!(
-            prf::handshake_hash(&transcript).to_vec(),
+            prf::handshake_hash(PrfHash::Sha256, &transcript).to_vec(),
             hex(HASH_TO_CLIENT_FINISHED)
         );
         let server_verify = prf::verify_data(
+            PrfHash::Sha256,
             &master,
             LABEL_SERVER_FINISHED,
             &hex(HASH_TO_CLIENT_FINISHED),

@@ -2,14 +2,12 @@
 //!
 //! RFC 5246 section 5: "In this section, we define one PRF, based on HMAC. This PRF with the
 //! SHA-256 hash function is used for all cipher suites defined in this document and in TLS
-//! documents published prior to this document when TLS 1.2 is negotiated." All three suites this
-//! crate implements (including `TLS_RSA_WITH_AES_128_CBC_SHA`, whose MAC is HMAC-SHA1) use
-//! P_SHA256, and SHA-256 for the Finished transcript hash.
+//! documents published prior to this document when TLS 1.2 is negotiated." The suites here use
+//! P_SHA256 (including `TLS_RSA_WITH_AES_128_CBC_SHA`, whose MAC is HMAC-SHA1), except
+//! `TLS_RSA_WITH_AES_256_GCM_SHA384`, which uses P_SHA384 (RFC 5288 section 3); the Finished
+//! transcript hash is the PRF's hash ([`PrfHash`]).
 
-use hmac::Hmac;
-use sha2::{Digest, Sha256};
-
-use super::hmac;
+pub use super::suite::PrfHash;
 
 /// RFC 5246 section 8.1: `PRF(pre_master_secret, "master secret", ...)`.
 pub const LABEL_MASTER_SECRET: &[u8] = b"master secret";
@@ -31,7 +29,7 @@ pub const MASTER_SECRET_LEN: usize = 48;
 /// here.)
 pub const VERIFY_DATA_LEN: usize = 12;
 
-/// P_SHA256, the data expansion function of RFC 5246 section 5:
+/// P_hash, the data expansion function of RFC 5246 section 5:
 ///
 /// ```text
 /// P_hash(secret, seed) = HMAC_hash(secret, A(1) + seed) +
@@ -43,16 +41,16 @@ pub const VERIFY_DATA_LEN: usize = 12;
 ///
 /// iterated "as many times as necessary to produce the required quantity of data", the excess
 /// discarded.
-pub fn p_sha256(secret: &[u8], seed: &[&[u8]], len: usize) -> Vec<u8> {
-    let mut out = Vec::with_capacity(len + 32);
+pub fn p_hash(hash: PrfHash, secret: &[u8], seed: &[&[u8]], len: usize) -> Vec<u8> {
+    let mut out = Vec::with_capacity(len + 48);
     // A(1) = HMAC_hash(secret, A(0)) with A(0) = seed.
-    let mut a = hmac::<Hmac<Sha256>>(secret, seed);
+    let mut a = hash.hmac(secret, seed);
     while out.len() < len {
         let mut parts: Vec<&[u8]> = Vec::with_capacity(seed.len() + 1);
         parts.push(&a);
         parts.extend_from_slice(seed);
-        out.extend_from_slice(&hmac::<Hmac<Sha256>>(secret, &parts));
-        a = hmac::<Hmac<Sha256>>(secret, &[&a]);
+        out.extend_from_slice(&hash.hmac(secret, &parts));
+        a = hash.hmac(secret, &[&a]);
     }
     out.truncate(len);
     out
@@ -64,17 +62,22 @@ pub fn p_sha256(secret: &[u8], seed: &[&[u8]], len: usize) -> Vec<u8> {
 /// PRF(secret, label, seed) = P_<hash>(secret, label + seed)
 /// ```
 ///
-/// with `<hash>` = SHA-256, producing `len` bytes.
-pub fn prf(secret: &[u8], label: &[u8], seed: &[u8], len: usize) -> Vec<u8> {
-    p_sha256(secret, &[label, seed], len)
+/// with `<hash>` the suite's (SHA-256 or SHA-384), producing `len` bytes.
+pub fn prf(hash: PrfHash, secret: &[u8], label: &[u8], seed: &[u8], len: usize) -> Vec<u8> {
+    p_hash(hash, secret, &[label, seed], len)
 }
 
 /// The PRF output as a fixed-size array (the length is fixed by `N`, so no slicing can fail).
-fn prf_array<const N: usize>(secret: &[u8], label: &[u8], seed: &[&[u8]]) -> [u8; N] {
+fn prf_array<const N: usize>(
+    hash: PrfHash,
+    secret: &[u8],
+    label: &[u8],
+    seed: &[&[u8]],
+) -> [u8; N] {
     let mut parts: Vec<&[u8]> = vec![label];
     parts.extend_from_slice(seed);
     let mut out = [0u8; N];
-    for (o, b) in out.iter_mut().zip(p_sha256(secret, &parts, N)) {
+    for (o, b) in out.iter_mut().zip(p_hash(hash, secret, &parts, N)) {
         *o = b;
     }
     out
@@ -88,11 +91,13 @@ fn prf_array<const N: usize>(secret: &[u8], label: &[u8], seed: &[&[u8]]) -> [u8
 ///                     [0..47];
 /// ```
 pub fn master_secret(
+    hash: PrfHash,
     premaster: &[u8],
     client_random: &[u8],
     server_random: &[u8],
 ) -> [u8; MASTER_SECRET_LEN] {
     prf_array(
+        hash,
         premaster,
         LABEL_MASTER_SECRET,
         &[client_random, server_random],
@@ -109,8 +114,17 @@ pub fn master_secret(
 ///
 /// where `session_hash` is the hash of the handshake messages up to and including
 /// ClientKeyExchange (section 3).
-pub fn extended_master_secret(premaster: &[u8], session_hash: &[u8]) -> [u8; MASTER_SECRET_LEN] {
-    prf_array(premaster, LABEL_EXTENDED_MASTER_SECRET, &[session_hash])
+pub fn extended_master_secret(
+    hash: PrfHash,
+    premaster: &[u8],
+    session_hash: &[u8],
+) -> [u8; MASTER_SECRET_LEN] {
+    prf_array(
+        hash,
+        premaster,
+        LABEL_EXTENDED_MASTER_SECRET,
+        &[session_hash],
+    )
 }
 
 /// RFC 5246 section 6.3:
@@ -125,8 +139,15 @@ pub fn extended_master_secret(premaster: &[u8], session_hash: &[u8]) -> [u8; MAS
 /// "until enough output has been generated" (`len` bytes, see
 /// `KeyBlock::len` in [`super::suite`]). Note the order: server random first, unlike
 /// the master secret.
-pub fn key_block(master: &[u8], server_random: &[u8], client_random: &[u8], len: usize) -> Vec<u8> {
-    p_sha256(
+pub fn key_block(
+    hash: PrfHash,
+    master: &[u8],
+    server_random: &[u8],
+    client_random: &[u8],
+    len: usize,
+) -> Vec<u8> {
+    p_hash(
+        hash,
         master,
         &[LABEL_KEY_EXPANSION, server_random, client_random],
         len,
@@ -143,15 +164,20 @@ pub fn key_block(master: &[u8], server_random: &[u8], client_random: &[u8], len:
 ///
 /// `label` is [`LABEL_CLIENT_FINISHED`] or [`LABEL_SERVER_FINISHED`]; `handshake_hash` is
 /// [`handshake_hash`] of the messages so far.
-pub fn verify_data(master: &[u8], label: &[u8], handshake_hash: &[u8]) -> [u8; VERIFY_DATA_LEN] {
-    prf_array(master, label, &[handshake_hash])
+pub fn verify_data(
+    hash: PrfHash,
+    master: &[u8],
+    label: &[u8],
+    handshake_hash: &[u8],
+) -> [u8; VERIFY_DATA_LEN] {
+    prf_array(hash, master, label, &[handshake_hash])
 }
 
-/// `Hash(handshake_messages)` for TLS 1.2 with the suites here (RFC 5246 section 7.4.9: "the
-/// Hash MUST be the Hash used as the basis for the PRF"): SHA-256 of the concatenated handshake
-/// messages (headers included, record headers excluded).
-pub fn handshake_hash(handshake_messages: &[u8]) -> [u8; 32] {
-    Sha256::digest(handshake_messages).into()
+/// `Hash(handshake_messages)` (RFC 5246 section 7.4.9: "the Hash MUST be the Hash used as the
+/// basis for the PRF"): the PRF's hash of the concatenated handshake messages (headers
+/// included, record headers excluded).
+pub fn handshake_hash(hash: PrfHash, handshake_messages: &[u8]) -> Vec<u8> {
+    hash.digest(handshake_messages)
 }
 
 #[cfg(test)]
@@ -172,33 +198,69 @@ mod tests {
              4fbc91666e9def9b97fce34f796789baa48082d122ee42c5a72e5a5110fff701\
              87347b66",
         );
-        assert_eq!(prf(&secret, b"test label", &seed, 100), expected);
+        let sha256 = PrfHash::Sha256;
+        assert_eq!(prf(sha256, &secret, b"test label", &seed, 100), expected);
         // Shorter outputs are prefixes; zero length is empty.
-        assert_eq!(prf(&secret, b"test label", &seed, 33), expected[..33]);
-        assert!(prf(&secret, b"test label", &seed, 0).is_empty());
+        assert_eq!(
+            prf(sha256, &secret, b"test label", &seed, 33),
+            expected[..33]
+        );
+        assert!(prf(sha256, &secret, b"test label", &seed, 0).is_empty());
+    }
+
+    /// P_SHA384 vector from the same source (/work/shared/vectors/prf_vectors.txt [P_SHA384]),
+    /// the PRF of TLS_RSA_WITH_AES_256_GCM_SHA384.
+    #[test]
+    fn prf_sha384_known_answer() {
+        let secret = hex("b80b733d6ceefcdc71566ea48e5567df");
+        let seed = hex("cd665cf6a8447dd6ff8b27555edb7465");
+        let expected = hex(
+            "7b0c18e9ced410ed1804f2cfa34a336a1c14dffb4900bb5fd7942107e81c83cd\
+             e9ca0faa60be9fe34f82b1233c9146a0e534cb400fed2700884f9dc236f80edd\
+             8bfa961144c9e8d792eca722a7b32fc3d416d473ebc2c5fd4abfdad05d918425\
+             9b5bf8cd4d90fa0d31e2dec479e4f1a26066f2eea9a69236a3e52655c9e9aee6\
+             91c8f3a26854308d5eaa3be85e0990703d73e56f",
+        );
+        assert_eq!(
+            prf(PrfHash::Sha384, &secret, b"test label", &seed, 148),
+            expected
+        );
+        assert_ne!(
+            prf(PrfHash::Sha256, &secret, b"test label", &seed, 148),
+            expected
+        );
     }
 
     #[test]
     fn derived_values_are_the_prf_with_their_labels() {
-        let premaster = [7u8; 48];
-        let (cr, sr) = ([1u8; 32], [2u8; 32]);
-        let ms = master_secret(&premaster, &cr, &sr);
-        assert_eq!(
-            ms.to_vec(),
-            prf(&premaster, b"master secret", &[cr, sr].concat(), 48)
-        );
-        let session_hash = [3u8; 32];
-        let ems = extended_master_secret(&premaster, &session_hash);
-        assert_eq!(
-            ems.to_vec(),
-            prf(&premaster, b"extended master secret", &session_hash, 48)
-        );
-        assert_ne!(ms, ems);
-        assert_eq!(
-            key_block(&ms, &sr, &cr, 104),
-            prf(&ms, b"key expansion", &[sr, cr].concat(), 104)
-        );
-        let vd = verify_data(&ms, LABEL_CLIENT_FINISHED, &session_hash);
-        assert_eq!(vd.to_vec(), prf(&ms, b"client finished", &session_hash, 12));
+        for h in [PrfHash::Sha256, PrfHash::Sha384] {
+            let premaster = [7u8; 48];
+            let (cr, sr) = ([1u8; 32], [2u8; 32]);
+            let ms = master_secret(h, &premaster, &cr, &sr);
+            assert_eq!(
+                ms.to_vec(),
+                prf(h, &premaster, b"master secret", &[cr, sr].concat(), 48)
+            );
+            let session_hash = handshake_hash(h, b"messages");
+            assert_eq!(
+                session_hash.len(),
+                if h == PrfHash::Sha256 { 32 } else { 48 }
+            );
+            let ems = extended_master_secret(h, &premaster, &session_hash);
+            assert_eq!(
+                ems.to_vec(),
+                prf(h, &premaster, b"extended master secret", &session_hash, 48)
+            );
+            assert_ne!(ms, ems);
+            assert_eq!(
+                key_block(h, &ms, &sr, &cr, 104),
+                prf(h, &ms, b"key expansion", &[sr, cr].concat(), 104)
+            );
+            let vd = verify_data(h, &ms, LABEL_CLIENT_FINISHED, &session_hash);
+            assert_eq!(
+                vd.to_vec(),
+                prf(h, &ms, b"client finished", &session_hash, 12)
+            );
+        }
     }
 }

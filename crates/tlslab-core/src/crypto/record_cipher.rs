@@ -1,6 +1,7 @@
 //! Record protection: `TLSCompressed` to `TLSCiphertext.fragment` and back.
 //!
-//! - AES-128-GCM: RFC 5246 section 6.2.3.3 (AEAD ciphers) with the nonce of RFC 5288 section 3.
+//! - AES-128-GCM and AES-256-GCM: RFC 5246 section 6.2.3.3 (AEAD ciphers) with the nonce of
+//!   RFC 5288 section 3.
 //! - AES-128-CBC with HMAC: RFC 5246 section 6.2.3.2 (CBC block cipher), MAC-then-encrypt.
 //!
 //! One [`RecordProtector`] protects one direction of a connection and keeps that direction's
@@ -15,8 +16,8 @@
 use core::fmt;
 
 use aes::Aes128;
-use aes_gcm::Aes128Gcm;
 use aes_gcm::aead::{AeadInOut, KeyInit, Nonce, Tag};
+use aes_gcm::{Aes128Gcm, Aes256Gcm};
 use cbc::cipher::block_padding::NoPadding;
 use cbc::cipher::{BlockModeDecrypt, BlockModeEncrypt, KeyIvInit};
 use subtle::{
@@ -32,6 +33,49 @@ use crate::timeline::{CbcRecord, GcmRecord, MacAlgorithm, Protection};
 // The record layer's limits (RFC 5246 sections 6.2.1 and 6.2.3). Longer fragments are not
 // opened; the deframer sends record_overflow before they get here.
 use crate::record::{MAX_CIPHERTEXT as MAX_CIPHERTEXT_LEN, MAX_PLAINTEXT as MAX_PLAINTEXT_LEN};
+
+/// AES-GCM with the suite's key size; both take the same 12-byte nonce and 16-byte tag.
+enum Gcm {
+    Aes128(Aes128Gcm),
+    Aes256(Aes256Gcm),
+}
+
+impl Gcm {
+    /// Encrypts `buffer` in place; the tag.
+    fn seal(
+        &self,
+        nonce: [u8; 12],
+        aad: &[u8],
+        buffer: &mut [u8],
+    ) -> Result<Tag<Aes128Gcm>, aes_gcm::Error> {
+        match self {
+            Gcm::Aes128(c) => {
+                c.encrypt_inout_detached(&Nonce::<Aes128Gcm>::from(nonce), aad, buffer.into())
+            }
+            Gcm::Aes256(c) => {
+                c.encrypt_inout_detached(&Nonce::<Aes256Gcm>::from(nonce), aad, buffer.into())
+            }
+        }
+    }
+
+    /// Decrypts `buffer` in place if `tag` authenticates it.
+    fn open(
+        &self,
+        nonce: [u8; 12],
+        aad: &[u8],
+        buffer: &mut [u8],
+        tag: &Tag<Aes128Gcm>,
+    ) -> Result<(), aes_gcm::Error> {
+        match self {
+            Gcm::Aes128(c) => {
+                c.decrypt_inout_detached(&Nonce::<Aes128Gcm>::from(nonce), aad, buffer.into(), tag)
+            }
+            Gcm::Aes256(c) => {
+                c.decrypt_inout_detached(&Nonce::<Aes256Gcm>::from(nonce), aad, buffer.into(), tag)
+            }
+        }
+    }
+}
 
 const AES_BLOCK: usize = 16;
 const GCM_TAG_LEN: usize = 16;
@@ -147,7 +191,9 @@ impl RecordProtector {
             .checked_add(1)
             .ok_or(CipherError::SequenceExhausted)?;
         let sealed = match (self.params.bulk, self.params.mac) {
-            (Bulk::Aes128Gcm, _) => self.seal_gcm(content_type, version, plaintext)?,
+            (Bulk::Aes128Gcm | Bulk::Aes256Gcm, _) => {
+                self.seal_gcm(content_type, version, plaintext)?
+            }
             (Bulk::Aes128Cbc, Some(mac)) => {
                 self.seal_cbc(mac, content_type, version, plaintext, rng)?
             }
@@ -173,7 +219,9 @@ impl RecordProtector {
             return Err(CipherError::BadRecordMac);
         }
         let opened = match (self.params.bulk, self.params.mac) {
-            (Bulk::Aes128Gcm, _) => self.open_gcm(content_type, version, fragment)?,
+            (Bulk::Aes128Gcm | Bulk::Aes256Gcm, _) => {
+                self.open_gcm(content_type, version, fragment)?
+            }
             (Bulk::Aes128Cbc, Some(mac)) => self.open_cbc(mac, content_type, version, fragment)?,
             (Bulk::Aes128Cbc, None) => return Err(CipherError::InvalidKeys),
         };
@@ -181,9 +229,13 @@ impl RecordProtector {
         Ok(opened)
     }
 
-    fn gcm(&self) -> Result<(Aes128Gcm, [u8; GCM_FIXED_IV_LEN]), CipherError> {
-        let cipher =
-            Aes128Gcm::new_from_slice(&self.keys.enc_key).map_err(|_| CipherError::InvalidKeys)?;
+    fn gcm(&self) -> Result<(Gcm, [u8; GCM_FIXED_IV_LEN]), CipherError> {
+        let key = &self.keys.enc_key;
+        let cipher = match self.params.bulk {
+            Bulk::Aes256Gcm => Aes256Gcm::new_from_slice(key).map(Gcm::Aes256),
+            _ => Aes128Gcm::new_from_slice(key).map(Gcm::Aes128),
+        }
+        .map_err(|_| CipherError::InvalidKeys)?;
         let salt = <[u8; GCM_FIXED_IV_LEN]>::try_from(self.keys.fixed_iv.as_slice())
             .map_err(|_| CipherError::InvalidKeys)?;
         Ok((cipher, salt))
@@ -214,11 +266,7 @@ impl RecordProtector {
         let additional_data = record_header(self.seq, content_type, version, plaintext.len());
         let mut ciphertext = plaintext.to_vec();
         let tag = cipher
-            .encrypt_inout_detached(
-                &Nonce::<Aes128Gcm>::from(nonce),
-                &additional_data,
-                ciphertext.as_mut_slice().into(),
-            )
+            .seal(nonce, &additional_data, &mut ciphertext)
             // Only fails for messages beyond GCM's 2^36-byte limit; ours are at most 2^14.
             .map_err(|_| CipherError::PlaintextTooLong)?;
         let mut fragment = Vec::with_capacity(explicit.len() + ciphertext.len() + tag.len());
@@ -267,12 +315,7 @@ impl RecordProtector {
         let additional_data = record_header(self.seq, content_type, version, ciphertext.len());
         let mut plaintext = ciphertext.to_vec();
         cipher
-            .decrypt_inout_detached(
-                &Nonce::<Aes128Gcm>::from(nonce),
-                &additional_data,
-                plaintext.as_mut_slice().into(),
-                &tag_array,
-            )
+            .open(nonce, &additional_data, &mut plaintext, &tag_array)
             .map_err(|_| CipherError::BadRecordMac)?;
         Ok(Opened {
             detail: Protection::Gcm(GcmRecord {

@@ -3,7 +3,7 @@
 
 use hmac::Hmac;
 use sha1::Sha1;
-use sha2::Sha256;
+use sha2::{Digest, Sha256, Sha384};
 
 use super::hmac;
 use crate::bytes::Bytes;
@@ -16,6 +16,8 @@ use crate::timeline::{KeyBlock, MacAlgorithm};
 pub enum Bulk {
     /// AES-128 in Galois/Counter Mode, an AEAD cipher (RFC 5288).
     Aes128Gcm,
+    /// AES-256 in Galois/Counter Mode (RFC 5288).
+    Aes256Gcm,
     /// AES-128 in CBC mode, a block cipher used with a separate HMAC (RFC 5246 section 6.2.3.2).
     Aes128Cbc,
 }
@@ -49,13 +51,73 @@ impl MacAlgorithm {
     }
 }
 
+impl Bulk {
+    /// The name the pages and recipes use: "AES-128-GCM", "AES-256-GCM", "AES-128-CBC".
+    pub fn name(self) -> &'static str {
+        match self {
+            Bulk::Aes128Gcm => "AES-128-GCM",
+            Bulk::Aes256Gcm => "AES-256-GCM",
+            Bulk::Aes128Cbc => "AES-128-CBC",
+        }
+    }
+
+    pub fn is_aead(self) -> bool {
+        matches!(self, Bulk::Aes128Gcm | Bulk::Aes256Gcm)
+    }
+}
+
+/// The hash of the PRF and of the Finished transcript. RFC 5246 section 5: the PRF "with the
+/// SHA-256 hash function is used for all cipher suites defined in this document", and new
+/// suites "MUST explicitly specify a PRF"; RFC 5288 section 3 gives the _SHA384 GCM suites
+/// P_SHA384. Section 7.4.9: "the Hash MUST be the Hash used as the basis for the PRF".
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum PrfHash {
+    Sha256,
+    Sha384,
+}
+
+impl PrfHash {
+    /// "SHA-256" or "SHA-384".
+    pub fn name(self) -> &'static str {
+        match self {
+            PrfHash::Sha256 => "SHA-256",
+            PrfHash::Sha384 => "SHA-384",
+        }
+    }
+
+    /// Which hash made a digest of `len` bytes (a recorded transcript hash says by its length).
+    pub fn of_digest_len(len: usize) -> Option<PrfHash> {
+        match len {
+            32 => Some(PrfHash::Sha256),
+            48 => Some(PrfHash::Sha384),
+            _ => None,
+        }
+    }
+
+    /// The digest of `data`.
+    pub fn digest(self, data: &[u8]) -> Vec<u8> {
+        match self {
+            PrfHash::Sha256 => Sha256::digest(data).to_vec(),
+            PrfHash::Sha384 => Sha384::digest(data).to_vec(),
+        }
+    }
+
+    /// HMAC with this hash of the concatenation of `parts`.
+    pub fn hmac(self, key: &[u8], parts: &[&[u8]]) -> Vec<u8> {
+        match self {
+            PrfHash::Sha256 => hmac::<Hmac<Sha256>>(key, parts),
+            PrfHash::Sha384 => hmac::<Hmac<Sha384>>(key, parts),
+        }
+    }
+}
+
 /// The security parameters a cipher suite fixes (RFC 5246 section 6.1 and appendix C).
-///
-/// The PRF is P_SHA256 for all of them (see [`super::prf`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct SuiteParams {
     pub suite: CipherSuite,
     pub bulk: Bulk,
+    /// `SecurityParameters.prf_algorithm`.
+    pub prf: PrfHash,
     /// `None` for AEAD suites: "AEAD ciphers ... do not use a MAC key" (RFC 5246 section 6.2.3.3).
     pub mac: Option<MacAlgorithm>,
     /// `SecurityParameters.mac_key_length`.
@@ -73,14 +135,14 @@ impl SuiteParams {
     /// Length of the AEAD authentication tag, or of the MAC, appended to each record.
     pub fn tag_len(&self) -> usize {
         match (self.bulk, self.mac) {
-            (Bulk::Aes128Gcm, _) => 16,
+            (Bulk::Aes128Gcm | Bulk::Aes256Gcm, _) => 16,
             (Bulk::Aes128Cbc, Some(mac)) => mac.output_len(),
             (Bulk::Aes128Cbc, None) => 0,
         }
     }
 }
 
-/// The three suites this crate implements, in [`CipherSuite::SUPPORTED`] order.
+/// The suites this crate implements, in [`CipherSuite::SUPPORTED`] order.
 ///
 /// For the CBC suites `fixed_iv_len` is 0: "the client_write_IV and server_write_IV are only
 /// generated for implicit nonce techniques" (RFC 5246 section 6.3), and a TLS 1.2 CBC record
@@ -89,11 +151,12 @@ impl SuiteParams {
 /// (HMAC-SHA1) or 96 (HMAC-SHA256). OpenSSL and Go derive 32 bytes more (two IVs, TLS 1.0's
 /// first chaining IVs) and never use them; the PRF output is a stream, so the bytes both
 /// derive are the same.
-static SUITES: [SuiteParams; 3] = [
+static SUITES: [SuiteParams; 4] = [
     // RFC 5288 section 3: "The fixed_iv_length is 4 ... the record_iv_length is 8".
     SuiteParams {
         suite: CipherSuite::TLS_RSA_WITH_AES_128_GCM_SHA256,
         bulk: Bulk::Aes128Gcm,
+        prf: PrfHash::Sha256,
         mac: None,
         mac_key_len: 0,
         enc_key_len: 16,
@@ -103,6 +166,7 @@ static SUITES: [SuiteParams; 3] = [
     SuiteParams {
         suite: CipherSuite::TLS_RSA_WITH_AES_128_CBC_SHA256,
         bulk: Bulk::Aes128Cbc,
+        prf: PrfHash::Sha256,
         mac: Some(MacAlgorithm::HmacSha256),
         mac_key_len: 32,
         enc_key_len: 16,
@@ -112,17 +176,35 @@ static SUITES: [SuiteParams; 3] = [
     SuiteParams {
         suite: CipherSuite::TLS_RSA_WITH_AES_128_CBC_SHA,
         bulk: Bulk::Aes128Cbc,
+        // Its MAC is HMAC-SHA1, its PRF still P_SHA256 (RFC 5246 section 5).
+        prf: PrfHash::Sha256,
         mac: Some(MacAlgorithm::HmacSha1),
         mac_key_len: 20,
         enc_key_len: 16,
         fixed_iv_len: 0,
         record_iv_len: 16,
     },
+    // RFC 5288 section 3, with "the PRF ... P_SHA384" and a 32-byte key.
+    SuiteParams {
+        suite: CipherSuite::TLS_RSA_WITH_AES_256_GCM_SHA384,
+        bulk: Bulk::Aes256Gcm,
+        prf: PrfHash::Sha384,
+        mac: None,
+        mac_key_len: 0,
+        enc_key_len: 32,
+        fixed_iv_len: 4,
+        record_iv_len: 8,
+    },
 ];
 
 /// The parameters of `suite`, or `None` if this crate does not implement it.
 pub fn params(suite: CipherSuite) -> Option<&'static SuiteParams> {
     SUITES.iter().find(|p| p.suite == suite)
+}
+
+/// The parameters of the suite with this IANA name (as a timeline records it).
+pub fn params_named(name: &str) -> Option<&'static SuiteParams> {
+    CipherSuite::from_name(name).and_then(params)
 }
 
 /// The keys of one direction, taken from the key block (see [`KeyBlock::client_keys`]).
@@ -202,8 +284,9 @@ mod tests {
         for suite in CipherSuite::SUPPORTED {
             assert_eq!(params(suite).map(|p| p.suite), Some(suite));
         }
-        assert!(params(CipherSuite::TLS_RSA_WITH_AES_256_GCM_SHA384).is_none());
+        assert!(params(CipherSuite::TLS_RSA_WITH_AES_256_CBC_SHA).is_none());
         let len = |s| params(s).map(KeyBlock::len);
+        assert_eq!(len(CipherSuite::TLS_RSA_WITH_AES_256_GCM_SHA384), Some(72));
         assert_eq!(len(CipherSuite::TLS_RSA_WITH_AES_128_GCM_SHA256), Some(40));
         // RFC 5246 section 6.3: no write IVs for explicit-IV (CBC) suites.
         assert_eq!(len(CipherSuite::TLS_RSA_WITH_AES_128_CBC_SHA256), Some(96));

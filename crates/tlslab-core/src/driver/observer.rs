@@ -127,13 +127,13 @@ impl Observer {
                 .take_while(|(_, m, _)| !matches!(m, HandshakePayload::Finished(_)))
                 .flat_map(|(_, _, b)| b.clone())
                 .collect();
-            prf::handshake_hash(&transcript)
+            prf::handshake_hash(params.prf, &transcript)
         });
         let Some(derived) = key_schedule::derive(
             &premaster,
             &ch.random,
             &sh.random,
-            session_hash.as_ref().map(|h| h.as_slice()),
+            session_hash.as_deref(),
             params,
         ) else {
             return out;

@@ -62,7 +62,7 @@ pub(super) fn set_up(
             net.tamper = Tamper::DropSuite {
                 suite: CipherSuite::TLS_RSA_WITH_AES_128_GCM_SHA256,
             };
-            client.cipher_suites = CipherSuite::SUPPORTED.to_vec();
+            client.cipher_suites = CipherSuite::OFFERED.to_vec();
             server.cipher_suites = CipherSuite::SUPPORTED.to_vec();
         }
         Scenario::BitFlip => net.tamper = Tamper::FlipBit,

@@ -7,6 +7,8 @@
 
 use super::wire::{connections, link_of, same_pair};
 use crate::bytes::Bytes;
+use crate::crypto::prf::PrfHash;
+use crate::crypto::suite;
 use crate::pki::{demo, pem};
 use crate::timeline::{
     Actor, CbcRecord, Computation, Event, EventKind, GcmRecord, KeyBlock, MacAlgorithm,
@@ -98,17 +100,35 @@ fn known_label(label: &str) -> Option<&'static str> {
 /// Hex on the standard output, then a newline.
 const PRINT_HEX: &str = "| xxd -p | tr -d '\\n'; echo";
 
-/// TLS 1.2's PRF, P_SHA256 (RFC 5246 section 5), in Python.
-const PYTHON_PRF: &str = "import hashlib, hmac
+/// TLS 1.2's PRF, P_<hash> (RFC 5246 section 5), in Python; `digest` is hashlib's name.
+fn python_prf(digest: &str) -> String {
+    let hash = digest.to_uppercase();
+    format!(
+        "import hashlib, hmac
 
-def prf(secret, label, seed, length):  # RFC 5246 section 5: P_SHA256(secret, label + seed)
+def prf(secret, label, seed, length):  # RFC 5246 section 5: P_{hash}(secret, label + seed)
     seed = label + seed
     out, a = b\"\", seed
     while len(out) < length:
-        a = hmac.new(secret, a, hashlib.sha256).digest()  # A(i) = HMAC(secret, A(i-1))
-        out += hmac.new(secret, a + seed, hashlib.sha256).digest()
+        a = hmac.new(secret, a, hashlib.{digest}).digest()  # A(i) = HMAC(secret, A(i-1))
+        out += hmac.new(secret, a + seed, hashlib.{digest}).digest()
     return out[:length]
-";
+"
+    )
+}
+
+/// The PRF's hash in the run (RFC 5246 section 5; RFC 5288 section 3 for the _SHA384 suites),
+/// as OpenSSL and hashlib name it.
+fn prf_digest(t: &Timeline) -> &'static str {
+    match t
+        .negotiated_suite()
+        .and_then(suite::params_named)
+        .map(|p| p.prf)
+    {
+        Some(PrfHash::Sha384) => "sha384",
+        _ => "sha256",
+    }
+}
 
 /// The recipes for event `index` of `t` (none for events that compute nothing reproducible).
 pub fn recipes(t: &Timeline, index: usize) -> Vec<Recipe> {
@@ -145,22 +165,32 @@ fn computation(t: &Timeline, index: usize, event: &Event, c: &Computation) -> Ve
             input,
             hash,
             ..
-        } => vec![Recipe {
-            title: format!("Transcript hash ({purpose})"),
-            explanation: "SHA-256 over the handshake messages so far, exactly as sent (RFC 5246 \
-                          section 7.4.9; for the extended master secret, RFC 7627 section 3)."
-                .into(),
-            openssl: format!(
-                "echo {} | xxd -r -p | openssl dgst -sha256 -binary {PRINT_HEX}",
-                input.hex()
-            ),
-            python: format!(
-                "import hashlib\nprint(hashlib.sha256(bytes.fromhex(\"{}\")).hexdigest())\n",
-                input.hex()
-            ),
-            key: None,
-            prints: hash.clone(),
-        }],
+        } => {
+            // The hash's own length says which it is.
+            let digest = match PrfHash::of_digest_len(hash.len()) {
+                Some(PrfHash::Sha384) => "sha384",
+                _ => "sha256",
+            };
+            vec![Recipe {
+                title: format!("Transcript hash ({purpose})"),
+                explanation: format!(
+                    "{} over the handshake messages so far, exactly as sent: the PRF's hash \
+                     (RFC 5246 section 7.4.9; for the extended master secret, RFC 7627 section \
+                     3).",
+                    digest.replace("sha", "SHA-")
+                ),
+                openssl: format!(
+                    "echo {} | xxd -r -p | openssl dgst -{digest} -binary {PRINT_HEX}",
+                    input.hex()
+                ),
+                python: format!(
+                    "import hashlib\nprint(hashlib.{digest}(bytes.fromhex(\"{}\")).hexdigest())\n",
+                    input.hex()
+                ),
+                key: None,
+                prints: hash.clone(),
+            }]
+        }
         Computation::MasterSecret(m) => {
             let seed_is = if m.extended {
                 "the session hash (RFC 7627 section 4)"
@@ -168,6 +198,7 @@ fn computation(t: &Timeline, index: usize, event: &Event, c: &Computation) -> Ve
                 "client_random + server_random (RFC 5246 section 8.1)"
             };
             prf_recipe(
+                prf_digest(t),
                 "Master secret",
                 |label| {
                     format!(
@@ -191,6 +222,7 @@ fn computation(t: &Timeline, index: usize, event: &Event, c: &Computation) -> Ve
         } => master_secret_of(t, index, event)
             .and_then(|ms| {
                 prf_recipe(
+                    prf_digest(t),
                     "Key block",
                     |label| {
                         format!(
@@ -215,6 +247,7 @@ fn computation(t: &Timeline, index: usize, event: &Event, c: &Computation) -> Ve
         } => master_secret_of(t, index, event)
             .and_then(|ms| {
                 prf_recipe(
+                    prf_digest(t),
                     "verify_data",
                     |label| {
                         format!(
@@ -264,10 +297,11 @@ print(key.decrypt(bytes.fromhex(\"{ct}\"), padding.PKCS1v15()).hex())
     }
 }
 
-/// A value of the TLS 1.2 PRF with SHA-256: OpenSSL's `TLS1-PRF` KDF concatenates its seed
-/// options, so the label goes in as text and the seed as hex. None for a label that is not one
-/// of TLS 1.2's (only an edited file has one).
+/// A value of the TLS 1.2 PRF with `digest` (hashlib's name): OpenSSL's `TLS1-PRF` KDF
+/// concatenates its seed options, so the label goes in as text and the seed as hex. None for a
+/// label that is not one of TLS 1.2's (only an edited file has one).
 fn prf_recipe(
+    digest: &str,
     title: &str,
     explanation: impl FnOnce(&str) -> String,
     secret: &Bytes,
@@ -281,13 +315,15 @@ fn prf_recipe(
         title: title.into(),
         explanation: explanation(label),
         openssl: format!(
-            "openssl kdf -keylen {n} -kdfopt digest:SHA256 -kdfopt hexsecret:{secret} -kdfopt \
-             'seed:{label}' -kdfopt hexseed:{seed} -binary TLS1-PRF {PRINT_HEX}"
+            "openssl kdf -keylen {n} -kdfopt digest:{} -kdfopt hexsecret:{secret} -kdfopt \
+             'seed:{label}' -kdfopt hexseed:{seed} -binary TLS1-PRF {PRINT_HEX}",
+            digest.to_uppercase()
         ),
         python: format!(
-            "{PYTHON_PRF}
+            "{}
 print(prf(bytes.fromhex(\"{secret}\"), b\"{label}\", bytes.fromhex(\"{seed}\"), {n}).hex())
-"
+",
+            python_prf(digest)
         ),
         key: None,
         prints: out.clone(),
@@ -317,6 +353,8 @@ fn record(t: &Timeline, index: usize, event: &Event, p: &Protection) -> Vec<Reci
 }
 
 fn gcm(key: &Bytes, r: &GcmRecord) -> Recipe {
+    // AES-128-GCM or AES-256-GCM, as the write key's length says.
+    let bits = key.len() * 8;
     let (key, nonce, aad, ct, tag) = (
         key.hex(),
         r.nonce.hex(),
@@ -325,7 +363,7 @@ fn gcm(key: &Bytes, r: &GcmRecord) -> Recipe {
         r.tag.hex(),
     );
     Recipe {
-        title: "Record decryption (AES-128-GCM)".into(),
+        title: format!("Record decryption (AES-{bits}-GCM)"),
         explanation: "The record's content, decrypted with the sender's write key. The GCM \
                       nonce is the 4-byte write IV (salt) followed by the 8-byte explicit nonce \
                       sent in the record (RFC 5288 section 3). `openssl enc` has no AEAD modes, \
@@ -335,8 +373,8 @@ fn gcm(key: &Bytes, r: &GcmRecord) -> Recipe {
                       data seq_num + type + version + length (RFC 5246 section 6.2.3.3)."
             .into(),
         openssl: format!(
-            "echo {ct} | xxd -r -p | openssl enc -d -aes-128-ctr -K {key} -iv {nonce}00000002 \
-             {PRINT_HEX}"
+            "echo {ct} | xxd -r -p | openssl enc -d -aes-{bits}-ctr -K {key} -iv \
+             {nonce}00000002 {PRINT_HEX}"
         ),
         python: format!(
             "from cryptography.hazmat.primitives.ciphers.aead import AESGCM

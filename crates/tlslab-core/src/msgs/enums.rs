@@ -121,8 +121,18 @@ wire_enum! {
 }
 
 impl CipherSuite {
-    /// The suites this crate implements, most preferred first.
-    pub const SUPPORTED: [CipherSuite; 3] = [
+    /// The suites this crate implements, most preferred first: what a server accepts.
+    pub const SUPPORTED: [CipherSuite; 4] = [
+        CipherSuite::TLS_RSA_WITH_AES_128_GCM_SHA256,
+        CipherSuite::TLS_RSA_WITH_AES_128_CBC_SHA256,
+        CipherSuite::TLS_RSA_WITH_AES_128_CBC_SHA,
+        CipherSuite::TLS_RSA_WITH_AES_256_GCM_SHA384,
+    ];
+
+    /// What a client offers unless told otherwise. The first three suites, as ever: every
+    /// existing link's ClientHello keeps its bytes. TLS_RSA_WITH_AES_256_GCM_SHA384 (SHA-384
+    /// PRF) is run by asking for it.
+    pub const OFFERED: [CipherSuite; 3] = [
         CipherSuite::TLS_RSA_WITH_AES_128_GCM_SHA256,
         CipherSuite::TLS_RSA_WITH_AES_128_CBC_SHA256,
         CipherSuite::TLS_RSA_WITH_AES_128_CBC_SHA,

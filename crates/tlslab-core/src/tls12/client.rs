@@ -47,7 +47,7 @@ impl ClientConfig {
     pub fn new(server_name: &str, trust_anchors: Vec<Vec<u8>>, now: u64) -> Self {
         ClientConfig {
             server_name: server_name.into(),
-            cipher_suites: CipherSuite::SUPPORTED.to_vec(),
+            cipher_suites: CipherSuite::OFFERED.to_vec(),
             offer_extended_master_secret: true,
             trust_anchors,
             now,
@@ -176,7 +176,7 @@ impl Machine {
                 State::ExpectFinished(hello, master),
                 Incoming::Handshake(HandshakePayload::Finished(received)),
             ) => {
-                common.check_finished(&master, LABEL_SERVER_FINISHED, received)?;
+                common.check_finished(hello.suite, &master, LABEL_SERVER_FINISHED, received)?;
                 common.emit(EventKind::HandshakeComplete {
                     cipher_suite: hello.suite.suite.name(),
                     extended_master_secret: hello.extended_master_secret,
@@ -313,7 +313,7 @@ impl Machine {
 
         common.send_change_cipher_spec()?;
         common.set_write(RecordProtector::new(hello.suite, keys.client_keys()));
-        common.send_finished(&master, LABEL_CLIENT_FINISHED)?;
+        common.send_finished(hello.suite, &master, LABEL_CLIENT_FINISHED)?;
         let reader = RecordProtector::new(hello.suite, keys.server_keys());
         Ok(State::ExpectChangeCipherSpec(hello, master, reader))
     }

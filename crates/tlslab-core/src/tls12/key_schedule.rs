@@ -2,6 +2,8 @@
 //! the server's key, and the tests that forge flights.
 //!
 //! ```text
+//! with the suite's PRF (P_SHA256, or P_SHA384 for the _SHA384 suites):
+//!
 //! premaster ──PRF("master secret", client_random + server_random)──> master_secret  (RFC 5246 8.1)
 //!           ──PRF("extended master secret", session_hash)─────────> master_secret  (RFC 7627 4)
 //! master_secret ──PRF("key expansion", server_random + client_random)──> key_block   (6.3)
@@ -40,15 +42,21 @@ pub fn derive(
         Some(hash) => (
             prf::LABEL_EXTENDED_MASTER_SECRET,
             hash.to_vec(),
-            prf::extended_master_secret(premaster, hash),
+            prf::extended_master_secret(params.prf, premaster, hash),
         ),
         None => (
             prf::LABEL_MASTER_SECRET,
             [client_random, server_random].concat(),
-            prf::master_secret(premaster, client_random, server_random),
+            prf::master_secret(params.prf, premaster, client_random, server_random),
         ),
     };
-    let key_block = prf::key_block(&master, server_random, client_random, KeyBlock::len(params));
+    let key_block = prf::key_block(
+        params.prf,
+        &master,
+        server_random,
+        client_random,
+        KeyBlock::len(params),
+    );
     let keys = KeyBlock::split(&key_block, params)?;
     let computations = [
         Computation::MasterSecret(MasterSecretDerivation {

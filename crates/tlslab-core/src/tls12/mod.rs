@@ -33,7 +33,7 @@ impl CommonState {
         params: &'static SuiteParams,
     ) -> Result<([u8; 48], KeyBlock), TlsError> {
         let session_hash = extended.then(|| {
-            let (hash, computation) = self.transcript.hash("session_hash");
+            let (hash, computation) = self.transcript.hash(params.prf, "session_hash");
             self.compute(computation);
             hash
         });
@@ -41,7 +41,7 @@ impl CommonState {
             premaster,
             client_random,
             server_random,
-            session_hash.as_ref().map(|h| h.as_slice()),
+            session_hash.as_deref(),
             params,
         )
         .ok_or_else(|| {
@@ -60,11 +60,16 @@ impl CommonState {
 
     /// Computes our verify_data for `label` ("client finished" or "server finished") and sends
     /// it in a Finished message (RFC 5246 section 7.4.9).
-    pub(crate) fn send_finished(&mut self, master: &[u8], label: &[u8]) -> Result<(), TlsError> {
-        let (hash, verify_data) = self.verify_data(master, label);
+    pub(crate) fn send_finished(
+        &mut self,
+        params: &SuiteParams,
+        master: &[u8],
+        label: &[u8],
+    ) -> Result<(), TlsError> {
+        let (hash, verify_data) = self.verify_data(params, master, label);
         self.compute(Computation::VerifyData {
             label: key_schedule::label_text(label),
-            handshake_hash: hash.to_vec().into(),
+            handshake_hash: hash.clone().into(),
             verify_data: verify_data.to_vec().into(),
             received: None,
             matches: None,
@@ -76,6 +81,7 @@ impl CommonState {
     /// to the transcript.
     pub(crate) fn check_finished(
         &mut self,
+        params: &SuiteParams,
         master: &[u8],
         label: &[u8],
         received: Vec<u8>,
@@ -89,11 +95,11 @@ impl CommonState {
                 ),
             ));
         }
-        let (hash, expected) = self.verify_data(master, label);
+        let (hash, expected) = self.verify_data(params, master, label);
         let matches = bool::from(expected.ct_eq(received.as_slice()));
         self.compute(Computation::VerifyData {
             label: key_schedule::label_text(label),
-            handshake_hash: hash.to_vec().into(),
+            handshake_hash: hash.clone().into(),
             verify_data: expected.to_vec().into(),
             received: Some(received.clone().into()),
             matches: Some(matches),
@@ -113,10 +119,16 @@ impl CommonState {
     }
 
     /// verify_data for `label` over the transcript so far, with the recorded transcript hash.
-    fn verify_data(&mut self, master: &[u8], label: &[u8]) -> ([u8; 32], [u8; 12]) {
+    fn verify_data(
+        &mut self,
+        params: &SuiteParams,
+        master: &[u8],
+        label: &[u8],
+    ) -> (Vec<u8>, [u8; 12]) {
         let purpose = key_schedule::label_text(label).replace(' ', "_");
-        let (hash, computation) = self.transcript.hash(&purpose);
+        let (hash, computation) = self.transcript.hash(params.prf, &purpose);
         self.compute(computation);
-        (hash, prf::verify_data(master, label, &hash))
+        let verify_data = prf::verify_data(params.prf, master, label, &hash);
+        (hash, verify_data)
     }
 }

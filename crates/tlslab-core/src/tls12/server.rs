@@ -261,7 +261,7 @@ impl Machine {
         writer: RecordProtector,
         received: Vec<u8>,
     ) -> Result<State, TlsError> {
-        common.check_finished(master, LABEL_CLIENT_FINISHED, received)?;
+        common.check_finished(hello.suite, master, LABEL_CLIENT_FINISHED, received)?;
         common.prepare();
         common.send_change_cipher_spec()?;
         common.set_write(writer);
@@ -269,7 +269,7 @@ impl Machine {
             cipher_suite: hello.suite.suite.name(),
             extended_master_secret: hello.extended_master_secret,
         });
-        common.send_finished(master, LABEL_SERVER_FINISHED)?;
+        common.send_finished(hello.suite, master, LABEL_SERVER_FINISHED)?;
         Ok(State::Connected)
     }
 }

@@ -157,7 +157,7 @@ pub fn forge_client_flight(
     }
     transcript.extend_from_slice(&cke);
     // The key schedule the peers run (RFC 5246 8.1 and 6.3; RFC 7627 4 when negotiated).
-    let session_hash = prf::handshake_hash(&transcript);
+    let session_hash = prf::handshake_hash(params.prf, &transcript);
     let ems = sh.extension(ExtensionType::ExtendedMasterSecret).is_some();
     let derived = key_schedule::derive(
         &premaster.premaster.0,
@@ -167,8 +167,12 @@ pub fn forge_client_flight(
         params,
     )
     .expect("a suite we run");
-    let verify_data =
-        prf::verify_data(&derived.master_secret, LABEL_CLIENT_FINISHED, &session_hash);
+    let verify_data = prf::verify_data(
+        params.prf,
+        &derived.master_secret,
+        LABEL_CLIENT_FINISHED,
+        &session_hash,
+    );
     let finished = handshake(
         HandshakeType::Finished,
         &tamper_verify_data(verify_data.to_vec()),

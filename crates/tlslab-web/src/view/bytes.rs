@@ -4,6 +4,7 @@
 use super::value::Value;
 use crate::state::{Action, Model, Shared};
 use tlslab_core::bytes::{Bytes, to_hex};
+use tlslab_core::crypto::suite::params_named;
 use tlslab_core::timeline::{Field, Protection, ValueName};
 use yew::prelude::*;
 
@@ -126,7 +127,7 @@ pub fn bytes_panel(props: &BytesProps) -> Html {
                 </ul>
             </div>
             if let Some(p) = &record.protection {
-                <ProtectionView protection={p.clone()} />
+                <ProtectionView protection={p.clone()} bulk={t.negotiated_suite().and_then(params_named).map_or("AES-GCM", |p| p.bulk.name())} />
             }
         </div>
     }
@@ -305,6 +306,8 @@ fn field_item(f: &Field, parent: &str, level: usize, first: bool, ctx: &TreeCtx)
 #[derive(Properties, PartialEq)]
 struct ProtectionProps {
     protection: Protection,
+    /// The suite's cipher, as the header names it ("AES-256-GCM").
+    bulk: &'static str,
 }
 
 /// How the record was protected: the inputs and outputs of AES-GCM or CBC + HMAC.
@@ -314,7 +317,7 @@ fn protection_view(props: &ProtectionProps) -> Html {
     match &props.protection {
         Protection::Gcm(r) => html! {
             <section class="protection">
-                <h3>{ "Record protection: AES-128-GCM (RFC 5246 §6.2.3.3, RFC 5288 §3)" }</h3>
+                <h3>{ format!("Record protection: {} (RFC 5246 §6.2.3.3, RFC 5288 §3)", props.bulk) }</h3>
                 <p>{ format!("Sequence number {}. The nonce is the 4-byte write IV from the key block followed by the 8-byte explicit nonce sent in the record; the additional data authenticates the sequence number, type, version and length.", r.seq_num) }</p>
                 { v("nonce_explicit (sent)", &r.nonce_explicit) }
                 { v("nonce = write_IV + nonce_explicit", &r.nonce) }

@@ -4,6 +4,7 @@
 use super::value::Value;
 use crate::state::Shared;
 use tlslab_core::bytes::Bytes;
+use tlslab_core::crypto::prf::PrfHash;
 use tlslab_core::timeline::{
     Actor, Computation, EventKind, Link, MasterSecretDerivation, ValueName,
 };
@@ -46,6 +47,11 @@ fn hash(list: &Computations, purpose: &str) -> Option<(Vec<String>, Bytes, Bytes
         } if p == purpose => Some((messages.clone(), hash.clone(), input.clone())),
         _ => None,
     })
+}
+
+/// The transcript hash's name: the PRF's hash, which its length tells (RFC 5246 §7.4.9).
+fn hash_name(hash: &Bytes) -> &'static str {
+    PrfHash::of_digest_len(hash.len()).map_or("Hash", PrfHash::name)
 }
 
 /// The verify_data computed for `label`: the value, what the peer sent, whether they matched.
@@ -170,7 +176,7 @@ fn master_section(master: MasterSecretDerivation, client: &Computations) -> Html
             if extended {
                 <p class="math"><code>{ "master_secret = PRF(premaster, \"extended master secret\", session_hash)[0..47]" }</code>{ " (RFC 7627 §4): the seed is the hash of the handshake so far, which binds the keys to this exact handshake." }</p>
                 if let Some((messages, h, _)) = &session {
-                    <p class="transcript">{ "session_hash = SHA-256(" }{ messages.join(" + ") }{ ")" }</p>
+                    <p class="transcript">{ format!("session_hash = {}(", hash_name(h)) }{ messages.join(" + ") }{ ")" }</p>
                     <Value label="session_hash" value={h.clone()} field={field("session_hash")} tone={tone("public")} />
                 }
             } else {
@@ -276,9 +282,9 @@ impl Sides<'_> {
                 if unrecorded {
                     <p class="note" data-not-recorded="server">{ "The server's own computation was not recorded: these are the values the client computed to check the server's Finished." }</p>
                 }
-                <p class="math"><code>{ format!("verify_data = PRF(master_secret, \"{label}\", SHA-256(handshake_messages))[0..11]") }</code>{ " (RFC 5246 §7.4.9)" }</p>
+                <p class="math"><code>{ format!("verify_data = PRF(master_secret, \"{label}\", {}(handshake_messages))[0..11]", hash_name(&hash)) }</code>{ " (RFC 5246 §7.4.9)" }</p>
                 <p class="transcript">{ format!("handshake_messages = {} ({} bytes)", messages.join(" + "), input.len()) }</p>
-                <Value label={format!("SHA-256 of the transcript ({purpose})")} value={hash} field={field(hash_field)} tone={tone("public")} />
+                <Value label={format!("{} of the transcript ({purpose})", hash_name(&hash))} value={hash} field={field(hash_field)} tone={tone("public")} />
                 <Value label="verify_data" value={verify_data} field={field(vd_field)} tone={tone(super::actor_name(who))} />
                 { match checked {
                     Some(true) => html! { <p class="verdict ok">{ format!("The {} computed the same value: both ends of this connection saw the same handshake.", name(peer_lane).to_lowercase()) }</p> },

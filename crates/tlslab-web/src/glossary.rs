@@ -25,7 +25,7 @@ pub const TERMS: &[Term] = &[
         term: "client_random, server_random",
         spellings: &["client_random", "server_random"],
         text: "32 bytes each side sends in its hello, so that every session's keys differ.",
-        rfc: "RFC 5246 §7.4.1.2",
+        rfc: "RFC 5246 §7.4.1.2, §7.4.1.3",
     },
     Term {
         id: "sni",
@@ -108,7 +108,7 @@ pub const TERMS: &[Term] = &[
         id: "alert",
         term: "Alert",
         spellings: &["fatal alert", "alert"],
-        text: "A two-byte message reporting a problem; a fatal one ends the connection.",
+        text: "A two-byte message that closes the connection (close_notify) or reports an error; a fatal one ends it.",
         rfc: "RFC 5246 §7.2",
     },
 ];

@@ -22,6 +22,7 @@ pub fn questions(t: &Timeline) -> Vec<Question> {
     let mut all: Vec<Question> = [certificate(t), premaster(t), alert(t)]
         .into_iter()
         .flatten()
+        // A question waits on the step before its own: the first step has none.
         .filter(|q| q.step > 0)
         .collect();
     all.sort_by_key(|q| q.step);
@@ -58,21 +59,12 @@ fn certificate(t: &Timeline) -> Option<Question> {
     }
     let failed = checks.iter().find(|c| !c.passed);
     let host = &t.server_name;
+    // The alert itself is the next question's: not named here.
     let why = match failed {
-        Some(check) => {
-            let alert = match &t.outcome {
-                Outcome::Alert {
-                    sender: Actor::Client,
-                    description,
-                    ..
-                } => format!(" and ends the handshake with the alert {description}"),
-                _ => String::new(),
-            };
-            format!(
-                "The client checks the chain and the name before it trusts the key inside (RFC 5280 §6.1, RFC 6125 §6). Here a check fails: {} The client refuses the certificate{alert}.",
-                check.explanation
-            )
-        }
+        Some(check) => format!(
+            "The client checks the chain and the name before it trusts the key inside (RFC 5280 §6.1, RFC 6125 §6). Here a check fails: {} The client refuses the certificate.",
+            check.explanation
+        ),
         None => format!(
             "All {} checks pass (RFC 5280 §6.1, RFC 6125 §6): the chain ends at a root in the client's trust store, every certificate is valid on the client's date, and the leaf names {host}. The client carries on with the key inside.",
             checks.len()
@@ -82,12 +74,12 @@ fn certificate(t: &Timeline) -> Option<Question> {
         step,
         id: "certificate",
         prompt: format!(
-            "The {} is about to send its certificate chain for {host}. What will the client do with it?",
+            "The client asked for {host}, and the {} is about to send its certificate chain. What will the client do with it?",
             lane(t, t.steps[step].from).to_lowercase()
         ),
         choices: vec![
             format!(
-                "Accept it: the chain leads to a root it trusts, it is valid today and it names {host}"
+                "Accept it: the chain leads to a root it trusts, it is valid on the client's date and it names {host}"
             ),
             "Refuse it, and end the handshake with an alert".into(),
             "Accept whatever arrives: the encryption that follows protects it anyway".into(),
@@ -136,17 +128,20 @@ fn premaster(t: &Timeline) -> Option<Question> {
         // The receiver could not read it (a broken encryption): not a question to ask.
         _ => return None,
     };
-    let why = match third.filter(|_| correct == 1) {
+    let who = match third.filter(|_| correct == 1) {
         Some(third) => format!(
-            "The client encrypts the premaster with the public key in the certificate it accepted (RSAES-PKCS1-v1_5, RFC 8017 §7.2; RFC 5246 §7.4.7.1). The {} holds the matching private key, and so does the {}: it decrypts the premaster from the bytes it saw.",
+            "The {} holds the matching private key, and so does the {}: it decrypts the premaster from the bytes it saw.",
             to.to_lowercase(),
             lane(t, third).to_lowercase()
         ),
         None => format!(
-            "The client encrypts the premaster with the public key in the certificate it accepted (RSAES-PKCS1-v1_5, RFC 8017 §7.2; RFC 5246 §7.4.7.1). Only the matching private key decrypts it, and in this run only the {} holds it. The bytes on the wire are useless to anyone else.",
+            "Only the matching private key decrypts it, and in this run only the {} holds it. The bytes on the wire are useless to anyone else.",
             to.to_lowercase()
         ),
     };
+    let why = format!(
+        "The client encrypts the premaster with the public key in the certificate it accepted (RSAES-PKCS1-v1_5, RFC 8017 §7.2; RFC 5246 §7.4.7.1). {who}"
+    );
     Some(Question {
         step,
         id: "premaster",
@@ -162,14 +157,19 @@ fn premaster(t: &Timeline) -> Option<Question> {
 
 /// Alerts a reader could expect in a TLS 1.2 handshake gone wrong (RFC 5246 §7.2.2).
 const ALERTS: [&str; 7] = [
-    "bad_certificate",
     "certificate_expired",
     "unknown_ca",
     "bad_record_mac",
     "decrypt_error",
     "handshake_failure",
     "illegal_parameter",
+    "bad_certificate",
 ];
+
+/// Alerts RFC 5246 §7.2.2 would also allow where a certificate is refused (bad_certificate "a
+/// certificate was corrupt, contained signatures that did not verify correctly, etc.";
+/// certificate_unknown "some other (unspecified) issue"): never offered as wrong there.
+const ALSO_RIGHT_FOR_A_CERTIFICATE: [&str; 2] = ["bad_certificate", "certificate_unknown"];
 
 /// Which fatal alert ends the run.
 fn alert(t: &Timeline) -> Option<Question> {
@@ -182,9 +182,14 @@ fn alert(t: &Timeline) -> Option<Question> {
     else {
         return None;
     };
+    // The alert answers a certificate the client refused.
+    let certificate = t.events.iter().any(|e| {
+        e.actor == Actor::Client && matches!(&e.kind, EventKind::CertificateCheck(c) if !c.passed)
+    });
     let mut choices: Vec<String> = ALERTS
         .iter()
         .filter(|a| *a != description)
+        .filter(|a| !(certificate && ALSO_RIGHT_FOR_A_CERTIFICATE.contains(a)))
         .take(3)
         .map(|a| a.to_string())
         .collect();
@@ -195,7 +200,7 @@ fn alert(t: &Timeline) -> Option<Question> {
         step: *step,
         id: "alert",
         prompt: format!(
-            "Something in what the {} received is wrong. Which fatal alert will it send?",
+            "The {} is about to end the handshake with a fatal alert. Which one?",
             lane(t, *sender).to_lowercase()
         ),
         choices,
@@ -233,6 +238,15 @@ mod tests {
         assert_eq!(happy.len(), 2);
         assert!(happy[0].1.starts_with("Accept it"));
         assert!(happy[1].1.starts_with("Only the server"));
+
+        let mut config = RunConfig::new(1, 1_795_651_200);
+        config.scenario = Scenario::Expired;
+        let t = run(&config).expect("the demo PKI loads");
+        let alert = questions(&t).pop().expect("an alert question");
+        assert!(
+            !alert.choices.iter().any(|c| c == "bad_certificate"),
+            "bad_certificate would also be right for a refused certificate"
+        );
 
         let expired = answers(Scenario::Expired);
         assert_eq!(

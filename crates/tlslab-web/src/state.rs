@@ -174,9 +174,9 @@ impl Classroom {
         self.level == Level::Full || tab == Tab::Knowledge
     }
 
-    /// Files (downloads, import) and their button, and the protocol's details beside the
-    /// story: not at the intro level.
-    pub fn shows_files(self) -> bool {
+    /// The engineer's details: Files (downloads, import), the protocol's account of a scenario,
+    /// the stolen-key exercise. Not at the intro level.
+    pub fn shows_details(self) -> bool {
         self.level == Level::Full
     }
 
@@ -245,6 +245,8 @@ pub struct Model {
     pub classroom: Classroom,
     /// In a quiz: the step whose question is on screen (the view waits before it).
     pub asking: Option<usize>,
+    /// The steps the run's questions come before (`crate::quiz`), worked out once per run.
+    pub question_steps: Vec<usize>,
     /// The choices made, by the step each question comes before.
     pub answers: Vec<(usize, usize)>,
 }
@@ -271,6 +273,7 @@ impl Model {
             share_open: false,
             classroom: Classroom::default(),
             asking: None,
+            question_steps: Vec::new(),
             answers: Vec::new(),
         }
     }
@@ -313,15 +316,36 @@ impl Model {
     /// In a quiz, the first step after the current one and up to `target` whose question is
     /// still open.
     fn question_before(&self, target: usize) -> Option<usize> {
-        let t = self.run.timeline().filter(|_| self.classroom.quiz)?;
-        crate::quiz::questions(t)
-            .into_iter()
-            .map(|q| q.step)
-            .find(|&s| s > self.step && s <= target && !self.answered(s))
+        self.question_steps
+            .iter()
+            .copied()
+            .filter(|_| self.classroom.quiz)
+            .find(|&s| s > self.step && s <= target && self.answer(s).is_none())
     }
 
-    pub fn answered(&self, step: usize) -> bool {
-        self.answers.iter().any(|&(s, _)| s == step)
+    /// The choice made for the question before `step`, if it was answered.
+    pub fn answer(&self, step: usize) -> Option<usize> {
+        self.answers.iter().find(|a| a.0 == step).map(|a| a.1)
+    }
+
+    /// A question is on screen and not answered yet: the run waits for it.
+    fn waiting(&self) -> bool {
+        self.asking.is_some_and(|s| self.answer(s).is_none())
+    }
+
+    /// Shows a new timeline at `target` (a link's step, or where the reader was): in a quiz
+    /// from the start, so no question is skipped.
+    fn arrive(&mut self, target: usize) {
+        self.question_steps = self
+            .run
+            .timeline()
+            .map(|t| crate::quiz::questions(t).iter().map(|q| q.step).collect())
+            .unwrap_or_default();
+        self.answers.clear();
+        if self.classroom.quiz {
+            self.go(0);
+        }
+        self.go_towards(target);
     }
 
     /// Goes to step `target` (whole), or stops before an open question on the way forward.
@@ -439,7 +463,6 @@ impl Reducible for Model {
                 m.playing = false;
                 m.source = Source::Live;
                 m.asking = None;
-                m.answers.clear();
             }
             Action::Loaded {
                 id,
@@ -451,9 +474,12 @@ impl Reducible for Model {
                 }
                 m.run = Run::Ready { timeline, run_ms };
                 let step = m.wanted_step.take().unwrap_or(m.step);
-                m.go(step);
+                m.arrive(step);
                 // A link shows the beat it names, else the step's end state.
-                m.beat = m.wanted_beat.take().unwrap_or(END);
+                let beat = m.wanted_beat.take();
+                if m.asking.is_none() {
+                    m.beat = beat.unwrap_or(END);
+                }
                 if std::mem::take(&mut m.autoplay) {
                     m.playing = !m.at_end();
                 }
@@ -478,6 +504,8 @@ impl Reducible for Model {
             }
             Action::First => m.go(0),
             Action::Last => m.go_towards(m.last()),
+            // A question waits for its answer.
+            Action::TogglePlay if m.waiting() => {}
             Action::TogglePlay => {
                 m.playing = !m.playing && m.steps() > 0;
                 if m.playing && m.at_end() {
@@ -521,7 +549,10 @@ impl Reducible for Model {
                 if let Some(step) = first {
                     m.playing = false;
                     m.go_towards(step);
-                    m.tab = m.classroom.tab(Tab::for_chapter(chapter));
+                    // Stopped before a question, the view stays with the step it shows.
+                    if m.step == step {
+                        m.tab = m.classroom.tab(Tab::for_chapter(chapter));
+                    }
                 }
             }
             Action::TogglePlaintext => m.plaintext = !m.plaintext,
@@ -540,9 +571,7 @@ impl Reducible for Model {
                 m.wanted_step = None;
                 m.wanted_beat = None;
                 m.autoplay = false;
-                m.asking = None;
-                m.answers.clear();
-                m.go(0);
+                m.arrive(0);
             }
             Action::ImportFailed { name, message } => {
                 m.import_error = Some(format!("Could not open {name}: {message}"));
@@ -569,7 +598,7 @@ impl Reducible for Model {
                 }
             }
             Action::Answer(choice) => {
-                if let Some(step) = m.asking.filter(|&s| !m.answered(s)) {
+                if let Some(step) = m.asking.filter(|&s| m.answer(s).is_none()) {
                     m.answers.push((step, choice));
                 }
             }

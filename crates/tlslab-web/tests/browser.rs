@@ -151,6 +151,26 @@ fn a_quiz_waits_before_a_question_until_it_is_answered() {
     assert_eq!(at.answers, [(first, 0)]);
     let at = reduce(reduce(at, Action::Prev), Action::Go(first));
     assert_eq!((at.step, at.asking), (first, None));
+    // A link or a new run in a quiz starts from the beginning: no question is skipped.
+    let mut deep = Model::new(RunParams::new(7), Some(first + 3));
+    deep.classroom.quiz = true;
+    let deep = reduce(
+        reduce(
+            Rc::new(deep),
+            Action::Start {
+                id: 1,
+                params: RunParams::new(7),
+            },
+        ),
+        Action::Loaded {
+            id: 1,
+            timeline: timeline(),
+            run_ms: 1.0,
+        },
+    );
+    assert_eq!((deep.step, deep.asking), (first - 1, Some(first)));
+    // Play waits for the answer.
+    assert!(!reduce(deep, Action::TogglePlay).playing);
     // The intro level shows who knows what instead of the tabs it hides.
     let intro = reduce(
         loaded(),

@@ -128,8 +128,8 @@ fn obey(
             c.level = level;
             c.present = present.unwrap_or(c.present);
             if let Some(quiz) = quiz {
-                // Turning the quiz on hides the ending too, as `quiz=1` does.
-                c.spoilers = spoilers.unwrap_or(c.spoilers && !quiz);
+                // A quiz hides the ending and the full view shows it, as `quiz=` links do.
+                c.spoilers = spoilers.unwrap_or(!quiz);
                 c.quiz = quiz;
             } else {
                 c.spoilers = spoilers.unwrap_or(c.spoilers);

@@ -15,6 +15,7 @@ pub fn use_keyboard(dispatch: UseReducerDispatcher<Model>, present: bool) {
     use_event(super::document, "keydown", move |e: KeyboardEvent| {
         if e.key() == "Escape" {
             dispatch.dispatch(Action::ClosePanels);
+            super::use_dismiss::hide_tips(true);
             return;
         }
         if e.default_prevented() || typing(&e) || e.ctrl_key() || e.meta_key() || e.alt_key() {

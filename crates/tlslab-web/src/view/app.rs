@@ -53,7 +53,7 @@ pub fn app() -> Html {
             if let Some(message) = &model.import_error {
                 <ImportError message={message.clone()} dispatch={dispatch.clone()} />
             }
-            if model.files_open && model.classroom.shows_files() {
+            if model.files_open && model.classroom.shows_details() {
                 <Files timeline={timeline.clone()} dispatch={dispatch.clone()} />
             }
             <Chapters timeline={timeline.clone()} step={model.step} dispatch={dispatch.clone()} />
@@ -62,7 +62,7 @@ pub fn app() -> Html {
             }
             <LinkNotice invalid={link.invalid.clone()} />
             if let Some((step, t)) = question {
-                <QuizCard timeline={t} {step} answer={model.answers.iter().find(|a| a.0 == step).map(|a| a.1)} dispatch={dispatch.clone()} />
+                <QuizCard key={step} timeline={t} {step} answer={model.answer(step)} dispatch={dispatch.clone()} />
             }
             <main id="main">
                 <Workspace run={model.run.clone()} seed={model.params.seed} step={model.step} beat={model.beat_index()} tab={model.tab}

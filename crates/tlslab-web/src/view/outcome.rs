@@ -95,10 +95,10 @@ pub fn outcome(props: &OutcomeProps) -> Html {
                 <summary>{ "Why" }</summary>
                 <p class="plain"><strong>{ "What the user sees: " }</strong>{ prose(scenario.plain(), classroom) }</p>
                 // The protocol's side of it, for the full view.
-                if classroom.shows_files() {
+                if classroom.shows_details() {
                     <p class="technical"><strong>{ "What happens: " }</strong>{ prose(&scenario.technical_for(t.negotiated_suite()), classroom) }</p>
                 }
-                if scenario == Scenario::StolenKey && classroom.shows_files() {
+                if scenario == Scenario::StolenKey && classroom.shows_details() {
                     <p class="try-it">
                         { "Be the observer: download this run's capture and the server's key, and decrypt the recording with tshark or Wireshark. " }
                         <button type="button" data-action="open-files" data-opens-panel="" onclick={open_files}>{ "Open Files" }</button>

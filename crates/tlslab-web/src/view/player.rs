@@ -104,12 +104,12 @@ pub(super) fn player_extras(props: &ToolbarProps, classroom: Classroom) -> Html 
             <super::share::Share params={props.params.clone()} step={props.step} beat={super::toolbar::link_beat(props.beat)} speed={props.speed}
                                  imported={props.imported} open={props.share_open} {classroom}
                                  dispatch={props.dispatch.clone()} />
-            if classroom.shows_files() {
+            if classroom.shows_details() {
                 <button type="button" class="files-toggle" data-action="files" data-opens-panel="" aria-expanded={props.files_open.to_string()}
                         aria-controls="files-panel" onclick={toggle_files}>{ "Files" }</button>
             }
             <button type="button" data-action="present" aria-pressed={present.to_string()} onclick={toggle_present}
-                    title="Presenter mode: large text, full screen (P)">{ if present { "Exit" } else { "Present" } }<span class="sr-only">{ if present { " presenter mode" } else { "" } }</span></button>
+                    class="toggle" title="Presenter mode: large text, full screen (P)">{ "Present" }</button>
             if let Some((suite, chosen)) = negotiated {
                 if props.step >= chosen {
                     <p class="negotiated">{ "Negotiated " }<code data-field="cipher_suite" data-value={suite.clone()}>{ suite }</code></p>

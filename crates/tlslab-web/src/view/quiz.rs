@@ -18,16 +18,16 @@ pub struct QuizCardProps {
 #[function_component(QuizCard)]
 pub fn quiz_card(props: &QuizCardProps) -> Html {
     let classroom = use_context::<crate::state::Classroom>().unwrap_or_default();
-    // Answering disables the choices: focus moves on to the result's button.
-    let reveal = use_node_ref();
+    // A question takes focus when it appears (and is scrolled to, on a phone), so the reader
+    // knows why the step waits; answering disables the choices, and focus moves on to the
+    // result's button.
+    let (prompt, reveal) = (use_node_ref(), use_node_ref());
     {
-        let reveal = reveal.clone();
-        use_effect_with(props.answer, move |answer| {
-            if let Some(button) = reveal
-                .cast::<web_sys::HtmlElement>()
-                .filter(|_| answer.is_some())
-            {
-                let _ = button.focus();
+        let (prompt, reveal) = (prompt.clone(), reveal.clone());
+        use_effect_with((props.step, props.answer), move |(_, answer)| {
+            let target = if answer.is_some() { reveal } else { prompt };
+            if let Some(el) = target.cast::<web_sys::HtmlElement>() {
+                let _ = el.focus();
             }
         });
     }
@@ -69,20 +69,26 @@ pub fn quiz_card(props: &QuizCardProps) -> Html {
     });
     let show = {
         let d = props.dispatch.clone();
-        Callback::from(move |_| d.dispatch(Action::Next))
+        Callback::from(move |_| {
+            d.dispatch(Action::Next);
+            super::focus_step();
+        })
     };
     html! {
         <section class="quiz" data-panel="quiz" data-question={q.id} aria-labelledby="quiz-prompt">
             <p class="quiz-kicker">{ format!("Before step {}: what happens next?", q.step + 1) }</p>
-            <h2 id="quiz-prompt">{ &q.prompt }</h2>
+            <h2 id="quiz-prompt" tabindex="-1" ref={prompt}>{ &q.prompt }</h2>
             <ol class="choices">{ for choices }</ol>
-            if let Some(a) = props.answer {
-                <div class={classes!("quiz-result", if a == q.correct { "right" } else { "wrong" })} role="status" data-field="quiz_result"
-                     data-value={if a == q.correct { "right" } else { "wrong" }}>
-                    <p><strong>{ if a == q.correct { "Right. " } else { "Not quite. " } }</strong>{ super::prose::prose(&q.why, classroom) }</p>
-                    <button type="button" class="play" data-action="reveal" ref={reveal} onclick={show}>{ format!("Show step {}", q.step + 1) }</button>
-                </div>
-            }
+            // Always there, so screen readers announce the result when it is filled in.
+            <div role="status">
+                if let Some(a) = props.answer {
+                    <div class={classes!("quiz-result", if a == q.correct { "right" } else { "wrong" })} data-field="quiz_result"
+                         data-value={if a == q.correct { "right" } else { "wrong" }}>
+                        <p><strong>{ if a == q.correct { "Right. " } else { "Not quite. " } }</strong>{ super::prose::prose(&q.why, classroom) }</p>
+                        <button type="button" class="play" data-action="reveal" ref={reveal} onclick={show}>{ format!("Show step {}", q.step + 1) }</button>
+                    </div>
+                }
+            </div>
         </section>
     }
 }

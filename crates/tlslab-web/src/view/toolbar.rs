@@ -36,15 +36,14 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
     // What one is looking at, and how to start: true of the run on screen (a recorded run's
     // client connected to a real server).
     let lead = props.timeline.as_ref().map(|t| {
-        let who = if t.recorded.is_some() {
-            "A real client (tlslab connect) connected to"
+        let server = &t.server_name;
+        if t.recorded.is_some() {
+            format!("A real client (tlslab connect) connected to {server}: a real TLS 1.2 handshake, recorded elsewhere and opened here. Press ▶ (or the → key) to go through it step by step.")
+        } else if props.imported {
+            format!("A client connects to {server}: a TLS 1.2 handshake computed by tlslab and opened here from a file. Press ▶ (or the → key) to go through it step by step.")
         } else {
-            "The client, in your browser's place, connects to"
-        };
-        format!(
-            "{who} {}: a real TLS 1.2 handshake, computed on this page. Press ▶ (or the → key) to go through it step by step.",
-            t.server_name
-        )
+            format!("The client, in your browser's place, connects to {server}: a real TLS 1.2 handshake, computed on this page. Press ▶ (or the → key) to go through it step by step.")
+        }
     });
     html! {
         <header class="toolbar">

@@ -747,7 +747,7 @@ fn server_refuses_a_client_hello_without_a_common_suite() {
     for suites in [
         vec![CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256],
         vec![
-            CipherSuite::TLS_RSA_WITH_AES_256_GCM_SHA384,
+            CipherSuite::TLS_RSA_WITH_AES_256_CBC_SHA,
             CipherSuite::Unknown(0x1301),
             CipherSuite::TLS_EMPTY_RENEGOTIATION_INFO_SCSV,
         ],

@@ -8,10 +8,12 @@
 //!   sections 6.2.3.2 and 6.2.3.3, RFC 5288 section 3).
 //! - [`rsa_kx`]: the premaster secret, PKCS#1 v1.5 and RSA (RFC 5246 section 7.4.7.1, RFC 8017
 //!   section 7.2).
+//! - [`ecdhe`]: ephemeral ECDH on x25519 and secp256r1 (RFC 8422, RFC 7748).
 //!
 //! Every function returns the intermediate values the visualizer shows, so nothing it displays
 //! is recomputed elsewhere.
 
+pub mod ecdhe;
 pub mod prf;
 pub mod record_cipher;
 pub mod rsa_kx;

@@ -113,9 +113,11 @@ wire_enum! {
         TLS_RSA_WITH_AES_128_CBC_SHA = 0x002f => "TLS_RSA_WITH_AES_128_CBC_SHA",
         TLS_RSA_WITH_AES_256_GCM_SHA384 = 0x009d => "TLS_RSA_WITH_AES_256_GCM_SHA384",
         TLS_RSA_WITH_AES_256_CBC_SHA = 0x0035 => "TLS_RSA_WITH_AES_256_CBC_SHA",
+        TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA = 0xc013 => "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA",
         TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 = 0xc02f => "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
         TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384 = 0xc030 => "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
         TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 = 0xc02b => "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+        TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256 = 0xcca8 => "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
         TLS_EMPTY_RENEGOTIATION_INFO_SCSV = 0x00ff => "TLS_EMPTY_RENEGOTIATION_INFO_SCSV",
     }
 }
@@ -159,6 +161,26 @@ wire_enum! {
         SessionTicket = 35 => "session_ticket",
         SupportedVersions = 43 => "supported_versions",
         RenegotiationInfo = 0xff01 => "renegotiation_info",
+    }
+}
+
+wire_enum! {
+    /// The IANA TLS Supported Groups registry (RFC 8422 section 5.1.1, RFC 7748).
+    NamedGroup: u16 {
+        Secp256r1 = 23 => "secp256r1",
+        Secp384r1 = 24 => "secp384r1",
+        Secp521r1 = 25 => "secp521r1",
+        X25519 = 29 => "x25519",
+        X448 = 30 => "x448",
+    }
+}
+
+wire_enum! {
+    /// RFC 8422 section 5.1.2 (only `uncompressed` is still allowed).
+    EcPointFormat: u8 {
+        Uncompressed = 0 => "uncompressed",
+        AnsiX962CompressedPrime = 1 => "ansiX962_compressed_prime",
+        AnsiX962CompressedChar2 = 2 => "ansiX962_compressed_char2",
     }
 }
 

@@ -3,7 +3,9 @@
 //! Each message has `encode` and a decoder that records every field's span. Extensions the
 //! crate does not understand are kept as [`Extension::Unknown`] so they can be shown.
 
-use super::enums::{CipherSuite, ExtensionType, HandshakeType, SignatureScheme};
+use super::enums::{
+    CipherSuite, EcPointFormat, ExtensionType, HandshakeType, NamedGroup, SignatureScheme,
+};
 use crate::codec::{DecodeResult, Reader, Writer};
 use crate::timeline::Field;
 
@@ -21,6 +23,11 @@ pub enum Extension {
     RenegotiationInfo(Vec<u8>),
     /// RFC 7627 section 5.1: always empty.
     ExtendedMasterSecret,
+    /// RFC 8422 section 5.1.1 (RFC 7919 calls it supported_groups): the groups for ECDHE,
+    /// most preferred first.
+    SupportedGroups(Vec<NamedGroup>),
+    /// RFC 8422 section 5.1.2: the point formats the sender can parse.
+    EcPointFormats(Vec<EcPointFormat>),
     Unknown(ExtensionType, Vec<u8>),
 }
 
@@ -31,6 +38,8 @@ impl Extension {
             Extension::SignatureAlgorithms(_) => ExtensionType::SignatureAlgorithms,
             Extension::RenegotiationInfo(_) => ExtensionType::RenegotiationInfo,
             Extension::ExtendedMasterSecret => ExtensionType::ExtendedMasterSecret,
+            Extension::SupportedGroups(_) => ExtensionType::SupportedGroups,
+            Extension::EcPointFormats(_) => ExtensionType::EcPointFormats,
             Extension::Unknown(t, _) => *t,
         }
     }
@@ -50,6 +59,16 @@ impl Extension {
             }),
             Extension::RenegotiationInfo(data) => w.opaque(1, data),
             Extension::ExtendedMasterSecret => {}
+            Extension::SupportedGroups(groups) => w.vector(2, |w| {
+                for g in groups {
+                    w.u16(g.to_wire());
+                }
+            }),
+            Extension::EcPointFormats(formats) => w.vector(1, |w| {
+                for f in formats {
+                    w.u8(f.to_wire());
+                }
+            }),
             Extension::Unknown(_, data) => w.bytes(data),
         });
     }
@@ -97,6 +116,26 @@ impl Extension {
                     r.opaque("renegotiated_connection", 1)?.to_vec(),
                 )),
                 ExtensionType::ExtendedMasterSecret => Ok(Extension::ExtendedMasterSecret),
+                ExtensionType::SupportedGroups => {
+                    let groups = r.vector("named_group_list", 2, |r| {
+                        r.until_empty(|r| {
+                            let g = NamedGroup::from_wire(r.u16("named_group")?);
+                            r.describe_last(g.name());
+                            Ok(g)
+                        })
+                    })?;
+                    Ok(Extension::SupportedGroups(groups))
+                }
+                ExtensionType::EcPointFormats => {
+                    let formats = r.vector("ec_point_format_list", 1, |r| {
+                        r.until_empty(|r| {
+                            let f = EcPointFormat::from_wire(r.u8("ec_point_format")?);
+                            r.describe_last(f.name());
+                            Ok(f)
+                        })
+                    })?;
+                    Ok(Extension::EcPointFormats(formats))
+                }
                 _ => Ok(Extension::Unknown(typ, r.rest("data")?.to_vec())),
             })
         })
@@ -128,6 +167,79 @@ pub fn duplicate_extension(extensions: &[Extension]) -> Option<ExtensionType> {
 
 fn find(extensions: &[Extension], typ: ExtensionType) -> Option<&Extension> {
     extensions.iter().find(|e| e.typ() == typ)
+}
+
+/// How the premaster secret is agreed, which decides what a ClientKeyExchange carries.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum KeyExchange {
+    /// RFC 5246 section 7.4.7.1: the client encrypts it to the server's RSA key.
+    Rsa,
+    /// RFC 8422: both sides compute it from ephemeral ECDH shares.
+    Ecdhe,
+}
+
+/// RFC 8422 section 5.4: the server's ephemeral ECDH share, and its signature over the randoms
+/// and that share (RFC 5246 section 7.4.3: `digitally-signed struct { client_random,
+/// server_random, params }`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ServerKeyExchange {
+    /// ECParameters: `curve_type` named_curve (3), then the group.
+    pub group: NamedGroup,
+    /// ECPoint `point<1..2^8-1>`: the server's public share.
+    pub public: Vec<u8>,
+    /// RFC 5246 section 4.7: the SignatureAndHashAlgorithm used.
+    pub scheme: SignatureScheme,
+    pub signature: Vec<u8>,
+}
+
+/// RFC 8422 section 5.4: ECCurveType named_curve, the only one still allowed (section 5.1.1).
+pub const NAMED_CURVE: u8 = 3;
+
+impl ServerKeyExchange {
+    /// The encoded ServerECDHParams: what the signature covers after the two randoms.
+    pub fn params(&self) -> Vec<u8> {
+        let mut w = Writer::new();
+        w.u8(NAMED_CURVE);
+        w.u16(self.group.to_wire());
+        w.opaque(1, &self.public);
+        w.buf
+    }
+
+    /// What the server signs (RFC 8422 section 5.4): client_random + server_random + params.
+    pub fn signed_content(&self, client_random: &[u8], server_random: &[u8]) -> Vec<u8> {
+        [client_random, server_random, &self.params()].concat()
+    }
+
+    fn encode(&self, w: &mut Writer) {
+        w.bytes(&self.params());
+        w.u16(self.scheme.to_wire());
+        w.opaque(2, &self.signature);
+    }
+
+    fn decode(r: &mut Reader) -> DecodeResult<Self> {
+        let (group, public) = r.group("params", |r| {
+            let curve_type = r.u8("curve_type")?;
+            r.require(
+                curve_type == NAMED_CURVE,
+                "curve_type",
+                "only named_curve (3) is allowed",
+            )?;
+            r.describe_last("named_curve");
+            let group = NamedGroup::from_wire(r.u16("namedcurve")?);
+            r.describe_last(group.name());
+            let public = r.opaque("public", 1)?.to_vec();
+            Ok((group, public))
+        })?;
+        let scheme = SignatureScheme::from_wire(r.u16("signature_algorithm")?);
+        r.describe_last(scheme.name());
+        let signature = r.opaque("signature", 2)?.to_vec();
+        Ok(ServerKeyExchange {
+            group,
+            public,
+            scheme,
+            signature,
+        })
+    }
 }
 
 /// RFC 5246 section 7.4.1.2.
@@ -315,10 +427,14 @@ pub enum HandshakePayload {
     /// RFC 5246 section 7.4.2: ASN.1Cert certificate_list<0..2^24-1>, sender's certificate first.
     Certificate(Vec<Vec<u8>>),
     CertificateRequest(CertificateRequest),
+    /// RFC 8422 section 5.4 (ECDHE suites only).
+    ServerKeyExchange(ServerKeyExchange),
     /// RFC 5246 section 7.4.5: empty.
     ServerHelloDone,
     /// RFC 5246 section 7.4.7.1: the RSA-encrypted premaster secret, as an opaque<0..2^16-1>.
     ClientKeyExchange(Vec<u8>),
+    /// RFC 8422 section 5.7: the client's ECDH share, `ECPoint ecdh_Yc` (opaque<1..2^8-1>).
+    ClientKeyExchangeEcdh(Vec<u8>),
     /// RFC 5246 section 7.4.9: verify_data.
     Finished(Vec<u8>),
     /// A message this crate does not take part in, kept whole.
@@ -332,8 +448,11 @@ impl HandshakePayload {
             Self::ServerHello(_) => HandshakeType::ServerHello,
             Self::Certificate(_) => HandshakeType::Certificate,
             Self::CertificateRequest(_) => HandshakeType::CertificateRequest,
+            Self::ServerKeyExchange(_) => HandshakeType::ServerKeyExchange,
             Self::ServerHelloDone => HandshakeType::ServerHelloDone,
-            Self::ClientKeyExchange(_) => HandshakeType::ClientKeyExchange,
+            Self::ClientKeyExchange(_) | Self::ClientKeyExchangeEcdh(_) => {
+                HandshakeType::ClientKeyExchange
+            }
             Self::Finished(_) => HandshakeType::Finished,
             Self::Unknown(t, _) => *t,
         }
@@ -346,6 +465,7 @@ impl HandshakePayload {
             HandshakeType::ServerHello => "ServerHello".into(),
             HandshakeType::Certificate => "Certificate".into(),
             HandshakeType::CertificateRequest => "CertificateRequest".into(),
+            HandshakeType::ServerKeyExchange => "ServerKeyExchange".into(),
             HandshakeType::ServerHelloDone => "ServerHelloDone".into(),
             HandshakeType::ClientKeyExchange => "ClientKeyExchange".into(),
             HandshakeType::Finished => "Finished".into(),
@@ -362,21 +482,30 @@ impl HandshakePayload {
             Self::ServerHello(m) => m.encode(w),
             Self::Certificate(chain) => w.vector(3, |w| chain.iter().for_each(|c| w.opaque(3, c))),
             Self::CertificateRequest(m) => m.encode(w),
+            Self::ServerKeyExchange(m) => m.encode(w),
             Self::ServerHelloDone => {}
             Self::ClientKeyExchange(encrypted) => w.opaque(2, encrypted),
+            Self::ClientKeyExchangeEcdh(point) => w.opaque(1, point),
             Self::Finished(verify_data) => w.bytes(verify_data),
             Self::Unknown(_, body) => w.bytes(body),
         });
         w.buf
     }
 
-    /// Decodes one complete message (header included) and the field tree of its bytes.
+    /// Decodes one complete message (header included) and the field tree of its bytes, a
+    /// ClientKeyExchange as RSA key exchange's.
     pub fn decode(bytes: &[u8]) -> DecodeResult<(Self, Field)> {
+        Self::decode_in(bytes, KeyExchange::Rsa)
+    }
+
+    /// Like [`HandshakePayload::decode`], a ClientKeyExchange read as `kx`'s: its body depends
+    /// on the negotiated suite (RFC 5246 section 7.4.7, RFC 8422 section 5.7).
+    pub fn decode_in(bytes: &[u8], kx: KeyExchange) -> DecodeResult<(Self, Field)> {
         let mut r = Reader::new(bytes);
         let payload = r.group("handshake", |r| {
             let typ = HandshakeType::from_wire(r.u8("msg_type")?);
             r.describe_last(typ.name());
-            r.vector("body", 3, |r| Self::decode_body(typ, r))
+            r.vector("body", 3, |r| Self::decode_body(typ, kx, r))
         })?;
         r.expect_end("handshake")?;
         let mut fields = r.into_fields();
@@ -386,7 +515,7 @@ impl HandshakePayload {
         Ok((payload, root))
     }
 
-    fn decode_body(typ: HandshakeType, r: &mut Reader) -> DecodeResult<Self> {
+    fn decode_body(typ: HandshakeType, kx: KeyExchange, r: &mut Reader) -> DecodeResult<Self> {
         Ok(match typ {
             HandshakeType::ClientHello => Self::ClientHello(ClientHello::decode(r)?),
             HandshakeType::ServerHello => Self::ServerHello(ServerHello::decode(r)?),
@@ -398,10 +527,20 @@ impl HandshakePayload {
             HandshakeType::CertificateRequest => {
                 Self::CertificateRequest(CertificateRequest::decode(r)?)
             }
-            HandshakeType::ServerHelloDone => Self::ServerHelloDone,
-            HandshakeType::ClientKeyExchange => {
-                Self::ClientKeyExchange(r.opaque("EncryptedPreMasterSecret", 2)?.to_vec())
+            HandshakeType::ServerKeyExchange => {
+                Self::ServerKeyExchange(ServerKeyExchange::decode(r)?)
             }
+            HandshakeType::ServerHelloDone => Self::ServerHelloDone,
+            HandshakeType::ClientKeyExchange => match kx {
+                KeyExchange::Rsa => {
+                    Self::ClientKeyExchange(r.opaque("EncryptedPreMasterSecret", 2)?.to_vec())
+                }
+                KeyExchange::Ecdhe => {
+                    let point = r.opaque("ecdh_Yc", 1)?;
+                    r.require(!point.is_empty(), "ecdh_Yc", "an ECPoint is 1 to 255 bytes")?;
+                    Self::ClientKeyExchangeEcdh(point.to_vec())
+                }
+            },
             HandshakeType::Finished => Self::Finished(r.rest("verify_data")?.to_vec()),
             other => Self::Unknown(other, r.rest("body")?.to_vec()),
         })
@@ -445,6 +584,12 @@ pub(crate) mod tests {
                 certificate_types: vec![1, 64],
                 signature_algorithms: vec![SignatureScheme::RsaPkcs1Sha256],
                 certificate_authorities: vec![vec![0x30, 0x00]],
+            }),
+            HandshakePayload::ServerKeyExchange(ServerKeyExchange {
+                group: NamedGroup::X25519,
+                public: vec![0x9f; 32],
+                scheme: SignatureScheme::RsaPssRsaeSha256,
+                signature: vec![0x5a; 256],
             }),
             HandshakePayload::ServerHelloDone,
             HandshakePayload::ClientKeyExchange(vec![0xab; 256]),
@@ -493,6 +638,53 @@ pub(crate) mod tests {
                 "extended_master_secret",
                 "unknown(0x4242)"
             ]
+        );
+    }
+
+    #[test]
+    fn ecdhe_messages_round_trip_and_every_truncation_fails() {
+        let hello = ClientHello {
+            client_version: TLS12,
+            random: [1; 32],
+            session_id: vec![],
+            cipher_suites: vec![CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256],
+            compression_methods: vec![0],
+            extensions: vec![
+                Extension::SupportedGroups(vec![NamedGroup::X25519, NamedGroup::Secp256r1]),
+                Extension::EcPointFormats(vec![EcPointFormat::Uncompressed]),
+            ],
+        };
+        for msg in [
+            HandshakePayload::ClientHello(hello),
+            HandshakePayload::ClientKeyExchangeEcdh(vec![4; 65]),
+        ] {
+            let bytes = msg.encode();
+            let (decoded, _) = HandshakePayload::decode_in(&bytes, KeyExchange::Ecdhe).unwrap();
+            assert_eq!(decoded, msg);
+            for cut in 0..bytes.len() {
+                assert!(HandshakePayload::decode_in(&bytes[..cut], KeyExchange::Ecdhe).is_err());
+            }
+        }
+        // An empty ECPoint, and a curve given explicitly (curve_type 1), are refused.
+        assert!(HandshakePayload::decode_in(&[16, 0, 0, 1, 0], KeyExchange::Ecdhe).is_err());
+        let mut explicit = samples()[4].encode();
+        assert_eq!(explicit[0], 12, "the ServerKeyExchange sample");
+        explicit[4] = 1;
+        assert!(HandshakePayload::decode(&explicit).is_err());
+    }
+
+    #[test]
+    fn the_signed_content_is_the_randoms_then_the_params() {
+        let ske = ServerKeyExchange {
+            group: NamedGroup::Secp256r1,
+            public: vec![4, 1, 2],
+            scheme: SignatureScheme::RsaPkcs1Sha256,
+            signature: vec![],
+        };
+        assert_eq!(ske.params(), [3, 0, 23, 3, 4, 1, 2]);
+        assert_eq!(
+            ske.signed_content(&[1; 32], &[2; 32]),
+            [&[1u8; 32][..], &[2; 32], &[3, 0, 23, 3, 4, 1, 2]].concat()
         );
     }
 

@@ -13,7 +13,7 @@ use tlslab_core::scenario::Scenario;
 #[command(
     name = "tlslab",
     version,
-    about = "A TLS 1.2 (RSA key exchange) client and server you can watch"
+    about = "A TLS 1.2 client and server you can watch (RSA key exchange, or ECDHE with an RSA signature)"
 )]
 struct Cli {
     #[command(subcommand)]

@@ -141,6 +141,22 @@ fn print(text: &str) -> Result<(), String> {
 
 fn describe(c: &Computation) -> String {
     match c {
+        Computation::EcdhKeyPair { group, public, .. } => {
+            format!(
+                "{group} key pair for this handshake, public share = {}",
+                public.hex()
+            )
+        }
+        Computation::EcdhSharedSecret {
+            group, premaster, ..
+        } => format!("{group} shared secret = premaster = {}", premaster.hex()),
+        Computation::KeyExchangeSignature {
+            scheme, verified, ..
+        } => match verified {
+            None => format!("signs client_random + server_random + params with {scheme}"),
+            Some(true) => format!("checks the {scheme} signature over the params: valid"),
+            Some(false) => format!("checks the {scheme} signature over the params: INVALID"),
+        },
         Computation::Random { name, value } => format!("{name} = {}", value.hex()),
         Computation::SuiteSelected { cipher_suite, .. } => format!("chooses {cipher_suite}"),
         Computation::PremasterEncrypted(p) => format!(

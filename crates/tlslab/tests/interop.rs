@@ -39,28 +39,33 @@ const GREETING: &str = "Hello from tlslab";
 struct Suite {
     iana: &'static str,
     openssl: &'static str,
+    /// GnuTLS's key exchange item: +RSA, or +ECDHE-RSA (RFC 8422).
+    gnutls_kx: &'static str,
     /// GnuTLS priority items selecting exactly this suite (checked with `gnutls-cli --list`).
     gnutls_cipher_mac: &'static str,
     /// How GnuTLS describes a session with this suite.
     gnutls_description: &'static str,
 }
 
-const SUITES: [Suite; 4] = [
+const SUITES: [Suite; 7] = [
     Suite {
         iana: "TLS_RSA_WITH_AES_128_GCM_SHA256",
         openssl: "AES128-GCM-SHA256",
+        gnutls_kx: "+RSA",
         gnutls_cipher_mac: "+AES-128-GCM:-MAC-ALL:+AEAD",
         gnutls_description: "(TLS1.2-X.509)-(RSA)-(AES-128-GCM)",
     },
     Suite {
         iana: "TLS_RSA_WITH_AES_128_CBC_SHA256",
         openssl: "AES128-SHA256",
+        gnutls_kx: "+RSA",
         gnutls_cipher_mac: "+AES-128-CBC:-MAC-ALL:+SHA256",
         gnutls_description: "(TLS1.2-X.509)-(RSA)-(AES-128-CBC)-(SHA256)",
     },
     Suite {
         iana: "TLS_RSA_WITH_AES_128_CBC_SHA",
         openssl: "AES128-SHA",
+        gnutls_kx: "+RSA",
         gnutls_cipher_mac: "+AES-128-CBC:-MAC-ALL:+SHA1",
         gnutls_description: "(TLS1.2-X.509)-(RSA)-(AES-128-CBC)-(SHA1)",
     },
@@ -68,19 +73,44 @@ const SUITES: [Suite; 4] = [
     Suite {
         iana: "TLS_RSA_WITH_AES_256_GCM_SHA384",
         openssl: "AES256-GCM-SHA384",
+        gnutls_kx: "+RSA",
         gnutls_cipher_mac: "+AES-256-GCM:-MAC-ALL:+AEAD",
         gnutls_description: "(TLS1.2-X.509)-(RSA)-(AES-256-GCM)",
+    },
+    // ECDHE (RFC 8422) on x25519, the first group both sides list, the server's share signed
+    // with RSA-PSS, which both list first.
+    Suite {
+        iana: "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+        openssl: "ECDHE-RSA-AES128-GCM-SHA256",
+        gnutls_kx: "+ECDHE-RSA",
+        gnutls_cipher_mac: "+AES-128-GCM:-MAC-ALL:+AEAD",
+        gnutls_description: "(TLS1.2-X.509)-(ECDHE-X25519)-(RSA-PSS-RSAE-SHA256)-(AES-128-GCM)",
+    },
+    Suite {
+        iana: "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+        openssl: "ECDHE-RSA-AES256-GCM-SHA384",
+        gnutls_kx: "+ECDHE-RSA",
+        gnutls_cipher_mac: "+AES-256-GCM:-MAC-ALL:+AEAD",
+        gnutls_description: "(TLS1.2-X.509)-(ECDHE-X25519)-(RSA-PSS-RSAE-SHA256)-(AES-256-GCM)",
+    },
+    Suite {
+        iana: "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA",
+        openssl: "ECDHE-RSA-AES128-SHA",
+        gnutls_kx: "+ECDHE-RSA",
+        gnutls_cipher_mac: "+AES-128-CBC:-MAC-ALL:+SHA1",
+        gnutls_description: "(TLS1.2-X.509)-(ECDHE-X25519)-(RSA-PSS-RSAE-SHA256)-(AES-128-CBC)-(SHA1)",
     },
 ];
 
 /// Every suite tlslab implements, OpenSSL spelling.
-const OPENSSL_ALL: &str = "AES128-GCM-SHA256:AES128-SHA256:AES128-SHA:AES256-GCM-SHA384";
+const OPENSSL_ALL: &str = "AES128-GCM-SHA256:AES128-SHA256:AES128-SHA:AES256-GCM-SHA384:\
+                           ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-RSA-AES128-SHA";
 
 impl Suite {
     fn gnutls_priority(&self, ems: bool) -> String {
         let mut p = format!(
-            "NORMAL:-VERS-ALL:+VERS-TLS1.2:-KX-ALL:+RSA:-CIPHER-ALL:{}",
-            self.gnutls_cipher_mac
+            "NORMAL:-VERS-ALL:+VERS-TLS1.2:-KX-ALL:{}:-CIPHER-ALL:{}",
+            self.gnutls_kx, self.gnutls_cipher_mac
         );
         if !ems {
             // GnuTLS calls RFC 7627 "session hash".
@@ -551,8 +581,11 @@ fn tlslab_connect_records_a_run_against_openssl_s_server() {
             let text = export_checks::tshark(&dir.join("run.pcap"), Some(&dir.join("run.keys")));
             export_checks::assert_decrypted(&text, &what, &["HTTP/1.0 200 ok\\r\\n"]);
             let ran = export_checks::run_recipes(&t, &dir);
+            // An ECDHE premaster is never sent, so no key decrypts it.
+            let rsa = suite.gnutls_kx == "+RSA";
             expect(
-                ran.contains_key("Premaster secret decryption") && ran.contains_key("verify_data"),
+                ran.contains_key("Premaster secret decryption") == rsa
+                    && ran.contains_key("verify_data"),
                 format!("recipes run: {ran:?}"),
                 &[&client, &server],
             )
@@ -814,4 +847,89 @@ fn gnutls_cli_without_the_root_aborts() {
         &["The certificate is NOT trusted", "issuer is unknown"],
         "bad_certificate",
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// ECDHE on secp256r1: both peers restricted to P-256, both directions
+
+#[test]
+fn ecdhe_on_secp256r1_both_directions_with_openssl() {
+    require_openssl();
+    let mut failures = Failures::default();
+    // OpenSSL as the server, told to use P-256 only.
+    let pki = pki();
+    let started = Instant::now();
+    let (server, port) = start_server(
+        "openssl s_server -groups P-256",
+        "openssl",
+        move |port| {
+            args(&[
+                "s_server",
+                "-accept",
+                &format!("127.0.0.1:{port}"),
+                "-tls1_2",
+                "-cipher",
+                "ECDHE-RSA-AES128-GCM-SHA256",
+                "-groups",
+                "P-256",
+                "-cert",
+                path_str(&pki.leaf),
+                "-cert_chain",
+                path_str(&pki.intermediate),
+                "-key",
+                path_str(&pki.key),
+                "-www",
+            ])
+        },
+        |_| "ACCEPT".into(),
+        true,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let client = tlslab_connect(port, &[]);
+    failures.case(
+        "tlslab connect -> openssl s_server -groups P-256",
+        started,
+        check_connect(
+            &client,
+            &server,
+            &["Cipher    : ECDHE-RSA-AES128-GCM-SHA256"],
+        ),
+    );
+    drop(server);
+    // OpenSSL as the client, offering P-256 only.
+    let started = Instant::now();
+    let run = || {
+        let (mut server, port) = tlslab_serve(None)?;
+        let a = args(&[
+            "s_client",
+            "-connect",
+            &format!("127.0.0.1:{port}"),
+            "-tls1_2",
+            "-cipher",
+            "ECDHE-RSA-AES256-GCM-SHA384",
+            "-groups",
+            "P-256",
+            "-CAfile",
+            path_str(&pki.ca),
+            "-servername",
+            "example.com",
+            "-ign_eof",
+        ]);
+        let client = run_client("openssl s_client -groups P-256", "openssl", a, &[]);
+        check_served(
+            &client,
+            &mut server,
+            &[
+                "Server Temp Key: ECDH, prime256v1, 256 bits",
+                "Cipher is ECDHE-RSA-AES256-GCM-SHA384",
+                GREETING,
+            ],
+        )
+    };
+    failures.case(
+        "openssl s_client -groups P-256 -> tlslab serve",
+        started,
+        run(),
+    );
+    failures.finish();
 }

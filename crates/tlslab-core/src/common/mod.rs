@@ -8,6 +8,7 @@ use crate::crypto::record_cipher::RecordProtector;
 use crate::error::TlsError;
 use crate::msgs::enums::{AlertDescription, AlertLevel, ContentType};
 use crate::msgs::handshake::HandshakePayload;
+use crate::msgs::handshake::KeyExchange;
 use crate::record::{Alert, Deframer};
 use crate::rng::RandomSource;
 use crate::timeline::{
@@ -49,6 +50,9 @@ pub(crate) struct CommonState {
     app_data: Vec<u8>,
     /// Set once a fatal alert was sent or received, or close_notify exchanged.
     pub closed: bool,
+    /// The negotiated key exchange, which decides how a ClientKeyExchange reads (RSA until a
+    /// suite says otherwise).
+    pub key_exchange: KeyExchange,
     /// Which message the events emitted now are about (see [`MessageRef`]).
     phase: Phase,
     sent: usize,
@@ -76,6 +80,7 @@ impl CommonState {
             out: Vec::new(),
             app_data: Vec::new(),
             closed: false,
+            key_exchange: KeyExchange::Rsa,
             phase: Phase::Preparing,
             sent: 0,
             received: 0,

@@ -22,7 +22,7 @@ impl CommonState {
     pub fn send_handshake(&mut self, payload: &HandshakePayload) -> Result<(), TlsError> {
         let bytes = payload.encode();
         // We decode what we encoded, so the annotation comes from the decoder.
-        let fields = HandshakePayload::decode(&bytes)
+        let fields = HandshakePayload::decode_in(&bytes, self.key_exchange)
             .map(|(_, f)| vec![f])
             .unwrap_or_default();
         self.transcript.add(&payload.title(), &bytes);
@@ -255,7 +255,7 @@ impl CommonState {
             return Ok(None);
         }
         let bytes: Vec<u8> = self.handshake_buf.drain(..4 + len).collect();
-        let (payload, field) = HandshakePayload::decode(&bytes)?;
+        let (payload, field) = HandshakePayload::decode_in(&bytes, self.key_exchange)?;
         self.received(
             &payload.title(),
             ContentType::Handshake,

@@ -14,6 +14,7 @@
 //! is recomputed elsewhere.
 
 pub mod ecdhe;
+pub mod key_exchange_signature;
 pub mod prf;
 pub mod record_cipher;
 pub mod rsa_kx;

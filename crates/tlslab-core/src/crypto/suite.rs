@@ -8,6 +8,7 @@ use sha2::{Digest, Sha256, Sha384};
 use super::hmac;
 use crate::bytes::Bytes;
 use crate::msgs::enums::CipherSuite;
+use crate::msgs::handshake::KeyExchange;
 use crate::timeline::{KeyBlock, MacAlgorithm};
 
 /// The bulk encryption algorithm (RFC 5246 section 6.1 `BulkCipherAlgorithm` with its
@@ -115,6 +116,8 @@ impl PrfHash {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct SuiteParams {
     pub suite: CipherSuite,
+    /// How the premaster is agreed: RSA encryption or ECDHE (RFC 8422).
+    pub kx: KeyExchange,
     pub bulk: Bulk,
     /// `SecurityParameters.prf_algorithm`.
     pub prf: PrfHash,
@@ -151,10 +154,46 @@ impl SuiteParams {
 /// (HMAC-SHA1) or 96 (HMAC-SHA256). OpenSSL and Go derive 32 bytes more (two IVs, TLS 1.0's
 /// first chaining IVs) and never use them; the PRF output is a stream, so the bytes both
 /// derive are the same.
-static SUITES: [SuiteParams; 4] = [
+static SUITES: [SuiteParams; 7] = [
+    // RFC 8422 section 6, with RFC 5289's GCM suites: the RSA suites' protection and PRF, the
+    // premaster agreed by ECDHE and the server's parameters signed with its RSA key.
+    SuiteParams {
+        suite: CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+        kx: KeyExchange::Ecdhe,
+        bulk: Bulk::Aes128Gcm,
+        prf: PrfHash::Sha256,
+        mac: None,
+        mac_key_len: 0,
+        enc_key_len: 16,
+        fixed_iv_len: 4,
+        record_iv_len: 8,
+    },
+    SuiteParams {
+        suite: CipherSuite::TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+        kx: KeyExchange::Ecdhe,
+        bulk: Bulk::Aes256Gcm,
+        prf: PrfHash::Sha384,
+        mac: None,
+        mac_key_len: 0,
+        enc_key_len: 32,
+        fixed_iv_len: 4,
+        record_iv_len: 8,
+    },
+    SuiteParams {
+        suite: CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA,
+        kx: KeyExchange::Ecdhe,
+        bulk: Bulk::Aes128Cbc,
+        prf: PrfHash::Sha256,
+        mac: Some(MacAlgorithm::HmacSha1),
+        mac_key_len: 20,
+        enc_key_len: 16,
+        fixed_iv_len: 0,
+        record_iv_len: 16,
+    },
     // RFC 5288 section 3: "The fixed_iv_length is 4 ... the record_iv_length is 8".
     SuiteParams {
         suite: CipherSuite::TLS_RSA_WITH_AES_128_GCM_SHA256,
+        kx: KeyExchange::Rsa,
         bulk: Bulk::Aes128Gcm,
         prf: PrfHash::Sha256,
         mac: None,
@@ -165,6 +204,7 @@ static SUITES: [SuiteParams; 4] = [
     },
     SuiteParams {
         suite: CipherSuite::TLS_RSA_WITH_AES_128_CBC_SHA256,
+        kx: KeyExchange::Rsa,
         bulk: Bulk::Aes128Cbc,
         prf: PrfHash::Sha256,
         mac: Some(MacAlgorithm::HmacSha256),
@@ -175,6 +215,7 @@ static SUITES: [SuiteParams; 4] = [
     },
     SuiteParams {
         suite: CipherSuite::TLS_RSA_WITH_AES_128_CBC_SHA,
+        kx: KeyExchange::Rsa,
         bulk: Bulk::Aes128Cbc,
         // Its MAC is HMAC-SHA1, its PRF still P_SHA256 (RFC 5246 section 5).
         prf: PrfHash::Sha256,
@@ -187,6 +228,7 @@ static SUITES: [SuiteParams; 4] = [
     // RFC 5288 section 3, with "the PRF ... P_SHA384" and a 32-byte key.
     SuiteParams {
         suite: CipherSuite::TLS_RSA_WITH_AES_256_GCM_SHA384,
+        kx: KeyExchange::Rsa,
         bulk: Bulk::Aes256Gcm,
         prf: PrfHash::Sha384,
         mac: None,

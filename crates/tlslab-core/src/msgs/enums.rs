@@ -123,8 +123,12 @@ wire_enum! {
 }
 
 impl CipherSuite {
-    /// The suites this crate implements, most preferred first: what a server accepts.
-    pub const SUPPORTED: [CipherSuite; 4] = [
+    /// The suites this crate implements, most preferred first: what a server accepts. ECDHE
+    /// first, as servers prefer forward secrecy.
+    pub const SUPPORTED: [CipherSuite; 7] = [
+        CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+        CipherSuite::TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+        CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA,
         CipherSuite::TLS_RSA_WITH_AES_128_GCM_SHA256,
         CipherSuite::TLS_RSA_WITH_AES_128_CBC_SHA256,
         CipherSuite::TLS_RSA_WITH_AES_128_CBC_SHA,
@@ -138,6 +142,13 @@ impl CipherSuite {
         CipherSuite::TLS_RSA_WITH_AES_128_GCM_SHA256,
         CipherSuite::TLS_RSA_WITH_AES_128_CBC_SHA256,
         CipherSuite::TLS_RSA_WITH_AES_128_CBC_SHA,
+    ];
+
+    /// The ECDHE suites (RFC 8422), what a client offers for forward secrecy.
+    pub const ECDHE: [CipherSuite; 3] = [
+        CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+        CipherSuite::TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+        CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA,
     ];
 
     /// Parses an IANA name such as `TLS_RSA_WITH_AES_128_GCM_SHA256`.

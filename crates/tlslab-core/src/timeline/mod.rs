@@ -194,6 +194,28 @@ pub enum Computation {
         direction: String,
         cipher_suite: String,
     },
+    /// An ephemeral ECDH key pair for this handshake (RFC 8422 sections 5.4 and 5.7). The
+    /// private scalar never leaves the side that made it.
+    EcdhKeyPair {
+        group: String,
+        private: Bytes,
+        public: Bytes,
+    },
+    /// The premaster from our private scalar and the peer's share (RFC 8422 section 5.10).
+    EcdhSharedSecret {
+        group: String,
+        peer_public: Bytes,
+        premaster: Bytes,
+    },
+    /// The server's signature over client_random + server_random + its ECDH parameters
+    /// (RFC 8422 section 5.4): made by the server, checked by the client (`verified`).
+    KeyExchangeSignature {
+        scheme: String,
+        signed: Bytes,
+        signature: Bytes,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        verified: Option<bool>,
+    },
 }
 
 /// How a master secret was derived: `PRF(premaster, label, seed)[0..47]`, the seed being the

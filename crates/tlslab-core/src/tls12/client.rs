@@ -1,9 +1,11 @@
-//! The TLS 1.2 client (RFC 5246 section 7.3, RSA key exchange), sans-IO.
+//! The TLS 1.2 client (RFC 5246 section 7.3; RSA key exchange, or ECDHE_RSA, RFC 8422),
+//! sans-IO.
 //!
 //! ```text
 //! ClientHello          -------->
 //!                                       ServerHello
 //!                                       Certificate
+//!                                 ServerKeyExchange  (ECDHE only)
 //!                      <--------    ServerHelloDone
 //! ClientKeyExchange
 //! [ChangeCipherSpec]
@@ -14,14 +16,19 @@
 //! ```
 
 use crate::common::{CommonState, Incoming};
+use crate::crypto::ecdhe;
+use crate::crypto::key_exchange_signature;
 use crate::crypto::prf::{LABEL_CLIENT_FINISHED, LABEL_SERVER_FINISHED};
 use crate::crypto::record_cipher::RecordProtector;
 use crate::crypto::rsa_kx;
 use crate::crypto::suite::{self, SuiteParams};
 use crate::error::TlsError;
-use crate::msgs::enums::{AlertDescription, CipherSuite, ExtensionType, SignatureScheme};
+use crate::msgs::enums::{
+    AlertDescription, CipherSuite, EcPointFormat, ExtensionType, NamedGroup, SignatureScheme,
+};
 use crate::msgs::handshake::{
-    ClientHello, Extension, HandshakePayload, TLS12, duplicate_extension,
+    ClientHello, Extension, HandshakePayload, KeyExchange, ServerKeyExchange, TLS12,
+    duplicate_extension,
 };
 use crate::pki::{self, Policy};
 use crate::timeline::{Computation, EventKind, ValueName};
@@ -40,6 +47,8 @@ pub struct ClientConfig {
     /// The client's clock, seconds since the Unix epoch, for certificate validity.
     pub now: u64,
     pub policy: Policy,
+    /// Groups for ECDHE, most preferred first (offered when an ECDHE suite is).
+    pub groups: Vec<NamedGroup>,
 }
 
 impl ClientConfig {
@@ -52,6 +61,7 @@ impl ClientConfig {
             trust_anchors,
             now,
             policy: Policy::default(),
+            groups: ecdhe::GROUPS.to_vec(),
         }
     }
 }
@@ -62,6 +72,8 @@ struct Hello {
     server_random: [u8; 32],
     suite: &'static SuiteParams,
     extended_master_secret: bool,
+    /// With an ECDHE suite, the server's signed share once its ServerKeyExchange is checked.
+    server_share: Option<(NamedGroup, Vec<u8>)>,
 }
 
 enum State {
@@ -111,19 +123,40 @@ impl Machine {
         matches!(self.state, State::Connected)
     }
 
+    /// Whether the client offers an ECDHE suite (then it also offers groups and point formats).
+    fn offers_ecdhe(&self) -> bool {
+        self.config
+            .cipher_suites
+            .iter()
+            .filter_map(|s| suite::params(*s))
+            .any(|p| p.kx == KeyExchange::Ecdhe)
+    }
+
     fn client_hello(&self, random: [u8; 32]) -> ClientHello {
+        let ecdhe = self.offers_ecdhe();
+        // With ECDHE the server signs its share: the schemes it may use, PSS first as browsers
+        // list it. Without, the list every RSA link has always carried.
+        let mut schemes = vec![
+            SignatureScheme::RsaPkcs1Sha256,
+            SignatureScheme::RsaPkcs1Sha384,
+            SignatureScheme::RsaPkcs1Sha512,
+        ];
+        if ecdhe {
+            schemes.insert(0, SignatureScheme::RsaPssRsaeSha256);
+        }
         let mut extensions = vec![
             Extension::ServerName(self.config.server_name.clone()),
-            Extension::SignatureAlgorithms(vec![
-                SignatureScheme::RsaPkcs1Sha256,
-                SignatureScheme::RsaPkcs1Sha384,
-                SignatureScheme::RsaPkcs1Sha512,
-            ]),
+            Extension::SignatureAlgorithms(schemes),
             // RFC 5746 section 3.4: an initial handshake carries an empty renegotiation_info.
             Extension::RenegotiationInfo(Vec::new()),
         ];
         if self.config.offer_extended_master_secret {
             extensions.push(Extension::ExtendedMasterSecret);
+        }
+        if ecdhe {
+            // RFC 8422 sections 5.1.1 and 5.1.2.
+            extensions.push(Extension::SupportedGroups(self.config.groups.clone()));
+            extensions.push(Extension::EcPointFormats(vec![EcPointFormat::Uncompressed]));
         }
         ClientHello {
             client_version: TLS12,
@@ -153,13 +186,22 @@ impl Machine {
                 State::ExpectServerHelloDone(hello, key, false)
             }
             (
+                State::ExpectServerHelloDone(mut hello, key, false),
+                Incoming::Handshake(HandshakePayload::ServerKeyExchange(ske)),
+            ) if hello.suite.kx == KeyExchange::Ecdhe && hello.server_share.is_none() => {
+                hello.server_share = Some(self.server_key_exchange(common, &hello, &key, ske)?);
+                State::ExpectServerHelloDone(hello, key, false)
+            }
+            (
                 State::ExpectServerHelloDone(hello, key, false),
                 Incoming::Handshake(HandshakePayload::CertificateRequest(_)),
-            ) => State::ExpectServerHelloDone(hello, key, true),
+            ) if hello.suite.kx == KeyExchange::Rsa || hello.server_share.is_some() => {
+                State::ExpectServerHelloDone(hello, key, true)
+            }
             (
                 State::ExpectServerHelloDone(hello, key, certificate_requested),
                 Incoming::Handshake(HandshakePayload::ServerHelloDone),
-            ) => {
+            ) if hello.suite.kx == KeyExchange::Rsa || hello.server_share.is_some() => {
                 common.prepare();
                 if certificate_requested {
                     // RFC 5246 section 7.4.6: with no certificate to offer, the client sends an
@@ -246,6 +288,10 @@ impl Machine {
                     true
                 }
                 Extension::ExtendedMasterSecret => self.config.offer_extended_master_secret,
+                // RFC 8422 section 5.2: echoed only to a client that offered ECDHE.
+                Extension::EcPointFormats(formats) => {
+                    self.offers_ecdhe() && formats.contains(&EcPointFormat::Uncompressed)
+                }
                 // RFC 5246 section 7.4.1.4: only extensions we offered may come back; a server
                 // acknowledges server_name with an empty one, which decodes as Unknown.
                 Extension::Unknown(ExtensionType::ServerName, data) => data.is_empty(),
@@ -260,12 +306,59 @@ impl Machine {
         }
         let extended_master_secret = sh.extension(ExtensionType::ExtendedMasterSecret).is_some();
         common.learn(ValueName::ServerRandom, &sh.random);
+        common.key_exchange = suite.kx;
         Ok(Hello {
             client_random,
             server_random: sh.random,
             suite,
             extended_master_secret,
+            server_share: None,
         })
+    }
+
+    /// RFC 8422 section 5.4: the server's share, in a group we offered, signed with a scheme
+    /// we offered by the key of the certificate we accepted. A bad signature is decrypt_error
+    /// (RFC 5246 section 7.2.2: "a ... signature could not be correctly verified").
+    fn server_key_exchange(
+        &mut self,
+        common: &mut CommonState,
+        hello: &Hello,
+        server_key: &rsa::PublicKey,
+        ske: ServerKeyExchange,
+    ) -> Result<(NamedGroup, Vec<u8>), TlsError> {
+        if !self.config.groups.contains(&ske.group) {
+            return Err(TlsError::new(
+                AlertDescription::IllegalParameter,
+                format!(
+                    "server chose group {}, which we did not offer",
+                    ske.group.name()
+                ),
+            ));
+        }
+        if !key_exchange_signature::SCHEMES.contains(&ske.scheme) {
+            return Err(TlsError::new(
+                AlertDescription::IllegalParameter,
+                format!(
+                    "server signed with {}, which we did not offer",
+                    ske.scheme.name()
+                ),
+            ));
+        }
+        let signed = ske.signed_content(&hello.client_random, &hello.server_random);
+        let valid = key_exchange_signature::verify(server_key, ske.scheme, &signed, &ske.signature);
+        common.compute(Computation::KeyExchangeSignature {
+            scheme: ske.scheme.name(),
+            signed: signed.into(),
+            signature: ske.signature.into(),
+            verified: Some(valid),
+        });
+        if !valid {
+            return Err(TlsError::new(
+                AlertDescription::DecryptError,
+                "the ServerKeyExchange signature does not verify with the certificate's key: someone other than the certificate's holder chose this share",
+            ));
+        }
+        Ok((ske.group, ske.public))
     }
 
     /// Certificate validation, each check an event (RFC 5280 section 6, RFC 6125).
@@ -295,6 +388,45 @@ impl Machine {
         server_key: &rsa::PublicKey,
     ) -> Result<State, TlsError> {
         common.prepare();
+        let premaster = match &hello.server_share {
+            Some((group, share)) => self.ecdh(common, *group, share)?,
+            None => Self::encrypt_premaster(common, server_key)?,
+        };
+        self.switch_keys(common, hello, &premaster)
+    }
+
+    /// RFC 8422 sections 5.7 and 5.10: our key pair on the server's group, our share sent,
+    /// the premaster computed from our private scalar and the server's checked share.
+    fn ecdh(
+        &mut self,
+        common: &mut CommonState,
+        group: NamedGroup,
+        server_share: &[u8],
+    ) -> Result<Vec<u8>, TlsError> {
+        let key = ecdhe::generate(group, common.rng.as_mut())
+            .map_err(|e| TlsError::new(AlertDescription::InternalError, e.to_string()))?;
+        common.compute(Computation::EcdhKeyPair {
+            group: group.name(),
+            private: key.private.clone().into(),
+            public: key.public.clone().into(),
+        });
+        let premaster = ecdhe::shared_secret(group, &key.private, server_share)
+            .map_err(|e| TlsError::new(AlertDescription::IllegalParameter, e.to_string()))?;
+        common.learn(ValueName::Premaster, &premaster);
+        common.compute(Computation::EcdhSharedSecret {
+            group: group.name(),
+            peer_public: server_share.into(),
+            premaster: premaster.clone().into(),
+        });
+        common.send_handshake(&HandshakePayload::ClientKeyExchangeEcdh(key.public))?;
+        Ok(premaster)
+    }
+
+    /// RFC 5246 section 7.4.7.1: a fresh premaster, encrypted to the certificate's key.
+    fn encrypt_premaster(
+        common: &mut CommonState,
+        server_key: &rsa::PublicKey,
+    ) -> Result<Vec<u8>, TlsError> {
         let encrypted = rsa_kx::encrypt_premaster(server_key, TLS12, common.rng.as_mut())
             .map_err(|e| TlsError::new(AlertDescription::InternalError, e.to_string()))?;
         let premaster = encrypted.premaster.clone();
@@ -302,9 +434,18 @@ impl Machine {
         common.learn(ValueName::Premaster, &premaster.0);
         common.compute(Computation::PremasterEncrypted(encrypted));
         common.send_handshake(&HandshakePayload::ClientKeyExchange(ciphertext))?;
+        Ok(premaster.0)
+    }
 
+    /// The key schedule, ChangeCipherSpec and our Finished under the new keys.
+    fn switch_keys(
+        &mut self,
+        common: &mut CommonState,
+        hello: Hello,
+        premaster: &[u8],
+    ) -> Result<State, TlsError> {
         let (master, keys) = common.derive_keys(
-            &premaster.0,
+            premaster,
             &hello.client_random,
             &hello.server_random,
             hello.extended_master_secret,

@@ -1,14 +1,20 @@
-//! The TLS 1.2 server (RFC 5246 section 7.3, RSA key exchange), sans-IO.
+//! The TLS 1.2 server (RFC 5246 section 7.3; RSA key exchange, or ECDHE_RSA with a signed
+//! ServerKeyExchange, RFC 8422), sans-IO.
 
 use crate::common::{CommonState, Incoming};
+use crate::crypto::ecdhe::{self, EphemeralKey};
+use crate::crypto::key_exchange_signature;
 use crate::crypto::prf::{LABEL_CLIENT_FINISHED, LABEL_SERVER_FINISHED};
 use crate::crypto::record_cipher::RecordProtector;
 use crate::crypto::rsa_kx;
 use crate::crypto::suite::{self, SuiteParams};
 use crate::error::TlsError;
-use crate::msgs::enums::{AlertDescription, CipherSuite, ExtensionType};
+use crate::msgs::enums::{
+    AlertDescription, CipherSuite, EcPointFormat, ExtensionType, NamedGroup, SignatureScheme,
+};
 use crate::msgs::handshake::{
-    ClientHello, Extension, HandshakePayload, ServerHello, TLS12, duplicate_extension,
+    ClientHello, Extension, HandshakePayload, KeyExchange, ServerHello, ServerKeyExchange, TLS12,
+    duplicate_extension,
 };
 use crate::timeline::{Computation, EventKind, ValueName};
 use rsa::traits::PrivateKeyParts;
@@ -24,6 +30,8 @@ pub struct ServerConfig {
     pub cipher_suites: Vec<CipherSuite>,
     /// Agree to RFC 7627's extended master secret when the client offers it.
     pub extended_master_secret: bool,
+    /// Groups for ECDHE, most preferred first (RFC 8422 section 5.1.1).
+    pub groups: Vec<NamedGroup>,
 }
 
 impl ServerConfig {
@@ -33,6 +41,7 @@ impl ServerConfig {
             private_key,
             cipher_suites: CipherSuite::SUPPORTED.to_vec(),
             extended_master_secret: true,
+            groups: ecdhe::GROUPS.to_vec(),
         }
     }
 }
@@ -43,6 +52,8 @@ struct Hello {
     server_random: [u8; 32],
     suite: &'static SuiteParams,
     extended_master_secret: bool,
+    /// With an ECDHE suite: the server's key pair for this handshake.
+    ephemeral: Option<EphemeralKey>,
 }
 
 enum State {
@@ -91,7 +102,13 @@ impl Machine {
             (
                 State::ExpectClientKeyExchange(hello),
                 Incoming::Handshake(HandshakePayload::ClientKeyExchange(encrypted)),
-            ) => self.client_key_exchange(common, hello, &encrypted)?,
+            ) if hello.ephemeral.is_none() => {
+                self.client_key_exchange(common, hello, &encrypted)?
+            }
+            (
+                State::ExpectClientKeyExchange(hello),
+                Incoming::Handshake(HandshakePayload::ClientKeyExchangeEcdh(share)),
+            ) if hello.ephemeral.is_some() => self.client_ecdh(common, hello, &share)?,
             (
                 State::ExpectChangeCipherSpec(hello, master, reader, writer),
                 Incoming::ChangeCipherSpec,
@@ -139,12 +156,16 @@ impl Machine {
                 "client does not offer the null compression method",
             ));
         }
+        // An ECDHE suite also needs a group and a signature scheme both sides have (RFC 8422
+        // section 5.1): without them the server goes on to the next suite.
+        let ecdhe = self.ecdhe_terms(ch);
         let chosen = self
             .config
             .cipher_suites
             .iter()
-            .find(|s| ch.cipher_suites.contains(s))
-            .and_then(|s| suite::params(*s))
+            .filter(|s| ch.cipher_suites.contains(s))
+            .filter_map(|s| suite::params(*s))
+            .find(|p| p.kx == KeyExchange::Rsa || ecdhe.is_some())
             .ok_or_else(|| {
                 TlsError::new(
                     AlertDescription::HandshakeFailure,
@@ -199,6 +220,12 @@ impl Machine {
         if extended_master_secret {
             extensions.push(Extension::ExtendedMasterSecret);
         }
+        let ecdhe = ecdhe.filter(|_| chosen.kx == KeyExchange::Ecdhe);
+        // RFC 8422 section 5.2: the point formats echo the client's, uncompressed only.
+        if ecdhe.is_some() && ch.extension(ExtensionType::EcPointFormats).is_some() {
+            extensions.push(Extension::EcPointFormats(vec![EcPointFormat::Uncompressed]));
+        }
+        common.key_exchange = chosen.kx;
         let hello = ServerHello {
             server_version: TLS12,
             random: server_random,
@@ -211,6 +238,12 @@ impl Machine {
         common.send_handshake(&HandshakePayload::Certificate(
             self.config.certificate_chain.clone(),
         ))?;
+        let ephemeral = match ecdhe {
+            Some((group, scheme)) => {
+                Some(self.server_key_exchange(common, group, scheme, &ch.random, &server_random)?)
+            }
+            None => None,
+        };
         common.send_handshake(&HandshakePayload::ServerHelloDone)?;
         Ok(Hello {
             client_version: ch.client_version,
@@ -218,7 +251,103 @@ impl Machine {
             server_random,
             suite: chosen,
             extended_master_secret,
+            ephemeral,
         })
+    }
+
+    /// The group and signature scheme an ECDHE suite would use with this client: our first
+    /// group it lists (secp256r1 when it lists none, RFC 8422 section 4), and our first
+    /// scheme it lists in signature_algorithms (RFC 5246 section 7.4.1.4.1; without the
+    /// extension it could only take SHA-1, which this server does not sign with).
+    fn ecdhe_terms(&self, ch: &ClientHello) -> Option<(NamedGroup, SignatureScheme)> {
+        let group = match ch.extension(ExtensionType::SupportedGroups) {
+            Some(Extension::SupportedGroups(offered)) => self
+                .config
+                .groups
+                .iter()
+                .copied()
+                .find(|g| offered.contains(g)),
+            _ => Some(NamedGroup::Secp256r1).filter(|g| self.config.groups.contains(g)),
+        }?;
+        let scheme = match ch.extension(ExtensionType::SignatureAlgorithms) {
+            Some(Extension::SignatureAlgorithms(offered)) => {
+                key_exchange_signature::choose(offered)
+            }
+            _ => None,
+        }?;
+        Some((group, scheme))
+    }
+
+    /// RFC 8422 section 5.4: a key pair for this handshake, its public share and the
+    /// signature over both randoms and the share.
+    fn server_key_exchange(
+        &mut self,
+        common: &mut CommonState,
+        group: NamedGroup,
+        scheme: SignatureScheme,
+        client_random: &[u8],
+        server_random: &[u8],
+    ) -> Result<EphemeralKey, TlsError> {
+        let key = ecdhe::generate(group, common.rng.as_mut())
+            .map_err(|e| TlsError::new(AlertDescription::InternalError, e.to_string()))?;
+        common.compute(Computation::EcdhKeyPair {
+            group: group.name(),
+            private: key.private.clone().into(),
+            public: key.public.clone().into(),
+        });
+        let mut ske = ServerKeyExchange {
+            group,
+            public: key.public.clone(),
+            scheme,
+            signature: Vec::new(),
+        };
+        let signed = ske.signed_content(client_random, server_random);
+        ske.signature = key_exchange_signature::sign(
+            &self.config.private_key,
+            scheme,
+            &signed,
+            common.rng.as_mut(),
+        )
+        .ok_or_else(|| {
+            TlsError::new(
+                AlertDescription::InternalError,
+                format!("cannot sign with {}", scheme.name()),
+            )
+        })?;
+        common.compute(Computation::KeyExchangeSignature {
+            scheme: scheme.name(),
+            signed: signed.into(),
+            signature: ske.signature.clone().into(),
+            verified: None,
+        });
+        common.send_handshake(&HandshakePayload::ServerKeyExchange(ske))?;
+        Ok(key)
+    }
+
+    /// RFC 8422 section 5.7 and 5.10: the client's share, checked, gives the premaster.
+    fn client_ecdh(
+        &mut self,
+        common: &mut CommonState,
+        hello: Hello,
+        share: &[u8],
+    ) -> Result<State, TlsError> {
+        let Some(key) = &hello.ephemeral else {
+            return Err(TlsError::new(
+                AlertDescription::InternalError,
+                "an ECDHE handshake without a server key",
+            ));
+        };
+        // RFC 8422 section 5.11: a share that is not a point of the group, or an X25519
+        // result of all zeros, ends the handshake.
+        let premaster = ecdhe::shared_secret(key.group, &key.private, share)
+            .map_err(|e| TlsError::new(AlertDescription::IllegalParameter, e.to_string()))?;
+        common.compute(Computation::EcdhSharedSecret {
+            group: key.group.name(),
+            peer_public: share.into(),
+            premaster: premaster.clone().into(),
+        });
+        common.learn(ValueName::Premaster, &premaster);
+        self.switch_keys(common, hello, &premaster)
     }
 
     /// RFC 5246 section 7.4.7.1, with the Bleichenbacher countermeasure inside
@@ -240,8 +369,18 @@ impl Machine {
             premaster: premaster.to_vec().into(),
         });
         common.learn(ValueName::Premaster, &premaster);
+        self.switch_keys(common, hello, &premaster)
+    }
+
+    /// The key schedule from the premaster, and the record keys for both directions.
+    fn switch_keys(
+        &mut self,
+        common: &mut CommonState,
+        hello: Hello,
+        premaster: &[u8],
+    ) -> Result<State, TlsError> {
         let (master, keys) = common.derive_keys(
-            &premaster,
+            premaster,
             &hello.client_random,
             &hello.server_random,
             hello.extended_master_secret,

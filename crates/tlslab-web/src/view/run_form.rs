@@ -4,7 +4,6 @@
 use crate::protocol::Suite;
 use crate::runner;
 use crate::state::RunParams;
-use tlslab_core::msgs::enums::CipherSuite;
 use tlslab_core::scenario::Scenario;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
@@ -110,7 +109,7 @@ pub fn run_form(props: &RunFormProps) -> Html {
                         <span>{ "Suite" }</span>
                         <select data-control="suite" onchange={choose_suite} aria-label="Cipher suite">
                             <option value="" selected={suite.is_none()}>{ "Negotiate (GCM first)" }</option>
-                            { for CipherSuite::SUPPORTED.iter().map(|s| {
+                            { for Suite::all().map(|s| {
                                 let name = s.name();
                                 html! { <option value={name.clone()} selected={suite.as_deref() == Some(name.as_str())}>{ name.trim_start_matches("TLS_RSA_WITH_").to_string() }</option> }
                             }) }

@@ -14,6 +14,7 @@ use std::sync::mpsc::{self, RecvTimeoutError};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::thread;
 use std::time::Duration;
+use tlslab_core::msgs::handshake::KeyExchange;
 
 use tlslab_core::Connection;
 use tlslab_core::crypto::prf::{self, LABEL_SERVER_FINISHED, PrfHash};
@@ -439,6 +440,14 @@ macro_rules! table_tests {
     };
 }
 
+/// The RSA key exchange suites: the flights and forgeries here are RSA's (ECDHE's hostile
+/// peers are still to be written, issue 15).
+fn rsa_suites() -> impl Iterator<Item = CipherSuite> {
+    CipherSuite::SUPPORTED
+        .into_iter()
+        .filter(|s| tlslab_core::crypto::params(*s).is_some_and(|p| p.kx == KeyExchange::Rsa))
+}
+
 // ---- flights and records ----
 
 /// What each side wrote in a clean handshake, flight by flight.
@@ -745,7 +754,7 @@ fn server_refuses_a_client_hello_with_trailing_bytes() {
 #[test]
 fn server_refuses_a_client_hello_without_a_common_suite() {
     for suites in [
-        vec![CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256],
+        vec![CipherSuite::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256],
         vec![
             CipherSuite::TLS_RSA_WITH_AES_256_CBC_SHA,
             CipherSuite::Unknown(0x1301),
@@ -901,7 +910,7 @@ fn server_refuses_messages_out_of_order() {
 
 #[test]
 fn server_refuses_a_flipped_bit_in_the_client_finished_record() {
-    for suite in CipherSuite::SUPPORTED {
+    for suite in rsa_suites() {
         let setup = Setup::suite(suite);
         let f = Flights::of(setup);
         let recs = f.client_records();
@@ -1504,7 +1513,7 @@ fn client_checks_the_server_finished() {
     assert_fatal(&mut client, DecryptError);
 
     // A flipped bit in the record: bad_record_mac, for every suite.
-    for suite in CipherSuite::SUPPORTED {
+    for suite in rsa_suites() {
         let setup = Setup::suite(suite);
         let f = Flights::of(setup);
         let recs = records(&f.server_second);

@@ -12,6 +12,7 @@ use tlslab_core::Connection;
 use tlslab_core::driver::demo_pki;
 use tlslab_core::http;
 use tlslab_core::msgs::enums::CipherSuite;
+use tlslab_core::msgs::handshake::KeyExchange;
 use tlslab_core::pki::pem;
 use tlslab_core::rng::Drbg;
 use tlslab_core::timeline::{ConnectionEvent, EventKind, Timeline};
@@ -282,9 +283,14 @@ pub fn connect(
     let now = crate::now();
     let mut config = ClientConfig::new(server_name, anchors, now);
     config.offer_extended_master_secret = extended_master_secret;
-    // A real client offers every suite it implements (the in-memory runs offer the three a
-    // link has always shown).
-    config.cipher_suites = suites.unwrap_or_else(|| CipherSuite::SUPPORTED.to_vec());
+    // Every RSA key exchange suite: a recording must open in the page, which does not show
+    // ECDHE yet (`--suites` asks for ECDHE suites).
+    config.cipher_suites = suites.unwrap_or_else(|| {
+        CipherSuite::SUPPORTED
+            .into_iter()
+            .filter(|s| tlslab_core::crypto::params(*s).is_some_and(|p| p.kx == KeyExchange::Rsa))
+            .collect()
+    });
     let mut stream = TcpStream::connect(address).map_err(|e| format!("connect {address}: {e}"))?;
     stream
         .set_read_timeout(Some(IDLE_TIMEOUT))

@@ -511,7 +511,12 @@ fn tlslab_connect_every_suite(
         let (server, port) = start(suite);
         for ems in [true, false] {
             let started = Instant::now();
-            let client = tlslab_connect(port, if ems { &[] } else { &["--no-ems"] });
+            // The client offers ECDHE only when asked (its default is the RSA suites).
+            let mut extra = vec!["--suites", suite.iana];
+            if !ems {
+                extra.push("--no-ems");
+            }
+            let client = tlslab_connect(port, &extra);
             let needles = needles(suite, ems);
             let needles: Vec<&str> = needles.iter().map(String::as_str).collect();
             failures.case(
@@ -560,6 +565,8 @@ fn tlslab_connect_records_a_run_against_openssl_s_server() {
         let client = tlslab_connect(
             port,
             &[
+                "--suites",
+                suite.iana,
                 "--timeline",
                 &file("run.json"),
                 "--pcap",
@@ -885,7 +892,7 @@ fn ecdhe_on_secp256r1_both_directions_with_openssl() {
         true,
     )
     .unwrap_or_else(|e| panic!("{e}"));
-    let client = tlslab_connect(port, &[]);
+    let client = tlslab_connect(port, &["--suites", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"]);
     failures.case(
         "tlslab connect -> openssl s_server -groups P-256",
         started,

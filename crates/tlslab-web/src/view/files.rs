@@ -90,6 +90,14 @@ fn open_file(file: web_sys::File, dispatch: UseReducerDispatcher<Model>) {
     let (d, n) = (dispatch.clone(), name.clone());
     let read = Closure::<dyn FnMut(JsValue)>::new(move |text: JsValue| {
         let action = match text.as_string().map(|s| Timeline::import(&s)) {
+            // Its prose and panels tell RSA key exchange; an ECDHE run would be told wrongly.
+            Some(Ok(t)) if ecdhe(&t) => Action::ImportFailed {
+                name: n.clone(),
+                message: format!(
+                    "it records an ECDHE handshake ({}), which this page cannot show yet (record with --suites and an RSA suite to open it here)",
+                    t.negotiated_suite().unwrap_or("ECDHE")
+                ),
+            },
             Some(Ok(t)) => Action::Imported {
                 name: n.clone(),
                 timeline: Shared(Rc::new(t)),
@@ -267,4 +275,11 @@ pub fn files(props: &FilesProps) -> Html {
             </div>
         </section>
     }
+}
+
+/// Whether the run agreed its keys by ECDHE (RFC 8422) rather than RSA key exchange.
+fn ecdhe(t: &Timeline) -> bool {
+    t.negotiated_suite()
+        .and_then(tlslab_core::crypto::suite::params_named)
+        .is_some_and(|p| p.kx == tlslab_core::msgs::handshake::KeyExchange::Ecdhe)
 }

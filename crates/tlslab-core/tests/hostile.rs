@@ -14,17 +14,17 @@ use std::sync::mpsc::{self, RecvTimeoutError};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::thread;
 use std::time::Duration;
-use tlslab_core::msgs::handshake::KeyExchange;
-
 use tlslab_core::Connection;
 use tlslab_core::crypto::prf::{self, LABEL_SERVER_FINISHED, PrfHash};
-use tlslab_core::crypto::{self, RecordProtector, SuiteParams};
+use tlslab_core::crypto::{self, RecordProtector, SuiteParams, ecdhe, key_exchange_signature};
 use tlslab_core::driver;
 use tlslab_core::msgs::enums::{
-    AlertDescription, CipherSuite, ContentType, ExtensionType, HandshakeType, SignatureScheme,
+    AlertDescription, CipherSuite, ContentType, ExtensionType, HandshakeType, NamedGroup,
+    SignatureScheme,
 };
 use tlslab_core::msgs::handshake::{
-    CertificateRequest, ClientHello, Extension, HandshakePayload, ServerHello, TLS12,
+    CertificateRequest, ClientHello, Extension, HandshakePayload, KeyExchange, ServerHello,
+    ServerKeyExchange, TLS12,
 };
 use tlslab_core::record::Deframer;
 use tlslab_core::rng::Drbg;
@@ -1935,4 +1935,109 @@ table_tests! { fuzz;
         different_alerts: 2,
         alert_seen: Some(BadRecordMac),
     },
+}
+
+// ---- ECDHE (RFC 8422): the server's signed share, the client's share ----
+
+/// The client, fed the server's first flight for an ECDHE `suite` with its ServerKeyExchange
+/// (the third record) rewritten by `tamper`.
+fn client_fed_server_key_exchange(
+    suite: CipherSuite,
+    tamper: impl FnOnce(&mut ServerKeyExchange),
+) -> Peer {
+    let setup = Setup::suite(suite);
+    let mut client = Peer::client(setup);
+    let mut server = Peer::server(setup);
+    let flight = server.feed(&client.wire.clone());
+    let mut flight = records(&flight);
+    assert_eq!(
+        flight.len(),
+        4,
+        "ServerHello, Certificate, ServerKeyExchange, ServerHelloDone"
+    );
+    let HandshakePayload::ServerKeyExchange(mut ske) = decode(&flight[2][5..]) else {
+        panic!("the third record holds the ServerKeyExchange")
+    };
+    tamper(&mut ske);
+    flight[2] = handshake_record(&HandshakePayload::ServerKeyExchange(ske));
+    client.feed(&flight.concat());
+    client
+}
+
+#[test]
+fn client_refuses_a_server_key_exchange_the_certificate_did_not_sign() {
+    let pki = driver::demo_pki().expect("demo PKI loads");
+    for suite in CipherSuite::ECDHE {
+        // A man in the middle swaps the share for his own: the signature no longer covers it.
+        let mut client = client_fed_server_key_exchange(suite, |ske| ske.public[5] ^= 1);
+        assert_fatal(&mut client, DecryptError);
+        // A real signature by the server's key, over other randoms (a replayed message).
+        let mut client = client_fed_server_key_exchange(suite, |ske| {
+            let other = ske.signed_content(&[0; 32], &[0; 32]);
+            ske.signature = key_exchange_signature::sign(
+                pki.leaf_key(),
+                ske.scheme,
+                &other,
+                &mut Drbg::from_u64(9),
+            )
+            .expect("signs");
+        });
+        assert_fatal(&mut client, DecryptError);
+        // A group or a scheme the client did not offer.
+        let mut client =
+            client_fed_server_key_exchange(suite, |ske| ske.group = NamedGroup::Secp384r1);
+        assert_fatal(&mut client, IllegalParameter);
+        let mut client = client_fed_server_key_exchange(suite, |ske| {
+            ske.scheme = SignatureScheme::RsaPkcs1Sha1;
+        });
+        assert_fatal(&mut client, IllegalParameter);
+    }
+}
+
+/// The server, past its first flight for `suite` on `group`, fed a ClientKeyExchange carrying
+/// `share`.
+fn server_fed_client_share(suite: CipherSuite, group: NamedGroup, share: Vec<u8>) -> Peer {
+    let setup = Setup::suite(suite);
+    let mut config = setup.server_config();
+    config.groups = vec![group];
+    let mut server = Peer::new(Connection::server(config, Box::new(setup.rng("server"))));
+    let client = Peer::client(setup);
+    server.feed(&client.wire);
+    server.feed(&handshake_record(&HandshakePayload::ClientKeyExchangeEcdh(
+        share,
+    )));
+    server
+}
+
+#[test]
+fn server_refuses_a_client_share_that_is_not_a_point_of_the_group() {
+    let suite = CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256;
+    let x25519 = NamedGroup::X25519;
+    // RFC 7748 section 6.1: a small-order share makes the X25519 result all zeros.
+    assert_fatal(
+        &mut server_fed_client_share(suite, x25519, vec![0; 32]),
+        IllegalParameter,
+    );
+    assert_fatal(
+        &mut server_fed_client_share(suite, x25519, vec![9; 31]),
+        IllegalParameter,
+    );
+    // RFC 8422 section 5.11: a secp256r1 point must be on the curve, uncompressed.
+    let p256 = NamedGroup::Secp256r1;
+    let mut rng = Drbg::from_u64(5);
+    let mut point = ecdhe::generate(p256, &mut rng).expect("p256").public;
+    point[64] ^= 1;
+    assert_fatal(
+        &mut server_fed_client_share(suite, p256, point.clone()),
+        IllegalParameter,
+    );
+    assert_fatal(
+        &mut server_fed_client_share(suite, p256, point[..33].to_vec()),
+        IllegalParameter,
+    );
+    // An empty ECPoint does not decode (RFC 8422 section 5.7: ecdh_Yc<1..2^8-1>).
+    assert_fatal(
+        &mut server_fed_client_share(suite, x25519, vec![]),
+        DecodeError,
+    );
 }

@@ -47,7 +47,7 @@ struct Suite {
     gnutls_description: &'static str,
 }
 
-const SUITES: [Suite; 7] = [
+const SUITES: [Suite; 8] = [
     Suite {
         iana: "TLS_RSA_WITH_AES_128_GCM_SHA256",
         openssl: "AES128-GCM-SHA256",
@@ -100,11 +100,20 @@ const SUITES: [Suite; 7] = [
         gnutls_cipher_mac: "+AES-128-CBC:-MAC-ALL:+SHA1",
         gnutls_description: "(TLS1.2-X.509)-(ECDHE-X25519)-(RSA-PSS-RSAE-SHA256)-(AES-128-CBC)-(SHA1)",
     },
+    // RFC 7905: the nonce is the write IV XOR the sequence number.
+    Suite {
+        iana: "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
+        openssl: "ECDHE-RSA-CHACHA20-POLY1305",
+        gnutls_kx: "+ECDHE-RSA",
+        gnutls_cipher_mac: "+CHACHA20-POLY1305:-MAC-ALL:+AEAD",
+        gnutls_description: "(TLS1.2-X.509)-(ECDHE-X25519)-(RSA-PSS-RSAE-SHA256)-(CHACHA20-POLY1305)",
+    },
 ];
 
 /// Every suite tlslab implements, OpenSSL spelling.
 const OPENSSL_ALL: &str = "AES128-GCM-SHA256:AES128-SHA256:AES128-SHA:AES256-GCM-SHA384:\
-                           ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-RSA-AES128-SHA";
+                           ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-RSA-AES128-SHA:\
+                           ECDHE-RSA-CHACHA20-POLY1305";
 
 impl Suite {
     fn gnutls_priority(&self, ems: bool) -> String {

@@ -309,5 +309,12 @@ fn protected_fields(p: &Protection) -> Vec<Field> {
             leaf("IV", 0, iv),
             leaf("encrypted content + MAC + padding", iv.len(), ciphertext),
         ],
+        // RFC 7905: no nonce travels, only the ciphertext and its tag.
+        Protection::ChaCha20Poly1305(GcmRecord {
+            ciphertext, tag, ..
+        }) => vec![
+            leaf("encrypted content", 0, ciphertext),
+            leaf("tag", ciphertext.len(), tag),
+        ],
     }
 }

@@ -2,6 +2,7 @@
 //!
 //! - AES-128-GCM and AES-256-GCM: RFC 5246 section 6.2.3.3 (AEAD ciphers) with the nonce of
 //!   RFC 5288 section 3.
+//! - ChaCha20-Poly1305: the same AEAD construction with the nonce of RFC 7905 section 2.
 //! - AES-128-CBC with HMAC: RFC 5246 section 6.2.3.2 (CBC block cipher), MAC-then-encrypt.
 //!
 //! One [`RecordProtector`] protects one direction of a connection and keeps that direction's
@@ -20,6 +21,7 @@ use aes_gcm::aead::{AeadInOut, KeyInit, Nonce, Tag};
 use aes_gcm::{Aes128Gcm, Aes256Gcm};
 use cbc::cipher::block_padding::NoPadding;
 use cbc::cipher::{BlockModeDecrypt, BlockModeEncrypt, KeyIvInit};
+use chacha20poly1305::ChaCha20Poly1305;
 use subtle::{
     Choice, ConditionallySelectable, ConstantTimeEq, ConstantTimeGreater, ConstantTimeLess,
 };
@@ -79,6 +81,8 @@ impl Gcm {
 
 const AES_BLOCK: usize = 16;
 const GCM_TAG_LEN: usize = 16;
+/// Poly1305's tag, as long as GCM's.
+const AEAD_TAG_LEN: usize = 16;
 const GCM_EXPLICIT_NONCE_LEN: usize = 8;
 const GCM_FIXED_IV_LEN: usize = 4;
 
@@ -194,6 +198,7 @@ impl RecordProtector {
             (Bulk::Aes128Gcm | Bulk::Aes256Gcm, _) => {
                 self.seal_gcm(content_type, version, plaintext)?
             }
+            (Bulk::ChaCha20Poly1305, _) => self.seal_chacha(content_type, version, plaintext)?,
             (Bulk::Aes128Cbc, Some(mac)) => {
                 self.seal_cbc(mac, content_type, version, plaintext, rng)?
             }
@@ -222,6 +227,7 @@ impl RecordProtector {
             (Bulk::Aes128Gcm | Bulk::Aes256Gcm, _) => {
                 self.open_gcm(content_type, version, fragment)?
             }
+            (Bulk::ChaCha20Poly1305, _) => self.open_chacha(content_type, version, fragment)?,
             (Bulk::Aes128Cbc, Some(mac)) => self.open_cbc(mac, content_type, version, fragment)?,
             (Bulk::Aes128Cbc, None) => return Err(CipherError::InvalidKeys),
         };
@@ -321,6 +327,91 @@ impl RecordProtector {
             detail: Protection::Gcm(GcmRecord {
                 seq_num: self.seq,
                 nonce_explicit: Bytes::from(&explicit[..]),
+                nonce: Bytes::from(&nonce[..]),
+                additional_data: Bytes(additional_data),
+                plaintext: Bytes::from(plaintext.as_slice()),
+                ciphertext: Bytes::from(ciphertext),
+                tag: Bytes::from(tag),
+            }),
+            plaintext,
+        })
+    }
+
+    /// RFC 7905 section 2: "The 64-bit record sequence number is serialized as an 8-byte,
+    /// big-endian value and padded on the left with four 0x00 bytes. The padded sequence
+    /// number is XORed with the client_write_IV (when the client is sending) or
+    /// server_write_IV (when the server is sending)." No nonce is sent: the fragment is
+    /// `ciphertext || tag`, with the additional data of RFC 5246 section 6.2.3.3.
+    fn chacha(&self) -> Result<(ChaCha20Poly1305, [u8; 12]), CipherError> {
+        let cipher = ChaCha20Poly1305::new_from_slice(&self.keys.enc_key)
+            .map_err(|_| CipherError::InvalidKeys)?;
+        let iv = <[u8; 12]>::try_from(self.keys.fixed_iv.as_slice())
+            .map_err(|_| CipherError::InvalidKeys)?;
+        Ok((cipher, chacha_nonce(iv, self.seq)))
+    }
+
+    fn seal_chacha(
+        &self,
+        content_type: ContentType,
+        version: [u8; 2],
+        plaintext: &[u8],
+    ) -> Result<Sealed, CipherError> {
+        let (cipher, nonce) = self.chacha()?;
+        let additional_data = record_header(self.seq, content_type, version, plaintext.len());
+        let mut ciphertext = plaintext.to_vec();
+        let tag = cipher
+            .encrypt_inout_detached(
+                &Nonce::<ChaCha20Poly1305>::from(nonce),
+                &additional_data,
+                ciphertext.as_mut_slice().into(),
+            )
+            // Only fails beyond ChaCha20's 2^38-byte limit; records are at most 2^14.
+            .map_err(|_| CipherError::PlaintextTooLong)?;
+        let fragment = [&ciphertext[..], &tag[..]].concat();
+        Ok(Sealed {
+            fragment,
+            detail: Protection::ChaCha20Poly1305(GcmRecord {
+                seq_num: self.seq,
+                nonce_explicit: Bytes::default(),
+                nonce: Bytes::from(&nonce[..]),
+                additional_data: Bytes(additional_data),
+                plaintext: Bytes::from(plaintext),
+                ciphertext: Bytes(ciphertext),
+                tag: Bytes::from(tag.as_slice()),
+            }),
+        })
+    }
+
+    fn open_chacha(
+        &self,
+        content_type: ContentType,
+        version: [u8; 2],
+        fragment: &[u8],
+    ) -> Result<Opened, CipherError> {
+        let (cipher, nonce) = self.chacha()?;
+        let body_len = fragment
+            .len()
+            .checked_sub(AEAD_TAG_LEN)
+            .ok_or(CipherError::BadRecordMac)?;
+        let (ciphertext, tag) = fragment
+            .split_at_checked(body_len)
+            .ok_or(CipherError::BadRecordMac)?;
+        let tag_array =
+            Tag::<ChaCha20Poly1305>::try_from(tag).map_err(|_| CipherError::BadRecordMac)?;
+        let additional_data = record_header(self.seq, content_type, version, ciphertext.len());
+        let mut plaintext = ciphertext.to_vec();
+        cipher
+            .decrypt_inout_detached(
+                &Nonce::<ChaCha20Poly1305>::from(nonce),
+                &additional_data,
+                plaintext.as_mut_slice().into(),
+                &tag_array,
+            )
+            .map_err(|_| CipherError::BadRecordMac)?;
+        Ok(Opened {
+            detail: Protection::ChaCha20Poly1305(GcmRecord {
+                seq_num: self.seq,
+                nonce_explicit: Bytes::default(),
                 nonce: Bytes::from(&nonce[..]),
                 additional_data: Bytes(additional_data),
                 plaintext: Bytes::from(plaintext.as_slice()),
@@ -498,6 +589,15 @@ impl RecordProtector {
 }
 
 /// RFC 5288 section 3: `struct { opaque salt[4]; opaque nonce_explicit[8]; } GCMNonce;`
+/// RFC 7905 section 2: the write IV XOR the sequence number, left-padded to 12 bytes.
+fn chacha_nonce(iv: [u8; 12], seq: u64) -> [u8; 12] {
+    let mut nonce = iv;
+    for (n, s) in nonce[4..].iter_mut().zip(seq.to_be_bytes()) {
+        *n ^= s;
+    }
+    nonce
+}
+
 fn gcm_nonce(salt: [u8; GCM_FIXED_IV_LEN], explicit: [u8; GCM_EXPLICIT_NONCE_LEN]) -> [u8; 12] {
     let mut nonce = [0u8; 12];
     nonce[..GCM_FIXED_IV_LEN].copy_from_slice(&salt);
@@ -515,6 +615,15 @@ mod tests {
     use crate::timeline::KeyBlock;
 
     const V12: [u8; 2] = [3, 3];
+
+    #[test]
+    fn chacha_nonce_is_the_iv_xor_the_padded_sequence_number() {
+        let iv = [0xa0; 12];
+        assert_eq!(chacha_nonce(iv, 0), iv);
+        let n = chacha_nonce(iv, 0x0102_0304_0506_0708);
+        assert_eq!(n[..4], [0xa0; 4]);
+        assert_eq!(n[4..], [0xa1, 0xa2, 0xa3, 0xa4, 0xa5, 0xa6, 0xa7, 0xa8]);
+    }
 
     fn pair(suite: CipherSuite, seed: u64) -> (RecordProtector, RecordProtector) {
         let p = params(suite).expect("supported suite");
@@ -562,6 +671,18 @@ mod tests {
                         assert_eq!(additional_data.len(), 13);
                         assert_eq!(tag.len(), 16);
                         assert_eq!(sealed.fragment.len(), 8 + plaintext.len() + 16);
+                    }
+                    Protection::ChaCha20Poly1305(GcmRecord {
+                        seq_num,
+                        nonce,
+                        tag,
+                        ..
+                    }) => {
+                        assert_eq!(*seq_num, i as u64);
+                        // RFC 7905: the nonce is not sent (see chacha_nonce_is_the_iv_xor_seq).
+                        assert_eq!(nonce.len(), 12);
+                        assert_eq!(tag.len(), 16);
+                        assert_eq!(sealed.fragment.len(), plaintext.len() + 16);
                     }
                     Protection::Cbc(CbcRecord {
                         seq_num,

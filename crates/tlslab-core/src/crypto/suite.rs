@@ -19,6 +19,8 @@ pub enum Bulk {
     Aes128Gcm,
     /// AES-256 in Galois/Counter Mode (RFC 5288).
     Aes256Gcm,
+    /// ChaCha20 with Poly1305, an AEAD cipher (RFC 8439; in TLS 1.2, RFC 7905).
+    ChaCha20Poly1305,
     /// AES-128 in CBC mode, a block cipher used with a separate HMAC (RFC 5246 section 6.2.3.2).
     Aes128Cbc,
 }
@@ -59,11 +61,15 @@ impl Bulk {
             Bulk::Aes128Gcm => "AES-128-GCM",
             Bulk::Aes256Gcm => "AES-256-GCM",
             Bulk::Aes128Cbc => "AES-128-CBC",
+            Bulk::ChaCha20Poly1305 => "ChaCha20-Poly1305",
         }
     }
 
     pub fn is_aead(self) -> bool {
-        matches!(self, Bulk::Aes128Gcm | Bulk::Aes256Gcm)
+        matches!(
+            self,
+            Bulk::Aes128Gcm | Bulk::Aes256Gcm | Bulk::ChaCha20Poly1305
+        )
     }
 }
 
@@ -138,7 +144,7 @@ impl SuiteParams {
     /// Length of the AEAD authentication tag, or of the MAC, appended to each record.
     pub fn tag_len(&self) -> usize {
         match (self.bulk, self.mac) {
-            (Bulk::Aes128Gcm | Bulk::Aes256Gcm, _) => 16,
+            (Bulk::Aes128Gcm | Bulk::Aes256Gcm | Bulk::ChaCha20Poly1305, _) => 16,
             (Bulk::Aes128Cbc, Some(mac)) => mac.output_len(),
             (Bulk::Aes128Cbc, None) => 0,
         }
@@ -154,7 +160,20 @@ impl SuiteParams {
 /// (HMAC-SHA1) or 96 (HMAC-SHA256). OpenSSL and Go derive 32 bytes more (two IVs, TLS 1.0's
 /// first chaining IVs) and never use them; the PRF output is a stream, so the bytes both
 /// derive are the same.
-static SUITES: [SuiteParams; 7] = [
+static SUITES: [SuiteParams; 8] = [
+    // RFC 7905 section 2: a 32-byte key, a 12-byte write IV from the key block, no IV in the
+    // record (the nonce is the IV XOR the sequence number), the SHA-256 PRF.
+    SuiteParams {
+        suite: CipherSuite::TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+        kx: KeyExchange::Ecdhe,
+        bulk: Bulk::ChaCha20Poly1305,
+        prf: PrfHash::Sha256,
+        mac: None,
+        mac_key_len: 0,
+        enc_key_len: 32,
+        fixed_iv_len: 12,
+        record_iv_len: 0,
+    },
     // RFC 8422 section 6, with RFC 5289's GCM suites: the RSA suites' protection and PRF, the
     // premaster agreed by ECDHE and the server's parameters signed with its RSA key.
     SuiteParams {

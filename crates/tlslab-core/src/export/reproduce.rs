@@ -348,6 +348,7 @@ fn record(t: &Timeline, index: usize, event: &Event, p: &Protection) -> Vec<Reci
     };
     match p {
         Protection::Gcm(r) => vec![gcm(key, r)],
+        Protection::ChaCha20Poly1305(r) => vec![chacha(key, r)],
         Protection::Cbc(r) => vec![cbc(key, r), cbc_mac(mac_key, r)],
     }
 }
@@ -383,6 +384,42 @@ key = bytes.fromhex(\"{key}\")
 nonce = bytes.fromhex(\"{nonce}\")  # salt + explicit nonce
 aad = bytes.fromhex(\"{aad}\")  # seq_num + type + version + length
 print(AESGCM(key).decrypt(nonce, bytes.fromhex(\"{ct}{tag}\"), aad).hex())
+"
+        ),
+        key: None,
+        prints: r.plaintext.clone(),
+    }
+}
+
+fn chacha(key: &Bytes, r: &GcmRecord) -> Recipe {
+    let (key, nonce, aad, ct, tag) = (
+        key.hex(),
+        r.nonce.hex(),
+        r.additional_data.hex(),
+        r.ciphertext.hex(),
+        r.tag.hex(),
+    );
+    Recipe {
+        title: "Record decryption (ChaCha20-Poly1305)".into(),
+        explanation: "The record's content, decrypted with the sender's write key. The nonce is \
+                      the 12-byte write IV XOR the sequence number (RFC 7905 section 2); nothing \
+                      of it is sent. ChaCha20 encrypts from block counter 1, block 0 making the \
+                      Poly1305 key (RFC 8439 section 2.8), so `openssl enc -chacha20` with the \
+                      counter 1 (little-endian) before the nonce recovers the plaintext without \
+                      checking the tag; the Python version checks the tag over the additional \
+                      data seq_num + type + version + length (RFC 5246 section 6.2.3.3)."
+            .into(),
+        openssl: format!(
+            "echo {ct} | xxd -r -p | openssl enc -d -chacha20 -K {key} -iv 01000000{nonce} \
+             {PRINT_HEX}"
+        ),
+        python: format!(
+            "from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
+
+key = bytes.fromhex(\"{key}\")
+nonce = bytes.fromhex(\"{nonce}\")  # write IV XOR sequence number
+aad = bytes.fromhex(\"{aad}\")  # seq_num + type + version + length
+print(ChaCha20Poly1305(key).decrypt(nonce, bytes.fromhex(\"{ct}{tag}\"), aad).hex())
 "
         ),
         key: None,

@@ -125,9 +125,10 @@ wire_enum! {
 impl CipherSuite {
     /// The suites this crate implements, most preferred first: what a server accepts. ECDHE
     /// first, as servers prefer forward secrecy.
-    pub const SUPPORTED: [CipherSuite; 7] = [
+    pub const SUPPORTED: [CipherSuite; 8] = [
         CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
         CipherSuite::TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+        CipherSuite::TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
         CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA,
         CipherSuite::TLS_RSA_WITH_AES_128_GCM_SHA256,
         CipherSuite::TLS_RSA_WITH_AES_128_CBC_SHA256,
@@ -145,9 +146,10 @@ impl CipherSuite {
     ];
 
     /// The ECDHE suites (RFC 8422), what a client offers for forward secrecy.
-    pub const ECDHE: [CipherSuite; 3] = [
+    pub const ECDHE: [CipherSuite; 4] = [
         CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
         CipherSuite::TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+        CipherSuite::TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
         CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA,
     ];
 

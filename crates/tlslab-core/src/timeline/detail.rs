@@ -57,6 +57,9 @@ impl Field {
 pub enum Protection {
     Gcm(GcmRecord),
     Cbc(CbcRecord),
+    /// ChaCha20-Poly1305 (RFC 7905): the AEAD fields of a GCM record, with no explicit nonce
+    /// (`nonce_explicit` is empty; the nonce is the write IV XOR the sequence number).
+    ChaCha20Poly1305(GcmRecord),
 }
 
 /// An AES-GCM record: RFC 5246 section 6.2.3.3 with RFC 5288 section 3.

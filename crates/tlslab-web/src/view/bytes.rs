@@ -327,6 +327,17 @@ fn protection_view(props: &ProtectionProps) -> Html {
                 { v("tag", &r.tag) }
             </section>
         },
+        Protection::ChaCha20Poly1305(r) => html! {
+            <section class="protection">
+                <h3>{ "Record protection: ChaCha20-Poly1305 (RFC 5246 §6.2.3.3, RFC 7905 §2)" }</h3>
+                <p>{ format!("Sequence number {}. The nonce is the 12-byte write IV from the key block XOR the sequence number, so nothing of it is sent; the additional data authenticates the sequence number, type, version and length.", r.seq_num) }</p>
+                { v("nonce = write_IV XOR sequence number", &r.nonce) }
+                { v("additional_data", &r.additional_data) }
+                { v("plaintext", &r.plaintext) }
+                { v("ciphertext", &r.ciphertext) }
+                { v("tag", &r.tag) }
+            </section>
+        },
         Protection::Cbc(r) => html! {
             <section class="protection">
                 <h3>{ format!("Record protection: AES-128-CBC with {} (RFC 5246 §6.2.3.2)", r.mac_algorithm.name()) }</h3>

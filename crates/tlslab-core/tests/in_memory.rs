@@ -259,3 +259,60 @@ fn a_timeline_reads_back_from_its_json() {
         assert_eq!(serde_json::to_string(&back).unwrap(), json);
     }
 }
+
+/// TLS 1.2 with ECDHE (RFC 8422): the client offers the ECDHE suites, the server signs its
+/// x25519 share, both compute the same premaster from their own private keys, and the same
+/// seed gives the same bytes. The certificate scenarios fail as they do under RSA.
+#[test]
+fn the_ecdhe_protocol_agrees_a_premaster_neither_side_sent() {
+    use tlslab_core::driver::Protocol;
+    use tlslab_core::scenario::Scenario;
+    let ecdhe = |scenario: Scenario, seed: u64| {
+        let mut config = RunConfig::new(seed, NOW);
+        config.protocol = Protocol::Tls12Ecdhe;
+        config.scenario = scenario;
+        driver::run(&config).expect("demo PKI loads")
+    };
+    let t = ecdhe(Scenario::Happy, 3);
+    assert!(matches!(t.outcome, Outcome::Success));
+    assert_eq!(
+        t.negotiated_suite(),
+        Some("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256")
+    );
+    let secret = |actor| {
+        computed(&t, actor).into_iter().find_map(|c| match c {
+            Computation::EcdhSharedSecret {
+                group, premaster, ..
+            } => Some((group.clone(), premaster.clone())),
+            _ => None,
+        })
+    };
+    let (client, server) = (secret(Actor::Client), secret(Actor::Server));
+    assert_eq!(client, server);
+    assert_eq!(client.as_ref().map(|(g, _)| g.as_str()), Some("x25519"));
+    // The premaster never crosses the wire: only the two public shares do.
+    let premaster = client.map(|(_, p)| p.0).unwrap_or_default();
+    assert!(!wire(&t).windows(premaster.len()).any(|w| w == premaster));
+    assert!(computed(&t, Actor::Client).iter().any(|c| matches!(
+        c,
+        Computation::KeyExchangeSignature {
+            verified: Some(true),
+            ..
+        }
+    )));
+    assert_eq!(
+        wire(&ecdhe(Scenario::Happy, 3)),
+        wire(&t),
+        "the seed gives the bytes"
+    );
+    for (scenario, alert) in [
+        (Scenario::Expired, "certificate_expired"),
+        (Scenario::UntrustedRoot, "unknown_ca"),
+        (Scenario::Mitm, "unknown_ca"),
+    ] {
+        match ecdhe(scenario, 1).outcome {
+            Outcome::Alert { description, .. } => assert_eq!(description, alert, "{scenario:?}"),
+            other => panic!("{scenario:?} ended {other:?}"),
+        }
+    }
+}

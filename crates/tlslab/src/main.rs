@@ -6,6 +6,7 @@ mod trace;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use tlslab_core::driver::Protocol;
 use tlslab_core::msgs::enums::CipherSuite;
 use tlslab_core::scenario::Scenario;
 
@@ -41,6 +42,9 @@ enum Command {
         /// Comma-separated IANA suite names, most preferred first.
         #[arg(long, value_parser = parse_suites)]
         suites: Option<SuiteList>,
+        /// Accept only this protocol's suites (tls12-rsa, tls12-ecdhe); default: both.
+        #[arg(long, value_parser = parse_protocol, conflicts_with = "suites")]
+        protocol: Option<Protocol>,
         /// Serve one connection, then exit (status 0 if it succeeded).
         #[arg(long)]
         once: bool,
@@ -64,6 +68,9 @@ enum Command {
         /// Comma-separated IANA suite names, most preferred first.
         #[arg(long, value_parser = parse_suites)]
         suites: Option<SuiteList>,
+        /// Offer this protocol's suites (tls12-rsa, tls12-ecdhe); default: the RSA suites.
+        #[arg(long, value_parser = parse_protocol, conflicts_with = "suites")]
+        protocol: Option<Protocol>,
         /// Request to send; default: GET / with a Host header.
         #[arg(long)]
         request: Option<String>,
@@ -97,6 +104,9 @@ enum Command {
         /// Use only this suite.
         #[arg(long, value_parser = parse_suite)]
         suite: Option<CipherSuite>,
+        /// What the client offers: tls12-rsa (default) or tls12-ecdhe.
+        #[arg(long, default_value = "tls12-rsa", value_parser = parse_protocol)]
+        protocol: Protocol,
         /// Do not offer the extended master secret (RFC 7627).
         #[arg(long)]
         no_ems: bool,
@@ -120,6 +130,20 @@ fn parse_scenario(id: &str) -> Result<Scenario, String> {
         let ids: Vec<_> = Scenario::ALL.iter().map(|s| s.id()).collect();
         format!("unknown scenario {id:?}; one of: {}", ids.join(", "))
     })
+}
+
+fn parse_protocol(id: &str) -> Result<Protocol, String> {
+    Protocol::from_id(id).ok_or_else(|| {
+        let ids: Vec<_> = Protocol::ALL.iter().map(|p| p.id()).collect();
+        format!("unknown protocol {id:?}; one of: {}", ids.join(", "))
+    })
+}
+
+/// The suites `--suites` names, else those of `--protocol`.
+fn suites_of(suites: Option<SuiteList>, protocol: Option<Protocol>) -> Option<Vec<CipherSuite>> {
+    suites
+        .map(|s| s.0)
+        .or_else(|| protocol.map(|p| p.suites().to_vec()))
 }
 
 fn parse_suite(name: &str) -> Result<CipherSuite, String> {
@@ -151,13 +175,14 @@ fn main() -> ExitCode {
             cert,
             key,
             suites,
+            protocol,
             once,
             idle_timeout,
             max_connections,
         } => net::serve(
             &listen,
             cert.zip(key),
-            suites.map(|s| s.0),
+            suites_of(suites, protocol),
             once,
             net::ServeLimits {
                 idle_timeout: std::time::Duration::from_secs(idle_timeout),
@@ -169,6 +194,7 @@ fn main() -> ExitCode {
             servername,
             cafile,
             suites,
+            protocol,
             request,
             no_ems,
             timeline,
@@ -178,7 +204,7 @@ fn main() -> ExitCode {
             &address,
             &servername,
             cafile,
-            suites.map(|s| s.0),
+            suites_of(suites, protocol),
             request,
             !no_ems,
             trace::Files {
@@ -191,18 +217,22 @@ fn main() -> ExitCode {
             seed,
             json,
             suite,
+            protocol,
             no_ems,
             now,
             scenario,
             pcap,
             keylog,
         } => trace::trace(
-            seed,
+            trace::Run {
+                seed,
+                now,
+                protocol,
+                suite,
+                extended_master_secret: !no_ems,
+                scenario,
+            },
             json,
-            suite,
-            !no_ems,
-            now,
-            scenario,
             trace::Files {
                 timeline: None,
                 pcap,

@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 use tlslab_core::crypto::prf::PrfHash;
+use tlslab_core::driver::Protocol;
 use tlslab_core::driver::{self, RunConfig};
 use tlslab_core::export;
 use tlslab_core::msgs::enums::CipherSuite;
@@ -37,23 +38,28 @@ impl Files {
     }
 }
 
-pub fn trace(
-    seed: Option<u64>,
-    json: bool,
-    suite: Option<CipherSuite>,
-    extended_master_secret: bool,
-    now: Option<u64>,
-    scenario: Scenario,
-    files: Files,
-) -> Result<(), String> {
-    let seed = match seed {
+/// The run `tlslab trace` makes: a seed and a clock (fresh ones when not given) and the rest
+/// of a [`RunConfig`].
+pub struct Run {
+    pub seed: Option<u64>,
+    pub now: Option<u64>,
+    pub protocol: Protocol,
+    pub suite: Option<CipherSuite>,
+    pub extended_master_secret: bool,
+    pub scenario: Scenario,
+}
+
+pub fn trace(run: Run, json: bool, files: Files) -> Result<(), String> {
+    let seed = match run.seed {
         Some(s) => s,
         None => u64::from_le_bytes(crate::os_seed()?[..8].try_into().map_err(|_| "seed")?),
     };
-    let mut config = RunConfig::new(seed, now.unwrap_or_else(crate::now));
-    config.suite = suite;
-    config.extended_master_secret = extended_master_secret;
-    config.scenario = scenario;
+    let mut config = RunConfig::new(seed, run.now.unwrap_or_else(crate::now));
+    config.protocol = run.protocol;
+    config.suite = run.suite;
+    config.extended_master_secret = run.extended_master_secret;
+    config.scenario = run.scenario;
+    let (protocol, scenario) = (run.protocol, run.scenario);
     let timeline = driver::run(&config).map_err(|e| e.to_string())?;
     files.write(&timeline)?;
     if json {
@@ -62,7 +68,8 @@ pub fn trace(
         return print(&text);
     }
     let mut out = format!(
-        "tlslab trace: scenario {} ({}), seed {seed}, client clock {}, server name {}\n",
+        "tlslab trace: {}, scenario {} ({}), seed {seed}, client clock {}, server name {}\n",
+        protocol.id(),
         scenario.id(),
         scenario.title(),
         timeline.now,

@@ -23,13 +23,51 @@ use crate::scenario::Scenario;
 use crate::timeline::{Outcome, Timeline};
 use std::sync::OnceLock;
 
+/// Which handshake a run performs: what the client offers.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Protocol {
+    /// TLS 1.2 with RSA key exchange (RFC 5246 section 7.4.7.1): the usual story, and what
+    /// every link without `protocol=` shows.
+    #[default]
+    Tls12Rsa,
+    /// TLS 1.2 with ECDHE and an RSA signature (RFC 8422): forward secrecy.
+    Tls12Ecdhe,
+}
+
+impl Protocol {
+    pub const ALL: [Protocol; 2] = [Protocol::Tls12Rsa, Protocol::Tls12Ecdhe];
+
+    /// The name links and the command line use.
+    pub fn id(self) -> &'static str {
+        match self {
+            Protocol::Tls12Rsa => "tls12-rsa",
+            Protocol::Tls12Ecdhe => "tls12-ecdhe",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<Protocol> {
+        Self::ALL.into_iter().find(|p| p.id() == id)
+    }
+
+    /// The suites a client offers for it, most preferred first.
+    pub fn suites(self) -> &'static [CipherSuite] {
+        match self {
+            Protocol::Tls12Rsa => &CipherSuite::OFFERED,
+            Protocol::Tls12Ecdhe => &CipherSuite::ECDHE,
+        }
+    }
+}
+
 /// What to run.
 #[derive(Clone, Debug)]
 pub struct RunConfig {
     pub seed: u64,
     /// The client's clock (seconds since the Unix epoch).
     pub now: u64,
-    /// Restrict both sides to this suite (default: the client offers all, server picks GCM).
+    /// What the client offers (default: TLS 1.2 with RSA key exchange).
+    pub protocol: Protocol,
+    /// Restrict both sides to this suite (default: the client offers the protocol's suites,
+    /// the server picks AES-128-GCM).
     pub suite: Option<CipherSuite>,
     pub extended_master_secret: bool,
     pub scenario: Scenario,
@@ -40,6 +78,7 @@ impl RunConfig {
         RunConfig {
             seed,
             now,
+            protocol: Protocol::default(),
             suite: None,
             extended_master_secret: true,
             scenario: Scenario::Happy,

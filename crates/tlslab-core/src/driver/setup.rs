@@ -25,6 +25,7 @@ pub(super) fn set_up(
     let mut client = ClientConfig::new(SERVER_NAME, pki.trust_anchors(), config.now);
     client.offer_extended_master_secret = config.extended_master_secret;
     let mut server = ServerConfig::new(pki.chain(), Arc::new(pki.leaf_key().clone()));
+    client.cipher_suites = config.protocol.suites().to_vec();
     if let Some(suite) = config.suite {
         client.cipher_suites = vec![suite];
         server.cipher_suites = vec![suite];
@@ -62,7 +63,7 @@ pub(super) fn set_up(
             net.tamper = Tamper::DropSuite {
                 suite: CipherSuite::TLS_RSA_WITH_AES_128_GCM_SHA256,
             };
-            client.cipher_suites = CipherSuite::OFFERED.to_vec();
+            client.cipher_suites = config.protocol.suites().to_vec();
             server.cipher_suites = CipherSuite::SUPPORTED.to_vec();
         }
         Scenario::BitFlip => net.tamper = Tamper::FlipBit,

@@ -37,6 +37,8 @@ pub enum EcdheError {
     /// X25519 gave the all-zero value: the peer's share was a small-order point (RFC 7748
     /// section 6.1, RFC 8422 section 5.11).
     AllZeroSecret,
+    /// The random source gave no valid secp256r1 scalar in 64 draws (all zeros, say).
+    BadRandomness,
 }
 
 impl fmt::Display for EcdheError {
@@ -49,6 +51,9 @@ impl fmt::Display for EcdheError {
                     f,
                     "the X25519 shared secret is all zeros (a small-order share)"
                 )
+            }
+            EcdheError::BadRandomness => {
+                write!(f, "the random source gave no valid secp256r1 private key")
             }
         }
     }
@@ -69,9 +74,10 @@ pub fn generate(group: NamedGroup, rng: &mut dyn RandomSource) -> Result<Ephemer
             })
         }
         NamedGroup::Secp256r1 => {
-            // A scalar in [1, n-1] (SEC 1 section 3.2.1): draw 32 bytes until one is. The
-            // chance of a second draw is below 2^-32.
-            loop {
+            // A scalar in [1, n-1] (SEC 1 section 3.2.1): draw 32 bytes until one is. A good
+            // source needs a second draw with probability below 2^-32; one that keeps giving
+            // zeros or bytes above n is refused rather than looped on.
+            for _ in 0..64 {
                 let mut candidate = [0u8; 32];
                 rng.fill(&mut candidate);
                 if let Ok(secret) = p256::SecretKey::from_slice(&candidate) {
@@ -83,6 +89,7 @@ pub fn generate(group: NamedGroup, rng: &mut dyn RandomSource) -> Result<Ephemer
                     });
                 }
             }
+            Err(EcdheError::BadRandomness)
         }
         other => Err(EcdheError::UnsupportedGroup(other)),
     }
@@ -280,6 +287,14 @@ mod tests {
                 "{bad:02x?}"
             );
         }
+    }
+
+    #[test]
+    fn a_random_source_of_zeros_is_refused_not_looped_on() {
+        assert_eq!(
+            generate(NamedGroup::Secp256r1, &mut Fixed(Vec::new())),
+            Err(EcdheError::BadRandomness)
+        );
     }
 
     #[test]

@@ -403,21 +403,8 @@ impl Machine {
         group: NamedGroup,
         server_share: &[u8],
     ) -> Result<Vec<u8>, TlsError> {
-        let key = ecdhe::generate(group, common.rng.as_mut())
-            .map_err(|e| TlsError::new(AlertDescription::InternalError, e.to_string()))?;
-        common.compute(Computation::EcdhKeyPair {
-            group: group.name(),
-            private: key.private.clone().into(),
-            public: key.public.clone().into(),
-        });
-        let premaster = ecdhe::shared_secret(group, &key.private, server_share)
-            .map_err(|e| TlsError::new(AlertDescription::IllegalParameter, e.to_string()))?;
-        common.learn(ValueName::Premaster, &premaster);
-        common.compute(Computation::EcdhSharedSecret {
-            group: group.name(),
-            peer_public: server_share.into(),
-            premaster: premaster.clone().into(),
-        });
+        let key = common.ecdh_key_pair(group)?;
+        let premaster = common.ecdh_premaster(&key, server_share)?;
         common.send_handshake(&HandshakePayload::ClientKeyExchangeEcdh(key.public))?;
         Ok(premaster)
     }

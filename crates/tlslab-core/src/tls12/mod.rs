@@ -9,10 +9,11 @@ pub use client::ClientConfig;
 pub use server::ServerConfig;
 
 use crate::common::CommonState;
+use crate::crypto::ecdhe::{self, EphemeralKey};
 use crate::crypto::prf;
 use crate::crypto::suite::SuiteParams;
 use crate::error::TlsError;
-use crate::msgs::enums::AlertDescription;
+use crate::msgs::enums::{AlertDescription, NamedGroup};
 use crate::msgs::handshake::HandshakePayload;
 use crate::timeline::KeyBlock;
 use crate::timeline::{Computation, ValueName};
@@ -56,6 +57,37 @@ impl CommonState {
         self.compute(key_block_computation);
         self.learn(ValueName::KeyBlock, &derived.key_block);
         Ok((derived.master_secret, derived.keys))
+    }
+
+    /// A key pair on `group` for this handshake (RFC 8422 sections 5.4 and 5.7), recorded.
+    pub(crate) fn ecdh_key_pair(&mut self, group: NamedGroup) -> Result<EphemeralKey, TlsError> {
+        let key = ecdhe::generate(group, self.rng.as_mut())
+            .map_err(|e| TlsError::new(AlertDescription::InternalError, e.to_string()))?;
+        self.compute(Computation::EcdhKeyPair {
+            group: group.name(),
+            private: key.private.clone().into(),
+            public: key.public.clone().into(),
+        });
+        Ok(key)
+    }
+
+    /// The premaster from our key and the peer's share (RFC 8422 section 5.10), recorded and
+    /// learned. A share that is not a point of the group, or an X25519 result of all zeros,
+    /// ends the handshake (section 5.11).
+    pub(crate) fn ecdh_premaster(
+        &mut self,
+        key: &EphemeralKey,
+        peer_share: &[u8],
+    ) -> Result<Vec<u8>, TlsError> {
+        let premaster = ecdhe::shared_secret(key.group, &key.private, peer_share)
+            .map_err(|e| TlsError::new(AlertDescription::IllegalParameter, e.to_string()))?;
+        self.compute(Computation::EcdhSharedSecret {
+            group: key.group.name(),
+            peer_public: peer_share.into(),
+            premaster: premaster.clone().into(),
+        });
+        self.learn(ValueName::Premaster, &premaster);
+        Ok(premaster)
     }
 
     /// Computes our verify_data for `label` ("client finished" or "server finished") and sends

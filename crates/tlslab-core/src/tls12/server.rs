@@ -288,13 +288,7 @@ impl Machine {
         client_random: &[u8],
         server_random: &[u8],
     ) -> Result<EphemeralKey, TlsError> {
-        let key = ecdhe::generate(group, common.rng.as_mut())
-            .map_err(|e| TlsError::new(AlertDescription::InternalError, e.to_string()))?;
-        common.compute(Computation::EcdhKeyPair {
-            group: group.name(),
-            private: key.private.clone().into(),
-            public: key.public.clone().into(),
-        });
+        let key = common.ecdh_key_pair(group)?;
         let mut ske = ServerKeyExchange {
             group,
             public: key.public.clone(),
@@ -337,16 +331,7 @@ impl Machine {
                 "an ECDHE handshake without a server key",
             ));
         };
-        // RFC 8422 section 5.11: a share that is not a point of the group, or an X25519
-        // result of all zeros, ends the handshake.
-        let premaster = ecdhe::shared_secret(key.group, &key.private, share)
-            .map_err(|e| TlsError::new(AlertDescription::IllegalParameter, e.to_string()))?;
-        common.compute(Computation::EcdhSharedSecret {
-            group: key.group.name(),
-            peer_public: share.into(),
-            premaster: premaster.clone().into(),
-        });
-        common.learn(ValueName::Premaster, &premaster);
+        let premaster = common.ecdh_premaster(key, share)?;
         self.switch_keys(common, hello, &premaster)
     }
 

@@ -36,13 +36,15 @@ use crate::timeline::{CbcRecord, GcmRecord, MacAlgorithm, Protection};
 // opened; the deframer sends record_overflow before they get here.
 use crate::record::{MAX_CIPHERTEXT as MAX_CIPHERTEXT_LEN, MAX_PLAINTEXT as MAX_PLAINTEXT_LEN};
 
-/// AES-GCM with the suite's key size; both take the same 12-byte nonce and 16-byte tag.
-enum Gcm {
+/// The AEAD ciphers: AES-GCM with the suite's key size, and ChaCha20-Poly1305. All take a
+/// 12-byte nonce and give a 16-byte tag.
+enum Aead {
     Aes128(Aes128Gcm),
     Aes256(Aes256Gcm),
+    ChaCha(ChaCha20Poly1305),
 }
 
-impl Gcm {
+impl Aead {
     /// Encrypts `buffer` in place; the tag.
     fn seal(
         &self,
@@ -51,12 +53,17 @@ impl Gcm {
         buffer: &mut [u8],
     ) -> Result<Tag<Aes128Gcm>, aes_gcm::Error> {
         match self {
-            Gcm::Aes128(c) => {
+            Aead::Aes128(c) => {
                 c.encrypt_inout_detached(&Nonce::<Aes128Gcm>::from(nonce), aad, buffer.into())
             }
-            Gcm::Aes256(c) => {
+            Aead::Aes256(c) => {
                 c.encrypt_inout_detached(&Nonce::<Aes256Gcm>::from(nonce), aad, buffer.into())
             }
+            Aead::ChaCha(c) => c.encrypt_inout_detached(
+                &Nonce::<ChaCha20Poly1305>::from(nonce),
+                aad,
+                buffer.into(),
+            ),
         }
     }
 
@@ -69,19 +76,24 @@ impl Gcm {
         tag: &Tag<Aes128Gcm>,
     ) -> Result<(), aes_gcm::Error> {
         match self {
-            Gcm::Aes128(c) => {
+            Aead::Aes128(c) => {
                 c.decrypt_inout_detached(&Nonce::<Aes128Gcm>::from(nonce), aad, buffer.into(), tag)
             }
-            Gcm::Aes256(c) => {
+            Aead::Aes256(c) => {
                 c.decrypt_inout_detached(&Nonce::<Aes256Gcm>::from(nonce), aad, buffer.into(), tag)
             }
+            Aead::ChaCha(c) => c.decrypt_inout_detached(
+                &Nonce::<ChaCha20Poly1305>::from(nonce),
+                aad,
+                buffer.into(),
+                tag,
+            ),
         }
     }
 }
 
 const AES_BLOCK: usize = 16;
-const GCM_TAG_LEN: usize = 16;
-/// Poly1305's tag, as long as GCM's.
+/// GCM's tag and Poly1305's.
 const AEAD_TAG_LEN: usize = 16;
 const GCM_EXPLICIT_NONCE_LEN: usize = 8;
 const GCM_FIXED_IV_LEN: usize = 4;
@@ -195,10 +207,9 @@ impl RecordProtector {
             .checked_add(1)
             .ok_or(CipherError::SequenceExhausted)?;
         let sealed = match (self.params.bulk, self.params.mac) {
-            (Bulk::Aes128Gcm | Bulk::Aes256Gcm, _) => {
-                self.seal_gcm(content_type, version, plaintext)?
+            (Bulk::Aes128Gcm | Bulk::Aes256Gcm | Bulk::ChaCha20Poly1305, _) => {
+                self.seal_aead(content_type, version, plaintext)?
             }
-            (Bulk::ChaCha20Poly1305, _) => self.seal_chacha(content_type, version, plaintext)?,
             (Bulk::Aes128Cbc, Some(mac)) => {
                 self.seal_cbc(mac, content_type, version, plaintext, rng)?
             }
@@ -224,10 +235,9 @@ impl RecordProtector {
             return Err(CipherError::BadRecordMac);
         }
         let opened = match (self.params.bulk, self.params.mac) {
-            (Bulk::Aes128Gcm | Bulk::Aes256Gcm, _) => {
-                self.open_gcm(content_type, version, fragment)?
+            (Bulk::Aes128Gcm | Bulk::Aes256Gcm | Bulk::ChaCha20Poly1305, _) => {
+                self.open_aead(content_type, version, fragment)?
             }
-            (Bulk::ChaCha20Poly1305, _) => self.open_chacha(content_type, version, fragment)?,
             (Bulk::Aes128Cbc, Some(mac)) => self.open_cbc(mac, content_type, version, fragment)?,
             (Bulk::Aes128Cbc, None) => return Err(CipherError::InvalidKeys),
         };
@@ -235,16 +245,47 @@ impl RecordProtector {
         Ok(opened)
     }
 
-    fn gcm(&self) -> Result<(Gcm, [u8; GCM_FIXED_IV_LEN]), CipherError> {
+    fn aead(&self) -> Result<Aead, CipherError> {
         let key = &self.keys.enc_key;
-        let cipher = match self.params.bulk {
-            Bulk::Aes256Gcm => Aes256Gcm::new_from_slice(key).map(Gcm::Aes256),
-            _ => Aes128Gcm::new_from_slice(key).map(Gcm::Aes128),
+        match self.params.bulk {
+            Bulk::Aes256Gcm => Aes256Gcm::new_from_slice(key).map(Aead::Aes256),
+            Bulk::ChaCha20Poly1305 => ChaCha20Poly1305::new_from_slice(key).map(Aead::ChaCha),
+            _ => Aes128Gcm::new_from_slice(key).map(Aead::Aes128),
         }
-        .map_err(|_| CipherError::InvalidKeys)?;
-        let salt = <[u8; GCM_FIXED_IV_LEN]>::try_from(self.keys.fixed_iv.as_slice())
-            .map_err(|_| CipherError::InvalidKeys)?;
-        Ok((cipher, salt))
+        .map_err(|_| CipherError::InvalidKeys)
+    }
+
+    /// The record's nonce from the write IV and the explicit part the record carries (GCM's
+    /// 8 bytes; none for ChaCha20-Poly1305).
+    ///
+    /// - RFC 5288 section 3: `GCMNonce { opaque salt[4]; opaque nonce_explicit[8]; }`, the
+    ///   salt being the write IV.
+    /// - RFC 7905 section 2: "The 64-bit record sequence number is serialized as an 8-byte,
+    ///   big-endian value and padded on the left with four 0x00 bytes. The padded sequence
+    ///   number is XORed with the client_write_IV (when the client is sending) or
+    ///   server_write_IV (when the server is sending)."
+    fn nonce(&self, explicit: &[u8]) -> Result<[u8; 12], CipherError> {
+        let iv = &self.keys.fixed_iv;
+        match self.params.bulk {
+            Bulk::ChaCha20Poly1305 => <[u8; 12]>::try_from(iv.as_slice())
+                .map(|iv| chacha_nonce(iv, self.seq))
+                .map_err(|_| CipherError::InvalidKeys),
+            _ => {
+                let salt = <[u8; GCM_FIXED_IV_LEN]>::try_from(iv.as_slice())
+                    .map_err(|_| CipherError::InvalidKeys)?;
+                let explicit = <[u8; GCM_EXPLICIT_NONCE_LEN]>::try_from(explicit)
+                    .map_err(|_| CipherError::BadRecordMac)?;
+                Ok(gcm_nonce(salt, explicit))
+            }
+        }
+    }
+
+    /// The record's details, as GCM or ChaCha20-Poly1305 shows them.
+    fn aead_detail(&self, record: GcmRecord) -> Protection {
+        match self.params.bulk {
+            Bulk::ChaCha20Poly1305 => Protection::ChaCha20Poly1305(record),
+            _ => Protection::Gcm(record),
+        }
     }
 
     /// RFC 5246 section 6.2.3.3:
@@ -256,34 +297,33 @@ impl RecordProtector {
     ///                              additional_data)
     /// ```
     ///
-    /// RFC 5288 section 3: "The nonce_explicit MAY be the 64-bit sequence number." (as OpenSSL
-    /// does), and the nonce is `GCMNonce { opaque salt[4]; opaque nonce_explicit[8]; }` with the
-    /// salt the implicit part from the key block. The fragment is
-    /// `nonce_explicit || ciphertext || tag`.
-    fn seal_gcm(
+    /// The fragment is `nonce_explicit || ciphertext || tag`. RFC 5288 section 3: "The
+    /// nonce_explicit MAY be the 64-bit sequence number." (as OpenSSL does); ChaCha20-Poly1305
+    /// sends none (`record_iv_length` 0).
+    fn seal_aead(
         &self,
         content_type: ContentType,
         version: [u8; 2],
         plaintext: &[u8],
     ) -> Result<Sealed, CipherError> {
-        let (cipher, salt) = self.gcm()?;
-        let explicit = self.seq.to_be_bytes();
-        let nonce = gcm_nonce(salt, explicit);
+        let cipher = self.aead()?;
+        let seq = self.seq.to_be_bytes();
+        let explicit = seq
+            .get(..self.params.record_iv_len)
+            .ok_or(CipherError::InvalidKeys)?;
+        let nonce = self.nonce(explicit)?;
         let additional_data = record_header(self.seq, content_type, version, plaintext.len());
         let mut ciphertext = plaintext.to_vec();
         let tag = cipher
             .seal(nonce, &additional_data, &mut ciphertext)
-            // Only fails for messages beyond GCM's 2^36-byte limit; ours are at most 2^14.
+            // Only fails beyond the ciphers' limits (2^36 bytes and more); records are 2^14.
             .map_err(|_| CipherError::PlaintextTooLong)?;
-        let mut fragment = Vec::with_capacity(explicit.len() + ciphertext.len() + tag.len());
-        fragment.extend_from_slice(&explicit);
-        fragment.extend_from_slice(&ciphertext);
-        fragment.extend_from_slice(&tag);
+        let fragment = [explicit, &ciphertext, &tag].concat();
         Ok(Sealed {
             fragment,
-            detail: Protection::Gcm(GcmRecord {
+            detail: self.aead_detail(GcmRecord {
                 seq_num: self.seq,
-                nonce_explicit: Bytes::from(&explicit[..]),
+                nonce_explicit: Bytes::from(explicit),
                 nonce: Bytes::from(&nonce[..]),
                 additional_data: Bytes(additional_data),
                 plaintext: Bytes::from(plaintext),
@@ -297,121 +337,34 @@ impl RecordProtector {
     /// key, nonce, additional_data, and the AEADEncrypted value. ... If the decryption fails, a
     /// fatal bad_record_mac alert MUST be generated." The plaintext length in additional_data is
     /// the fragment length minus the explicit nonce and the tag.
-    fn open_gcm(
+    fn open_aead(
         &self,
         content_type: ContentType,
         version: [u8; 2],
         fragment: &[u8],
     ) -> Result<Opened, CipherError> {
-        let (cipher, salt) = self.gcm()?;
+        let cipher = self.aead()?;
         let (explicit, rest) = fragment
-            .split_at_checked(GCM_EXPLICIT_NONCE_LEN)
+            .split_at_checked(self.params.record_iv_len)
             .ok_or(CipherError::BadRecordMac)?;
         let body_len = rest
             .len()
-            .checked_sub(GCM_TAG_LEN)
+            .checked_sub(AEAD_TAG_LEN)
             .ok_or(CipherError::BadRecordMac)?;
         let (ciphertext, tag) = rest
             .split_at_checked(body_len)
             .ok_or(CipherError::BadRecordMac)?;
-        let explicit = <[u8; GCM_EXPLICIT_NONCE_LEN]>::try_from(explicit)
-            .map_err(|_| CipherError::BadRecordMac)?;
         let tag_array = Tag::<Aes128Gcm>::try_from(tag).map_err(|_| CipherError::BadRecordMac)?;
-        let nonce = gcm_nonce(salt, explicit);
+        let nonce = self.nonce(explicit)?;
         let additional_data = record_header(self.seq, content_type, version, ciphertext.len());
         let mut plaintext = ciphertext.to_vec();
         cipher
             .open(nonce, &additional_data, &mut plaintext, &tag_array)
             .map_err(|_| CipherError::BadRecordMac)?;
         Ok(Opened {
-            detail: Protection::Gcm(GcmRecord {
+            detail: self.aead_detail(GcmRecord {
                 seq_num: self.seq,
-                nonce_explicit: Bytes::from(&explicit[..]),
-                nonce: Bytes::from(&nonce[..]),
-                additional_data: Bytes(additional_data),
-                plaintext: Bytes::from(plaintext.as_slice()),
-                ciphertext: Bytes::from(ciphertext),
-                tag: Bytes::from(tag),
-            }),
-            plaintext,
-        })
-    }
-
-    /// RFC 7905 section 2: "The 64-bit record sequence number is serialized as an 8-byte,
-    /// big-endian value and padded on the left with four 0x00 bytes. The padded sequence
-    /// number is XORed with the client_write_IV (when the client is sending) or
-    /// server_write_IV (when the server is sending)." No nonce is sent: the fragment is
-    /// `ciphertext || tag`, with the additional data of RFC 5246 section 6.2.3.3.
-    fn chacha(&self) -> Result<(ChaCha20Poly1305, [u8; 12]), CipherError> {
-        let cipher = ChaCha20Poly1305::new_from_slice(&self.keys.enc_key)
-            .map_err(|_| CipherError::InvalidKeys)?;
-        let iv = <[u8; 12]>::try_from(self.keys.fixed_iv.as_slice())
-            .map_err(|_| CipherError::InvalidKeys)?;
-        Ok((cipher, chacha_nonce(iv, self.seq)))
-    }
-
-    fn seal_chacha(
-        &self,
-        content_type: ContentType,
-        version: [u8; 2],
-        plaintext: &[u8],
-    ) -> Result<Sealed, CipherError> {
-        let (cipher, nonce) = self.chacha()?;
-        let additional_data = record_header(self.seq, content_type, version, plaintext.len());
-        let mut ciphertext = plaintext.to_vec();
-        let tag = cipher
-            .encrypt_inout_detached(
-                &Nonce::<ChaCha20Poly1305>::from(nonce),
-                &additional_data,
-                ciphertext.as_mut_slice().into(),
-            )
-            // Only fails beyond ChaCha20's 2^38-byte limit; records are at most 2^14.
-            .map_err(|_| CipherError::PlaintextTooLong)?;
-        let fragment = [&ciphertext[..], &tag[..]].concat();
-        Ok(Sealed {
-            fragment,
-            detail: Protection::ChaCha20Poly1305(GcmRecord {
-                seq_num: self.seq,
-                nonce_explicit: Bytes::default(),
-                nonce: Bytes::from(&nonce[..]),
-                additional_data: Bytes(additional_data),
-                plaintext: Bytes::from(plaintext),
-                ciphertext: Bytes(ciphertext),
-                tag: Bytes::from(tag.as_slice()),
-            }),
-        })
-    }
-
-    fn open_chacha(
-        &self,
-        content_type: ContentType,
-        version: [u8; 2],
-        fragment: &[u8],
-    ) -> Result<Opened, CipherError> {
-        let (cipher, nonce) = self.chacha()?;
-        let body_len = fragment
-            .len()
-            .checked_sub(AEAD_TAG_LEN)
-            .ok_or(CipherError::BadRecordMac)?;
-        let (ciphertext, tag) = fragment
-            .split_at_checked(body_len)
-            .ok_or(CipherError::BadRecordMac)?;
-        let tag_array =
-            Tag::<ChaCha20Poly1305>::try_from(tag).map_err(|_| CipherError::BadRecordMac)?;
-        let additional_data = record_header(self.seq, content_type, version, ciphertext.len());
-        let mut plaintext = ciphertext.to_vec();
-        cipher
-            .decrypt_inout_detached(
-                &Nonce::<ChaCha20Poly1305>::from(nonce),
-                &additional_data,
-                plaintext.as_mut_slice().into(),
-                &tag_array,
-            )
-            .map_err(|_| CipherError::BadRecordMac)?;
-        Ok(Opened {
-            detail: Protection::ChaCha20Poly1305(GcmRecord {
-                seq_num: self.seq,
-                nonce_explicit: Bytes::default(),
+                nonce_explicit: Bytes::from(explicit),
                 nonce: Bytes::from(&nonce[..]),
                 additional_data: Bytes(additional_data),
                 plaintext: Bytes::from(plaintext.as_slice()),

@@ -2,6 +2,7 @@
 //! two peers plus what the network does between them. `driver::run` plays them all through the
 //! same client, server and record code.
 
+use crate::driver::Protocol;
 use serde::{Deserialize, Serialize};
 
 /// Every scenario, by the id used in URLs, on the command line and in tests.
@@ -22,6 +23,7 @@ pub enum Scenario {
     NoSharedSuite,
     BadPremaster,
     StolenKey,
+    SwappedShare,
 }
 
 /// What sits on the wire.
@@ -35,7 +37,7 @@ pub enum NetworkRole {
 }
 
 impl Scenario {
-    pub const ALL: [Scenario; 13] = [
+    pub const ALL: [Scenario; 14] = [
         Scenario::Happy,
         Scenario::Expired,
         Scenario::NotYetValid,
@@ -49,7 +51,18 @@ impl Scenario {
         Scenario::NoSharedSuite,
         Scenario::BadPremaster,
         Scenario::StolenKey,
+        Scenario::SwappedShare,
     ];
+
+    /// Whether it means something under `protocol`: the malformed premaster attacks RSA key
+    /// exchange only, the swapped share ECDHE only.
+    pub fn applies_to(self, protocol: Protocol) -> bool {
+        match self {
+            Scenario::BadPremaster => protocol == Protocol::Tls12Rsa,
+            Scenario::SwappedShare => protocol == Protocol::Tls12Ecdhe,
+            _ => true,
+        }
+    }
 
     pub fn id(self) -> &'static str {
         self.text().0
@@ -64,25 +77,43 @@ impl Scenario {
         self.text().1
     }
 
-    /// What a browser would tell its user.
-    pub fn plain(self) -> &'static str {
-        self.text().2
+    /// What a browser would tell its user, under `protocol`.
+    pub fn plain(self, protocol: Protocol) -> &'static str {
+        match (self, protocol) {
+            (Scenario::StolenKey, Protocol::Tls12Ecdhe) => {
+                "Nothing visible at the time: the padlock appeared. And nothing later: the leaked key opens none of the recording."
+            }
+            _ => self.text().2,
+        }
     }
 
-    /// What happens in the protocol, with the RFC sections.
+    /// What happens in the protocol, with the RFC sections, for the defaults (TLS 1.2 with RSA
+    /// key exchange and AES-128-GCM).
     pub fn technical(self) -> &'static str {
         self.text().3
     }
 
-    /// What happens in a run that negotiated `suite` (its IANA name, if it got that far): the
-    /// sentences about record protection follow the suite on screen, AES-GCM or CBC + HMAC.
-    pub fn technical_for(self, suite: Option<&str>) -> String {
+    /// What happens in a run of `protocol` that negotiated `suite` (its IANA name, if it got
+    /// that far): the sentences about key exchange and record protection follow the run on
+    /// screen.
+    pub fn technical_for(self, protocol: Protocol, suite: Option<&str>) -> String {
+        let ecdhe = protocol == Protocol::Tls12Ecdhe;
         let cbc = suite.is_some_and(|s| s.contains("_CBC_"));
+        let chacha = suite.is_some_and(|s| s.contains("_CHACHA20_"));
+        let exchange = if ecdhe {
+            "ECDHE key exchange signed with the server's RSA key (RFC 8422 §5.4)"
+        } else {
+            "RSA key exchange"
+        };
         match (self, suite) {
-            (Scenario::Happy, Some(suite)) => format!(
-                "A full TLS 1.2 handshake with RSA key exchange and {suite} (RFC 5246 §7.3), then an HTTP request and response as application data and close_notify alerts (§7.2.1)."
+            (Scenario::Happy, _) => format!(
+                "A full TLS 1.2 handshake with {exchange} and {} (RFC 5246 §7.3), then an HTTP request and response as application data and close_notify alerts (§7.2.1).",
+                suite.unwrap_or(if ecdhe { "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256" } else { "AES-128-GCM" })
             ),
             (Scenario::BitFlip, _) if cbc => "One bit of the encrypted HTTP request changes on the wire. With a CBC suite the record is MAC-then-encrypt (RFC 5246 §6.2.3.1-2): once decrypted, the content no longer matches its HMAC (or its padding is broken), so the server refuses the record with bad_record_mac and never acts on a modified plaintext.".into(),
+            (Scenario::BitFlip, _) if chacha => "One bit of the encrypted HTTP request changes on the wire. ChaCha20-Poly1305 authenticates the ciphertext and the additional data (RFC 7905, RFC 8439 §2.8): the Poly1305 tag no longer verifies, so the server refuses the record with bad_record_mac and never sees a modified plaintext.".into(),
+            (Scenario::NoSharedSuite, _) if ecdhe => "The client offers only TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA; the server accepts only TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256. With no suite in common the server cannot send a ServerHello and ends with handshake_failure (RFC 5246 §7.4.1.3, §7.2.2).".into(),
+            (Scenario::StolenKey, _) if ecdhe => "A passive observer records the whole session. Later the server's private key leaks (a breach, a subpoena, a careless backup). The observer runs the attack that breaks RSA key exchange: RSA-decrypt the recorded ClientKeyExchange, derive the keys, open the records. It fails at the first record (bad_record_mac). With ECDHE (RFC 8422) the ClientKeyExchange holds the client's public share, not an encrypted premaster: the premaster is computed on each side from its own ephemeral private key and the other's share (§5.10), and those private keys were never sent and are discarded after the handshake. The server's RSA key only signed the server's share (§5.4), so a stolen key cannot decrypt past sessions: forward secrecy. The key log, written by an endpoint that held the secrets, still decrypts the recording.".into(),
             _ => self.technical().into(),
         }
     }
@@ -93,7 +124,8 @@ impl Scenario {
             | Scenario::MitmTrusted
             | Scenario::Downgrade
             | Scenario::BitFlip
-            | Scenario::BadPremaster => NetworkRole::Attacker,
+            | Scenario::BadPremaster
+            | Scenario::SwappedShare => NetworkRole::Attacker,
             _ => NetworkRole::Observer,
         }
     }
@@ -179,6 +211,12 @@ impl Scenario {
                 "Nothing visible at the time: the padlock appeared. The damage happens later.",
                 "A passive observer records the whole session. Later the server's private key leaks (a breach, a subpoena, a careless backup). With RSA key exchange (RFC 5246 §7.4.7.1) the key decrypts the recorded ClientKeyExchange, giving the premaster, then the master secret and the record keys, and so every recorded byte. Forward-secret key exchange (ECDHE, RFC 8422) signs fresh ephemeral keys instead, so a stolen long-term key cannot decrypt past sessions. TLS 1.3 removed RSA key exchange (RFC 8446 §1.2); its (EC)DHE handshakes are forward-secret, though a resumption in psk_ke mode, without (EC)DHE, is not (§4.2.9).",
             ),
+            Scenario::SwappedShare => (
+                "swapped-share",
+                "Key share swapped",
+                "The connection fails before anything is sent: the site's key share was not signed by the site.",
+                "An attacker on the path, without a certificate the client trusts, replaces the server's ephemeral public share in ServerKeyExchange with its own, so that it, not the server, would share the premaster with the client. The server's signature covers client_random + server_random + the share (RFC 8422 §5.4, RFC 5246 §7.4.3) and is checked with the certificate's key: it no longer verifies, and the client sends decrypt_error (RFC 5246 §7.2.2) before sending anything of its own.",
+            ),
         }
     }
 }
@@ -196,12 +234,14 @@ mod tests {
                 format!("\"{}\"", s.id())
             );
             assert!(s.technical().contains("RFC"), "{} cites an RFC", s.id());
-            for suite in [None, Some("TLS_RSA_WITH_AES_128_CBC_SHA")] {
-                assert!(
-                    s.technical_for(suite).contains("RFC"),
-                    "{} cites an RFC",
-                    s.id()
-                );
+            for protocol in Protocol::ALL {
+                for suite in [None, Some("TLS_RSA_WITH_AES_128_CBC_SHA")] {
+                    assert!(
+                        s.technical_for(protocol, suite).contains("RFC"),
+                        "{} cites an RFC",
+                        s.id()
+                    );
+                }
             }
         }
         assert_eq!(Scenario::from_id("nope"), None);

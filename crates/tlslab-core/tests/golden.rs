@@ -3,7 +3,8 @@
 //! same. Two checks:
 //! - a few runs are checked in whole (`tests/golden/*.json`) and compared exactly;
 //! - every scenario x suite x extended-master-secret setting (and a few seeds and clocks) is
-//!   pinned by the SHA-256 of its JSON (`tests/golden/digests.txt`).
+//!   pinned by the SHA-256 of its JSON (`tests/golden/digests.txt`); under ECDHE
+//!   (`protocol=tls12-ecdhe`), every scenario with the default suite and each suite once.
 //!
 //! A deliberate format change means a new `Timeline::FORMAT` and an importer for the older one;
 //! only then are these files written anew, with `TLSLAB_BLESS=1 cargo test --test golden`.
@@ -12,7 +13,7 @@ use sha2::{Digest, Sha256};
 use std::fmt::Write as _;
 use std::path::PathBuf;
 use tlslab_core::bytes::to_hex;
-use tlslab_core::driver::{self, RunConfig};
+use tlslab_core::driver::{self, Protocol, RunConfig};
 use tlslab_core::msgs::enums::CipherSuite;
 use tlslab_core::msgs::handshake::KeyExchange;
 use tlslab_core::scenario::Scenario;
@@ -29,9 +30,17 @@ fn blessing() -> bool {
     std::env::var_os("TLSLAB_BLESS").is_some()
 }
 
+/// What a link names.
+type Link = (Protocol, Scenario, u64, u64, Option<CipherSuite>, bool);
+
 /// The run a link with these parameters shows.
 fn run(scenario: Scenario, seed: u64, now: u64, suite: Option<CipherSuite>, ems: bool) -> Timeline {
+    run_link((Protocol::Tls12Rsa, scenario, seed, now, suite, ems))
+}
+
+fn run_link((protocol, scenario, seed, now, suite, ems): Link) -> Timeline {
     let mut config = RunConfig::new(seed, now);
+    config.protocol = protocol;
     config.scenario = scenario;
     config.suite = suite;
     config.extended_master_secret = ems;
@@ -39,44 +48,65 @@ fn run(scenario: Scenario, seed: u64, now: u64, suite: Option<CipherSuite>, ems:
 }
 
 /// The JSON the worker hands the page (`tlslab trace --json` prints the same).
-fn json(scenario: Scenario, seed: u64, now: u64, suite: Option<CipherSuite>, ems: bool) -> String {
-    serde_json::to_string(&run(scenario, seed, now, suite, ems)).expect("a timeline serializes")
+fn json(link: Link) -> String {
+    serde_json::to_string(&run_link(link)).expect("a timeline serializes")
 }
 
 /// Every link parameter combination that matters, as `(name, json)`.
 fn every_link() -> Vec<(String, String)> {
-    // The suites a link can name: RSA key exchange (the page does not run ECDHE yet).
-    let rsa =
-        |s: &CipherSuite| tlslab_core::crypto::params(*s).is_some_and(|p| p.kx == KeyExchange::Rsa);
-    let suites = [None]
-        .into_iter()
-        .chain(CipherSuite::SUPPORTED.into_iter().filter(rsa).map(Some));
+    let of =
+        |kx| move |s: &CipherSuite| tlslab_core::crypto::params(*s).is_some_and(|p| p.kx == kx);
+    let suites = [None].into_iter().chain(
+        CipherSuite::SUPPORTED
+            .into_iter()
+            .filter(of(KeyExchange::Rsa))
+            .map(Some),
+    );
+    let rsa = Protocol::Tls12Rsa;
     let mut configs = Vec::new();
-    for scenario in Scenario::ALL {
+    for scenario in Scenario::ALL.into_iter().filter(|s| s.applies_to(rsa)) {
         for suite in suites.clone() {
             for ems in [true, false] {
-                configs.push((scenario, 1, NOW, suite, ems));
+                configs.push((rsa, scenario, 1, NOW, suite, ems));
             }
         }
     }
     // Other seeds and clocks (one of them outside the certificates' validity).
     for (seed, now) in [(42, NOW), (9_007_199_254_740_991, NOW), (7, 1_577_836_800)] {
-        configs.push((Scenario::Happy, seed, now, None, true));
-        configs.push((Scenario::Mitm, seed, now, None, true));
+        configs.push((rsa, Scenario::Happy, seed, now, None, true));
+        configs.push((rsa, Scenario::Mitm, seed, now, None, true));
+    }
+    let ecdhe = Protocol::Tls12Ecdhe;
+    for scenario in Scenario::ALL.into_iter().filter(|s| s.applies_to(ecdhe)) {
+        for ems in [true, false] {
+            configs.push((ecdhe, scenario, 1, NOW, None, ems));
+        }
+    }
+    for suite in CipherSuite::SUPPORTED
+        .into_iter()
+        .filter(of(KeyExchange::Ecdhe))
+    {
+        configs.push((ecdhe, Scenario::Happy, 1, NOW, Some(suite), true));
     }
     // Two cores: run the configurations on two threads.
     let half = configs.len() / 2;
     let (a, b) = configs.split_at(half);
-    let run_all = |list: &[(Scenario, u64, u64, Option<CipherSuite>, bool)]| {
+    let run_all = |list: &[Link]| {
         list.iter()
-            .map(|&(scenario, seed, now, suite, ems)| {
+            .map(|&link| {
+                let (protocol, scenario, seed, now, suite, ems) = link;
+                // Links without protocol= are RSA key exchange, and keep their old names.
+                let protocol = match protocol {
+                    Protocol::Tls12Rsa => String::new(),
+                    other => format!("protocol={} ", other.id()),
+                };
                 let name = format!(
-                    "scenario={} seed={seed} clock={now} suite={} ems={}",
+                    "{protocol}scenario={} seed={seed} clock={now} suite={} ems={}",
                     scenario.id(),
                     suite.map_or_else(|| "default".into(), |s| s.name()),
                     u8::from(ems)
                 );
-                (name, json(scenario, seed, now, suite, ems))
+                (name, json(link))
             })
             .collect::<Vec<_>>()
     };

@@ -2,12 +2,17 @@
 //! with a message saying what is wrong.
 
 use serde_json::Value;
-use tlslab_core::driver::{self, RunConfig};
+use tlslab_core::driver::{self, Protocol, RunConfig};
 use tlslab_core::scenario::Scenario;
 use tlslab_core::timeline::Timeline;
 
 fn run_json(scenario: Scenario) -> String {
+    run_json_in(Protocol::Tls12Rsa, scenario)
+}
+
+fn run_json_in(protocol: Protocol, scenario: Scenario) -> String {
     let mut config = RunConfig::new(21, 1_800_000_000);
+    config.protocol = protocol;
     config.scenario = scenario;
     serde_json::to_string(&driver::run(&config).unwrap()).unwrap()
 }
@@ -27,10 +32,13 @@ fn refused(json: &str) -> String {
 
 #[test]
 fn every_scenario_reads_back() {
-    for scenario in Scenario::ALL {
-        let json = run_json(scenario);
-        let t = Timeline::import(&json).unwrap_or_else(|e| panic!("{scenario:?}: {e}"));
-        assert_eq!(serde_json::to_string(&t).unwrap(), json, "{scenario:?}");
+    for protocol in Protocol::ALL {
+        for scenario in Scenario::ALL.into_iter().filter(|s| s.applies_to(protocol)) {
+            let json = run_json_in(protocol, scenario);
+            let t = Timeline::import(&json).unwrap_or_else(|e| panic!("{scenario:?}: {e}"));
+            assert_eq!(serde_json::to_string(&t).unwrap(), json, "{scenario:?}");
+            assert_eq!(t.protocol(), protocol, "{scenario:?}");
+        }
     }
 }
 

@@ -1,17 +1,23 @@
 //! Every scenario ends exactly as a real implementation would: the alert, who sends it, and
 //! the message that triggered it; or success, with what the attacker or observer then holds.
 
-use tlslab_core::driver::{self, RunConfig};
+use tlslab_core::driver::{self, Protocol, RunConfig};
 use tlslab_core::scenario::Scenario;
 use tlslab_core::timeline::{
-    Actor, Chapter, EventKind, MasterSecretDerivation, Outcome, Step, Timeline, ValueName,
+    Actor, Chapter, Computation, EventKind, MasterSecretDerivation, Outcome, Step, Timeline,
+    ValueName,
 };
 
 /// 2026-11-26T00:00:00Z.
 const NOW: u64 = 1_795_651_200;
 
 fn run(scenario: Scenario, ems: bool) -> Timeline {
+    run_in(Protocol::Tls12Rsa, scenario, ems)
+}
+
+fn run_in(protocol: Protocol, scenario: Scenario, ems: bool) -> Timeline {
     let mut config = RunConfig::new(3, NOW);
+    config.protocol = protocol;
     config.scenario = scenario;
     config.extended_master_secret = ems;
     driver::run(&config).expect("scenario sets up")
@@ -46,7 +52,18 @@ fn end(t: &Timeline) -> Option<(Actor, String, String)> {
 }
 
 fn expect(scenario: Scenario, ems: bool, sender: Actor, alert: &str, trigger: &str) {
-    let t = run(scenario, ems);
+    expect_in(Protocol::Tls12Rsa, scenario, ems, sender, alert, trigger);
+}
+
+fn expect_in(
+    protocol: Protocol,
+    scenario: Scenario,
+    ems: bool,
+    sender: Actor,
+    alert: &str,
+    trigger: &str,
+) {
+    let t = run_in(protocol, scenario, ems);
     assert_eq!(
         end(&t),
         Some((sender, alert.to_string(), trigger.to_string())),
@@ -200,9 +217,10 @@ fn a_trusted_man_in_the_middle_reads_everything_and_nobody_notices() {
         .events
         .iter()
         .filter_map(|e| match &e.kind {
-            EventKind::Computation(tlslab_core::timeline::Computation::MasterSecret(
-                MasterSecretDerivation { master_secret, .. },
-            )) => Some((e.actor, master_secret.0.clone())),
+            EventKind::Computation(Computation::MasterSecret(MasterSecretDerivation {
+                master_secret,
+                ..
+            })) => Some((e.actor, master_secret.0.clone())),
             _ => None,
         })
         .collect();
@@ -255,12 +273,161 @@ fn a_recorded_session_falls_to_the_stolen_key() {
 }
 
 #[test]
-fn every_scenario_is_deterministic() {
-    for s in Scenario::ALL {
-        let a = serde_json::to_string(&run(s, true)).unwrap();
-        let b = serde_json::to_string(&run(s, true)).unwrap();
-        assert_eq!(a, b, "{}", s.id());
+fn every_scenario_is_deterministic_and_refused_where_it_does_not_apply() {
+    for protocol in Protocol::ALL {
+        for s in Scenario::ALL {
+            if !s.applies_to(protocol) {
+                let mut config = RunConfig::new(3, NOW);
+                config.protocol = protocol;
+                config.scenario = s;
+                let refused = driver::run(&config).map(|_| ()).unwrap_err();
+                assert!(refused.0.contains("does not apply"), "{refused}");
+                continue;
+            }
+            let a = serde_json::to_string(&run_in(protocol, s, true)).unwrap();
+            let b = serde_json::to_string(&run_in(protocol, s, true)).unwrap();
+            assert_eq!(a, b, "{} {}", protocol.id(), s.id());
+        }
     }
+}
+
+/// Under ECDHE every scenario that applies ends as a real implementation ends it: the
+/// certificate failures as under RSA, the tampering at the same message.
+#[test]
+fn every_scenario_ends_under_ecdhe_as_a_real_implementation_would() {
+    let ecdhe = Protocol::Tls12Ecdhe;
+    for (scenario, alert) in [
+        (Scenario::Expired, "certificate_expired"),
+        (Scenario::NotYetValid, "certificate_expired"),
+        (Scenario::WrongHost, "bad_certificate"),
+        (Scenario::UntrustedRoot, "unknown_ca"),
+        (Scenario::ForgedSignature, "decrypt_error"),
+        (Scenario::Mitm, "unknown_ca"),
+    ] {
+        expect_in(ecdhe, scenario, true, Actor::Client, alert, "Certificate");
+    }
+    let server = Actor::Server;
+    expect_in(
+        ecdhe,
+        Scenario::Downgrade,
+        true,
+        server,
+        "bad_record_mac",
+        "Finished",
+    );
+    expect_in(
+        ecdhe,
+        Scenario::Downgrade,
+        false,
+        server,
+        "decrypt_error",
+        "Finished",
+    );
+    let t = run_in(ecdhe, Scenario::Downgrade, false);
+    assert!(t.events.iter().any(|e| matches!(&e.kind,
+        EventKind::Tampered { what, .. } if what.contains("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"))));
+    expect_in(
+        ecdhe,
+        Scenario::BitFlip,
+        true,
+        server,
+        "bad_record_mac",
+        "ApplicationData",
+    );
+    expect_in(
+        ecdhe,
+        Scenario::NoSharedSuite,
+        true,
+        server,
+        "handshake_failure",
+        "ClientHello",
+    );
+    for s in [Scenario::Happy, Scenario::MitmTrusted, Scenario::StolenKey] {
+        assert_eq!(
+            run_in(ecdhe, s, true).outcome,
+            Outcome::Success,
+            "{}",
+            s.id()
+        );
+    }
+    assert_eq!(run_in(ecdhe, Scenario::Happy, true).protocol(), ecdhe);
+    assert_eq!(run(Scenario::Happy, true).protocol(), Protocol::Tls12Rsa);
+}
+
+/// An attacker without a trusted certificate swaps the server's key share: the signature over
+/// the randoms and the share no longer verifies, and the client ends with decrypt_error (as
+/// OpenSSL and BoringSSL do) before it sends a share of its own.
+#[test]
+fn a_swapped_key_share_fails_the_server_key_exchange_signature() {
+    let ecdhe = Protocol::Tls12Ecdhe;
+    for ems in [true, false] {
+        let scenario = Scenario::SwappedShare;
+        expect_in(
+            ecdhe,
+            scenario,
+            ems,
+            Actor::Client,
+            "decrypt_error",
+            "ServerKeyExchange",
+        );
+    }
+    let t = run_in(ecdhe, Scenario::SwappedShare, true);
+    assert!(t.events.iter().any(|e| e.actor == Actor::Network
+        && matches!(&e.kind, EventKind::Tampered { what, .. } if what.contains("share"))));
+    assert!(t.events.iter().any(|e| matches!(
+        &e.kind,
+        EventKind::Computation(Computation::KeyExchangeSignature {
+            verified: Some(false),
+            ..
+        })
+    )));
+    assert!(!t.steps.iter().any(|s| s.title == "ClientKeyExchange"));
+}
+
+/// Forward secrecy: after ECDHE the leaked key opens nothing. The observer runs the attack
+/// that works against RSA key exchange through the same code, and the first record refuses
+/// the keys it derives; it never holds the premaster. The client's own keys still open it.
+#[test]
+fn a_recorded_ecdhe_session_resists_the_stolen_key() {
+    let t = run_in(Protocol::Tls12Ecdhe, Scenario::StolenKey, true);
+    assert_eq!(t.outcome, Outcome::Success);
+    let last = t.steps.last().unwrap();
+    assert_eq!(last.from, Actor::Network);
+    let observer: Vec<ValueName> = last.knowledge.observer.iter().map(|k| k.name).collect();
+    assert!(observer.contains(&ValueName::ServerPrivateKey));
+    assert!(
+        observer.contains(&ValueName::ClientShare) && observer.contains(&ValueName::ServerShare)
+    );
+    for secret in [
+        ValueName::Premaster,
+        ValueName::MasterSecret,
+        ValueName::KeyBlock,
+        ValueName::ClientEphemeralKey,
+        ValueName::ServerEphemeralKey,
+    ] {
+        assert!(!observer.contains(&secret), "{secret:?}");
+    }
+    let client: Vec<ValueName> = last.knowledge.client.iter().map(|k| k.name).collect();
+    assert!(client.contains(&ValueName::ClientEphemeralKey));
+    assert!(!client.contains(&ValueName::ServerEphemeralKey));
+    let failed = t.events.iter().find_map(|e| match &e.kind {
+        EventKind::Computation(Computation::RecordingNotDecrypted {
+            premaster, error, ..
+        }) if e.actor == Actor::Network => Some((premaster.clone(), error.clone())),
+        _ => None,
+    });
+    let (guess, error) = failed.expect("the observer tried and failed");
+    assert!(
+        error.contains("bad_record_mac") || error.contains("MAC"),
+        "{error}"
+    );
+    let client_premaster = last
+        .knowledge
+        .client
+        .iter()
+        .find(|k| k.name == ValueName::Premaster);
+    assert_ne!(client_premaster.map(|k| k.value.clone()), Some(guess));
+    assert!(texts(&t, Actor::Network).is_empty(), "nothing decrypted");
 }
 
 /// Whether step `s` goes between lanes `a` and `b`, either way.

@@ -215,7 +215,7 @@ fn alert(t: &Timeline) -> Option<Question> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tlslab_core::driver::{RunConfig, run};
+    use tlslab_core::driver::{Protocol, RunConfig, run};
     use tlslab_core::scenario::Scenario;
 
     /// Each question's id and the right choice's text, for a run of `scenario`.
@@ -271,8 +271,15 @@ mod tests {
 
     #[test]
     fn every_scenario_asks_with_a_right_answer_among_distinct_choices() {
-        for scenario in Scenario::ALL {
+        let every = Protocol::ALL.into_iter().flat_map(|p| {
+            Scenario::ALL
+                .into_iter()
+                .filter(move |s| s.applies_to(p))
+                .map(move |s| (p, s))
+        });
+        for (protocol, scenario) in every {
             let mut config = RunConfig::new(7, 1_795_651_200);
+            config.protocol = protocol;
             config.scenario = scenario;
             let t = run(&config).expect("the demo PKI loads");
             for q in questions(&t) {

@@ -224,5 +224,11 @@ fn describe(c: &Computation) -> String {
         } => {
             format!("{direction} side now protected with {cipher_suite}")
         }
+        Computation::RecordingNotDecrypted {
+            premaster, error, ..
+        } => format!(
+            "RSA-decrypts the ClientKeyExchange: no ciphertext for this key, random premaster {}; the derived keys do not open the first recorded record: {error}",
+            premaster.hex()
+        ),
     }
 }

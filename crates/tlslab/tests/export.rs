@@ -5,11 +5,12 @@
 mod export_checks;
 
 use export_checks::{
-    Secrets, TLSLAB_RESPONSE, assert_decrypted, assert_encrypted, run_recipes, tshark, tshark_with,
+    Secrets, TLSLAB_RESPONSE, assert_decrypted, assert_encrypted, check_recipe, run_recipes,
+    tshark, tshark_with,
 };
 use std::path::PathBuf;
 use std::process::Command;
-use tlslab_core::driver::{self, RunConfig};
+use tlslab_core::driver::{self, Protocol, RunConfig};
 use tlslab_core::export;
 use tlslab_core::msgs::enums::CipherSuite;
 use tlslab_core::scenario::Scenario;
@@ -147,6 +148,7 @@ fn every_openssl_command_prints_what_the_core_computed() {
         "Record decryption (AES-128-CBC)",
         "Record MAC (HMAC-SHA256)",
         "Record MAC (HMAC-SHA1)",
+        "ECDH shared secret (x25519)",
     ] {
         assert!(
             seen.contains_key(title),
@@ -155,15 +157,72 @@ fn every_openssl_command_prints_what_the_core_computed() {
     }
 }
 
+/// The ECDH recipe for both groups, both ends: OpenSSL and Python derive the premaster from
+/// one side's private key and the other's share (the in-memory runs use x25519 only).
+#[test]
+fn ecdh_recipes_print_the_shared_secret_for_both_groups() {
+    use tlslab_core::crypto::ecdhe;
+    use tlslab_core::msgs::enums::NamedGroup;
+    use tlslab_core::rng::Drbg;
+    let dir = temp_dir("ecdh");
+    let mut rng = Drbg::from_u64(4);
+    for group in [NamedGroup::X25519, NamedGroup::Secp256r1] {
+        let a = ecdhe::generate(group, &mut rng).unwrap();
+        let b = ecdhe::generate(group, &mut rng).unwrap();
+        let secret = ecdhe::shared_secret(group, &a.private, &b.public).unwrap();
+        for (mine, theirs) in [(&a, &b), (&b, &a)] {
+            let recipe = export::reproduce::ecdh_recipe(
+                &group.name(),
+                &mine.private.clone().into(),
+                &theirs.public.clone().into(),
+                &secret.clone().into(),
+            )
+            .expect("a recipe for a group we speak");
+            check_recipe(&recipe, &dir);
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Forward secrecy, checked by another implementation: tshark with the server's RSA key opens
+/// nothing of a recorded ECDHE session, and with the key log it opens everything.
+#[test]
+fn the_servers_private_key_does_not_decrypt_a_recorded_ecdhe_session_but_the_key_log_does() {
+    let key = std::env::temp_dir().join(format!("tlslab-export-{}-ecdhe.key", std::process::id()));
+    std::fs::write(&key, export::reproduce::demo_server_key().pem.unwrap()).unwrap();
+    let dir = temp_dir("ecdhe-stolen-key");
+    let args = [
+        "--seed",
+        "8",
+        "--protocol",
+        "tls12-ecdhe",
+        "--scenario",
+        "stolen-key",
+    ];
+    let (pcap, keylog) = trace(&dir, &args);
+    let what = "a recorded ECDHE session";
+    assert_encrypted(&tshark_with(&pcap, Secrets::RsaKey(&key)), what);
+    assert_decrypted(&tshark(&pcap, Some(&keylog)), what, &TLSLAB_RESPONSE);
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_file(&key);
+}
+
 #[test]
 fn every_scenarios_recipes_print_what_the_core_computed() {
     // With a man in the middle the client encrypts to the attacker's key; with a broken
     // premaster the server's random one has no recipe; the rest must all hold.
-    for scenario in Scenario::ALL {
+    let every = Protocol::ALL.into_iter().flat_map(|p| {
+        Scenario::ALL
+            .into_iter()
+            .filter(move |s| s.applies_to(p))
+            .map(move |s| (p, s))
+    });
+    for (protocol, scenario) in every {
         let mut config = RunConfig::new(12, 1_800_000_000);
+        config.protocol = protocol;
         config.scenario = scenario;
         let t = driver::run(&config).unwrap();
-        let dir = temp_dir(&format!("scenario-{}", scenario.id()));
+        let dir = temp_dir(&format!("scenario-{}-{}", protocol.id(), scenario.id()));
         let ran = run_recipes(&t, &dir);
         // Every derivation the run made has its recipe (and it held, above).
         let count = |pick: fn(&Computation) -> bool| {
@@ -193,7 +252,12 @@ fn every_scenarios_recipes_print_what_the_core_computed() {
                 >= count(|c| matches!(c, Computation::PremasterEncrypted(_))),
             "{scenario:?}"
         );
-        if scenario == Scenario::MitmTrusted {
+        assert_eq!(
+            ran_of("ECDH shared secret (x25519)"),
+            count(|c| matches!(c, Computation::EcdhSharedSecret { .. })),
+            "{scenario:?}"
+        );
+        if scenario == Scenario::MitmTrusted && protocol == Protocol::Tls12Rsa {
             // The client's premaster, decrypted with the attacker's key.
             assert!(dir.join("attacker.key").exists(), "{scenario:?}: {ran:?}");
         }

@@ -2,6 +2,7 @@
 //! app reads; the text form names the outcome.
 
 use std::process::Command;
+use tlslab_core::driver::Protocol;
 use tlslab_core::scenario::Scenario;
 use tlslab_core::timeline::{Outcome, Timeline};
 
@@ -28,40 +29,54 @@ fn trace(s: Scenario, extra: &[&str]) -> std::process::Output {
 
 #[test]
 fn every_scenario_traces_as_json_and_text() {
-    for s in Scenario::ALL {
-        let out = trace(s, &["--json"]);
-        assert!(
-            out.status.success(),
-            "{}: {}",
-            s.id(),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let t: Timeline = serde_json::from_slice(&out.stdout).expect("a timeline");
-        assert_eq!(t.scenario, s);
-        assert_eq!(t.seed, 9);
-        assert!(!t.steps.is_empty());
-        let success = matches!(
-            s,
-            Scenario::Happy | Scenario::MitmTrusted | Scenario::StolenKey
-        );
-        assert_eq!(
-            t.outcome == Outcome::Success,
-            success,
-            "{}: {:?}",
-            s.id(),
-            t.outcome
-        );
-
-        let text = trace(s, &[]);
-        let text = String::from_utf8_lossy(&text.stdout);
-        assert!(text.contains(&format!("scenario {}", s.id())));
-        assert!(
-            text.lines()
-                .last()
-                .unwrap_or_default()
-                .starts_with("outcome:")
-        );
+    for protocol in Protocol::ALL {
+        for s in Scenario::ALL.into_iter().filter(|s| s.applies_to(protocol)) {
+            traces_as_json_and_text(s, &["--protocol", protocol.id()]);
+        }
     }
+}
+
+#[test]
+fn a_scenario_that_does_not_apply_is_a_clear_error() {
+    let out = tlslab(&["trace", "--scenario", "swapped-share"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("does not apply to tls12-rsa"), "{err}");
+}
+
+fn traces_as_json_and_text(s: Scenario, protocol: &[&str]) {
+    let out = trace(s, &[&["--json"], protocol].concat());
+    assert!(
+        out.status.success(),
+        "{}: {}",
+        s.id(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let t: Timeline = serde_json::from_slice(&out.stdout).expect("a timeline");
+    assert_eq!(t.scenario, s);
+    assert_eq!(t.seed, 9);
+    assert!(!t.steps.is_empty());
+    let success = matches!(
+        s,
+        Scenario::Happy | Scenario::MitmTrusted | Scenario::StolenKey
+    );
+    assert_eq!(
+        t.outcome == Outcome::Success,
+        success,
+        "{}: {:?}",
+        s.id(),
+        t.outcome
+    );
+
+    let text = trace(s, protocol);
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains(&format!("scenario {}", s.id())));
+    assert!(
+        text.lines()
+            .last()
+            .unwrap_or_default()
+            .starts_with("outcome:")
+    );
 }
 
 #[test]

@@ -1,17 +1,17 @@
-//! The active attacker: what it changes in the client's messages on their way (the downgrade,
-//! the flipped bit, the broken premaster). Each change is recorded with the bytes before and
-//! after.
+//! The active attacker: what it changes in messages on their way (the downgrade, the flipped
+//! bit and the broken premaster in the client's; the swapped key share in the server's). Each
+//! change is recorded with the bytes before and after.
 
 use crate::bytes::to_hex;
-use crate::crypto::rsa_kx;
+use crate::crypto::{ecdhe, rsa_kx};
 use crate::msgs::enums::{CipherSuite, ContentType};
 use crate::msgs::handshake::HandshakePayload;
 use crate::record::{Deframer, Record};
 use crate::rng::Drbg;
-use crate::timeline::EventKind;
+use crate::timeline::{Actor, EventKind};
 use rsa::traits::PublicKeyParts;
 
-/// What the attacker does to messages in transit (the client's messages, counted from 0).
+/// What the attacker does to messages in transit (one side's messages, counted from 0).
 pub(super) enum Tamper {
     None,
     /// Removes `suite` from the ClientHello.
@@ -25,9 +25,21 @@ pub(super) enum Tamper {
         key: rsa::PublicKey,
         rng: Drbg,
     },
+    /// Replaces the server's ECDH share in ServerKeyExchange with one of its own.
+    SwapShare {
+        rng: Drbg,
+    },
 }
 
 impl Tamper {
+    /// Whose messages it changes.
+    pub fn acts_on(&self) -> Actor {
+        match self {
+            Tamper::SwapShare { .. } => Actor::Server,
+            _ => Actor::Client,
+        }
+    }
+
     /// The client's records in `bytes`, the first of them its `first`th message, as they
     /// arrive; with each change, the message it changed and its `Tampered` event.
     pub fn apply(&mut self, first: usize, bytes: Vec<u8>) -> (Vec<u8>, Vec<(usize, EventKind)>) {
@@ -57,7 +69,7 @@ impl Tamper {
         (out, changes)
     }
 
-    /// The changed record, if the attacker changes the client's `n`th message.
+    /// The changed record, if the attacker changes the `n`th message.
     fn change(&mut self, n: usize, record: &Record) -> Option<(String, Record)> {
         match self {
             Tamper::None => None,
@@ -113,6 +125,26 @@ impl Tamper {
                         "replaced the encrypted premaster with RSA(00 03 …), a block whose PKCS#1 v1.5 padding is broken: {}",
                         to_hex(&block[..8])
                     ),
+                    Record {
+                        fragment,
+                        ..record.clone()
+                    },
+                ))
+            }
+            Tamper::SwapShare { rng } if record.content_type == ContentType::Handshake => {
+                let (HandshakePayload::ServerKeyExchange(mut ske), _) =
+                    HandshakePayload::decode(&record.fragment).ok()?
+                else {
+                    return None;
+                };
+                // The attacker's own key pair: with it, it would share a premaster with the
+                // client. The server's signature stays as it was.
+                let own = ecdhe::generate(ske.group, rng).ok()?;
+                ske.public = own.public;
+                let fragment = HandshakePayload::ServerKeyExchange(ske).encode();
+                *self = Tamper::None;
+                Some((
+                    "replaced the server's ECDH share with the attacker's own, keeping the server's signature".into(),
                     Record {
                         fragment,
                         ..record.clone()

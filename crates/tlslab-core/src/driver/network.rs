@@ -306,7 +306,8 @@ impl Net {
 
     /// The attacker's hand on the wire: what arrives is what `from` sent, possibly changed.
     fn carry(&mut self, from: usize, bytes: Vec<u8>) -> Vec<u8> {
-        if matches!(self.tamper, Tamper::None) || self.endpoints[from].lane != Actor::Client {
+        if matches!(self.tamper, Tamper::None) || self.endpoints[from].lane != self.tamper.acts_on()
+        {
             return bytes;
         }
         let first = self.observer.count(from);

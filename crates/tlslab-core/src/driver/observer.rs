@@ -1,11 +1,12 @@
 //! The passive observer: counts the messages on the wire, reads those in the clear, records
 //! the rest, and (in the stolen-key scenario) decrypts the recording once it holds the server's
-//! private key, with the same key schedule the peers run.
+//! private key, with the same key schedule the peers run. After an ECDHE handshake it tries
+//! the same and fails: the key decrypts nothing, because nothing was encrypted to it.
 
 use crate::crypto::record_cipher::RecordProtector;
 use crate::crypto::{prf, rsa_kx, suite};
 use crate::msgs::enums::{ContentType, ExtensionType};
-use crate::msgs::handshake::{HandshakePayload, TLS12};
+use crate::msgs::handshake::{ClientHello, HandshakePayload, KeyExchange, ServerHello, TLS12};
 use crate::record::{Deframer, Record};
 use crate::rng::Drbg;
 use crate::timeline::{Computation, EventKind, Known, ValueName};
@@ -20,6 +21,8 @@ pub(super) struct Observer {
     known: Vec<ValueName>,
     /// The plaintext handshake messages, in wire order.
     handshake: Vec<(usize, HandshakePayload, Vec<u8>)>,
+    /// What a ClientKeyExchange carries, once a ServerHello named the suite.
+    key_exchange: Option<KeyExchange>,
 }
 
 #[derive(Default)]
@@ -46,25 +49,29 @@ impl Observer {
     /// Reads what connection `from` sent; returns what it learned, each with the number of
     /// the message it read it from.
     pub fn see(&mut self, from: usize, bytes: &[u8]) -> Vec<(usize, EventKind)> {
-        let mut learned = Vec::new();
         let wire = self.wire(from);
         wire.deframer.push(bytes);
-        let mut seen = Vec::new();
+        let mut in_the_clear = Vec::new();
         while let Ok(Some((record, _))) = wire.deframer.next_record() {
             let n = wire.records;
             wire.records += 1;
             match record.content_type {
                 ContentType::ChangeCipherSpec => wire.encrypted = true,
                 _ if wire.encrypted => wire.recorded.push(record),
-                ContentType::Handshake => {
-                    if let Ok((msg, _)) = HandshakePayload::decode(&record.fragment) {
-                        seen.push((n, msg, record.fragment));
-                    }
-                }
+                ContentType::Handshake => in_the_clear.push((n, record.fragment)),
                 _ => {}
             }
         }
-        for (n, msg, bytes) in seen {
+        let mut learned = Vec::new();
+        for (n, bytes) in in_the_clear {
+            // A ClientKeyExchange reads as the suite of the ServerHello before it says.
+            let kx = self.key_exchange.unwrap_or(KeyExchange::Rsa);
+            let Ok((msg, _)) = HandshakePayload::decode_in(&bytes, kx) else {
+                continue;
+            };
+            if let HandshakePayload::ServerHello(sh) = &msg {
+                self.key_exchange = suite::params(sh.cipher_suite).map(|p| p.kx);
+            }
             for k in public_values(&msg) {
                 if !self.known.contains(&k.name) {
                     self.known.push(k.name);
@@ -76,15 +83,22 @@ impl Observer {
         learned
     }
 
-    /// The episode of the stolen key: it leaks, and the observer decrypts its recording.
+    /// The episode of the stolen key: it leaks, and the observer tries to decrypt its
+    /// recording with it.
     pub fn key_leak(&self, key: &rsa::PrivateKey, rng: &mut Drbg) -> Vec<EventKind> {
         let d = rsa::traits::PrivateKeyParts::d(key).to_be_bytes_trimmed_vartime();
+        let text = match self.key_exchange {
+            Some(KeyExchange::Ecdhe) => {
+                "The observer obtains the server's RSA private key and tries what breaks RSA key exchange: decrypt the recorded ClientKeyExchange with it, derive the keys, open the records."
+            }
+            _ => {
+                "The observer obtains the server's RSA private key and decrypts its recording offline."
+            }
+        };
         let mut episode = vec![
             EventKind::Episode {
                 title: "Later: the private key leaks".into(),
-                text:
-                    "The observer obtains the server's RSA private key and decrypts its recording offline."
-                        .into(),
+                text: text.into(),
             },
             learned(ValueName::ServerPrivateKey, &d),
         ];
@@ -92,32 +106,46 @@ impl Observer {
         episode
     }
 
-    /// With the server's private key: the premaster, the keys, and every recorded record.
+    /// The recorded handshake: the client's wire, its hellos and its ClientKeyExchange body.
+    fn session(&self) -> Option<(usize, &ClientHello, &ServerHello, &[u8])> {
+        let mut client_hello = None;
+        let mut server_hello = None;
+        let mut key_exchange = None;
+        for (from, msg, _) in &self.handshake {
+            match msg {
+                HandshakePayload::ClientHello(ch) => client_hello = Some((*from, ch)),
+                HandshakePayload::ServerHello(sh) => server_hello = Some(sh),
+                HandshakePayload::ClientKeyExchange(body)
+                | HandshakePayload::ClientKeyExchangeEcdh(body) => key_exchange = Some(body),
+                _ => {}
+            }
+        }
+        let (client, ch) = client_hello?;
+        Some((client, ch, server_hello?, key_exchange?.as_slice()))
+    }
+
+    /// With the server's private key, the attack on RSA key exchange: RSA-decrypt the
+    /// ClientKeyExchange to the premaster, derive the keys, open every recorded record. After
+    /// ECDHE the same steps run and the first record does not open: the ClientKeyExchange
+    /// holds the client's public share, and the server's decryption (RFC 5246 section 7.4.7.1)
+    /// turns anything that is not its ciphertext into a random premaster.
     fn decrypt_recording(&self, key: &rsa::PrivateKey, rng: &mut Drbg) -> Vec<EventKind> {
         let mut out = Vec::new();
-        let find =
-            |f: &dyn Fn(&HandshakePayload) -> bool| self.handshake.iter().find(|(_, m, _)| f(m));
-        let (
-            Some((client, HandshakePayload::ClientHello(ch), _)),
-            Some((_, HandshakePayload::ServerHello(sh), _)),
-            Some((_, HandshakePayload::ClientKeyExchange(encrypted), _)),
-        ) = (
-            find(&|m| matches!(m, HandshakePayload::ClientHello(_))),
-            find(&|m| matches!(m, HandshakePayload::ServerHello(_))),
-            find(&|m| matches!(m, HandshakePayload::ClientKeyExchange(_))),
-        )
-        else {
+        let Some((client, ch, sh, body)) = self.session() else {
             return out;
         };
         let Some(params) = suite::params(sh.cipher_suite) else {
             return out;
         };
-        let premaster = rsa_kx::decrypt_premaster(key, ch.client_version, encrypted, rng);
-        out.push(EventKind::Computation(Computation::PremasterDecrypted {
-            ciphertext: encrypted.clone().into(),
-            premaster: premaster.to_vec().into(),
-        }));
-        out.push(learned(ValueName::Premaster, &premaster));
+        let premaster = rsa_kx::decrypt_premaster(key, ch.client_version, body, rng);
+        let rsa = params.kx == KeyExchange::Rsa;
+        if rsa {
+            out.push(EventKind::Computation(Computation::PremasterDecrypted {
+                ciphertext: body.into(),
+                premaster: premaster.to_vec().into(),
+            }));
+            out.push(learned(ValueName::Premaster, &premaster));
+        }
         let extended = sh.extension(ExtensionType::ExtendedMasterSecret).is_some();
         // RFC 7627 section 3: the session hash covers the handshake through ClientKeyExchange.
         let session_hash = extended.then(|| {
@@ -138,28 +166,39 @@ impl Observer {
         ) else {
             return out;
         };
-        let [master_computation, key_block_computation] = derived.computations;
-        out.push(EventKind::Computation(master_computation));
-        out.push(learned(ValueName::MasterSecret, &derived.master_secret));
-        out.push(learned(ValueName::KeyBlock, &derived.key_block));
-        out.push(EventKind::Computation(key_block_computation));
+        if rsa {
+            let [master_computation, key_block_computation] = derived.computations;
+            out.push(EventKind::Computation(master_computation));
+            out.push(learned(ValueName::MasterSecret, &derived.master_secret));
+            out.push(learned(ValueName::KeyBlock, &derived.key_block));
+            out.push(EventKind::Computation(key_block_computation));
+        }
         let keys = derived.keys;
         for (from, wire) in self.wires.iter().enumerate() {
-            let direction = if from == *client {
+            let direction = if from == client {
                 keys.client_keys()
             } else {
                 keys.server_keys()
             };
             let mut reader = RecordProtector::new(params, direction);
             for record in &wire.recorded {
-                let Ok(opened) = reader.open(record.content_type, TLS12, &record.fragment) else {
-                    break;
-                };
-                if record.content_type == ContentType::ApplicationData {
-                    out.push(EventKind::ApplicationData {
-                        text: String::from_utf8_lossy(&opened.plaintext).into_owned(),
-                        data: opened.plaintext.into(),
-                    });
+                match reader.open(record.content_type, TLS12, &record.fragment) {
+                    Ok(opened) if record.content_type == ContentType::ApplicationData => {
+                        out.push(EventKind::ApplicationData {
+                            text: String::from_utf8_lossy(&opened.plaintext).into_owned(),
+                            data: opened.plaintext.into(),
+                        });
+                    }
+                    Ok(_) => {}
+                    Err(e) => {
+                        out.push(EventKind::Computation(Computation::RecordingNotDecrypted {
+                            ciphertext: body.into(),
+                            premaster: premaster.to_vec().into(),
+                            record: record.encode().into(),
+                            error: e.to_string(),
+                        }));
+                        return out;
+                    }
                 }
             }
         }
@@ -178,6 +217,12 @@ fn public_values(msg: &HandshakePayload) -> Vec<Known> {
         HandshakePayload::ServerHello(sh) => vec![known(ValueName::ServerRandom, &sh.random)],
         HandshakePayload::ClientKeyExchange(c) => {
             vec![known(ValueName::EncryptedPremaster, c)]
+        }
+        HandshakePayload::ServerKeyExchange(ske) => {
+            vec![known(ValueName::ServerShare, &ske.public)]
+        }
+        HandshakePayload::ClientKeyExchangeEcdh(share) => {
+            vec![known(ValueName::ClientShare, share)]
         }
         _ => Vec::new(),
     }

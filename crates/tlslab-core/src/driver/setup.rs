@@ -3,7 +3,7 @@
 
 use super::attacker::Tamper;
 use super::network::{App, Net, Upstream};
-use super::{RunConfig, SERVER_NAME, SetupError};
+use super::{Protocol, RunConfig, SERVER_NAME, SetupError};
 use crate::Connection;
 use crate::msgs::enums::CipherSuite;
 use crate::pki::{self, CertSpec, DemoIssuer, DemoPki, Issuer};
@@ -20,6 +20,13 @@ pub(super) fn set_up(
     pki: &'static DemoPki,
     rng: &mut Drbg,
 ) -> Result<Net, SetupError> {
+    if !scenario.applies_to(config.protocol) {
+        return Err(SetupError(format!(
+            "the scenario {} does not apply to {}",
+            scenario.id(),
+            config.protocol.id()
+        )));
+    }
     let mut net = Net::default();
     let year = 365 * 24 * 3600;
     let mut client = ClientConfig::new(SERVER_NAME, pki.trust_anchors(), config.now);
@@ -60,20 +67,34 @@ pub(super) fn set_up(
             return Ok(net);
         }
         Scenario::Downgrade => {
-            net.tamper = Tamper::DropSuite {
-                suite: CipherSuite::TLS_RSA_WITH_AES_128_GCM_SHA256,
-            };
-            client.cipher_suites = config.protocol.suites().to_vec();
+            let offered = config.protocol.suites();
+            net.tamper = Tamper::DropSuite { suite: offered[0] };
+            client.cipher_suites = offered.to_vec();
             server.cipher_suites = CipherSuite::SUPPORTED.to_vec();
         }
         Scenario::BitFlip => net.tamper = Tamper::FlipBit,
         Scenario::NoSharedSuite => {
-            client.cipher_suites = vec![CipherSuite::TLS_RSA_WITH_AES_128_CBC_SHA];
-            server.cipher_suites = vec![CipherSuite::TLS_RSA_WITH_AES_128_GCM_SHA256];
+            let (offered, accepted) = match config.protocol {
+                Protocol::Tls12Rsa => (
+                    CipherSuite::TLS_RSA_WITH_AES_128_CBC_SHA,
+                    CipherSuite::TLS_RSA_WITH_AES_128_GCM_SHA256,
+                ),
+                Protocol::Tls12Ecdhe => (
+                    CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA,
+                    CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+                ),
+            };
+            client.cipher_suites = vec![offered];
+            server.cipher_suites = vec![accepted];
         }
         Scenario::BadPremaster => {
             net.tamper = Tamper::BreakPremaster {
                 key: pki.leaf_key().to_public_key(),
+                rng: rng.fork("attacker"),
+            }
+        }
+        Scenario::SwappedShare => {
+            net.tamper = Tamper::SwapShare {
                 rng: rng.fork("attacker"),
             }
         }

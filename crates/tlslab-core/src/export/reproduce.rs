@@ -3,7 +3,7 @@
 //!
 //! Commands are POSIX shell pipelines: `xxd -r -p` turns the run's hex into bytes, OpenSSL
 //! computes, `xxd -p` prints lowercase hex. Python uses its standard library for the PRF and
-//! hashes, and the `cryptography` package for RSA and AES.
+//! hashes, and the `cryptography` package for RSA, ECDH, AES and ChaCha20-Poly1305.
 
 use super::wire::{connections, link_of, same_pair};
 use crate::bytes::Bytes;
@@ -148,6 +148,17 @@ pub fn recipes(t: &Timeline, index: usize) -> Vec<Recipe> {
 fn computation(t: &Timeline, index: usize, event: &Event, c: &Computation) -> Vec<Recipe> {
     match c {
         Computation::PremasterEncrypted(p) => vec![premaster_recipe(p)],
+        Computation::EcdhSharedSecret {
+            group,
+            peer_public,
+            premaster,
+        } => latest_before(t, index, event, |c| match c {
+            Computation::EcdhKeyPair { private, .. } => Some(private),
+            _ => None,
+        })
+        .and_then(|private| ecdh_recipe(group, private, peer_public, premaster))
+        .into_iter()
+        .collect(),
         // The server's decryption reproduces only when it recovered what a client encrypted;
         // when the padding was broken it went on with a random premaster (RFC 5246 section
         // 7.4.7.1) that no command can print.
@@ -295,6 +306,79 @@ print(key.decrypt(bytes.fromhex(\"{ct}\"), padding.PKCS1v15()).hex())
         key: Some(key),
         prints: p.premaster.clone(),
     }
+}
+
+/// The DER prefixes that make a raw private scalar a PKCS#8 key (RFC 5958) and a raw share a
+/// SubjectPublicKeyInfo (RFC 5280), for x25519 (RFC 8410) and secp256r1 (RFC 5915, RFC 5480):
+/// what `openssl pkeyutl -derive` reads. None for a group we do not speak.
+fn ecdh_der_prefixes(group: &str) -> Option<(&'static str, &'static str, &'static str)> {
+    match group {
+        "x25519" => Some((
+            "302e020100300506032b656e04220420",
+            "302a300506032b656e032100",
+            "from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
+
+key = X25519PrivateKey.from_private_bytes(private)
+peer = X25519PublicKey.from_public_bytes(peer_share)
+print(key.exchange(peer).hex())
+",
+        )),
+        "secp256r1" => Some((
+            // PKCS#8 { 0, ecPublicKey + prime256v1, ECPrivateKey { 1, d } }.
+            "3041020100301306072a8648ce3d020106082a8648ce3d030107042730250201010420",
+            "3059301306072a8648ce3d020106082a8648ce3d030107034200",
+            "from cryptography.hazmat.primitives.asymmetric import ec
+
+key = ec.derive_private_key(int.from_bytes(private, \"big\"), ec.SECP256R1())
+peer = ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), peer_share)
+print(key.exchange(ec.ECDH(), peer).hex())
+",
+        )),
+        _ => None,
+    }
+}
+
+/// The premaster of an ECDHE handshake (RFC 8422 section 5.10): this side's ephemeral private
+/// key with the peer's share, as PEM files for OpenSSL and raw bytes for Python.
+pub fn ecdh_recipe(
+    group: &str,
+    private: &Bytes,
+    peer: &Bytes,
+    premaster: &Bytes,
+) -> Option<Recipe> {
+    let (private_prefix, public_prefix, python) = ecdh_der_prefixes(group)?;
+    let der = |prefix: &str, value: &Bytes| {
+        let mut der = crate::bytes::from_hex(prefix)?;
+        der.extend_from_slice(value.as_ref());
+        Some(der)
+    };
+    let pem_of = |label, der: Vec<u8>| {
+        pem::encode(label, &der)
+            .ok()
+            .map(|p| format!("{}\n", p.trim_end()))
+    };
+    let private_pem = pem_of("PRIVATE KEY", der(private_prefix, private)?)?;
+    let peer_pem = pem_of("PUBLIC KEY", der(public_prefix, peer)?)?;
+    Some(Recipe {
+        title: format!("ECDH shared secret ({group})"),
+        explanation: format!(
+            "The premaster is the {group} Diffie-Hellman result of this side's ephemeral private \
+             key and the peer's public share (RFC 8422 section 5.10; RFC 7748 section 6.1 for \
+             x25519): the private key never crossed the wire, and was discarded after the \
+             handshake. Written as PEM so OpenSSL can read it."
+        ),
+        openssl: format!(
+            "cat > ecdh-private.pem <<'EOF'\n{private_pem}EOF\ncat > ecdh-peer.pem <<'EOF'\n{peer_pem}EOF\n\
+             openssl pkeyutl -derive -inkey ecdh-private.pem -peerkey ecdh-peer.pem {PRINT_HEX}"
+        ),
+        python: format!(
+            "private = bytes.fromhex(\"{}\")\npeer_share = bytes.fromhex(\"{}\")\n{python}",
+            private.hex(),
+            peer.hex()
+        ),
+        key: None,
+        prints: premaster.clone(),
+    })
 }
 
 /// A value of the TLS 1.2 PRF with `digest` (hashlib's name): OpenSSL's `TLS1-PRF` KDF

@@ -216,6 +216,16 @@ pub enum Computation {
         #[serde(skip_serializing_if = "Option::is_none")]
         verified: Option<bool>,
     },
+    /// Someone holding the server's RSA key ran the attack on RSA key exchange against a
+    /// recording whose premaster was not encrypted to that key: the RSA decryption of the
+    /// ClientKeyExchange (`ciphertext`) gave `premaster`, a random value (RFC 5246 section
+    /// 7.4.7.1), and the keys derived from it did not open `record`.
+    RecordingNotDecrypted {
+        ciphertext: Bytes,
+        premaster: Bytes,
+        record: Bytes,
+        error: String,
+    },
 }
 
 /// How a master secret was derived: `PRF(premaster, label, seed)[0..47]`, the seed being the
@@ -252,6 +262,14 @@ pub enum ValueName {
     ServerPrivateKey,
     /// The server's own certificate (DER), the first of the chain it sends.
     ServerCertificate,
+    /// The client's ephemeral ECDH private scalar (RFC 8422 section 5.10): never sent.
+    ClientEphemeralKey,
+    /// The server's ephemeral ECDH private scalar: never sent.
+    ServerEphemeralKey,
+    /// The client's ephemeral public share, in its ClientKeyExchange (RFC 8422 section 5.7).
+    ClientShare,
+    /// The server's ephemeral public share, in its ServerKeyExchange (RFC 8422 section 5.4).
+    ServerShare,
     /// A root certificate (DER) the client trusts, from its trust store.
     TrustAnchor,
 }
@@ -268,6 +286,10 @@ impl ValueName {
             ValueName::KeyBlock => "key_block",
             ValueName::ServerPrivateKey => "server_private_key",
             ValueName::ServerCertificate => "server_certificate",
+            ValueName::ClientEphemeralKey => "client_ephemeral_key",
+            ValueName::ServerEphemeralKey => "server_ephemeral_key",
+            ValueName::ClientShare => "client_share",
+            ValueName::ServerShare => "server_share",
             ValueName::TrustAnchor => "trust_anchor",
         }
     }
@@ -288,6 +310,8 @@ impl ValueName {
                 | ValueName::MasterSecret
                 | ValueName::KeyBlock
                 | ValueName::ServerPrivateKey
+                | ValueName::ClientEphemeralKey
+                | ValueName::ServerEphemeralKey
         )
     }
 }

@@ -1,6 +1,10 @@
 //! What views, exporters and the CLI ask of a timeline, answered once here rather than by
 //! matching raw events in each of them.
 
+use crate::crypto::suite;
+use crate::driver::Protocol;
+use crate::msgs::handshake::{HandshakePayload, KeyExchange};
+
 use super::{
     Actor, AlertInfo, Computation, Event, EventKind, Message, Outcome, PremasterEncryption,
     Timeline, WireRecord,
@@ -162,6 +166,32 @@ impl Timeline {
             }
             _ => None,
         })
+    }
+
+    /// Which handshake the run's client asked for: ECDHE if its first ClientHello offers an
+    /// ECDHE suite, else RSA key exchange. Read from the wire, so it holds for recordings and
+    /// files as much as for runs made here.
+    pub fn protocol(&self) -> Protocol {
+        let offered = self.events.iter().find_map(|e| match &e.kind {
+            EventKind::MessageSent(m) | EventKind::MessageReceived(m)
+                if m.title == "ClientHello" =>
+            {
+                match HandshakePayload::decode(m.bytes.as_ref()) {
+                    Ok((HandshakePayload::ClientHello(ch), _)) => Some(ch.cipher_suites),
+                    _ => None,
+                }
+            }
+            _ => None,
+        });
+        let ecdhe = offered
+            .unwrap_or_default()
+            .into_iter()
+            .any(|s| suite::params(s).is_some_and(|p| p.kx == KeyExchange::Ecdhe));
+        if ecdhe {
+            Protocol::Tls12Ecdhe
+        } else {
+            Protocol::Tls12Rsa
+        }
     }
 
     /// Every premaster a client encrypted in the run (one per connection that got that far).

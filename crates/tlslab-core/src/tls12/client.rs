@@ -15,6 +15,7 @@
 //! Application Data     <------->   Application Data
 //! ```
 
+use super::EcdhSide;
 use crate::common::{CommonState, Incoming};
 use crate::crypto::ecdhe;
 use crate::crypto::key_exchange_signature;
@@ -358,6 +359,7 @@ impl Machine {
                 "the ServerKeyExchange signature does not verify with the certificate's key: someone other than the certificate's holder chose this share",
             ));
         }
+        common.learn(ValueName::ServerShare, &ske.public);
         Ok((ske.group, ske.public))
     }
 
@@ -403,7 +405,7 @@ impl Machine {
         group: NamedGroup,
         server_share: &[u8],
     ) -> Result<Vec<u8>, TlsError> {
-        let key = common.ecdh_key_pair(group)?;
+        let key = common.ecdh_key_pair(group, EcdhSide::Client)?;
         let premaster = common.ecdh_premaster(&key, server_share)?;
         common.send_handshake(&HandshakePayload::ClientKeyExchangeEcdh(key.public))?;
         Ok(premaster)

@@ -19,6 +19,23 @@ use crate::timeline::KeyBlock;
 use crate::timeline::{Computation, ValueName};
 use subtle::ConstantTimeEq;
 
+/// Which end of an ECDH exchange a side is, which names its key and share.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum EcdhSide {
+    Client,
+    Server,
+}
+
+impl EcdhSide {
+    /// (our private scalar, our public share).
+    fn names(self) -> (ValueName, ValueName) {
+        match self {
+            EcdhSide::Client => (ValueName::ClientEphemeralKey, ValueName::ClientShare),
+            EcdhSide::Server => (ValueName::ServerEphemeralKey, ValueName::ServerShare),
+        }
+    }
+}
+
 /// The key schedule and Finished as a side runs them: each value computed once, by
 /// [`key_schedule`], and recorded as it is computed.
 impl CommonState {
@@ -59,8 +76,13 @@ impl CommonState {
         Ok((derived.master_secret, derived.keys))
     }
 
-    /// A key pair on `group` for this handshake (RFC 8422 sections 5.4 and 5.7), recorded.
-    pub(crate) fn ecdh_key_pair(&mut self, group: NamedGroup) -> Result<EphemeralKey, TlsError> {
+    /// A key pair on `group` for this handshake (RFC 8422 sections 5.4 and 5.7), recorded and
+    /// learned under `side`'s names.
+    pub(crate) fn ecdh_key_pair(
+        &mut self,
+        group: NamedGroup,
+        side: EcdhSide,
+    ) -> Result<EphemeralKey, TlsError> {
         let key = ecdhe::generate(group, self.rng.as_mut())
             .map_err(|e| TlsError::new(AlertDescription::InternalError, e.to_string()))?;
         self.compute(Computation::EcdhKeyPair {
@@ -68,6 +90,9 @@ impl CommonState {
             private: key.private.clone().into(),
             public: key.public.clone().into(),
         });
+        let (private, share) = side.names();
+        self.learn(private, &key.private);
+        self.learn(share, &key.public);
         Ok(key)
     }
 

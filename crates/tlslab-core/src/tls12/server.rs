@@ -1,6 +1,7 @@
 //! The TLS 1.2 server (RFC 5246 section 7.3; RSA key exchange, or ECDHE_RSA with a signed
 //! ServerKeyExchange, RFC 8422), sans-IO.
 
+use super::EcdhSide;
 use crate::common::{CommonState, Incoming};
 use crate::crypto::ecdhe::{self, EphemeralKey};
 use crate::crypto::key_exchange_signature;
@@ -288,7 +289,7 @@ impl Machine {
         client_random: &[u8],
         server_random: &[u8],
     ) -> Result<EphemeralKey, TlsError> {
-        let key = common.ecdh_key_pair(group)?;
+        let key = common.ecdh_key_pair(group, EcdhSide::Server)?;
         let mut ske = ServerKeyExchange {
             group,
             public: key.public.clone(),
@@ -331,6 +332,7 @@ impl Machine {
                 "an ECDHE handshake without a server key",
             ));
         };
+        common.learn(ValueName::ClientShare, share);
         let premaster = common.ecdh_premaster(key, share)?;
         self.switch_keys(common, hello, &premaster)
     }

@@ -93,10 +93,10 @@ pub fn outcome(props: &OutcomeProps) -> Html {
             // The scenario's premise stays open for any scenario but the happy path.
             <details class="explain" open={scenario != Scenario::Happy}>
                 <summary>{ "Why" }</summary>
-                <p class="plain"><strong>{ "What the user sees: " }</strong>{ prose(scenario.plain(), classroom) }</p>
+                <p class="plain"><strong>{ "What the user sees: " }</strong>{ prose(scenario.plain(t.protocol()), classroom) }</p>
                 // The protocol's side of it, for the full view.
                 if classroom.shows_details() {
-                    <p class="technical"><strong>{ "What happens: " }</strong>{ prose(&scenario.technical_for(t.negotiated_suite()), classroom) }</p>
+                    <p class="technical"><strong>{ "What happens: " }</strong>{ prose(&scenario.technical_for(t.protocol(), t.negotiated_suite()), classroom) }</p>
                 }
                 if scenario == Scenario::StolenKey && classroom.shows_details() {
                     <p class="try-it">

@@ -102,19 +102,27 @@ fn main() {
     for (victim, n) in [(0u8, c.len()), (1, s.len())] {
         for flight in 0..n as u8 {
             let sel = flight << 1 | victim;
-            write(
-                "flights",
-                &format!("v{victim}-f{flight}-xor"),
-                &[sel, 0, 0, 9, 0x01],
-            );
-            write(
-                "flights",
-                &format!("v{victim}-f{flight}-record"),
-                &[sel, 4, 0, 0, 6, 1, 0xff],
-            );
+            // The same operations on the ECDHE handshake (same selector layout).
+            for target in ["flights", "flights_ecdhe"] {
+                write(
+                    target,
+                    &format!("v{victim}-f{flight}-xor"),
+                    &[sel, 0, 0, 9, 0x01],
+                );
+                write(
+                    target,
+                    &format!("v{victim}-f{flight}-record"),
+                    &[sel, 4, 0, 0, 6, 1, 0xff],
+                );
+            }
         }
     }
     write("flights", "v0-whole-1byte-pieces", &[0, 1 << 3, 0, 0, 0]);
+    write(
+        "flights_ecdhe",
+        "v0-whole-1byte-pieces",
+        &[0, 1 << 3, 0, 0, 0],
+    );
     println!(
         "client flights: {:?}",
         c.iter().map(Vec::len).collect::<Vec<_>>()

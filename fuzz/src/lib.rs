@@ -11,7 +11,7 @@
 use std::sync::{Arc, OnceLock};
 
 use tlslab_core::Connection;
-use tlslab_core::driver;
+use tlslab_core::driver::{self, Protocol};
 use tlslab_core::rng::Drbg;
 use tlslab_core::tls12::ClientConfig;
 use tlslab_core::tls12::ServerConfig;
@@ -29,6 +29,13 @@ pub fn client_config() -> ClientConfig {
     ClientConfig::new(driver::SERVER_NAME, pki.trust_anchors(), NOW)
 }
 
+/// The demo client offering `protocol`'s suites, as the in-memory runs do.
+pub fn client_for(protocol: Protocol) -> Connection {
+    let mut config = client_config();
+    config.cipher_suites = protocol.suites().to_vec();
+    Connection::client(config, Box::new(Drbg::from_u64(SEED).fork("client")))
+}
+
 pub fn server_config() -> ServerConfig {
     static CONFIG: OnceLock<ServerConfig> = OnceLock::new();
     CONFIG
@@ -40,10 +47,7 @@ pub fn server_config() -> ServerConfig {
 }
 
 pub fn client() -> Connection {
-    Connection::client(
-        client_config(),
-        Box::new(Drbg::from_u64(SEED).fork("client")),
-    )
+    client_for(Protocol::Tls12Rsa)
 }
 
 pub fn server() -> Connection {
@@ -83,18 +87,27 @@ pub struct Flights {
     /// ClientHello; ClientKeyExchange + ChangeCipherSpec + Finished; the request;
     /// close_notify.
     pub client: Vec<Vec<u8>>,
-    /// ServerHello + Certificate + ServerHelloDone; ChangeCipherSpec + Finished; the response
-    /// + close_notify.
+    /// ServerHello + Certificate (+ ServerKeyExchange under ECDHE) + ServerHelloDone;
+    /// ChangeCipherSpec + Finished; the response + close_notify.
     pub server: Vec<Vec<u8>>,
 }
 
+/// The RSA key exchange handshake's flights.
 pub fn flights() -> &'static Flights {
-    static FLIGHTS: OnceLock<Flights> = OnceLock::new();
-    FLIGHTS.get_or_init(capture)
+    flights_of(Protocol::Tls12Rsa)
 }
 
-fn capture() -> Flights {
-    let (mut c, mut s) = (client(), server());
+pub fn flights_of(protocol: Protocol) -> &'static Flights {
+    static RSA: OnceLock<Flights> = OnceLock::new();
+    static ECDHE: OnceLock<Flights> = OnceLock::new();
+    match protocol {
+        Protocol::Tls12Rsa => RSA.get_or_init(|| capture(protocol)),
+        Protocol::Tls12Ecdhe => ECDHE.get_or_init(|| capture(protocol)),
+    }
+}
+
+fn capture(protocol: Protocol) -> Flights {
+    let (mut c, mut s) = (client_for(protocol), server());
     let mut f = Flights {
         client: Vec::new(),
         server: Vec::new(),
@@ -140,14 +153,19 @@ fn capture() -> Flights {
 ///
 /// Earlier flights go in unchanged, then the changed one, then the later ones unchanged.
 pub fn replay_mutated(data: &[u8]) {
+    replay_mutated_in(Protocol::Tls12Rsa, data)
+}
+
+/// [`replay_mutated`] on `protocol`'s handshake.
+pub fn replay_mutated_in(protocol: Protocol, data: &[u8]) {
     let [selector, how, ref rest @ ..] = *data else {
         return;
     };
-    let f = flights();
+    let f = flights_of(protocol);
     let (mut victim, incoming) = if selector & 1 == 0 {
         (server(), &f.client)
     } else {
-        (client(), &f.server)
+        (client_for(protocol), &f.server)
     };
     let target = usize::from(selector >> 1) % incoming.len();
     let chunk = usize::from(how >> 3);

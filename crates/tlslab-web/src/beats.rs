@@ -1,10 +1,12 @@
 //! Beats: what happens inside a step, one small change at a time, each with a one-sentence
-//! caption. Three kinds of step have several: the Certificate a side validates (the chain
-//! arrives, each signature, the validity, the host name, the constraints, the trust anchor;
-//! stopping at the first check that fails), the ClientKeyExchange (the premaster made, padded,
-//! locked with the server's key, carried, opened; then the key schedule) and a Finished
-//! (verify_data made, then checked). Every other step is one beat: the message crossing.
-//! Every value comes from the timeline.
+//! caption. These steps have several: the Certificate a side validates (the chain arrives,
+//! each signature, the validity, the host name, the constraints, the trust anchor; stopping at
+//! the first check that fails), the ClientKeyExchange (RSA: the premaster made, padded, locked
+//! with the server's key, carried, opened; ECDHE: the client's key pair, its share carried,
+//! the same premaster on both sides; then the key schedule), under ECDHE the ServerKeyExchange
+//! (the server's key pair, its signature, the share carried, the signature checked) and a
+//! Finished (verify_data made, then checked). Every other step is one beat: the message
+//! crossing. Every value comes from the timeline.
 
 use crate::view::lane_title;
 use tlslab_core::bytes::Bytes;
@@ -72,7 +74,15 @@ fn inner(t: &Timeline, step: usize) -> Vec<Beat> {
     };
     match (t.link_of(step), s.title.as_str()) {
         (Some(link), "Certificate") => certificate(t, step, link),
-        (Some(link), "ClientKeyExchange") => key_exchange(t, step, link),
+        (Some(link), "ServerKeyExchange") => server_key_exchange(t, step, link),
+        (Some(link), "ClientKeyExchange") => {
+            let rsa = key_exchange(t, step, link);
+            if rsa.is_empty() {
+                ecdh_key_exchange(t, step, link)
+            } else {
+                rsa
+            }
+        }
         (Some(link), "Finished") => finished(t, step, link, s.from),
         (Some(_), "ChangeCipherSpec") => {
             let mut beats = key_schedule(t, step, s.from);
@@ -419,6 +429,195 @@ fn key_exchange(t: &Timeline, step: usize, link: Link) -> Vec<Beat> {
                 Item::Value { label: "ciphertext".into(), value: arrived.clone(), side: link.server },
                 Item::Op("^d mod n, unpad".into()),
                 Item::Value { label: "premaster".into(), value: premaster.clone(), side: link.server },
+                Item::Verdict(same),
+            ],
+            ok: Some(same),
+        });
+    }
+    out.extend(key_schedule(t, step, link.server));
+    out
+}
+
+/// A key pair made during step `step` by `who`: (group, private, public).
+fn key_pair(t: &Timeline, step: usize, who: Actor) -> Option<(String, Bytes, Bytes)> {
+    computed(t, step, who).into_iter().find_map(|c| match c {
+        Computation::EcdhKeyPair {
+            group,
+            private,
+            public,
+        } => Some((group.clone(), private.clone(), public.clone())),
+        _ => None,
+    })
+}
+
+/// The beat of `who` making its ephemeral key pair: the private key stays, the share goes.
+fn key_pair_beat(
+    t: &Timeline,
+    who: Actor,
+    (group, private, public): &(String, Bytes, Bytes),
+) -> Beat {
+    let name = name(t, who);
+    Beat {
+        caption: format!(
+            "The {name} makes a fresh {group} key pair for this handshake alone: a random private key, which never leaves it, and the public share computed from it (RFC 8422 §5.4, §5.7{}).",
+            if group == "x25519" {
+                "; RFC 7748 §6.1"
+            } else {
+                ""
+            }
+        ),
+        items: vec![
+            Item::Value {
+                label: format!("{name}'s private key"),
+                value: private.clone(),
+                side: who,
+            },
+            Item::Op(if group == "x25519" {
+                "X25519(k, 9)".into()
+            } else {
+                "k × G".into()
+            }),
+            Item::Value {
+                label: format!("{name}'s share"),
+                value: public.clone(),
+                side: who,
+            },
+        ],
+        ok: None,
+    }
+}
+
+/// ECDHE's ServerKeyExchange (RFC 8422 section 5.4): the server's key pair and signature, the
+/// share crossing (and perhaps swapped on the way), the client checking the signature.
+fn server_key_exchange(t: &Timeline, step: usize, link: Link) -> Vec<Beat> {
+    let Some(pair) = key_pair(t, step, link.server) else {
+        return Vec::new();
+    };
+    let (client, server) = (name(t, link.client), name(t, link.server));
+    let signature = |who| {
+        computed(t, step, who).into_iter().find_map(|c| match c {
+            Computation::KeyExchangeSignature {
+                scheme,
+                signed,
+                signature,
+                verified,
+            } => Some((scheme.clone(), signed.clone(), signature.clone(), *verified)),
+            _ => None,
+        })
+    };
+    let mut out = vec![key_pair_beat(t, link.server, &pair)];
+    if let Some((scheme, signed, signature, _)) = signature(link.server) {
+        out.push(Beat {
+            caption: format!(
+                "The {server} signs client_random + server_random + the group and its share with the certificate's private key ({scheme}): the share is bound to this handshake and to the certificate (RFC 8422 §5.4)."
+            ),
+            items: vec![
+                Item::Value { label: "randoms + params".into(), value: signed, side: link.server },
+                Item::Op(format!("sign ({scheme})")),
+                Item::Value { label: "signature".into(), value: signature, side: link.server },
+            ],
+            ok: None,
+        });
+    }
+    let tampered = t
+        .step_events(step)
+        .any(|e| matches!(e.kind, EventKind::Tampered { .. }));
+    out.push(Beat {
+        caption: if tampered {
+            format!("ServerKeyExchange travels towards the {client}, but the attacker on the wire replaces the share with its own and leaves the signature as it was.")
+        } else {
+            format!("ServerKeyExchange carries the share and the signature to the {client}, in the clear: anyone can read them, and that is fine, the share is public.")
+        },
+        items: vec![
+            Item::Value { label: format!("{server}'s share"), value: pair.2.clone(), side: link.server },
+            Item::Op("ServerKeyExchange →".into()),
+            Item::Text(lane_title(link.client, t.network).into()),
+        ],
+        ok: None,
+    });
+    if let Some((scheme, signed, _, Some(valid))) = signature(link.client) {
+        out.push(Beat {
+            caption: if valid {
+                format!("The {client} checks the signature with the public key of the certificate it validated ({scheme}): it verifies, so this share is the {server}'s.")
+            } else {
+                format!("The {client} checks the signature with the certificate's public key ({scheme}): it does not verify over the share that arrived, so someone other than the certificate's holder chose it (RFC 5246 §7.2.2: decrypt_error).")
+            },
+            items: vec![
+                Item::Value { label: "randoms + params, as received".into(), value: signed, side: link.client },
+                Item::Op("verify".into()),
+                Item::Verdict(valid),
+            ],
+            ok: Some(valid),
+        });
+    }
+    out
+}
+
+/// ECDHE's ClientKeyExchange (RFC 8422 sections 5.7 and 5.10): the client's key pair and the
+/// premaster it computes, its share crossing, the server computing the same premaster; then
+/// the key schedule.
+fn ecdh_key_exchange(t: &Timeline, step: usize, link: Link) -> Vec<Beat> {
+    let Some(pair) = key_pair(t, step, link.client) else {
+        return Vec::new();
+    };
+    let shared = |who| {
+        computed(t, step, who).into_iter().find_map(|c| match c {
+            Computation::EcdhSharedSecret {
+                peer_public,
+                premaster,
+                ..
+            } => Some((peer_public.clone(), premaster.clone())),
+            _ => None,
+        })
+    };
+    let (client, server) = (name(t, link.client), name(t, link.server));
+    let group = pair.0.clone();
+    let mut out = vec![key_pair_beat(t, link.client, &pair)];
+    let client_premaster = shared(link.client);
+    if let Some((server_share, premaster)) = &client_premaster {
+        out.push(Beat {
+            caption: format!(
+                "The {client} combines its private key with the {server}'s share: {group}(private key, {server}'s share) is the premaster (RFC 8422 §5.10)."
+            ),
+            items: vec![
+                Item::Value { label: format!("{client}'s private key"), value: pair.1.clone(), side: link.client },
+                Item::Value { label: format!("{server}'s share"), value: server_share.clone(), side: link.client },
+                Item::Op(group.clone()),
+                Item::Value { label: "premaster".into(), value: premaster.clone(), side: link.client },
+            ],
+            ok: None,
+        });
+    }
+    let observer = t.network == tlslab_core::scenario::NetworkRole::Observer
+        && ![link.client, link.server].contains(&Actor::Network)
+        && t.scenario != tlslab_core::scenario::Scenario::Happy;
+    out.push(Beat {
+        caption: if observer {
+            format!("Its share rides ClientKeyExchange to the {server}. The observer keeps a copy and now holds both shares, yet no private key: it cannot compute the premaster.")
+        } else {
+            format!("Its share rides ClientKeyExchange to the {server}. Anyone on the wire can copy both shares; without one of the private keys nobody can compute the premaster from them.")
+        },
+        items: vec![
+            Item::Value { label: format!("{client}'s share"), value: pair.2.clone(), side: link.client },
+            Item::Op("ClientKeyExchange →".into()),
+            Item::Text(lane_title(link.server, t.network).into()),
+        ],
+        ok: None,
+    });
+    if let Some((client_share, premaster)) = shared(link.server) {
+        let same = client_premaster
+            .as_ref()
+            .is_some_and(|(_, p)| *p == premaster);
+        out.push(Beat {
+            caption: if same {
+                format!("The {server} combines its own private key with the {client}'s share and gets the same premaster: neither private key was ever sent.")
+            } else {
+                format!("The {server} combines its private key with the share that arrived and gets another premaster: the mismatch shows at Finished.")
+            },
+            items: vec![
+                Item::Value { label: format!("{client}'s share"), value: client_share, side: link.server },
+                Item::Op(format!("{group} with the {server}'s private key")),
+                Item::Value { label: "premaster".into(), value: premaster, side: link.server },
                 Item::Verdict(same),
             ],
             ok: Some(same),

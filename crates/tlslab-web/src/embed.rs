@@ -4,7 +4,8 @@
 //! `ready` (with the scenario and the number of steps), each `step` change, and `end` when the
 //! last step is shown (with the alert, if any), and in a quiz each `answer` (the question's id,
 //! the choice from 1, whether it was right). It accepts `goto` (`step` or `chapter`), `play`,
-//! `pause`, `setScenario` (`scenario`: an id) and `setView` (any of `present`, `quiz`,
+//! `pause`, `setScenario` (`scenario`: an id), `setProtocol` (`protocol`: `tls12-rsa` or
+//! `tls12-ecdhe`) and `setView` (any of `present`, `quiz`,
 //! `spoilers`: booleans; `level`: `full` or `intro`). Anything else is logged and ignored. Steps
 //! are numbered as the page shows them, from 1, as in links.
 
@@ -99,6 +100,10 @@ pub enum Command {
         version: u32,
         scenario: String,
     },
+    SetProtocol {
+        version: u32,
+        protocol: String,
+    },
     SetView {
         version: u32,
         #[serde(default)]
@@ -119,6 +124,7 @@ impl Command {
             | Command::Play { version }
             | Command::Pause { version }
             | Command::SetScenario { version, .. }
+            | Command::SetProtocol { version, .. }
             | Command::SetView { version, .. } => *version,
         }
     }

@@ -52,7 +52,7 @@ pub const TERMS: &[Term] = &[
         id: "premaster",
         term: "Premaster secret",
         spellings: &["premaster secret", "premaster"],
-        text: "48 bytes the client picks and sends encrypted with the server's public key; every key comes from it.",
+        text: "The secret the key exchange agrees: 48 bytes the client sends encrypted to the server's key (RSA), or the Diffie-Hellman result both sides compute (ECDHE). Every key comes from it.",
         rfc: "RFC 5246 §7.4.7.1",
     },
     Term {

@@ -1,8 +1,8 @@
 //! Messages between the page and the worker that runs the handshake.
 
 use serde::{Deserialize, Serialize};
+use tlslab_core::driver::Protocol;
 use tlslab_core::msgs::enums::CipherSuite;
-use tlslab_core::msgs::handshake::KeyExchange;
 use tlslab_core::scenario::Scenario;
 
 /// What to run. Seeds stay below 2^53 so they survive JavaScript numbers and URLs.
@@ -16,7 +16,11 @@ pub struct RunRequest {
     pub seed: u64,
     /// The client's clock, seconds since the Unix epoch.
     pub now: u64,
-    /// The suite to restrict the run to, or none for the default negotiation.
+    /// What the client offers; absent in requests from before ECDHE: RSA key exchange.
+    #[serde(default)]
+    pub protocol: Protocol,
+    /// The suite to restrict the run to (one of the protocol's), or none for the default
+    /// negotiation.
     pub suite: Option<Suite>,
     /// Carried by its id (`happy`, `mitm`, ...).
     pub scenario: Scenario,
@@ -51,13 +55,19 @@ pub const MAX_SEED: u64 = (1 << 53) - 1;
 pub struct Suite(CipherSuite);
 
 impl Suite {
-    /// The suites the page runs: RSA key exchange only, until its prose and views tell ECDHE
-    /// (issue 15).
+    /// Every suite the page runs.
     pub fn all() -> impl Iterator<Item = Suite> {
-        CipherSuite::SUPPORTED
-            .into_iter()
-            .filter(|s| tlslab_core::crypto::params(*s).is_some_and(|p| p.kx == KeyExchange::Rsa))
-            .map(Suite)
+        CipherSuite::SUPPORTED.into_iter().map(Suite)
+    }
+
+    /// The suites of `protocol`, the ones its suite menu offers.
+    pub fn of(protocol: Protocol) -> impl Iterator<Item = Suite> {
+        Self::all().filter(move |s| s.protocol() == protocol)
+    }
+
+    /// The protocol it belongs to, by its key exchange.
+    pub fn protocol(self) -> Protocol {
+        Protocol::of_suite(self.0).unwrap_or_default()
     }
 
     /// Parses an IANA name such as `TLS_RSA_WITH_AES_128_GCM_SHA256`.

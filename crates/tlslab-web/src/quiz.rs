@@ -2,6 +2,7 @@
 //! is written for the run on screen and its answer is read from the run itself: the client's
 //! certificate checks, who learned the premaster, the alert that ended it.
 
+use tlslab_core::driver::Protocol;
 use tlslab_core::timeline::{Actor, EventKind, Outcome, Timeline, ValueName};
 
 #[derive(Clone, Debug, PartialEq)]
@@ -110,6 +111,14 @@ fn premaster(t: &Timeline) -> Option<Question> {
         .into_iter()
         .find(|&a| a != receiver && t.events.iter().any(|e| e.actor == a));
     let to = lane(t, receiver);
+    if t.protocol() == Protocol::Tls12Ecdhe {
+        return ecdh_premaster(
+            step,
+            to,
+            third.map(|a| (lane(t, a), knows(a))),
+            knows(receiver),
+        );
+    }
     let mut choices = vec![format!(
         "Only the {}: only its private key opens what the certificate's public key locked",
         to.to_lowercase()
@@ -148,6 +157,52 @@ fn premaster(t: &Timeline) -> Option<Question> {
         prompt: format!(
             "The client is about to send the premaster secret to the {}. Who will be able to read it?",
             to.to_lowercase()
+        ),
+        choices,
+        correct,
+        why,
+    })
+}
+
+/// The premaster question of an ECDHE handshake: the client is about to send its share to
+/// `to`; `third` is the other lane, if any, and whether it computed the same premaster.
+fn ecdh_premaster(
+    step: usize,
+    to: &str,
+    third: Option<(&str, bool)>,
+    receiver_knows: bool,
+) -> Option<Question> {
+    let to = to.to_lowercase();
+    let mut choices = vec![format!(
+        "Only the client and the {to}: each holds one of the two private keys"
+    )];
+    if let Some((third, _)) = third {
+        choices.push(format!(
+            "The client, the {to} and the {}",
+            third.to_lowercase()
+        ));
+    }
+    choices.push("Anyone who records the connection: both shares cross the wire".into());
+    let correct = match (receiver_knows, third.map(|(_, knows)| knows)) {
+        (true, None | Some(false)) => 0,
+        (true, Some(true)) => 1,
+        _ => return None,
+    };
+    let why = format!(
+        "Each side combines its own ephemeral private key with the other's public share (RFC 8422 §5.10). The private keys never cross the wire, so the two shares are useless to anyone else{}.",
+        match third {
+            Some((third, false)) => format!(
+                ", the {} included: whatever key it holds or steals later, it never had one of these",
+                third.to_lowercase()
+            ),
+            _ => String::new(),
+        }
+    );
+    Some(Question {
+        step,
+        id: "premaster",
+        prompt: format!(
+            "The client is about to send its public share to the {to}. Who will be able to compute the premaster?"
         ),
         choices,
         correct,
@@ -215,12 +270,17 @@ fn alert(t: &Timeline) -> Option<Question> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tlslab_core::driver::{Protocol, RunConfig, run};
+    use tlslab_core::driver::{RunConfig, run};
     use tlslab_core::scenario::Scenario;
 
     /// Each question's id and the right choice's text, for a run of `scenario`.
     fn answers(scenario: Scenario) -> Vec<(&'static str, String)> {
+        answers_in(Protocol::Tls12Rsa, scenario)
+    }
+
+    fn answers_in(protocol: Protocol, scenario: Scenario) -> Vec<(&'static str, String)> {
         let mut config = RunConfig::new(1, 1_795_651_200);
+        config.protocol = protocol;
         config.scenario = scenario;
         let t = run(&config).expect("the demo PKI loads");
         questions(&t)
@@ -267,6 +327,26 @@ mod tests {
 
         let bit_flip = answers(Scenario::BitFlip);
         assert_eq!(bit_flip.last().unwrap().1, "bad_record_mac");
+    }
+
+    /// Under ECDHE the stolen key does not help: the premaster is the client's and the
+    /// server's alone; a trusted man in the middle shares it with the client instead.
+    #[test]
+    fn ecdhe_answers_follow_the_key_exchange() {
+        let ecdhe = Protocol::Tls12Ecdhe;
+        let stolen = answers_in(ecdhe, Scenario::StolenKey);
+        assert_eq!(stolen[1].0, "premaster");
+        assert!(
+            stolen[1].1.starts_with("Only the client and the server"),
+            "{stolen:?}"
+        );
+        let trusted = answers_in(ecdhe, Scenario::MitmTrusted);
+        assert!(
+            trusted[1].1.starts_with("Only the client and the attacker"),
+            "{trusted:?}"
+        );
+        let swapped = answers_in(ecdhe, Scenario::SwappedShare);
+        assert_eq!(swapped.last().unwrap().1, "decrypt_error");
     }
 
     #[test]

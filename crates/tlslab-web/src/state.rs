@@ -2,6 +2,7 @@
 
 use crate::protocol::Suite;
 use std::rc::Rc;
+use tlslab_core::driver::Protocol;
 use tlslab_core::scenario::Scenario;
 use tlslab_core::timeline::{Chapter, Timeline};
 use yew::Reducible;
@@ -85,6 +86,8 @@ impl std::ops::Deref for Shared {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RunParams {
     pub seed: u64,
+    /// What the client offers (`protocol=`): RSA key exchange unless a link says otherwise.
+    pub protocol: Protocol,
     /// The suite the run is restricted to, if any.
     pub suite: Option<Suite>,
     pub scenario: Scenario,
@@ -98,6 +101,7 @@ impl RunParams {
     pub fn new(seed: u64) -> Self {
         RunParams {
             seed,
+            protocol: Protocol::default(),
             suite: None,
             scenario: Scenario::Happy,
             clock: None,
@@ -112,6 +116,19 @@ impl RunParams {
         RunParams {
             scenario,
             clock: None,
+            ..self.clone()
+        }
+    }
+
+    /// The same settings under another protocol: a suite of the other protocol is dropped,
+    /// and a scenario that means nothing there becomes the happy path.
+    pub fn with_protocol(&self, protocol: Protocol) -> RunParams {
+        RunParams {
+            protocol,
+            suite: self.suite.filter(|s| s.protocol() == protocol),
+            scenario: Some(self.scenario)
+                .filter(|s| s.applies_to(protocol))
+                .unwrap_or_default(),
             ..self.clone()
         }
     }

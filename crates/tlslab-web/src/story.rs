@@ -4,6 +4,8 @@
 
 use crate::view::{certificate::chain_as_sent, lane_title};
 use tlslab_core::crypto::suite::{SuiteParams, params_named};
+use tlslab_core::driver::Protocol;
+use tlslab_core::msgs::handshake::KeyExchange;
 use tlslab_core::timeline::{
     CertCheck, Chapter, Computation, EventKind, Field, Link, Message, Timeline,
 };
@@ -60,6 +62,19 @@ pub const CHAPTERS: [ChapterInfo; 7] = [
         simple: "Now everything is encrypted with the session key.",
     },
 ];
+
+impl ChapterInfo {
+    /// The simplified story of this chapter for `protocol`: with ECDHE the usual story of the
+    /// premaster is a Diffie-Hellman exchange, not an encrypted secret.
+    pub fn simple_for(&self, protocol: Protocol) -> &'static str {
+        match (self.chapter, protocol) {
+            (Chapter::Premaster, Protocol::Tls12Ecdhe) => {
+                "Client and server swap Diffie-Hellman public values; each combines the other's with its own secret and gets the same premaster."
+            }
+            _ => self.simple,
+        }
+    }
+}
 
 pub fn chapter_info(chapter: Chapter) -> &'static ChapterInfo {
     let index = CHAPTERS
@@ -155,6 +170,47 @@ impl<'t> Facts<'t> {
         self.suite().is_some_and(|s| s.contains("_CBC_"))
     }
 
+    /// Whether this connection agrees its premaster by ECDHE (RFC 8422): by its suite, or
+    /// before one is chosen, by what the client offered.
+    fn ecdhe(&self) -> bool {
+        match self.params() {
+            Some(p) => p.kx == KeyExchange::Ecdhe,
+            None => self.t.protocol() == Protocol::Tls12Ecdhe,
+        }
+    }
+
+    /// The ECDHE exchange on this connection as its ends computed it: the group, the
+    /// signature scheme of ServerKeyExchange and the length of each share.
+    fn ecdh(&self) -> Option<Ecdh> {
+        let last = self.t.steps.len().saturating_sub(1);
+        let of = |actor| {
+            self.t
+                .computations_on(last, self.link, actor)
+                .find_map(|c| match c {
+                    Computation::EcdhKeyPair { group, public, .. } => {
+                        Some((group.clone(), public.len()))
+                    }
+                    _ => None,
+                })
+        };
+        let server = of(self.link.server);
+        let client = of(self.link.client);
+        let scheme = [self.link.server, self.link.client]
+            .into_iter()
+            .flat_map(|a| self.t.computations_on(last, self.link, a))
+            .find_map(|c| match c {
+                Computation::KeyExchangeSignature { scheme, .. } => Some(scheme.clone()),
+                _ => None,
+            });
+        let (group, server_share) = server.clone().or(client.clone())?;
+        Some(Ecdh {
+            group,
+            scheme,
+            server_share: server.map(|(_, n)| n).unwrap_or(server_share),
+            client_share: client.map(|(_, n)| n),
+        })
+    }
+
     /// What the negotiated suite fixes (its cipher, its PRF's hash).
     fn params(&self) -> Option<&'static SuiteParams> {
         params_named(&self.suite()?)
@@ -199,6 +255,15 @@ impl<'t> Facts<'t> {
     }
 }
 
+/// What an ECDHE exchange used, for the sentences about it.
+struct Ecdh {
+    group: String,
+    scheme: Option<String>,
+    server_share: usize,
+    /// None when the client never made its key pair (the handshake ended before).
+    client_share: Option<usize>,
+}
+
 /// The values of every field named `name` in a message's field tree, in order.
 pub fn values(fields: &[Field], name: &str) -> Vec<String> {
     let mut out = Vec::new();
@@ -236,6 +301,8 @@ pub fn wire(t: &Timeline, chapter: Chapter, link: Link) -> Vec<String> {
                     "signature_algorithms" => "signature_algorithms (§7.4.1.4.1)".into(),
                     "renegotiation_info" => "an empty renegotiation_info (RFC 5746 §3.4)".into(),
                     "extended_master_secret" => "extended_master_secret (RFC 7627 §5.1)".into(),
+                    "supported_groups" => "supported_groups, the curves it can use for ECDHE (RFC 8422 §5.1.1)".into(),
+                    "ec_point_formats" => "ec_point_formats, only uncompressed (RFC 8422 §5.1.2)".into(),
                     other => other.to_string(),
                 })
                 .collect();
@@ -271,11 +338,28 @@ pub fn wire(t: &Timeline, chapter: Chapter, link: Link) -> Vec<String> {
                 [own] => format!("carries one certificate, the {server}'s own ({own}), with no intermediate CA."),
                 [own, rest @ ..] => format!("carries {} certificates: the {server}'s own ({own}) first, then {}, each naming the next as its issuer.", subjects.len(), list(rest)),
             };
-            vec![
+            let mut s = vec![
                 format!("Certificate (RFC 5246 §7.4.2) {carried} ServerHelloDone (§7.4.5) says the {server} is done."),
                 format!("Correction: the {client} validates the chain locally, against the root certificates it already trusts (RFC 5280 §6.1). It does not contact the issuer."),
                 format!("Each signature is checked with the issuer's public key (RSASSA-PKCS1-v1_5, RFC 8017 §8.2.2), the validity period against the {client}'s clock, the host name {} against subjectAltName (RFC 6125 §6.4), basicConstraints and keyUsage (RFC 5280 §4.2.1), and the path must end at a trust anchor.", f.host_name().unwrap_or_else(|| t.server_name.clone())),
                 format!("RFC 5280 §6.1.3 (a)(3) makes \"not revoked\" part of path validation; the {client} here skips it, having no CRL or OCSP response. Browsers rarely fetch CRLs or OCSP during a handshake: they rely on revocation lists pushed with their updates (Chrome's CRLSets, Firefox's CRLite) or on an OCSP response the server staples (RFC 6066 §8)."),
+            ];
+            if let Some(e) = f.ecdh() {
+                s.insert(1, format!(
+                    "Between them, ServerKeyExchange (RFC 8422 §5.4) carries the {server}'s ephemeral {} public share ({} bytes) and a signature{} made with the certificate's private key over client_random + server_random + the share. The {client} checks it with the certificate's public key: this is how the {server} proves it holds that key, and it ties the share to this handshake, so nobody on the path can swap it.",
+                    e.group, e.server_share, e.scheme.map(|s| format!(" ({s})")).unwrap_or_default()
+                ));
+            }
+            s
+        }
+        Chapter::Premaster if f.ecdhe() => {
+            let e = f.ecdh();
+            let group = e.as_ref().map_or("ECDH".into(), |e| e.group.clone());
+            let share = e.as_ref().and_then(|e| e.client_share).map(|n| format!(" ({n} bytes)")).unwrap_or_default();
+            vec![
+                format!("ClientKeyExchange (RFC 8422 §5.7) carries the {client}'s own ephemeral {group} public share{share}, in the clear. No secret crosses the wire in either direction."),
+                format!("Each side keeps its private key and combines it with the other's public share: {group}(the {client}'s private key, the {server}'s share) = {group}(the {server}'s private key, the {client}'s share) = the premaster (RFC 8422 §5.10{}). Both get the same value without either ever sending it.", if group == "x25519" { "; RFC 7748 §6.1: 32 bytes for x25519, where RSA key exchange has 48" } else { ": the x-coordinate of the shared point, 32 bytes for secp256r1" }),
+                format!("Anyone on the path has both shares and still cannot compute the premaster: that is the elliptic-curve Diffie-Hellman problem. The private keys are new for every handshake and thrown away after it, so the {server}'s certificate key, which only signed its share, cannot decrypt this session later: forward secrecy."),
             ]
         }
         Chapter::Premaster => vec![
@@ -395,6 +479,13 @@ pub fn step_sentence(t: &Timeline, step: usize) -> Option<String> {
         "ServerHelloDone" => {
             format!("{from} has sent its whole flight and waits for the {to} (RFC 5246 §7.4.5).")
         }
+        "ServerKeyExchange" => format!(
+            "{from} sends its ephemeral {} public share, signed with its certificate's key over both randoms and the share (RFC 8422 §5.4).",
+            f.ecdh().map_or("ECDH".into(), |e| e.group)
+        ),
+        "ClientKeyExchange" if f.ecdhe() => format!(
+            "{from} sends its own ephemeral public share; each side now computes the same premaster from its private key and the other's share, and the premaster never crosses the wire (RFC 8422 §5.7, §5.10)."
+        ),
         "ClientKeyExchange" => format!(
             "{from} sends the premaster secret, encrypted with the public key from the {to}'s certificate (RFC 5246 §7.4.7.1)."
         ),

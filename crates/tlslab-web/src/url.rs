@@ -1,10 +1,11 @@
 //! The page's URL: where a run and a step can be linked to
-//! (`?scenario=ID&seed=N&step=K&suite=NAME&clock=UNIX&ems=0`), and how the page looks
+//! (`?protocol=ID&scenario=ID&seed=N&step=K&suite=NAME&clock=UNIX&ems=0`), and how the page looks
 //! (`theme=light|dark|auto`, `embed=1`, `autoplay=1`, `speed=0.5|1|2|4`) and presents it to a
 //! class (`present=1`, `level=intro`, `quiz=1`, `spoilers=0|1`).
 
 use crate::protocol::{MAX_SEED, Suite};
 use crate::state::{Classroom, Level, RunParams};
+use tlslab_core::driver::Protocol;
 use tlslab_core::scenario::Scenario;
 use web_sys::UrlSearchParams;
 
@@ -14,6 +15,8 @@ pub struct Link {
     pub step: Option<usize>,
     /// The beat within the step, from 0 (`beat=` counts from 1); none: the step's end state.
     pub beat: Option<usize>,
+    /// Absent: RSA key exchange, as every link made before `protocol=` existed.
+    pub protocol: Option<Protocol>,
     pub suite: Option<Suite>,
     pub scenario: Option<Scenario>,
     /// The client's clock, seconds since the Unix epoch.
@@ -48,9 +51,9 @@ impl Link {
         let Ok(params) = UrlSearchParams::new_with_str(query) else {
             return Link::default();
         };
-        const KNOWN: [&str; 15] = [
-            "seed", "step", "beat", "suite", "scenario", "clock", "ems", "theme", "embed",
-            "autoplay", "speed", "present", "level", "quiz", "spoilers",
+        const KNOWN: [&str; 16] = [
+            "seed", "step", "beat", "protocol", "suite", "scenario", "clock", "ems", "theme",
+            "embed", "autoplay", "speed", "present", "level", "quiz", "spoilers",
         ];
         let mut invalid: Vec<String> = js_sys::try_iter(&params.keys())
             .ok()
@@ -79,10 +82,18 @@ impl Link {
         let beat = read("beat", &|v| v.parse::<usize>().is_ok_and(|n| n >= 1))
             .and_then(|v| v.parse::<usize>().ok())
             .map(|n| n - 1);
-        let suite =
-            read("suite", &|v| Suite::from_name(v).is_some()).and_then(|v| Suite::from_name(&v));
-        let scenario = read("scenario", &|v| Scenario::from_id(v).is_some())
-            .and_then(|v| Scenario::from_id(&v));
+        let protocol = read("protocol", &|v| Protocol::from_id(v).is_some())
+            .and_then(|v| Protocol::from_id(&v));
+        let runs = protocol.unwrap_or_default();
+        // A suite or a scenario of another protocol is reported like one that does not exist.
+        let suite = read("suite", &|v| {
+            Suite::from_name(v).is_some_and(|s| s.protocol() == runs)
+        })
+        .and_then(|v| Suite::from_name(&v));
+        let scenario = read("scenario", &|v| {
+            Scenario::from_id(v).is_some_and(|s| s.applies_to(runs))
+        })
+        .and_then(|v| Scenario::from_id(&v));
         let clock = read("clock", &|v| v.parse::<u64>().is_ok()).and_then(|v| v.parse().ok());
         let ems = read("ems", &|v| v == "0" || v == "1").map(|v| v == "1");
         let theme = match read("theme", &|v| matches!(v, "light" | "dark" | "auto")).as_deref() {
@@ -108,6 +119,7 @@ impl Link {
             seed,
             step,
             beat,
+            protocol,
             suite,
             scenario,
             clock,
@@ -133,6 +145,7 @@ impl Link {
             seed: Some(params.seed),
             step: Some(step),
             beat,
+            protocol: Some(params.protocol),
             suite: params.suite,
             scenario: Some(params.scenario),
             clock: params.clock,
@@ -150,6 +163,10 @@ impl Link {
 
     pub fn query(&self) -> String {
         let mut parts = Vec::new();
+        // RSA key exchange is what a link without protocol= shows.
+        if let Some(protocol) = self.protocol.filter(|p| *p != Protocol::Tls12Rsa) {
+            parts.push(format!("protocol={}", protocol.id()));
+        }
         if let Some(scenario) = self.scenario.filter(|s| *s != Scenario::Happy) {
             parts.push(format!("scenario={}", scenario.id()));
         }

@@ -52,6 +52,7 @@ fn post(scope: &DedicatedWorkerGlobalScope, message: &FromWorker) {
 
 fn run(request: &RunRequest) -> RunReply {
     let mut config = RunConfig::new(request.seed, request.now);
+    config.protocol = request.protocol;
     config.suite = request.suite.map(|s| s.cipher_suite());
     config.extended_master_secret = request.ems;
     config.scenario = request.scenario;

@@ -4,7 +4,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use std::rc::Rc;
-use tlslab_core::driver::{self, RunConfig};
+use tlslab_core::driver::{self, Protocol, RunConfig};
 use tlslab_core::scenario::Scenario;
 use tlslab_core::timeline::{Chapter, Computation, EventKind, Timeline};
 use tlslab_web::protocol::{RunRequest, Suite};
@@ -277,6 +277,7 @@ fn the_worker_runs_the_scenario_and_suite_it_is_asked_for() {
         id: 3,
         seed: 7,
         now: NOW,
+        protocol: Protocol::Tls12Rsa,
         suite: Suite::from_name("TLS_RSA_WITH_AES_128_CBC_SHA"),
         scenario: Scenario::Expired,
         ems: false,
@@ -295,6 +296,69 @@ fn the_worker_runs_the_scenario_and_suite_it_is_asked_for() {
     assert_eq!(selected, Some("TLS_RSA_WITH_AES_128_CBC_SHA"));
 }
 
+/// `protocol=` picks the key exchange; without it a link is RSA key exchange, as before. A
+/// suite or a scenario of the other protocol is reported, not run.
+#[wasm_bindgen_test]
+fn links_name_the_protocol_and_refuse_what_does_not_belong_to_it() {
+    let l = Link::parse(
+        "?protocol=tls12-ecdhe&suite=TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256&scenario=swapped-share",
+    );
+    assert_eq!(l.protocol, Some(Protocol::Tls12Ecdhe));
+    assert_eq!(l.scenario, Some(Scenario::SwappedShare));
+    assert!(l.invalid.is_empty(), "{:?}", l.invalid);
+    assert_eq!(Link::parse(&l.query()), l);
+    let rsa = Link::parse("?suite=TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256&scenario=swapped-share");
+    assert_eq!((rsa.protocol, rsa.suite, rsa.scenario), (None, None, None));
+    assert_eq!(rsa.invalid, ["suite", "scenario"]);
+    let ecdhe = Link::parse("?protocol=tls12-ecdhe&scenario=bad-premaster");
+    assert_eq!(ecdhe.invalid, ["scenario"]);
+    // The default protocol is not written: old links and new ones read the same.
+    let params = RunParams::new(5);
+    assert!(!Link::to_view(&params, 0, None).query().contains("protocol"));
+    let moved = params
+        .with_scenario(Scenario::BadPremaster)
+        .with_protocol(Protocol::Tls12Ecdhe);
+    assert_eq!(
+        moved.scenario,
+        Scenario::Happy,
+        "bad-premaster has no ECDHE meaning"
+    );
+    assert!(
+        Link::to_view(&moved, 0, None)
+            .query()
+            .contains("protocol=tls12-ecdhe")
+    );
+}
+
+#[wasm_bindgen_test]
+fn the_worker_runs_the_protocol_it_is_asked_for() {
+    let request = RunRequest {
+        id: 5,
+        seed: 7,
+        now: NOW,
+        protocol: Protocol::Tls12Ecdhe,
+        suite: Suite::from_name("TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256"),
+        scenario: Scenario::StolenKey,
+        ems: true,
+    };
+    let reply = tlslab_web::worker::answer(posted(&request));
+    let t: Timeline = serde_json::from_str(&reply.result.unwrap()).unwrap();
+    assert_eq!(t.protocol(), Protocol::Tls12Ecdhe);
+    assert_eq!(
+        t.negotiated_suite(),
+        Some("TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256")
+    );
+    // A request without a protocol (a page from before) is RSA key exchange.
+    let old = posted(&RunRequest {
+        suite: None,
+        ..request
+    });
+    js_sys::Reflect::delete_property(&old.clone().into(), &"protocol".into()).unwrap();
+    let t: Timeline =
+        serde_json::from_str(&tlslab_web::worker::answer(old).result.unwrap()).unwrap();
+    assert_eq!(t.protocol(), Protocol::Tls12Rsa);
+}
+
 /// The worker used to run the default for what it did not understand: an unknown scenario was
 /// the happy path, an unknown suite no restriction at all.
 #[wasm_bindgen_test]
@@ -303,6 +367,7 @@ fn the_worker_answers_an_unknown_scenario_or_suite_with_an_error() {
         id: 4,
         seed: 7,
         now: NOW,
+        protocol: Protocol::Tls12Rsa,
         suite: None,
         scenario: Scenario::Happy,
         ems: true,
@@ -310,6 +375,7 @@ fn the_worker_answers_an_unknown_scenario_or_suite_with_an_error() {
     for (field, value) in [
         ("scenario", "no-such-scenario"),
         ("suite", "TLS_RSA_WITH_NULL_SHA"),
+        ("protocol", "tls13-rsa"),
     ] {
         let message = posted(&request);
         js_sys::Reflect::set(&message, &field.into(), &value.into()).unwrap();

@@ -17,20 +17,24 @@ mod observer;
 mod setup;
 
 use crate::msgs::enums::CipherSuite;
+use crate::msgs::handshake::KeyExchange;
 use crate::pki::DemoPki;
 use crate::rng::Drbg;
 use crate::scenario::Scenario;
 use crate::timeline::{Outcome, Timeline};
+use serde::{Deserialize, Serialize};
 use std::sync::OnceLock;
 
-/// Which handshake a run performs: what the client offers.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// Which handshake a run performs: what the client offers. Written as its id (`tls12-rsa`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Protocol {
     /// TLS 1.2 with RSA key exchange (RFC 5246 section 7.4.7.1): the usual story, and what
     /// every link without `protocol=` shows.
     #[default]
+    #[serde(rename = "tls12-rsa")]
     Tls12Rsa,
     /// TLS 1.2 with ECDHE and an RSA signature (RFC 8422): forward secrecy.
+    #[serde(rename = "tls12-ecdhe")]
     Tls12Ecdhe,
 }
 
@@ -47,6 +51,28 @@ impl Protocol {
 
     pub fn from_id(id: &str) -> Option<Protocol> {
         Self::ALL.into_iter().find(|p| p.id() == id)
+    }
+
+    /// A name for pickers.
+    pub fn title(self) -> &'static str {
+        match self {
+            Protocol::Tls12Rsa => "TLS 1.2, RSA key exchange",
+            Protocol::Tls12Ecdhe => "TLS 1.2, ECDHE",
+        }
+    }
+
+    /// The protocol `suite` belongs to, by its key exchange.
+    pub fn of_suite(suite: CipherSuite) -> Option<Protocol> {
+        let kx = crate::crypto::params(suite)?.kx;
+        Self::ALL.into_iter().find(|p| p.key_exchange() == kx)
+    }
+
+    /// How its premaster is agreed.
+    pub fn key_exchange(self) -> KeyExchange {
+        match self {
+            Protocol::Tls12Rsa => KeyExchange::Rsa,
+            Protocol::Tls12Ecdhe => KeyExchange::Ecdhe,
+        }
     }
 
     /// The suites a client offers for it, most preferred first.

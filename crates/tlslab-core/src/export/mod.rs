@@ -32,7 +32,9 @@ pub fn keylog(t: &Timeline) -> String {
 
 /// The private keys we hold that decrypt this run's premasters (RFC 5246 section 7.4.7.1):
 /// the demo server's in every simulated run, the attacker's when a client encrypted to it, and
-/// the demo server's key again when a recorded real server used it. Server's first.
+/// the demo server's key again when a recorded real server used it. Server's first. After an
+/// ECDHE handshake the server's key is still offered, and decrypts nothing: the experiment of
+/// the stolen-key scenario.
 pub fn rsa_keys(t: &Timeline) -> Vec<KeyFile> {
     let mut keys: Vec<KeyFile> = Vec::new();
     if t.recorded.is_none() {

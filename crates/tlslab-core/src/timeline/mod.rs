@@ -435,9 +435,12 @@ impl Chapter {
         match (server_side, title) {
             (_, "ClientHello") => Chapter::ClientHello,
             (_, "ServerHello") => Chapter::ServerHello,
-            (true, "Certificate" | "CertificateRequest" | "ServerHelloDone") => {
-                Chapter::Authentication
-            }
+            // Under ECDHE the server proves it holds the certificate's key by signing its
+            // share in ServerKeyExchange (RFC 8422 section 5.4): authentication, too.
+            (
+                true,
+                "Certificate" | "ServerKeyExchange" | "CertificateRequest" | "ServerHelloDone",
+            ) => Chapter::Authentication,
             (_, "ClientKeyExchange") => Chapter::Premaster,
             (false, "ChangeCipherSpec" | "Finished") => Chapter::ClientFinished,
             (true, "ChangeCipherSpec" | "Finished") => Chapter::ServerFinished,

@@ -5,6 +5,7 @@ use super::use_event;
 use crate::embed::{self, Announcement, Command};
 use crate::state::{Action, Classroom, Level, Model, RunParams};
 use std::cell::RefCell;
+use tlslab_core::driver::Protocol;
 use tlslab_core::scenario::Scenario;
 use web_sys::{EventTarget, MessageEvent};
 use yew::prelude::*;
@@ -111,6 +112,10 @@ fn obey(
         Command::SetScenario { scenario, .. } => match Scenario::from_id(&scenario) {
             Some(scenario) => start.emit(params.borrow().with_scenario(scenario)),
             None => warn(&format!("unknown scenario {scenario:?}")),
+        },
+        Command::SetProtocol { protocol, .. } => match Protocol::from_id(&protocol) {
+            Some(protocol) => start.emit(params.borrow().with_protocol(protocol)),
+            None => warn(&format!("unknown protocol {protocol:?}")),
         },
         Command::SetView {
             present,

@@ -26,6 +26,7 @@ pub fn use_worker(model: &UseReducerHandle<Model>) -> Callback<RunParams> {
             let request = RunRequest {
                 id,
                 seed: params.seed,
+                protocol: params.protocol,
                 now: params.clock.unwrap_or_else(runner::now),
                 suite: params.suite,
                 scenario: params.scenario,

@@ -78,6 +78,7 @@ pub fn app() -> Html {
 fn first_model(link: &Link) -> Model {
     let params = RunParams {
         seed: link.seed.unwrap_or_else(runner::fresh_seed),
+        protocol: link.protocol.unwrap_or_default(),
         suite: link.suite,
         scenario: link.scenario.unwrap_or_default(),
         clock: link.clock,

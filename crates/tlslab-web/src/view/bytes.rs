@@ -55,9 +55,12 @@ pub fn bytes_panel(props: &BytesProps) -> Html {
             vec![record.fields.clone()],
         ),
     };
+    // The field that holds a value the who-knows-what view names: (field, value name).
     let special = match step.title.as_str() {
-        "ClientHello" => Some(ValueName::ClientRandom.as_str()),
-        "ServerHello" => Some(ValueName::ServerRandom.as_str()),
+        "ClientHello" => Some(("random", ValueName::ClientRandom.as_str())),
+        "ServerHello" => Some(("random", ValueName::ServerRandom.as_str())),
+        "ServerKeyExchange" => Some(("public", ValueName::ServerShare.as_str())),
+        "ClientKeyExchange" => Some(("ecdh_Yc", ValueName::ClientShare.as_str())),
         _ => None,
     };
 
@@ -137,7 +140,7 @@ struct TreeCtx<'a> {
     bytes: &'a [u8],
     hover: UseStateHandle<Option<Span>>,
     highlighted: Option<Span>,
-    special: Option<&'static str>,
+    special: Option<(&'static str, &'static str)>,
 }
 
 fn mark(f: &Field, parent: &str, owner: &mut [Option<(Span, usize)>], leaf: &mut usize) {
@@ -275,7 +278,10 @@ fn field_item(f: &Field, parent: &str, level: usize, first: bool, ctx: &TreeCtx)
     );
     let lit = ctx.highlighted.as_ref().is_some_and(|h| h.path == path);
     let slice = ctx.bytes.get(f.start..f.start + f.len).unwrap_or_default();
-    let hook = (f.name == "random").then_some(ctx.special).flatten();
+    let hook = ctx
+        .special
+        .filter(|(field, _)| f.name == *field)
+        .map(|(_, name)| name);
     let value = f.value.as_ref().map(|v| {
         let shown = if v.chars().count() > 48 {
             format!("{}…", v.chars().take(48).collect::<String>())

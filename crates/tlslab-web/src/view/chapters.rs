@@ -110,7 +110,7 @@ pub fn story_box(props: &StoryProps) -> Html {
         <section class="story" data-panel="story" aria-label={format!("Chapter {}: {}", c.number, c.title)}>
             <div class="simple">
                 <h3>{ format!("Chapter {}, {} · what people commonly say", c.number, c.title) }</h3>
-                <p>{ c.simple }</p>
+                <p>{ c.simple_for(t.protocol()) }</p>
             </div>
             <details class="wire" open=true>
                 <summary><h3>{ "What really crosses the wire" }</h3></summary>

@@ -90,14 +90,6 @@ fn open_file(file: web_sys::File, dispatch: UseReducerDispatcher<Model>) {
     let (d, n) = (dispatch.clone(), name.clone());
     let read = Closure::<dyn FnMut(JsValue)>::new(move |text: JsValue| {
         let action = match text.as_string().map(|s| Timeline::import(&s)) {
-            // Its prose and panels tell RSA key exchange; an ECDHE run would be told wrongly.
-            Some(Ok(t)) if ecdhe(&t) => Action::ImportFailed {
-                name: n.clone(),
-                message: format!(
-                    "it records an ECDHE handshake ({}), which this page cannot show yet (record with --suites and an RSA suite to open it here)",
-                    t.negotiated_suite().unwrap_or("ECDHE")
-                ),
-            },
             Some(Ok(t)) => Action::Imported {
                 name: n.clone(),
                 timeline: Shared(Rc::new(t)),
@@ -172,6 +164,7 @@ pub fn files(props: &FilesProps) -> Html {
     };
     let stem = base_name(&t);
     let recorded = t.recorded.clone();
+    let ecdhe = t.protocol() == tlslab_core::driver::Protocol::Tls12Ecdhe;
     let (pcap_name, keys_name, json_name) = (
         format!("{stem}.pcap"),
         format!("{stem}.keys"),
@@ -257,9 +250,14 @@ pub fn files(props: &FilesProps) -> Html {
                     }
                 </section>
                 <section class="why-key">
+                    if ecdhe {
+                        <h3>{ "Why the server's key does not decrypt this recording" }</h3>
+                        <p>{ "This run agreed its keys by ECDHE (RFC 8422). The server's private key only signed its ephemeral share in ServerKeyExchange (§5.4); ClientKeyExchange carries the client's public share, not an encrypted secret (§5.7). The premaster is the Diffie-Hellman result of one side's ephemeral private key and the other's share (§5.10): it never crossed the wire, and both ephemeral keys were discarded after the handshake. So the server's key, stolen today or years from now, decrypts nothing of this capture; only the key log, written by an endpoint that held the secrets, does." }</p>
+                    } else {
                     <h3>{ "Why the server's key alone decrypts a recording" }</h3>
                     <p>{ "With RSA key exchange the client picks the 48-byte premaster secret and sends it in ClientKeyExchange, encrypted to the RSA public key in the server's certificate (RFC 5246 §7.4.7.1). Everything else the keys are made from crosses the wire in the clear: the master secret is PRF(premaster, \"master secret\", client_random + server_random) (§8.1), or with the extended master secret PRF(premaster, \"extended master secret\", session_hash), where session_hash is the hash of handshake messages that crossed the wire too (RFC 7627 §4), and the record keys come from the master secret and the randoms (§6.3). So whoever holds the server's private key, today or years from now, decrypts the premaster from a recording and, with it, every record." }</p>
                     <p>{ "Forward-secret key exchanges, (EC)DHE (RFC 5246 §7.4.3, RFC 4492 §5.4), use the private key only to sign the server's ephemeral Diffie-Hellman value. The premaster is the Diffie-Hellman result, which never crosses the wire, and both sides discard the ephemeral keys after the handshake: a key stolen later decrypts nothing. TLS 1.3 removed static RSA key exchange altogether (RFC 8446 §1.2)." }</p>
+                    }
                     if keys.iter().any(|k| k.name != export::reproduce::KEY_FILE) {
                         <p class="note">{ "In this run a man in the middle holds two connections: the client's premaster was encrypted to the attacker's key (attacker.key), and the attacker's own to the server's (server.key). Each key opens only its own connection; the command above lists both." }</p>
                     }
@@ -275,11 +273,4 @@ pub fn files(props: &FilesProps) -> Html {
             </div>
         </section>
     }
-}
-
-/// Whether the run agreed its keys by ECDHE (RFC 8422) rather than RSA key exchange.
-fn ecdhe(t: &Timeline) -> bool {
-    t.negotiated_suite()
-        .and_then(tlslab_core::crypto::suite::params_named)
-        .is_some_and(|p| p.kx == tlslab_core::msgs::handshake::KeyExchange::Ecdhe)
 }

@@ -1,8 +1,10 @@
 //! Who knows what after the selected step: the client, the server, and a passive observer who
 //! records everything on the wire. With RSA key exchange the observer lacks only the premaster;
-//! whoever later obtains the server's private key can decrypt it, and with it the session.
+//! whoever later obtains the server's private key can decrypt it, and with it the session. With
+//! ECDHE it lacks both ephemeral private keys, which no later leak reveals.
 
 use crate::state::Shared;
+use tlslab_core::driver::Protocol;
 use tlslab_core::timeline::{Actor, EventKind, Known, ValueName};
 use yew::prelude::*;
 
@@ -108,7 +110,11 @@ pub fn knowledge_panel(props: &KnowledgeProps) -> Html {
                 }, (&k.observer, &before.observer), recorded) }
             </div>
             if !observer_has_premaster {
-                <p class="note">{ "The observer sees the randoms, the certificate and the encrypted premaster, but not the premaster itself, so it cannot derive the keys. With RSA key exchange that protection rests on one thing: the server's private key. Anyone who records this session and later obtains that key decrypts the premaster and everything after it; forward-secret key exchanges (ECDHE) do not have this weakness." }</p>
+                if props.timeline.protocol() == Protocol::Tls12Ecdhe {
+                    <p class="note">{ "The observer sees the randoms, the certificate and both public shares, but neither private key, so it cannot compute the premaster (RFC 8422 §5.10). Each private key stays with its side and is discarded after the handshake: even the server's certificate key, if it leaks later, only ever signed a share. This is forward secrecy." }</p>
+                } else {
+                    <p class="note">{ "The observer sees the randoms, the certificate and the encrypted premaster, but not the premaster itself, so it cannot derive the keys. With RSA key exchange that protection rests on one thing: the server's private key. Anyone who records this session and later obtains that key decrypts the premaster and everything after it; forward-secret key exchanges (ECDHE) do not have this weakness." }</p>
+                }
             }
         </div>
     }

@@ -10,6 +10,7 @@ pub mod files;
 pub mod import_error;
 pub mod imported;
 pub mod inspector;
+pub mod key_share;
 pub mod keys;
 pub mod knowledge;
 pub mod link_notice;

@@ -100,7 +100,11 @@ pub fn outcome(props: &OutcomeProps) -> Html {
                 }
                 if scenario == Scenario::StolenKey && classroom.shows_details() {
                     <p class="try-it">
-                        { "Be the observer: download this run's capture and the server's key, and decrypt the recording with tshark or Wireshark. " }
+                        { if t.protocol() == tlslab_core::driver::Protocol::Tls12Ecdhe {
+                            "Be the observer: download this run's capture and the server's key, and try to decrypt the recording with tshark or Wireshark; then try the key log, which an endpoint wrote. "
+                        } else {
+                            "Be the observer: download this run's capture and the server's key, and decrypt the recording with tshark or Wireshark. "
+                        } }
                         <button type="button" data-action="open-files" data-opens-panel="" onclick={open_files}>{ "Open Files" }</button>
                     </p>
                 }

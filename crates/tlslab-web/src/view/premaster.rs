@@ -1,5 +1,6 @@
 //! The premaster panel: the 48 bytes, the PKCS#1 v1.5 block around them, the RSA operation and
-//! its ciphertext, then the server's decryption (RFC 5246 7.4.7.1, RFC 8017 7.2).
+//! its ciphertext, then the server's decryption (RFC 5246 7.4.7.1, RFC 8017 7.2). An ECDHE run
+//! shows [`super::key_share::KeySharePanel`] instead.
 
 use super::value::Value;
 use crate::state::Shared;
@@ -45,6 +46,9 @@ pub fn premaster_panel(props: &PremasterProps) -> Html {
             })
         });
     let Some(p) = encrypted else {
+        if t.protocol() == tlslab_core::driver::Protocol::Tls12Ecdhe {
+            return html! { <super::key_share::KeySharePanel timeline={t.clone()} step={props.step} {link} /> };
+        }
         return html! {
             <p class="empty">{ format!("The {client} makes the premaster secret after ServerHelloDone, in ClientKeyExchange{}.", super::step_on(t, Some(link), "ClientKeyExchange")) }</p>
         };

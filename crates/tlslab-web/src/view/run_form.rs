@@ -1,9 +1,11 @@
-//! The run's settings: the scenario, and folded under "Experiment" the suite, the client's clock,
-//! extended master secret and the seed; each change asks for a new run.
+//! The run's settings: the key exchange and the scenario, and folded under "Experiment" the
+//! suite, the client's clock, extended master secret and the seed; each change asks for a new
+//! run.
 
 use crate::protocol::Suite;
 use crate::runner;
 use crate::state::RunParams;
+use tlslab_core::driver::Protocol;
 use tlslab_core::scenario::Scenario;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
@@ -42,6 +44,9 @@ pub fn run_form(props: &RunFormProps) -> Html {
             start.emit(p);
         })
     };
+    let choose_protocol = rerun(|p, v| {
+        *p = p.with_protocol(v.as_deref().and_then(Protocol::from_id).unwrap_or_default())
+    });
     let choose_scenario = rerun(|p, v| {
         *p = p.with_scenario(v.as_deref().and_then(Scenario::from_id).unwrap_or_default())
     });
@@ -95,9 +100,17 @@ pub fn run_form(props: &RunFormProps) -> Html {
     html! {
         <form class="run" onsubmit={run_seed} aria-label="Run">
             <label>
+                <span>{ "Key exchange" }</span>
+                <select data-control="protocol" onchange={choose_protocol} aria-label="Protocol and key exchange">
+                    { for Protocol::ALL.iter().map(|p| html! {
+                        <option value={p.id()} selected={*p == params.protocol}>{ p.title() }</option>
+                    }) }
+                </select>
+            </label>
+            <label>
                 <span>{ "Scenario" }</span>
                 <select data-control="scenario" onchange={choose_scenario} aria-label="Scenario">
-                    { for Scenario::ALL.iter().map(|sc| html! {
+                    { for Scenario::ALL.iter().filter(|sc| sc.applies_to(params.protocol)).map(|sc| html! {
                         <option value={sc.id()} selected={*sc == params.scenario}>{ sc.title() }</option>
                     }) }
                 </select>
@@ -109,9 +122,10 @@ pub fn run_form(props: &RunFormProps) -> Html {
                         <span>{ "Suite" }</span>
                         <select data-control="suite" onchange={choose_suite} aria-label="Cipher suite">
                             <option value="" selected={suite.is_none()}>{ "Negotiate (GCM first)" }</option>
-                            { for Suite::all().map(|s| {
+                            { for Suite::of(params.protocol).map(|s| {
                                 let name = s.name();
-                                html! { <option value={name.clone()} selected={suite.as_deref() == Some(name.as_str())}>{ name.trim_start_matches("TLS_RSA_WITH_").to_string() }</option> }
+                                let short = name.trim_start_matches("TLS_RSA_WITH_").trim_start_matches("TLS_ECDHE_RSA_WITH_").to_string();
+                                html! { <option value={name.clone()} selected={suite.as_deref() == Some(name.as_str())}>{ short }</option> }
                             }) }
                         </select>
                     </label>

@@ -37,12 +37,16 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
     // client connected to a real server).
     let lead = props.timeline.as_ref().map(|t| {
         let server = &t.server_name;
+        let handshake = match t.protocol() {
+            tlslab_core::driver::Protocol::Tls12Ecdhe => "TLS 1.2 handshake with ECDHE key exchange",
+            tlslab_core::driver::Protocol::Tls12Rsa => "TLS 1.2 handshake",
+        };
         if t.recorded.is_some() {
-            format!("A real client (tlslab connect) connected to {server}: a real TLS 1.2 handshake, recorded elsewhere and opened here. Press ▶ (or the → key) to go through it step by step.")
+            format!("A real client (tlslab connect) connected to {server}: a real {handshake}, recorded elsewhere and opened here. Press ▶ (or the → key) to go through it step by step.")
         } else if props.imported {
-            format!("A client connects to {server}: a TLS 1.2 handshake computed by tlslab and opened here from a file. Press ▶ (or the → key) to go through it step by step.")
+            format!("A client connects to {server}: a {handshake} computed by tlslab and opened here from a file. Press ▶ (or the → key) to go through it step by step.")
         } else {
-            format!("The client, in your browser's place, connects to {server}: a real TLS 1.2 handshake, computed on this page. Press ▶ (or the → key) to go through it step by step.")
+            format!("The client, in your browser's place, connects to {server}: a real {handshake}, computed on this page. Press ▶ (or the → key) to go through it step by step.")
         }
     });
     html! {

@@ -14,6 +14,7 @@ import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createPrivateKey, createPublicKey, diffieHellman } from 'node:crypto';
 import { createServer as createTcpServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -1376,6 +1377,20 @@ const SCENARIOS = {
     'stolen-key': { lane: 'Observer', leak: 'Later: the private key leaks', narrow: true },
 };
 
+/**
+ * The same under ECDHE (protocol=tls12-ecdhe, issue 15): every scenario but the malformed RSA
+ * premaster, and the swapped key share; the leaked key opens nothing. One narrow screenshot.
+ */
+const ECDHE_SCENARIOS = {
+    ...Object.fromEntries(
+        Object.entries(SCENARIOS)
+            .filter(([id]) => id !== 'bad-premaster')
+            .map(([id, want]) => [id, { ...want, narrow: false }]),
+    ),
+    'swapped-share': { lane: 'Attacker', alert: 'decrypt_error', sender: 'client', tamper: 'ServerKeyExchange', narrow: true },
+    'stolen-key': { lane: 'Observer', leak: 'Later: the private key leaks', leakOpens: false },
+};
+
 /** The outcome panel: scenario, success or alert and sender, the two explanations, the jump button. */
 function outcomeView(page) {
     return page.evaluate(() => {
@@ -1501,11 +1516,16 @@ async function scenarioScreenshot(page, name, { full = false } = {}) {
     if (full) await page.screenshot({ path: join(ARTIFACTS, `${name}-full.png`), fullPage: true });
 }
 
-for (const id of SCENARIO_IDS) {
-    const want = SCENARIOS[id];
+const SCENARIO_RUNS = [
+    ...SCENARIO_IDS.map((id) => [null, id, SCENARIOS[id]]),
+    ...Object.entries(ECDHE_SCENARIOS).map(([id, want]) => ['tls12-ecdhe', id, want]),
+];
+for (const [protocol, id, want] of SCENARIO_RUNS) {
     const end = want.alert ? `${want.sender} sends ${want.alert}` : 'success';
-    test(`scenario ${id}: ${end}, third lane, Show it, screenshot`, async ({ open, soft }) => {
-        const how = `?scenario=${id}&seed=5`;
+    const named = protocol ? `${id} (${protocol})` : id;
+    const shot = protocol ? `${id}-${protocol}` : id;
+    test(`scenario ${named}: ${end}, third lane, Show it, screenshot`, async ({ open, soft }) => {
+        const how = protocol ? `?protocol=${protocol}&scenario=${id}&seed=5` : `?scenario=${id}&seed=5`;
         const { page } = await open(how, FAST);
         await soft(async () => assert.equal(await page.locator('select[data-control="scenario"]').inputValue(), id, `${how}: select[data-control="scenario"] value`));
 
@@ -1588,7 +1608,7 @@ for (const id of SCENARIO_IDS) {
                     `${how}: [data-panel="step"] at the alert step ${n} does not say Alert`,
                 ),
             );
-            await scenarioScreenshot(page, `scenario-${id}`);
+            await scenarioScreenshot(page, `scenario-${shot}`);
         }
 
         // The leak: one more step, after which the observer holds the secrets.
@@ -1603,11 +1623,21 @@ for (const id of SCENARIO_IDS) {
             const before = await observer(last - 1);
             for (const s of ['premaster', 'master_secret']) assert.ok(!before.includes(s), `${how}: step ${last - 1}, before the leak, the observer knows ${s}: ${before}`);
             const after = await observer(last);
-            for (const s of ['premaster', 'master_secret']) assert.ok(after.includes(s), `${how}: step ${last} (${want.leak}): [data-knows="observer"] lacks [data-secret="${s}"]: ${after}`);
-            await scenarioScreenshot(page, `scenario-${id}-leak`);
+            if (want.leakOpens === false) {
+                // Forward secrecy: the key arrives, the secrets do not, and the attempt says why.
+                assert.ok(after.includes('server_private_key'), `${how}: step ${last}: the observer holds the leaked key: ${after}`);
+                for (const s of ['premaster', 'master_secret', 'client_ephemeral_key', 'server_ephemeral_key']) assert.ok(!after.includes(s), `${how}: step ${last}: the observer knows ${s} after the leak: ${after}`);
+                for (const s of ['client_share', 'server_share']) assert.ok(after.includes(s), `${how}: step ${last}: the observer lacks the public ${s}: ${after}`);
+                assert.equal(await page.getAttribute('[data-field="leak_attempt"]', 'data-value'), 'false', `${how}: the failed attempt at the leak step`);
+                await openTab(page, 'premaster');
+                assert.match(await page.locator('[data-panel="leaked-key"]').textContent(), /bad_record_mac/, `${how}: the premaster panel shows the attempt failing`);
+            } else {
+                for (const s of ['premaster', 'master_secret']) assert.ok(after.includes(s), `${how}: step ${last} (${want.leak}): [data-knows="observer"] lacks [data-secret="${s}"]: ${after}`);
+            }
+            await scenarioScreenshot(page, `scenario-${shot}-leak`);
         } else if (id === 'mitm-trusted') {
             await selectStep(page, d.steps.length - 1);
-            await scenarioScreenshot(page, `scenario-${id}`);
+            await scenarioScreenshot(page, `scenario-${shot}`);
         }
 
         // A narrow dark screen: the same jump, no horizontal scroll.
@@ -1616,7 +1646,7 @@ for (const id of SCENARIO_IDS) {
             if (want.alert) await gotoAlert(narrow.page, want.alert, `${how} at 390x844`);
             else await selectStep(narrow.page, d.steps.length - 1);
             await soft(() => expectNoHorizontalScroll(narrow.page, `${how} at 390x844 dark`));
-            await scenarioScreenshot(narrow.page, `scenario-${id}-390x844-dark`, { full: true });
+            await scenarioScreenshot(narrow.page, `scenario-${shot}-390x844-dark`, { full: true });
         }
     });
 }
@@ -1886,6 +1916,59 @@ test('scenario picker: options, choosing one re-runs and updates ?scenario; &ste
     assert.equal(await progressStep(linked.page), '2', '?scenario=expired&step=3: [data-progress] data-step');
     assert.equal(await currentTitle(linked.page), 'Certificate', '?scenario=expired&step=3: the current step');
     await expectOutcome(linked.page, 'expired', 'certificate_expired', '?scenario=expired&seed=5&step=3');
+});
+
+test('key exchange picker (issue 15): ECDHE re-runs with protocol=, its own suites and scenarios; shares, signature and premaster recomputed here', async ({ open, soft }) => {
+    const { page } = await open('?seed=5&scenario=bad-premaster', FAST);
+    const picker = page.locator('select[data-control="protocol"]');
+    assert.equal(await picker.inputValue(), 'tls12-rsa', 'RSA key exchange without protocol=');
+    await picker.selectOption('tls12-ecdhe');
+    // bad-premaster attacks RSA key exchange only: the happy path instead.
+    await expectOutcome(page, 'happy', null, 'choosing ECDHE');
+    await until(page, 'protocol= in the URL', () => new URL(location.href).searchParams.get('protocol') === 'tls12-ecdhe');
+    const scenarios = await page.locator('select[data-control="scenario"] option').evaluateAll((os) => os.map((o) => o.value));
+    assert.ok(scenarios.includes('swapped-share') && !scenarios.includes('bad-premaster'), `ECDHE scenarios: ${scenarios}`);
+    await openExperiment(page);
+    const suites = await page.locator('select[data-control="suite"] option').evaluateAll((os) => os.map((o) => o.value).filter(Boolean));
+    assert.ok(suites.length === 4 && suites.every((s) => s.startsWith('TLS_ECDHE_RSA_')), `ECDHE suites: ${suites}`);
+    assert.match(await page.locator('[data-field="lead"]').textContent(), /ECDHE key exchange/, 'the lead sentence names the key exchange');
+
+    // ServerKeyExchange: four beats, the last the client's verdict on the signature.
+    const titles = (await diagramView(page)).steps.map((s) => s.title);
+    const ske = titles.indexOf('ServerKeyExchange');
+    const cke = titles.indexOf('ClientKeyExchange');
+    assert.ok(ske > 0 && cke > ske, `steps: ${titles}`);
+    await selectStep(page, ske);
+    assert.equal(await page.getAttribute('[data-panel="beats"]', 'data-beats'), '4', 'ServerKeyExchange beats');
+    assert.match(await page.locator('[data-field="step_story"]').textContent(), /ephemeral x25519 public share, signed/, 'the step sentence');
+
+    // The premaster panel: each side's key pair, the same premaster, which X25519 here agrees with.
+    await selectStep(page, cke);
+    await openTab(page, 'premaster');
+    const v = await fieldValues(page, '[data-panel="premaster"]');
+    const b64 = (hex) => Buffer.from(hex, 'hex').toString('base64url');
+    const key = (d, x) => createPrivateKey({ key: { kty: 'OKP', crv: 'X25519', d: b64(d), x: b64(x) }, format: 'jwk' });
+    const peer = (x) => createPublicKey({ key: { kty: 'OKP', crv: 'X25519', x: b64(x) }, format: 'jwk' });
+    const byClient = diffieHellman({ privateKey: key(v.client_ephemeral_key, v.client_share), publicKey: peer(v.server_share) }).toString('hex');
+    const byServer = diffieHellman({ privateKey: key(v.server_ephemeral_key, v.server_share), publicKey: peer(v.client_share) }).toString('hex');
+    assert.equal(byClient, byServer, 'X25519 agrees both ways');
+    assert.equal(v.premaster, byClient, 'the premaster on screen is X25519(client key, server share)');
+    assert.equal(v.premaster_verdict, 'true', 'both sides hold it');
+    // The shares are the bytes on the wire.
+    await openTab(page, 'bytes');
+    assert.equal(await page.getAttribute('[data-panel="bytes"] [data-field="client_share"]', 'data-value'), v.client_share, 'ClientKeyExchange carries the client share');
+    await soft(async () => {
+        await openTab(page, 'knowledge');
+        const observer = await page.$$eval('[data-knows="observer"] [data-secret]', (els) => els.map((e) => e.getAttribute('data-secret')));
+        assert.ok(observer.includes('client_share') && !observer.includes('premaster'), `the observer: ${observer}`);
+    });
+
+    // A link keeps the protocol; a suite of the other protocol is reported and not run.
+    const linked = await open('?protocol=tls12-ecdhe&seed=5&suite=TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256', FAST);
+    assert.equal(await linked.page.locator('select[data-control="protocol"]').inputValue(), 'tls12-ecdhe');
+    await until(linked.page, 'ChaCha20 negotiated', () => document.body.textContent.includes('TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256'));
+    const wrong = await open('?seed=5&suite=TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256', FAST);
+    await until(wrong.page, 'the link notice names suite', () => /suite/.test(document.querySelector('[data-notice]')?.textContent ?? ''));
 });
 
 // ---- embedding (issue 5, first part): link parameters, embed mode, share, postMessage ----
@@ -2830,7 +2913,7 @@ test('first screen at 1280x800: what is happening, the player and the diagram fi
     await soft(async () => assert.equal((await page.locator('[data-action="run-again"]').textContent()).trim(), 'New random run', 'run-again says what it does'));
     await page.click('[data-action="experiment"]');
     // Shortcuts: a legend, and tooltips on the player.
-    await soft(async () => assert.match(await page.locator('[data-field="shortcuts"]').innerText(), /Space play or pause.*beat or step.*Home End first or last step.*P presenter mode/s, 'the shortcuts legend'));
+    await soft(async () => assert.match(await page.locator('[data-field="shortcuts"]').innerText(), /Space play or pause.*beat or step.*Home End first or last.*P present/s, 'the shortcuts legend'));
     for (const [action, key] of [['play', 'Space'], ['next', 'Right arrow'], ['prev', 'Left arrow'], ['restart', 'Home'], ['end', 'End']]) {
         await soft(async () => assert.match(await page.locator(`[data-action="${action}"]`).getAttribute('title'), new RegExp(key), `${action}'s tooltip names ${key}`));
     }

@@ -346,7 +346,7 @@ pub fn wire(t: &Timeline, chapter: Chapter, link: Link) -> Vec<String> {
             ];
             if let Some(e) = f.ecdh() {
                 s.insert(1, format!(
-                    "Between them, ServerKeyExchange (RFC 8422 §5.4) carries the {server}'s ephemeral {} public share ({} bytes) and a signature{} made with the certificate's private key over client_random + server_random + the share. The {client} checks it with the certificate's public key: this is how the {server} proves it holds that key, and it ties the share to this handshake, so nobody on the path can swap it.",
+                    "Between them, ServerKeyExchange (RFC 8422 §5.4) carries the {server}'s ephemeral {} public share ({} bytes) and a signature{} made with the certificate's private key over client_random + server_random + the share. The {client} checks it with the certificate's public key: this is how the {server} proves it holds that key, and it ties the share to this handshake, so a share swapped on the path is caught.",
                     e.group, e.server_share, e.scheme.map(|s| format!(" ({s})")).unwrap_or_default()
                 ));
             }

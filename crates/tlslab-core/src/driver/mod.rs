@@ -56,7 +56,7 @@ impl Protocol {
     /// A name for pickers.
     pub fn title(self) -> &'static str {
         match self {
-            Protocol::Tls12Rsa => "TLS 1.2, RSA key exchange",
+            Protocol::Tls12Rsa => "TLS 1.2, RSA",
             Protocol::Tls12Ecdhe => "TLS 1.2, ECDHE",
         }
     }

@@ -55,12 +55,13 @@ pub fn bytes_panel(props: &BytesProps) -> Html {
             vec![record.fields.clone()],
         ),
     };
-    // The field that holds a value the who-knows-what view names: (field, value name).
+    // The field that holds a value the who-knows-what view names: (the end of its path, the
+    // value's name); a share is the data of its length-prefixed field.
     let special = match step.title.as_str() {
-        "ClientHello" => Some(("random", ValueName::ClientRandom.as_str())),
-        "ServerHello" => Some(("random", ValueName::ServerRandom.as_str())),
-        "ServerKeyExchange" => Some(("public", ValueName::ServerShare.as_str())),
-        "ClientKeyExchange" => Some(("ecdh_Yc", ValueName::ClientShare.as_str())),
+        "ClientHello" => Some(("/random", ValueName::ClientRandom.as_str())),
+        "ServerHello" => Some(("/random", ValueName::ServerRandom.as_str())),
+        "ServerKeyExchange" => Some(("/public/data", ValueName::ServerShare.as_str())),
+        "ClientKeyExchange" => Some(("/ecdh_Yc/data", ValueName::ClientShare.as_str())),
         _ => None,
     };
 
@@ -280,7 +281,7 @@ fn field_item(f: &Field, parent: &str, level: usize, first: bool, ctx: &TreeCtx)
     let slice = ctx.bytes.get(f.start..f.start + f.len).unwrap_or_default();
     let hook = ctx
         .special
-        .filter(|(field, _)| f.name == *field)
+        .filter(|(end, _)| path.ends_with(end))
         .map(|(_, name)| name);
     let value = f.value.as_ref().map(|v| {
         let shown = if v.chars().count() > 48 {

@@ -11,7 +11,7 @@ use super::premaster::PremasterPanel;
 use super::reproduce::ReproducePanel;
 use super::value::Value;
 use crate::state::{Action, Classroom, Model, Shared, Tab};
-use tlslab_core::timeline::{EventKind, Link};
+use tlslab_core::timeline::{Computation, EventKind, Link};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
@@ -68,6 +68,11 @@ pub fn inspector(props: &InspectorProps) -> Html {
             </div>
         }),
         EventKind::Episode { text, .. } => Some(html! { <p class="episode-text">{ text }</p> }),
+        EventKind::Computation(Computation::RecordingNotDecrypted { error, .. }) => Some(html! {
+            <p class="verdict bad" data-field="leak_attempt" data-value="false">
+                { format!("The first recorded record does not open: {error}. The premaster came from two ephemeral private keys that were never sent and are gone; the Premaster tab shows the attempt.") }
+            </p>
+        }),
         _ => None,
     });
     // The ARIA tabs pattern: arrow keys, Home and End choose the tab and move focus to it.

@@ -62,18 +62,19 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
             </div>
             { player(props) }
             { player_extras(props, classroom) }
+            // Beside the player's extras: the run's settings get a row of their own.
+            <p class="keys-legend" data-field="shortcuts">
+                <span class="sr-only">{ "Keyboard shortcuts: " }</span>
+                <kbd>{ "Space" }</kbd>{ " play or pause · " }
+                <kbd>{ "←" }</kbd>{ " " }<kbd>{ "→" }</kbd>{ " beat or step · " }
+                <kbd>{ "Home" }</kbd>{ " " }<kbd>{ "End" }</kbd>{ " first or last · " }
+                <kbd>{ "P" }</kbd>{ " present" }
+            </p>
             // A timeline opened from a file has no run parameters: the form would describe (and
             // silently re-run) another run. The banner below the toolbar leads back to live runs.
             if !props.imported {
                 <RunForm params={props.params.clone()} start={props.start.clone()} />
             }
-            <p class="keys-legend" data-field="shortcuts">
-                <span class="sr-only">{ "Keyboard shortcuts: " }</span>
-                <kbd>{ "Space" }</kbd>{ " play or pause · " }
-                <kbd>{ "←" }</kbd>{ " " }<kbd>{ "→" }</kbd>{ " beat or step · " }
-                <kbd>{ "Home" }</kbd>{ " " }<kbd>{ "End" }</kbd>{ " first or last step · " }
-                <kbd>{ "P" }</kbd>{ " presenter mode" }
-            </p>
         </header>
     }
 }

@@ -2074,6 +2074,11 @@ test('course page: two embedded instances, postMessage goto/play/pause and annou
     await page.evaluate(() => document.getElementById('mitm').contentWindow.postMessage('goto 0', '*'));
     await page.waitForTimeout(300);
     assert.notEqual(await frame.locator('g[aria-current="step"]').getAttribute('data-step'), '0', 'a message without version is ignored');
+    // setProtocol re-runs the same scenario under ECDHE (issue 15); an unknown protocol is ignored.
+    await page.evaluate(() => document.getElementById('happy').contentWindow.postMessage({ version: 1, type: 'setProtocol', protocol: 'tls13-nope' }, '*'));
+    await page.evaluate(() => document.getElementById('happy').contentWindow.postMessage({ version: 1, type: 'setProtocol', protocol: 'tls12-ecdhe' }, '*'));
+    await happy.locator('svg[data-diagram] g[data-title="ServerKeyExchange"]').waitFor({ timeout: 10_000 });
+    assert.equal(await happy.locator('[data-panel="outcome"]').getAttribute('data-scenario'), 'happy', 'setProtocol keeps the scenario');
 });
 
 test('trunk serve: the development page (its autoreload script and websocket) has a clean console', async ({ open }) => {

@@ -172,6 +172,7 @@ fn ecdh_recipes_print_the_shared_secret_for_both_groups() {
         let secret = ecdhe::shared_secret(group, &a.private, &b.public).unwrap();
         for (mine, theirs) in [(&a, &b), (&b, &a)] {
             let recipe = export::reproduce::ecdh_recipe(
+                "client",
                 &group.name(),
                 &mine.private.clone().into(),
                 &theirs.public.clone().into(),

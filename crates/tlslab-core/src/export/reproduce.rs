@@ -156,7 +156,14 @@ fn computation(t: &Timeline, index: usize, event: &Event, c: &Computation) -> Ve
             Computation::EcdhKeyPair { private, .. } => Some(private),
             _ => None,
         })
-        .and_then(|private| ecdh_recipe(group, private, peer_public, premaster))
+        .and_then(|private| {
+            let side = match event.actor {
+                Actor::Client => "client",
+                Actor::Server => "server",
+                Actor::Network => "attacker",
+            };
+            ecdh_recipe(side, group, private, peer_public, premaster)
+        })
         .into_iter()
         .collect(),
         // The server's decryption reproduces only when it recovered what a client encrypted;
@@ -338,9 +345,11 @@ print(key.exchange(ec.ECDH(), peer).hex())
     }
 }
 
-/// The premaster of an ECDHE handshake (RFC 8422 section 5.10): this side's ephemeral private
-/// key with the peer's share, as PEM files for OpenSSL and raw bytes for Python.
+/// The premaster of an ECDHE handshake (RFC 8422 section 5.10) as `side` computed it: its
+/// ephemeral private key with the peer's share, as PEM files for OpenSSL and raw bytes for
+/// Python.
 pub fn ecdh_recipe(
+    side: &str,
     group: &str,
     private: &Bytes,
     peer: &Bytes,
@@ -362,10 +371,10 @@ pub fn ecdh_recipe(
     Some(Recipe {
         title: format!("ECDH shared secret ({group})"),
         explanation: format!(
-            "The premaster is the {group} Diffie-Hellman result of this side's ephemeral private \
-             key and the peer's public share (RFC 8422 section 5.10; RFC 7748 section 6.1 for \
-             x25519): the private key never crossed the wire, and was discarded after the \
-             handshake. Written as PEM so OpenSSL can read it."
+            "The premaster as the {side} computes it: the {group} Diffie-Hellman result of its \
+             ephemeral private key and the peer's public share (RFC 8422 section 5.10; RFC 7748 \
+             section 6.1 for x25519). The private key never crossed the wire, and was discarded \
+             after the handshake. Written as PEM so OpenSSL can read it."
         ),
         openssl: format!(
             "cat > ecdh-private.pem <<'EOF'\n{private_pem}EOF\ncat > ecdh-peer.pem <<'EOF'\n{peer_pem}EOF\n\

@@ -20,6 +20,7 @@ pub mod rng;
 pub mod scenario;
 pub mod timeline;
 pub mod tls12;
+pub mod tls13;
 pub(crate) mod transcript;
 
 pub use connection::Connection;

@@ -101,6 +101,14 @@ impl PrfHash {
         }
     }
 
+    /// The length of its digests: 32 or 48 bytes (TLS 1.3's Hash.length).
+    pub fn output_len(self) -> usize {
+        match self {
+            PrfHash::Sha256 => 32,
+            PrfHash::Sha384 => 48,
+        }
+    }
+
     /// The digest of `data`.
     pub fn digest(self, data: &[u8]) -> Vec<u8> {
         match self {

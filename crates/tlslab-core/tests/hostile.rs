@@ -757,7 +757,8 @@ fn server_refuses_a_client_hello_without_a_common_suite() {
         vec![CipherSuite::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256],
         vec![
             CipherSuite::TLS_RSA_WITH_AES_256_CBC_SHA,
-            CipherSuite::Unknown(0x1301),
+            // A TLS 1.3 suite is no use to a TLS 1.2 handshake.
+            CipherSuite::TLS_AES_128_GCM_SHA256,
             CipherSuite::TLS_EMPTY_RENEGOTIATION_INFO_SCSV,
         ],
     ] {

@@ -1,15 +1,19 @@
 //! RFC 8448 section 3 (Simple 1-RTT Handshake), byte for byte: from the trace's x25519 keys and
 //! messages, the engine's key schedule gives every secret, key, IV and Finished value the trace
-//! prints, and its record layer opens and seals the trace's protected records.
+//! prints, and its record layer opens every protected record of the trace and seals the same
+//! plaintext into the same bytes.
 
 #[path = "support/rfc8448.rs"]
 mod rfc8448;
 
 use rfc8448::Trace;
-use tlslab_core::crypto::ecdhe;
 use tlslab_core::crypto::suite::PrfHash;
+use tlslab_core::crypto::{RecordProtector, ecdhe, params};
 use tlslab_core::msgs::enums::NamedGroup;
+use tlslab_core::msgs::enums::{CipherSuite, ContentType};
 use tlslab_core::tls13::key_schedule::KeySchedule;
+use tlslab_core::tls13::key_schedule::TrafficKeys;
+use tlslab_core::tls13::record;
 
 const SHA256: PrfHash = PrfHash::Sha256;
 
@@ -39,7 +43,7 @@ fn the_parser_reads_every_value_it_needs() {
 }
 
 #[test]
-fn section_3_key_schedule() {
+fn section_3_key_schedule_and_records() {
     let t = Trace::section(3);
     let client_hello = t.get("client", "construct a ClientHello", "ClientHello");
     let server_hello = t.get("server", "construct a ServerHello", "ServerHello");
@@ -203,4 +207,124 @@ fn section_3_key_schedule() {
         resumption,
         t.get("client", "derive secret \"tls13 res master\"", "expanded")
     );
+    // Every protected record: opened to the trace's payload with its real type, and the same
+    // payload sealed again (no padding in the trace) into the same bytes.
+    let mut records = Records::default();
+    let handshake = ContentType::Handshake;
+    records.check(
+        &t,
+        "server",
+        "send handshake record",
+        1,
+        &server_hs,
+        0,
+        handshake,
+    );
+    records.check(
+        &t,
+        "client",
+        "send handshake record",
+        1,
+        &client_hs,
+        0,
+        handshake,
+    );
+    records.check(
+        &t,
+        "server",
+        "send handshake record",
+        2,
+        &server_ap,
+        0,
+        handshake,
+    );
+    let data = ContentType::ApplicationData;
+    records.check(
+        &t,
+        "client",
+        "send application_data record",
+        0,
+        &client_ap,
+        0,
+        data,
+    );
+    records.check(
+        &t,
+        "server",
+        "send application_data record",
+        0,
+        &server_ap,
+        1,
+        data,
+    );
+    records.check(
+        &t,
+        "client",
+        "send alert record",
+        0,
+        &client_ap,
+        1,
+        ContentType::Alert,
+    );
+    records.check(
+        &t,
+        "server",
+        "send alert record",
+        0,
+        &server_ap,
+        2,
+        ContentType::Alert,
+    );
+    assert_eq!(records.0, 7);
+}
+
+/// Checks protected records against the trace; counts them.
+#[derive(Default)]
+struct Records(usize);
+
+impl Records {
+    /// The `nth` record of `actor`'s `step`, the `seq`th under `keys`.
+    #[allow(clippy::too_many_arguments)]
+    fn check(
+        &mut self,
+        t: &Trace,
+        actor: &str,
+        step: &str,
+        nth: usize,
+        keys: &TrafficKeys,
+        seq: u64,
+        typ: ContentType,
+    ) {
+        let params = params(CipherSuite::TLS_AES_128_GCM_SHA256).unwrap();
+        let complete = t.nth(actor, step, "complete record", nth);
+        let payload = t.nth(actor, step, "payload", nth);
+        assert_eq!(
+            complete[..3],
+            [0x17, 0x03, 0x03],
+            "{actor} {step}: an application_data header"
+        );
+        let at = || {
+            let mut p = record::protector(params, keys.clone());
+            for _ in 0..seq {
+                skip(&mut p);
+            }
+            p
+        };
+        let opened = at()
+            .open(ContentType::ApplicationData, [3, 3], &complete[5..])
+            .unwrap_or_else(|e| panic!("{actor} {step} #{nth}: {e}"));
+        assert_eq!(
+            record::split_inner(&opened.plaintext),
+            Ok((&payload[..], typ)),
+            "{actor} {step} #{nth}"
+        );
+        let sealed = record::seal(&mut at(), &payload, typ, 0).unwrap();
+        assert_eq!(sealed, complete[5..], "{actor} {step} #{nth}: sealed again");
+        self.0 += 1;
+    }
+}
+
+/// Moves a protector's sequence number on by one record.
+fn skip(p: &mut RecordProtector) {
+    record::seal(p, b"", ContentType::ApplicationData, 0).unwrap();
 }

@@ -147,7 +147,10 @@ fn suites_of(suites: Option<SuiteList>, protocol: Option<Protocol>) -> Option<Ve
 }
 
 fn parse_suite(name: &str) -> Result<CipherSuite, String> {
-    CipherSuite::from_name(name.trim()).ok_or_else(|| {
+    // Only what the TLS 1.2 engine speaks: not the SCSV, not ECDSA, not TLS 1.3's suites yet.
+    let supported =
+        CipherSuite::from_name(name.trim()).filter(|s| CipherSuite::SUPPORTED.contains(s));
+    supported.ok_or_else(|| {
         let known: Vec<_> = CipherSuite::SUPPORTED.iter().map(|s| s.name()).collect();
         format!(
             "unknown or unsupported suite {name:?}; supported: {}",

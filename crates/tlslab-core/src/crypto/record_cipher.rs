@@ -4,6 +4,10 @@
 //!   RFC 5288 section 3.
 //! - ChaCha20-Poly1305: the same AEAD construction with the nonce of RFC 7905 section 2.
 //! - AES-128-CBC with HMAC: RFC 5246 section 6.2.3.2 (CBC block cipher), MAC-then-encrypt.
+//! - TLS 1.3 (RFC 8446 section 5.2): the same AEADs, the nonce the write IV XOR the sequence
+//!   number (section 5.3), the additional data the record header alone. The plaintext given
+//!   and returned is the TLSInnerPlaintext (content, type, padding): `crate::tls13::record`
+//!   builds and reads it.
 //!
 //! One [`RecordProtector`] protects one direction of a connection and keeps that direction's
 //! sequence number (RFC 5246 section 6.1: "Each connection state contains a sequence number,
@@ -29,6 +33,7 @@ use subtle::{
 use super::suite::{Bulk, DirectionKeys, SuiteParams};
 use crate::bytes::Bytes;
 use crate::msgs::enums::{AlertDescription, ContentType};
+use crate::msgs::handshake::KeyExchange;
 use crate::rng::RandomSource;
 use crate::timeline::{CbcRecord, GcmRecord, MacAlgorithm, Protection};
 
@@ -256,7 +261,7 @@ impl RecordProtector {
     }
 
     /// The record's nonce from the write IV and the explicit part the record carries (GCM's
-    /// 8 bytes; none for ChaCha20-Poly1305).
+    /// 8 bytes in TLS 1.2; none for ChaCha20-Poly1305 and in TLS 1.3).
     ///
     /// - RFC 5288 section 3: `GCMNonce { opaque salt[4]; opaque nonce_explicit[8]; }`, the
     ///   salt being the write IV.
@@ -264,10 +269,11 @@ impl RecordProtector {
     ///   big-endian value and padded on the left with four 0x00 bytes. The padded sequence
     ///   number is XORed with the client_write_IV (when the client is sending) or
     ///   server_write_IV (when the server is sending)."
+    /// - RFC 8446 section 5.3: the same, for every TLS 1.3 AEAD.
     fn nonce(&self, explicit: &[u8]) -> Result<[u8; 12], CipherError> {
         let iv = &self.keys.fixed_iv;
-        match self.params.bulk {
-            Bulk::ChaCha20Poly1305 => <[u8; 12]>::try_from(iv.as_slice())
+        match self.params.record_iv_len {
+            0 => <[u8; 12]>::try_from(iv.as_slice())
                 .map(|iv| chacha_nonce(iv, self.seq))
                 .map_err(|_| CipherError::InvalidKeys),
             _ => {
@@ -277,6 +283,24 @@ impl RecordProtector {
                     .map_err(|_| CipherError::BadRecordMac)?;
                 Ok(gcm_nonce(salt, explicit))
             }
+        }
+    }
+
+    /// The AEAD's additional data for a record of `plaintext_len` bytes sent as a fragment of
+    /// `fragment_len`: TLS 1.2's `seq_num + type + version + length` (RFC 5246 section
+    /// 6.2.3.3), or TLS 1.3's record header, `opaque_type || legacy_record_version || length`
+    /// (RFC 8446 section 5.2).
+    fn additional_data(
+        &self,
+        content_type: ContentType,
+        version: [u8; 2],
+        plaintext_len: usize,
+        fragment_len: usize,
+    ) -> Vec<u8> {
+        if self.params.kx == KeyExchange::KeyShare {
+            record_header(self.seq, content_type, version, fragment_len).split_off(8)
+        } else {
+            record_header(self.seq, content_type, version, plaintext_len)
         }
     }
 
@@ -312,7 +336,12 @@ impl RecordProtector {
             .get(..self.params.record_iv_len)
             .ok_or(CipherError::InvalidKeys)?;
         let nonce = self.nonce(explicit)?;
-        let additional_data = record_header(self.seq, content_type, version, plaintext.len());
+        let additional_data = self.additional_data(
+            content_type,
+            version,
+            plaintext.len(),
+            plaintext.len() + AEAD_TAG_LEN,
+        );
         let mut ciphertext = plaintext.to_vec();
         let tag = cipher
             .seal(nonce, &additional_data, &mut ciphertext)
@@ -356,7 +385,8 @@ impl RecordProtector {
             .ok_or(CipherError::BadRecordMac)?;
         let tag_array = Tag::<Aes128Gcm>::try_from(tag).map_err(|_| CipherError::BadRecordMac)?;
         let nonce = self.nonce(explicit)?;
-        let additional_data = record_header(self.seq, content_type, version, ciphertext.len());
+        let additional_data =
+            self.additional_data(content_type, version, ciphertext.len(), fragment.len());
         let mut plaintext = ciphertext.to_vec();
         cipher
             .open(nonce, &additional_data, &mut plaintext, &tag_array)

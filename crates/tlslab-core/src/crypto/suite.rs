@@ -266,9 +266,51 @@ static SUITES: [SuiteParams; 8] = [
     },
 ];
 
+/// TLS 1.3's suites (RFC 8446 appendix B.4, section 5.3): the AEAD and the hash of HKDF and
+/// the transcript. `fixed_iv_len` is the 12-byte write IV of section 7.3, and no record
+/// carries an IV: the nonce is that IV XOR the sequence number.
+static TLS13_SUITES: [SuiteParams; 3] = [
+    SuiteParams {
+        suite: CipherSuite::TLS_AES_128_GCM_SHA256,
+        kx: KeyExchange::KeyShare,
+        bulk: Bulk::Aes128Gcm,
+        prf: PrfHash::Sha256,
+        mac: None,
+        mac_key_len: 0,
+        enc_key_len: 16,
+        fixed_iv_len: 12,
+        record_iv_len: 0,
+    },
+    SuiteParams {
+        suite: CipherSuite::TLS_AES_256_GCM_SHA384,
+        kx: KeyExchange::KeyShare,
+        bulk: Bulk::Aes256Gcm,
+        prf: PrfHash::Sha384,
+        mac: None,
+        mac_key_len: 0,
+        enc_key_len: 32,
+        fixed_iv_len: 12,
+        record_iv_len: 0,
+    },
+    SuiteParams {
+        suite: CipherSuite::TLS_CHACHA20_POLY1305_SHA256,
+        kx: KeyExchange::KeyShare,
+        bulk: Bulk::ChaCha20Poly1305,
+        prf: PrfHash::Sha256,
+        mac: None,
+        mac_key_len: 0,
+        enc_key_len: 32,
+        fixed_iv_len: 12,
+        record_iv_len: 0,
+    },
+];
+
 /// The parameters of `suite`, or `None` if this crate does not implement it.
 pub fn params(suite: CipherSuite) -> Option<&'static SuiteParams> {
-    SUITES.iter().find(|p| p.suite == suite)
+    SUITES
+        .iter()
+        .chain(&TLS13_SUITES)
+        .find(|p| p.suite == suite)
 }
 
 /// The parameters of the suite with this IANA name (as a timeline records it).

@@ -106,8 +106,10 @@ wire_enum! {
 wire_enum! {
     /// IANA TLS Cipher Suites registry, spelled as IANA does so the names match everywhere.
     #[allow(non_camel_case_types)]
-    /// IANA TLS Cipher Suites registry. The first three are the ones this crate implements.
     CipherSuite: u16 {
+        TLS_AES_128_GCM_SHA256 = 0x1301 => "TLS_AES_128_GCM_SHA256",
+        TLS_AES_256_GCM_SHA384 = 0x1302 => "TLS_AES_256_GCM_SHA384",
+        TLS_CHACHA20_POLY1305_SHA256 = 0x1303 => "TLS_CHACHA20_POLY1305_SHA256",
         TLS_RSA_WITH_AES_128_GCM_SHA256 = 0x009c => "TLS_RSA_WITH_AES_128_GCM_SHA256",
         TLS_RSA_WITH_AES_128_CBC_SHA256 = 0x003c => "TLS_RSA_WITH_AES_128_CBC_SHA256",
         TLS_RSA_WITH_AES_128_CBC_SHA = 0x002f => "TLS_RSA_WITH_AES_128_CBC_SHA",
@@ -143,6 +145,14 @@ impl CipherSuite {
         CipherSuite::TLS_RSA_WITH_AES_128_GCM_SHA256,
         CipherSuite::TLS_RSA_WITH_AES_128_CBC_SHA256,
         CipherSuite::TLS_RSA_WITH_AES_128_CBC_SHA,
+    ];
+
+    /// The TLS 1.3 suites (RFC 8446 appendix B.4), most preferred first. They name only the
+    /// AEAD and the hash; the key exchange is in key_share.
+    pub const TLS13: [CipherSuite; 3] = [
+        CipherSuite::TLS_AES_128_GCM_SHA256,
+        CipherSuite::TLS_AES_256_GCM_SHA384,
+        CipherSuite::TLS_CHACHA20_POLY1305_SHA256,
     ];
 
     /// The ECDHE suites (RFC 8422), what a client offers for forward secrecy.

@@ -176,6 +176,9 @@ pub enum KeyExchange {
     Rsa,
     /// RFC 8422: both sides compute it from ephemeral ECDH shares.
     Ecdhe,
+    /// TLS 1.3: the suite names no key exchange; (EC)DHE shares travel in key_share (RFC 8446
+    /// section 4.2.8), and there is no ClientKeyExchange.
+    KeyShare,
 }
 
 /// RFC 8422 section 5.4: the server's ephemeral ECDH share, and its signature over the randoms
@@ -540,6 +543,8 @@ impl HandshakePayload {
                     r.require(!point.is_empty(), "ecdh_Yc", "an ECPoint is 1 to 255 bytes")?;
                     Self::ClientKeyExchangeEcdh(point.to_vec())
                 }
+                // TLS 1.3 has no ClientKeyExchange: kept whole, for the state machine to refuse.
+                KeyExchange::KeyShare => Self::Unknown(typ, r.rest("body")?.to_vec()),
             },
             HandshakeType::Finished => Self::Finished(r.rest("verify_data")?.to_vec()),
             other => Self::Unknown(other, r.rest("body")?.to_vec()),
@@ -560,7 +565,7 @@ pub(crate) mod tests {
                 session_id: vec![],
                 cipher_suites: vec![
                     CipherSuite::TLS_RSA_WITH_AES_128_GCM_SHA256,
-                    CipherSuite::Unknown(0x1301),
+                    CipherSuite::Unknown(0x0a0a),
                 ],
                 compression_methods: vec![0],
                 extensions: vec![

@@ -118,6 +118,10 @@ impl<'a> Reader<'a> {
         self.uint(name, 3)
     }
 
+    pub fn u32(&mut self, name: &str) -> DecodeResult<u32> {
+        self.uint(name, 4)
+    }
+
     /// Reads `n` raw bytes, shown as hex when short (long ones, such as certificates, are
     /// already visible through the field's span).
     pub fn bytes(&mut self, name: &str, n: usize) -> DecodeResult<&'a [u8]> {
@@ -245,6 +249,10 @@ impl Writer {
 
     pub fn u24(&mut self, v: u32) {
         self.buf.extend_from_slice(&v.to_be_bytes()[1..]);
+    }
+
+    pub fn u32(&mut self, v: u32) {
+        self.buf.extend_from_slice(&v.to_be_bytes());
     }
 
     pub fn bytes(&mut self, b: &[u8]) {

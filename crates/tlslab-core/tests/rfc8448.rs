@@ -328,3 +328,121 @@ impl Records {
 fn skip(p: &mut RecordProtector) {
     record::seal(p, b"", ContentType::ApplicationData, 0).unwrap();
 }
+
+/// Every handshake message of section 3, and section 5's HelloRetryRequest and second
+/// ClientHello, decode as TLS 1.3's, encode back to the same bytes, and fail on every
+/// truncation.
+#[test]
+fn every_message_decodes_and_encodes_back() {
+    use tlslab_core::msgs::enums::ExtensionType;
+    use tlslab_core::msgs::handshake::{Extension, HandshakePayload, KeyExchange, ServerHello};
+    use tlslab_core::msgs::tls13::{KeyShare, SupportedVersions, TLS13};
+    let decode = |bytes: &[u8]| {
+        let (msg, _) = HandshakePayload::decode_in(bytes, KeyExchange::KeyShare)
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(msg.encode(), bytes, "{} encodes back", msg.title());
+        for cut in 0..bytes.len() {
+            assert!(
+                HandshakePayload::decode_in(&bytes[..cut], KeyExchange::KeyShare).is_err(),
+                "{} truncated to {cut} bytes decoded",
+                msg.title()
+            );
+        }
+        msg
+    };
+    let t = Trace::section(3);
+    let HandshakePayload::ClientHello(ch) =
+        decode(&t.get("client", "construct a ClientHello", "ClientHello"))
+    else {
+        panic!("a ClientHello");
+    };
+    assert_eq!(
+        ch.extension(ExtensionType::SupportedVersions),
+        Some(&Extension::SupportedVersions(SupportedVersions::Offered(
+            vec![TLS13]
+        )))
+    );
+    let Some(Extension::KeyShare(KeyShare::Offered(shares))) =
+        ch.extension(ExtensionType::KeyShare)
+    else {
+        panic!("client key shares");
+    };
+    assert_eq!(
+        shares[0].key_exchange,
+        t.get("client", "create an ephemeral x25519", "public key")
+    );
+    let HandshakePayload::ServerHello(sh) =
+        decode(&t.get("server", "construct a ServerHello", "ServerHello"))
+    else {
+        panic!("a ServerHello");
+    };
+    let server_share = |sh: &ServerHello| match sh.extension(ExtensionType::KeyShare) {
+        Some(Extension::KeyShare(KeyShare::Chosen(entry))) => entry.key_exchange.clone(),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(
+        server_share(&sh),
+        t.get("server", "create an ephemeral x25519", "public key")
+    );
+    let titles: Vec<String> = [
+        (
+            "server",
+            "construct an EncryptedExtensions",
+            "EncryptedExtensions",
+        ),
+        ("server", "construct a Certificate", "Certificate"),
+        (
+            "server",
+            "construct a CertificateVerify",
+            "CertificateVerify",
+        ),
+        ("server", "construct a Finished", "Finished"),
+        ("client", "construct a Finished", "Finished"),
+        ("server", "construct a NewSessionTicket", "NewSessionTicket"),
+    ]
+    .iter()
+    .map(|(actor, step, name)| decode(&t.get(actor, step, name)).title())
+    .collect();
+    assert_eq!(
+        titles,
+        [
+            "EncryptedExtensions",
+            "Certificate",
+            "CertificateVerify",
+            "Finished",
+            "Finished",
+            "NewSessionTicket"
+        ]
+    );
+    let HandshakePayload::Certificate13(certificate) =
+        decode(&t.get("server", "construct a Certificate", "Certificate"))
+    else {
+        panic!("TLS 1.3's Certificate");
+    };
+    assert_eq!(certificate.chain().len(), 1);
+
+    // Section 5: the HelloRetryRequest asks for secp256r1 and sends a cookie.
+    let t = Trace::section(5);
+    let HandshakePayload::ServerHello(hrr) =
+        decode(&t.get("server", "construct a ServerHello", "ServerHello"))
+    else {
+        panic!("a HelloRetryRequest");
+    };
+    assert_eq!(
+        hrr.extension(ExtensionType::KeyShare),
+        Some(&Extension::KeyShare(KeyShare::Retry(
+            tlslab_core::msgs::enums::NamedGroup::Secp256r1
+        )))
+    );
+    assert!(
+        matches!(hrr.extension(ExtensionType::Cookie), Some(Extension::Cookie(c)) if !c.is_empty())
+    );
+    let second = t.nth("client", "construct a ClientHello", "ClientHello", 1);
+    let HandshakePayload::ClientHello(ch2) = decode(&second) else {
+        panic!("a second ClientHello");
+    };
+    assert!(matches!(
+        ch2.extension(ExtensionType::Cookie),
+        Some(Extension::Cookie(_))
+    ));
+}

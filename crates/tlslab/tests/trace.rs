@@ -92,7 +92,10 @@ fn an_unknown_scenario_is_a_clear_error() {
 
 #[test]
 fn a_suite_the_tls12_engine_does_not_speak_is_a_clear_error() {
-    for suite in ["TLS_AES_128_GCM_SHA256", "TLS_EMPTY_RENEGOTIATION_INFO_SCSV"] {
+    for suite in [
+        "TLS_AES_128_GCM_SHA256",
+        "TLS_EMPTY_RENEGOTIATION_INFO_SCSV",
+    ] {
         let out = tlslab(&["trace", "--suite", suite]);
         assert!(!out.status.success(), "{suite}");
         let err = String::from_utf8_lossy(&out.stderr);

@@ -57,6 +57,9 @@ wire_enum! {
         HelloRequest = 0 => "hello_request",
         ClientHello = 1 => "client_hello",
         ServerHello = 2 => "server_hello",
+        NewSessionTicket = 4 => "new_session_ticket",
+        EndOfEarlyData = 5 => "end_of_early_data",
+        EncryptedExtensions = 8 => "encrypted_extensions",
         Certificate = 11 => "certificate",
         ServerKeyExchange = 12 => "server_key_exchange",
         CertificateRequest = 13 => "certificate_request",
@@ -64,6 +67,8 @@ wire_enum! {
         CertificateVerify = 15 => "certificate_verify",
         ClientKeyExchange = 16 => "client_key_exchange",
         Finished = 20 => "finished",
+        KeyUpdate = 24 => "key_update",
+        MessageHash = 254 => "message_hash",
     }
 }
 
@@ -181,8 +186,16 @@ wire_enum! {
         SignedCertificateTimestamp = 18 => "signed_certificate_timestamp",
         EncryptThenMac = 22 => "encrypt_then_mac",
         ExtendedMasterSecret = 23 => "extended_master_secret",
+        RecordSizeLimit = 28 => "record_size_limit",
         SessionTicket = 35 => "session_ticket",
+        PreSharedKey = 41 => "pre_shared_key",
+        EarlyData = 42 => "early_data",
         SupportedVersions = 43 => "supported_versions",
+        Cookie = 44 => "cookie",
+        PskKeyExchangeModes = 45 => "psk_key_exchange_modes",
+        PostHandshakeAuth = 49 => "post_handshake_auth",
+        SignatureAlgorithmsCert = 50 => "signature_algorithms_cert",
+        KeyShare = 51 => "key_share",
         RenegotiationInfo = 0xff01 => "renegotiation_info",
     }
 }

@@ -6,6 +6,10 @@
 use super::enums::{
     CipherSuite, EcPointFormat, ExtensionType, HandshakeType, NamedGroup, SignatureScheme,
 };
+use super::tls13::{
+    self, Certificate as Certificate13, CertificateVerify, HELLO_RETRY_REQUEST_RANDOM, KeyShare,
+    NewSessionTicket, SupportedVersions,
+};
 use crate::codec::{DecodeResult, Reader, Writer};
 use crate::timeline::Field;
 
@@ -28,7 +32,27 @@ pub enum Extension {
     SupportedGroups(Vec<NamedGroup>),
     /// RFC 8422 section 5.1.2: the point formats the sender can parse.
     EcPointFormats(Vec<EcPointFormat>),
+    /// RFC 8446 section 4.2.1.
+    SupportedVersions(SupportedVersions),
+    /// RFC 8446 section 4.2.8.
+    KeyShare(KeyShare),
+    /// RFC 8446 section 4.2.2: `opaque cookie<1..2^16-1>`, from a HelloRetryRequest.
+    Cookie(Vec<u8>),
+    /// RFC 8446 section 4.2.9: `PskKeyExchangeMode ke_modes<1..255>`.
+    PskKeyExchangeModes(Vec<u8>),
     Unknown(ExtensionType, Vec<u8>),
+}
+
+/// The message an extension block belongs to: supported_versions and key_share are written
+/// differently in each (RFC 8446 sections 4.2.1 and 4.2.8).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExtensionContext {
+    ClientHello,
+    ServerHello,
+    HelloRetryRequest,
+    /// EncryptedExtensions, a certificate entry, a ticket: neither extension belongs there,
+    /// and either is kept as Unknown for the state machine to refuse.
+    Other,
 }
 
 impl Extension {
@@ -40,11 +64,15 @@ impl Extension {
             Extension::ExtendedMasterSecret => ExtensionType::ExtendedMasterSecret,
             Extension::SupportedGroups(_) => ExtensionType::SupportedGroups,
             Extension::EcPointFormats(_) => ExtensionType::EcPointFormats,
+            Extension::SupportedVersions(_) => ExtensionType::SupportedVersions,
+            Extension::KeyShare(_) => ExtensionType::KeyShare,
+            Extension::Cookie(_) => ExtensionType::Cookie,
+            Extension::PskKeyExchangeModes(_) => ExtensionType::PskKeyExchangeModes,
             Extension::Unknown(t, _) => *t,
         }
     }
 
-    fn encode(&self, w: &mut Writer) {
+    pub(super) fn encode(&self, w: &mut Writer) {
         w.u16(self.typ().to_wire());
         w.vector(2, |w| match self {
             // ServerNameList with one host_name entry (name_type 0).
@@ -69,11 +97,16 @@ impl Extension {
                     w.u8(f.to_wire());
                 }
             }),
+            Extension::SupportedVersions(v) => v.encode(w),
+            Extension::KeyShare(k) => k.encode(w),
+            Extension::Cookie(cookie) => w.opaque(2, cookie),
+            Extension::PskKeyExchangeModes(modes) => w.opaque(1, modes),
             Extension::Unknown(_, data) => w.bytes(data),
         });
     }
 
-    fn decode(r: &mut Reader) -> DecodeResult<Self> {
+    pub(super) fn decode(r: &mut Reader, context: ExtensionContext) -> DecodeResult<Self> {
+        let hello = context != ExtensionContext::Other;
         r.group("extension", |r| {
             let typ = ExtensionType::from_wire(r.u16("extension_type")?);
             r.describe_last(typ.name());
@@ -136,24 +169,46 @@ impl Extension {
                     })?;
                     Ok(Extension::EcPointFormats(formats))
                 }
+                ExtensionType::SupportedVersions if hello => Ok(Extension::SupportedVersions(
+                    SupportedVersions::decode(r, context)?,
+                )),
+                ExtensionType::KeyShare if hello => {
+                    Ok(Extension::KeyShare(KeyShare::decode(r, context)?))
+                }
+                ExtensionType::Cookie => {
+                    let cookie = r.opaque("cookie", 2)?.to_vec();
+                    r.require(!cookie.is_empty(), "cookie", "cookie<1..2^16-1> is empty")?;
+                    Ok(Extension::Cookie(cookie))
+                }
+                ExtensionType::PskKeyExchangeModes => {
+                    let modes = r.opaque("ke_modes", 1)?.to_vec();
+                    r.require(!modes.is_empty(), "ke_modes", "ke_modes<1..255> is empty")?;
+                    Ok(Extension::PskKeyExchangeModes(modes))
+                }
                 _ => Ok(Extension::Unknown(typ, r.rest("data")?.to_vec())),
             })
         })
     }
 }
 
-fn encode_extensions(w: &mut Writer, extensions: &[Extension]) {
+pub(super) fn encode_extensions(w: &mut Writer, extensions: &[Extension]) {
     // RFC 5246 section 7.4.1.2: the extensions block is omitted entirely when empty.
     if !extensions.is_empty() {
         w.vector(2, |w| extensions.iter().for_each(|e| e.encode(w)));
     }
 }
 
-fn decode_extensions(r: &mut Reader) -> DecodeResult<Vec<Extension>> {
+/// A hello's extensions block, absent when empty (RFC 5246 section 7.4.1.2).
+pub(super) fn decode_extensions(
+    r: &mut Reader,
+    context: ExtensionContext,
+) -> DecodeResult<Vec<Extension>> {
     if r.is_empty() {
         return Ok(Vec::new());
     }
-    r.vector("extensions", 2, |r| r.until_empty(Extension::decode))
+    r.vector("extensions", 2, |r| {
+        r.until_empty(|r| Extension::decode(r, context))
+    })
 }
 
 /// The first extension type that appears twice: RFC 5246 section 7.4.1.4 forbids that.
@@ -294,7 +349,7 @@ impl ClientHello {
             "compression_methods",
             "CompressionMethod compression_methods<1..2^8-1> is empty",
         )?;
-        let extensions = decode_extensions(r)?;
+        let extensions = decode_extensions(r, ExtensionContext::ClientHello)?;
         Ok(ClientHello {
             client_version,
             random,
@@ -338,7 +393,12 @@ impl ServerHello {
         let cipher_suite = CipherSuite::from_wire(r.u16("cipher_suite")?);
         r.describe_last(cipher_suite.name());
         let compression_method = r.u8("compression_method")?;
-        let extensions = decode_extensions(r)?;
+        let context = if random == HELLO_RETRY_REQUEST_RANDOM {
+            ExtensionContext::HelloRetryRequest
+        } else {
+            ExtensionContext::ServerHello
+        };
+        let extensions = decode_extensions(r, context)?;
         Ok(ServerHello {
             server_version,
             random,
@@ -440,6 +500,16 @@ pub enum HandshakePayload {
     ClientKeyExchangeEcdh(Vec<u8>),
     /// RFC 5246 section 7.4.9: verify_data.
     Finished(Vec<u8>),
+    /// RFC 8446 section 4.3.1.
+    EncryptedExtensions(Vec<Extension>),
+    /// RFC 8446 section 4.4.2: TLS 1.3's Certificate, each certificate with its extensions.
+    Certificate13(Certificate13),
+    /// RFC 8446 section 4.4.3.
+    CertificateVerify(CertificateVerify),
+    /// RFC 8446 section 4.6.1.
+    NewSessionTicket(NewSessionTicket),
+    /// RFC 8446 section 4.6.3: request_update, 0 or 1.
+    KeyUpdate(u8),
     /// A message this crate does not take part in, kept whole.
     Unknown(HandshakeType, Vec<u8>),
 }
@@ -457,6 +527,11 @@ impl HandshakePayload {
                 HandshakeType::ClientKeyExchange
             }
             Self::Finished(_) => HandshakeType::Finished,
+            Self::EncryptedExtensions(_) => HandshakeType::EncryptedExtensions,
+            Self::Certificate13(_) => HandshakeType::Certificate,
+            Self::CertificateVerify(_) => HandshakeType::CertificateVerify,
+            Self::NewSessionTicket(_) => HandshakeType::NewSessionTicket,
+            Self::KeyUpdate(_) => HandshakeType::KeyUpdate,
             Self::Unknown(t, _) => *t,
         }
     }
@@ -472,6 +547,10 @@ impl HandshakePayload {
             HandshakeType::ServerHelloDone => "ServerHelloDone".into(),
             HandshakeType::ClientKeyExchange => "ClientKeyExchange".into(),
             HandshakeType::Finished => "Finished".into(),
+            HandshakeType::EncryptedExtensions => "EncryptedExtensions".into(),
+            HandshakeType::CertificateVerify => "CertificateVerify".into(),
+            HandshakeType::NewSessionTicket => "NewSessionTicket".into(),
+            HandshakeType::KeyUpdate => "KeyUpdate".into(),
             other => other.name(),
         }
     }
@@ -490,6 +569,13 @@ impl HandshakePayload {
             Self::ClientKeyExchange(encrypted) => w.opaque(2, encrypted),
             Self::ClientKeyExchangeEcdh(point) => w.opaque(1, point),
             Self::Finished(verify_data) => w.bytes(verify_data),
+            Self::EncryptedExtensions(extensions) => {
+                tls13::encode_encrypted_extensions(w, extensions)
+            }
+            Self::Certificate13(m) => m.encode(w),
+            Self::CertificateVerify(m) => m.encode(w),
+            Self::NewSessionTicket(m) => m.encode(w),
+            Self::KeyUpdate(request) => w.u8(*request),
             Self::Unknown(_, body) => w.bytes(body),
         });
         w.buf
@@ -502,7 +588,8 @@ impl HandshakePayload {
     }
 
     /// Like [`HandshakePayload::decode`], a ClientKeyExchange read as `kx`'s: its body depends
-    /// on the negotiated suite (RFC 5246 section 7.4.7, RFC 8422 section 5.7).
+    /// on the negotiated suite (RFC 5246 section 7.4.7, RFC 8422 section 5.7). With
+    /// [`KeyExchange::KeyShare`] the messages are TLS 1.3's (RFC 8446 section 4).
     pub fn decode_in(bytes: &[u8], kx: KeyExchange) -> DecodeResult<(Self, Field)> {
         let mut r = Reader::new(bytes);
         let payload = r.group("handshake", |r| {
@@ -519,9 +606,11 @@ impl HandshakePayload {
     }
 
     fn decode_body(typ: HandshakeType, kx: KeyExchange, r: &mut Reader) -> DecodeResult<Self> {
+        let tls13 = kx == KeyExchange::KeyShare;
         Ok(match typ {
             HandshakeType::ClientHello => Self::ClientHello(ClientHello::decode(r)?),
             HandshakeType::ServerHello => Self::ServerHello(ServerHello::decode(r)?),
+            HandshakeType::Certificate if tls13 => Self::Certificate13(Certificate13::decode(r)?),
             HandshakeType::Certificate => {
                 Self::Certificate(r.vector("certificate_list", 3, |r| {
                     r.until_empty(|r| Ok(r.opaque("ASN.1Cert", 3)?.to_vec()))
@@ -547,6 +636,16 @@ impl HandshakePayload {
                 KeyExchange::KeyShare => Self::Unknown(typ, r.rest("body")?.to_vec()),
             },
             HandshakeType::Finished => Self::Finished(r.rest("verify_data")?.to_vec()),
+            HandshakeType::EncryptedExtensions if tls13 => {
+                Self::EncryptedExtensions(tls13::decode_encrypted_extensions(r)?)
+            }
+            HandshakeType::CertificateVerify if tls13 => {
+                Self::CertificateVerify(CertificateVerify::decode(r)?)
+            }
+            HandshakeType::NewSessionTicket if tls13 => {
+                Self::NewSessionTicket(NewSessionTicket::decode(r)?)
+            }
+            HandshakeType::KeyUpdate if tls13 => Self::KeyUpdate(tls13::decode_key_update(r)?),
             other => Self::Unknown(other, r.rest("body")?.to_vec()),
         })
     }

@@ -8,10 +8,15 @@ use crate::msgs::enums::{AlertDescription, AlertLevel};
 use crate::rng::RandomSource;
 use crate::timeline::{Actor, ConnectionEvent};
 use crate::tls12::{ClientConfig, ServerConfig, client, server};
+use crate::tls13;
 
+/// The state machine behind a connection: the configuration's suites say which version
+/// (`tls13::is_tls13`).
 enum Side {
     Client(client::Machine),
     Server(server::Machine),
+    Client13(tls13::client::Machine),
+    Server13(tls13::server::Machine),
 }
 
 pub struct Connection {
@@ -24,8 +29,13 @@ impl Connection {
     /// A client that has queued its ClientHello.
     pub fn client(config: ClientConfig, rng: Box<dyn RandomSource>) -> Self {
         let mut common = CommonState::new(Actor::Client, rng);
-        let side = match client::Machine::start(config, &mut common) {
-            Ok(machine) => Some(Side::Client(machine)),
+        let started = if tls13::is_tls13(&config.cipher_suites) {
+            tls13::client::Machine::start(config, &mut common).map(Side::Client13)
+        } else {
+            client::Machine::start(config, &mut common).map(Side::Client)
+        };
+        let side = match started {
+            Ok(side) => Some(side),
             Err(e) => {
                 common.fail(&e);
                 None
@@ -37,10 +47,14 @@ impl Connection {
     /// A server waiting for a ClientHello.
     pub fn server(config: ServerConfig, rng: Box<dyn RandomSource>) -> Self {
         let mut common = CommonState::new(Actor::Server, rng);
-        let machine = server::Machine::start(config, &mut common);
+        let side = if tls13::is_tls13(&config.cipher_suites) {
+            Side::Server13(tls13::server::Machine::start(config, &mut common))
+        } else {
+            Side::Server(server::Machine::start(config, &mut common))
+        };
         Connection {
             common,
-            side: Some(Side::Server(machine)),
+            side: Some(side),
         }
     }
 
@@ -88,6 +102,8 @@ impl Connection {
             msg => match &mut self.side {
                 Some(Side::Client(m)) => m.handle(&mut self.common, msg),
                 Some(Side::Server(m)) => m.handle(&mut self.common, msg),
+                Some(Side::Client13(m)) => m.handle(&mut self.common, msg),
+                Some(Side::Server13(m)) => m.handle(&mut self.common, msg),
                 None => Ok(()),
             },
         }
@@ -114,6 +130,8 @@ impl Connection {
             && match &self.side {
                 Some(Side::Client(m)) => m.is_connected(),
                 Some(Side::Server(m)) => m.is_connected(),
+                Some(Side::Client13(m)) => m.is_connected(),
+                Some(Side::Server13(m)) => m.is_connected(),
                 None => false,
             }
     }

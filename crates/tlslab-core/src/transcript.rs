@@ -9,12 +9,32 @@ use crate::timeline::Computation;
 pub(crate) struct Transcript {
     bytes: Vec<u8>,
     titles: Vec<String>,
+    /// Where each message starts in `bytes`.
+    starts: Vec<usize>,
 }
 
 impl Transcript {
     pub fn add(&mut self, title: &str, message: &[u8]) {
+        self.starts.push(self.bytes.len());
         self.bytes.extend_from_slice(message);
         self.titles.push(title.into());
+    }
+
+    /// Like [`Transcript::hash`], over every message but the last one added: what a TLS 1.3
+    /// CertificateVerify signs is the transcript before it (RFC 8446 section 4.4.3), and the
+    /// record layer adds each message as it arrives.
+    pub fn hash_before_last(&self, hash: prf::PrfHash, purpose: &str) -> (Vec<u8>, Computation) {
+        let end = self.starts.last().copied().unwrap_or(0);
+        let kept = self.starts.len().saturating_sub(1);
+        let bytes = &self.bytes[..end];
+        let digest = prf::handshake_hash(hash, bytes);
+        let computation = Computation::TranscriptHash {
+            purpose: purpose.into(),
+            messages: self.titles[..kept].to_vec(),
+            input: bytes.to_vec().into(),
+            hash: digest.clone().into(),
+        };
+        (digest, computation)
     }
 
     /// `Hash(handshake_messages)` with the PRF's hash, recorded with which messages went in and

@@ -224,6 +224,13 @@ fn describe(c: &Computation) -> String {
         } => {
             format!("{direction} side now protected with {cipher_suite}")
         }
+        Computation::HkdfExtract { name, secret, .. } => {
+            format!("{name} secret = HKDF-Extract(...) = {}", secret.hex())
+        }
+        Computation::HkdfExpandLabel { label, output, .. } => format!(
+            "HKDF-Expand-Label(secret, \"{label}\", ...) = {}",
+            output.hex()
+        ),
         Computation::RecordingNotDecrypted {
             premaster, error, ..
         } => format!(

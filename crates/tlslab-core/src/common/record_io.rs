@@ -1,14 +1,18 @@
 //! The record layer of one side: framing and protecting what it sends, deframing, opening and
-//! reassembling what arrives (RFC 5246 sections 6.2 and 7.4), each step an event.
+//! reassembling what arrives (RFC 5246 sections 6.2 and 7.4), each step an event. Under TLS 1.3
+//! keys (RFC 8446 section 5.2) a protected record is application_data on the wire with its
+//! real type inside, and an unprotected change_cipher_spec of one byte 0x01 is dropped
+//! (section 5, middlebox compatibility).
 
 use super::{CommonState, Incoming, Phase};
 use crate::bytes::Bytes;
 use crate::error::TlsError;
 use crate::msgs::enums::{AlertDescription, ContentType, HandshakeType};
-use crate::msgs::handshake::{HandshakePayload, TLS12};
+use crate::msgs::handshake::{HandshakePayload, KeyExchange, TLS12};
 use crate::record::{self, Alert, MAX_PLAINTEXT, Record};
 use crate::timeline::{Actor, AlertInfo, EventKind, Field, Message, WireRecord};
 use crate::timeline::{CbcRecord, GcmRecord, Protection};
+use crate::tls13;
 
 /// The largest handshake message accepted, which bounds what a peer can make us buffer. It is
 /// above the largest ClientHello RFC 5246 section 7.4.1.2 allows (131,396 bytes, every vector
@@ -71,18 +75,34 @@ impl CommonState {
             bytes: plaintext.into(),
             fields: fields.clone(),
         }));
+        // TLS 1.3's change_cipher_spec is never protected (RFC 8446 section 5).
+        let tls13 = self
+            .write
+            .as_ref()
+            .is_some_and(|w| w.params().kx == KeyExchange::KeyShare);
+        let protect = !(tls13 && content_type == ContentType::ChangeCipherSpec);
+        let outer = if tls13 && protect {
+            ContentType::ApplicationData
+        } else {
+            content_type
+        };
         for chunk in chunks {
-            let (fragment, protection) = match self.write.as_mut() {
+            let (fragment, protection) = match self.write.as_mut().filter(|_| protect) {
                 Some(w) => {
+                    let inner = if tls13 {
+                        tls13::record::inner_plaintext(&chunk, content_type, 0)
+                    } else {
+                        chunk
+                    };
                     let sealed = w
-                        .seal(content_type, TLS12, &chunk, self.rng.as_mut())
+                        .seal(outer, TLS12, &inner, self.rng.as_mut())
                         .map_err(|e| TlsError::new(e.alert(), e.to_string()))?;
                     (sealed.fragment, Some(sealed.detail))
                 }
                 None => (chunk, None),
             };
             let record = Record {
-                content_type,
+                content_type: outer,
                 version: TLS12,
                 fragment,
             };
@@ -121,16 +141,49 @@ impl CommonState {
             let Some((rec, encoded)) = self.deframer.next_record()? else {
                 return Ok(None);
             };
-            let plaintext = self.open(&rec, encoded)?;
-            if let Some(msg) = self.incoming(rec.content_type, plaintext)? {
+            let Some((content_type, plaintext)) = self.open(&rec, encoded)? else {
+                continue;
+            };
+            if let Some(msg) = self.incoming(content_type, plaintext)? {
                 return Ok(Some(msg));
             }
         }
     }
 
-    /// Opens a record with the read keys, once a ChangeCipherSpec has switched them on, and
-    /// records it as it arrived (RFC 5246 section 6.2.3).
-    fn open(&mut self, rec: &Record, encoded: Vec<u8>) -> Result<Vec<u8>, TlsError> {
+    /// Opens a record with the read keys, once a ChangeCipherSpec (TLS 1.2) or the key
+    /// schedule (TLS 1.3) has switched them on, and records it as it arrived (RFC 5246 section
+    /// 6.2.3): its content type (the inner one under TLS 1.3) and plaintext, or `None` for a
+    /// TLS 1.3 compatibility change_cipher_spec, dropped.
+    fn open(
+        &mut self,
+        rec: &Record,
+        encoded: Vec<u8>,
+    ) -> Result<Option<(ContentType, Vec<u8>)>, TlsError> {
+        let tls13 = self
+            .read
+            .as_ref()
+            .is_some_and(|r| r.params().kx == KeyExchange::KeyShare);
+        if tls13 && rec.content_type != ContentType::ApplicationData {
+            self.phase = Phase::Processing(self.received);
+            self.emit(EventKind::RecordReceived(WireRecord {
+                content_type: rec.content_type.name(),
+                fields: Record::fields(&encoded, "fragment", Vec::new()),
+                bytes: encoded.into(),
+                protection: None,
+            }));
+            // RFC 8446 section 5: a change_cipher_spec of the single byte 0x01 is dropped;
+            // anything else unprotected is unexpected_message.
+            if rec.content_type == ContentType::ChangeCipherSpec && rec.fragment == [1] {
+                return Ok(None);
+            }
+            return Err(TlsError::new(
+                AlertDescription::UnexpectedMessage,
+                format!(
+                    "an unprotected {} record after the handshake keys (RFC 8446 section 5)",
+                    rec.content_type.name()
+                ),
+            ));
+        }
         let (plaintext, protection) = match self
             .read
             .as_mut()
@@ -153,6 +206,18 @@ impl CommonState {
             }
             None => (rec.fragment.clone(), None),
         };
+        // TLS 1.3: TLSInnerPlaintext, the real type its last non-zero byte (section 5.4).
+        let (content_type, plaintext) = if tls13 {
+            let (content, typ) = tls13::record::split_inner(&plaintext).map_err(|_| {
+                TlsError::new(
+                    AlertDescription::UnexpectedMessage,
+                    "a protected record with no content type, only padding (RFC 8446 section 5.4)",
+                )
+            })?;
+            (typ, content.to_vec())
+        } else {
+            (rec.content_type, plaintext)
+        };
         if plaintext.len() > MAX_PLAINTEXT {
             return Err(TlsError::new(
                 AlertDescription::RecordOverflow,
@@ -170,7 +235,14 @@ impl CommonState {
             bytes: encoded.into(),
             protection,
         }));
-        Ok(plaintext)
+        // A protected change_cipher_spec does not exist in TLS 1.3 (section 5).
+        if tls13 && content_type == ContentType::ChangeCipherSpec {
+            return Err(TlsError::new(
+                AlertDescription::UnexpectedMessage,
+                "a protected change_cipher_spec (RFC 8446 section 5)",
+            ));
+        }
+        Ok(Some((content_type, plaintext)))
     }
 
     /// What a record's plaintext carries: a whole message, or (`None`) part of a handshake

@@ -103,6 +103,7 @@ wire_enum! {
         InternalError = 80 => "internal_error",
         UserCanceled = 90 => "user_canceled",
         NoRenegotiation = 100 => "no_renegotiation",
+        MissingExtension = 109 => "missing_extension",
         UnsupportedExtension = 110 => "unsupported_extension",
         UnrecognizedName = 112 => "unrecognized_name",
     }

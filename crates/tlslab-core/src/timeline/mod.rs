@@ -216,6 +216,23 @@ pub enum Computation {
         #[serde(skip_serializing_if = "Option::is_none")]
         verified: Option<bool>,
     },
+    /// TLS 1.3: HKDF-Extract(salt, IKM) = secret, one stage of the key schedule (RFC 8446
+    /// section 7.1): `name` is "early", "handshake" or "master".
+    HkdfExtract {
+        name: String,
+        salt: Bytes,
+        ikm: Bytes,
+        secret: Bytes,
+    },
+    /// TLS 1.3: HKDF-Expand-Label(secret, label, context, length) = output (RFC 8446 section
+    /// 7.1); `info` is the HkdfLabel structure, the label without its "tls13 " prefix.
+    HkdfExpandLabel {
+        label: String,
+        secret: Bytes,
+        context: Bytes,
+        info: Bytes,
+        output: Bytes,
+    },
     /// Someone holding the server's RSA key ran the attack on RSA key exchange against a
     /// recording whose premaster was not encrypted to that key: the RSA decryption of the
     /// ClientKeyExchange (`ciphertext`) gave `premaster`, a random value (RFC 5246 section

@@ -1,0 +1,367 @@
+//! The TLS 1.3 client (RFC 8446), sans-IO, a full 1-RTT handshake:
+//!
+//! ```text
+//! ClientHello (key_share, supported_versions)  -->
+//!                                                  <--  ServerHello (key_share)
+//!                                       {EncryptedExtensions, Certificate,
+//!                                        CertificateVerify, Finished}
+//! [ChangeCipherSpec] {Finished}                -->
+//! [Application Data]                          <-->  [Application Data]
+//! ```
+//!
+//! `{}` under the handshake traffic keys, `[]` under the application traffic keys; the
+//! change_cipher_spec is the middlebox-compatibility one (appendix D.4), sent in the clear.
+//! Shares the TLS 1.2 client's configuration ([`ClientConfig`]): its suites say TLS 1.3.
+
+use crate::common::{CommonState, Incoming};
+use crate::crypto::ecdhe::EphemeralKey;
+use crate::crypto::key_exchange_signature;
+use crate::crypto::suite::{self, SuiteParams};
+use crate::error::TlsError;
+use crate::msgs::enums::{AlertDescription, ExtensionType, SignatureScheme};
+use crate::msgs::handshake::{ClientHello, Extension, HandshakePayload, KeyExchange, ServerHello};
+use crate::msgs::tls13::{
+    Certificate, CertificateVerify, HELLO_RETRY_REQUEST_RANDOM, KeyShare, KeyShareEntry,
+    SupportedVersions, TLS13,
+};
+use crate::pki;
+use crate::timeline::{Computation, ValueName};
+use crate::tls12::ClientConfig;
+use crate::tls12::EcdhSide;
+
+use super::certificate_verify_content;
+use super::key_schedule::{HandshakeStage, KeySchedule};
+
+/// What the handshake has fixed once ServerHello is in.
+struct Session {
+    suite: &'static SuiteParams,
+    ks: KeySchedule,
+    stage: HandshakeStage,
+}
+
+enum State {
+    ExpectServerHello {
+        key: EphemeralKey,
+        session_id: Vec<u8>,
+    },
+    ExpectEncryptedExtensions(Session),
+    ExpectCertificate(Session),
+    ExpectCertificateVerify(Session, rsa::PublicKey),
+    ExpectFinished(Session),
+    Connected,
+    Failed,
+}
+
+/// The client's side of a TLS 1.3 handshake; [`crate::Connection`] runs it.
+pub(crate) struct Machine {
+    config: ClientConfig,
+    state: State,
+}
+
+impl Machine {
+    /// Queues the ClientHello, with a key share on the first of our groups.
+    pub(crate) fn start(config: ClientConfig, common: &mut CommonState) -> Result<Self, TlsError> {
+        for anchor in &config.trust_anchors {
+            common.hold(ValueName::TrustAnchor, anchor);
+        }
+        let mut random = [0u8; 32];
+        common.rng.fill(&mut random);
+        common.compute(Computation::Random {
+            name: ValueName::ClientRandom,
+            value: random.to_vec().into(),
+        });
+        common.learn(ValueName::ClientRandom, &random);
+        // Appendix D.4: a non-empty legacy_session_id puts the handshake in middlebox
+        // compatibility mode, as browsers send it.
+        let mut session_id = vec![0u8; 32];
+        common.rng.fill(&mut session_id);
+        let group = *config.groups.first().ok_or_else(|| {
+            TlsError::new(
+                AlertDescription::InternalError,
+                "no group to offer a key share on",
+            )
+        })?;
+        let key = common.ecdh_key_pair(group, EcdhSide::Client)?;
+        let hello = ClientHello {
+            client_version: crate::msgs::handshake::TLS12,
+            random,
+            session_id: session_id.clone(),
+            cipher_suites: config.cipher_suites.clone(),
+            compression_methods: vec![0],
+            extensions: vec![
+                Extension::ServerName(config.server_name.clone()),
+                Extension::SupportedGroups(config.groups.clone()),
+                Extension::SignatureAlgorithms(vec![SignatureScheme::RsaPssRsaeSha256]),
+                Extension::SupportedVersions(SupportedVersions::Offered(vec![TLS13])),
+                Extension::KeyShare(KeyShare::Offered(vec![KeyShareEntry {
+                    group,
+                    key_exchange: key.public.clone(),
+                }])),
+            ],
+        };
+        common.send_handshake(&HandshakePayload::ClientHello(hello))?;
+        Ok(Machine {
+            config,
+            state: State::ExpectServerHello { key, session_id },
+        })
+    }
+
+    pub(crate) fn is_connected(&self) -> bool {
+        matches!(self.state, State::Connected)
+    }
+
+    /// Advances the handshake with one message.
+    pub fn handle(&mut self, common: &mut CommonState, msg: Incoming) -> Result<(), TlsError> {
+        let state = std::mem::replace(&mut self.state, State::Failed);
+        self.state = match (state, msg) {
+            (
+                State::ExpectServerHello { key, session_id },
+                Incoming::Handshake(HandshakePayload::ServerHello(sh)),
+            ) => State::ExpectEncryptedExtensions(self.server_hello(
+                common,
+                key,
+                &session_id,
+                &sh,
+            )?),
+            // Appendix D.4: the server's compatibility change_cipher_spec, before our keys.
+            (State::ExpectServerHello { key, session_id }, Incoming::ChangeCipherSpec) => {
+                State::ExpectServerHello { key, session_id }
+            }
+            (
+                State::ExpectEncryptedExtensions(session),
+                Incoming::Handshake(HandshakePayload::EncryptedExtensions(extensions)),
+            ) => {
+                // Section 4.2: only extensions that belong in EncryptedExtensions.
+                if let Some(e) = extensions.iter().find(|e| {
+                    matches!(
+                        e.typ(),
+                        ExtensionType::KeyShare
+                            | ExtensionType::SupportedVersions
+                            | ExtensionType::SignatureAlgorithms
+                    )
+                }) {
+                    return Err(TlsError::new(
+                        AlertDescription::IllegalParameter,
+                        format!("{} does not belong in EncryptedExtensions", e.typ().name()),
+                    ));
+                }
+                State::ExpectCertificate(session)
+            }
+            (
+                State::ExpectCertificate(session),
+                Incoming::Handshake(HandshakePayload::Certificate13(certificate)),
+            ) => {
+                let key = self.validate(common, &certificate)?;
+                State::ExpectCertificateVerify(session, key)
+            }
+            (
+                State::ExpectCertificateVerify(session, key),
+                Incoming::Handshake(HandshakePayload::CertificateVerify(cv)),
+            ) => {
+                Self::certificate_verify(common, &session, &key, cv)?;
+                State::ExpectFinished(session)
+            }
+            (
+                State::ExpectFinished(mut session),
+                Incoming::Handshake(HandshakePayload::Finished(received)),
+            ) => {
+                let server_hs = session.stage.traffic.server.clone();
+                common.check_finished13(
+                    &mut session.ks,
+                    &server_hs,
+                    "server finished",
+                    received,
+                )?;
+                Self::finish(common, session)?;
+                State::Connected
+            }
+            // Section 4.6.1: tickets are recorded and not used (no resumption here).
+            (State::Connected, Incoming::Handshake(HandshakePayload::NewSessionTicket(_))) => {
+                State::Connected
+            }
+            (state, msg) => {
+                return Err(TlsError::unexpected(&msg.describe(), state.expecting()));
+            }
+        };
+        Ok(())
+    }
+
+    /// Section 4.1.3: the server's choices, checked; then the shared secret and the handshake
+    /// traffic keys.
+    fn server_hello(
+        &self,
+        common: &mut CommonState,
+        key: EphemeralKey,
+        session_id: &[u8],
+        sh: &ServerHello,
+    ) -> Result<Session, TlsError> {
+        let illegal = |why: String| Err(TlsError::new(AlertDescription::IllegalParameter, why));
+        if sh.random == HELLO_RETRY_REQUEST_RANDOM {
+            return Err(TlsError::new(
+                AlertDescription::HandshakeFailure,
+                "the server asks for another key share (HelloRetryRequest), which this client does not answer yet",
+            ));
+        }
+        match sh.extension(ExtensionType::SupportedVersions) {
+            Some(Extension::SupportedVersions(SupportedVersions::Selected(TLS13))) => {}
+            Some(Extension::SupportedVersions(SupportedVersions::Selected(v))) => {
+                return illegal(format!(
+                    "the server selected version {v:?}, which we did not offer"
+                ));
+            }
+            _ => {
+                return Err(TlsError::new(
+                    AlertDescription::ProtocolVersion,
+                    "the server answered without supported_versions: it does not speak TLS 1.3, and this client speaks nothing older",
+                ));
+            }
+        }
+        if sh.session_id != session_id {
+            return illegal("legacy_session_id_echo is not our legacy_session_id".into());
+        }
+        if sh.compression_method != 0 {
+            return illegal("legacy_compression_method is not 0".into());
+        }
+        let Some(suite) = suite::params(sh.cipher_suite)
+            .filter(|_| self.config.cipher_suites.contains(&sh.cipher_suite))
+        else {
+            return illegal(format!(
+                "the server chose {}, which we did not offer",
+                sh.cipher_suite.name()
+            ));
+        };
+        let share = match sh.extension(ExtensionType::KeyShare) {
+            Some(Extension::KeyShare(KeyShare::Chosen(entry))) if entry.group == key.group => {
+                entry.key_exchange.clone()
+            }
+            Some(Extension::KeyShare(KeyShare::Chosen(entry))) => {
+                return illegal(format!(
+                    "the server's key share is on {}, not on the group we offered",
+                    entry.group.name()
+                ));
+            }
+            _ => {
+                return Err(TlsError::new(
+                    AlertDescription::MissingExtension,
+                    "ServerHello without a key_share (section 4.2.8)",
+                ));
+            }
+        };
+        common.learn(ValueName::ServerRandom, &sh.random);
+        common.learn(ValueName::ServerShare, &share);
+        common.key_exchange = KeyExchange::KeyShare;
+        let shared = common.ecdh_premaster(&key, &share)?;
+        let mut ks = KeySchedule::new(suite.prf);
+        let (hello_hash, computation) = common
+            .transcript
+            .hash(suite.prf, "ClientHello..ServerHello");
+        common.compute(computation);
+        let stage = ks.handshake(&shared, &hello_hash)?;
+        common.record_schedule(&mut ks);
+        let reader = common.traffic_protector(&mut ks, suite, &stage.traffic.server)?;
+        common.set_read(reader);
+        Ok(Session { suite, ks, stage })
+    }
+
+    /// Certificate validation, each check an event (RFC 5280 section 6, RFC 6125).
+    fn validate(
+        &self,
+        common: &mut CommonState,
+        certificate: &Certificate,
+    ) -> Result<rsa::PublicKey, TlsError> {
+        let report = pki::validate_chain(
+            &certificate.chain(),
+            &self.config.trust_anchors,
+            &self.config.server_name,
+            self.config.now,
+            &self.config.policy,
+        );
+        for check in report.checks {
+            common.emit(crate::timeline::EventKind::CertificateCheck(check));
+        }
+        report.result.map_err(|e| TlsError::new(e.alert, e.reason))
+    }
+
+    /// Section 4.4.3: the server's signature over the transcript so far, with the
+    /// certificate's key; a bad one is decrypt_error.
+    fn certificate_verify(
+        common: &mut CommonState,
+        session: &Session,
+        key: &rsa::PublicKey,
+        cv: CertificateVerify,
+    ) -> Result<(), TlsError> {
+        if cv.scheme != SignatureScheme::RsaPssRsaeSha256 {
+            return Err(TlsError::new(
+                AlertDescription::IllegalParameter,
+                format!(
+                    "CertificateVerify signed with {}, which we did not offer",
+                    cv.scheme.name()
+                ),
+            ));
+        }
+        let (hash, computation) = common
+            .transcript
+            .hash_before_last(session.suite.prf, "ClientHello..Certificate");
+        common.compute(computation);
+        let signed = certificate_verify_content(true, &hash);
+        let valid = key_exchange_signature::verify(key, cv.scheme, &signed, &cv.signature);
+        common.compute(Computation::KeyExchangeSignature {
+            scheme: cv.scheme.name(),
+            signed: signed.into(),
+            signature: cv.signature.into(),
+            verified: Some(valid),
+        });
+        if !valid {
+            return Err(TlsError::new(
+                AlertDescription::DecryptError,
+                "the CertificateVerify signature does not verify with the certificate's key",
+            ));
+        }
+        Ok(())
+    }
+
+    /// Our second flight: the compatibility change_cipher_spec, Finished under the client
+    /// handshake keys, then the application traffic keys both ways (section 7.1).
+    fn finish(common: &mut CommonState, mut session: Session) -> Result<(), TlsError> {
+        let (finished_hash, computation) = common
+            .transcript
+            .hash(session.suite.prf, "ClientHello..server Finished");
+        common.compute(computation);
+        let app = session
+            .ks
+            .application(&session.stage.handshake_secret, &finished_hash)?;
+        common.record_schedule(&mut session.ks);
+        common.prepare();
+        common.send_change_cipher_spec()?;
+        let writer = common.traffic_protector(
+            &mut session.ks,
+            session.suite,
+            &session.stage.traffic.client,
+        )?;
+        common.set_write(writer);
+        let client_hs = session.stage.traffic.client.clone();
+        common.send_finished13(&mut session.ks, &client_hs, "client finished")?;
+        let writer =
+            common.traffic_protector(&mut session.ks, session.suite, &app.traffic.client)?;
+        common.set_write(writer);
+        let reader =
+            common.traffic_protector(&mut session.ks, session.suite, &app.traffic.server)?;
+        common.set_read(reader);
+        common.handshake_complete13(session.suite.suite);
+        Ok(())
+    }
+}
+
+impl State {
+    fn expecting(&self) -> &'static str {
+        match self {
+            State::ExpectServerHello { .. } => "waiting for ServerHello",
+            State::ExpectEncryptedExtensions(_) => "waiting for EncryptedExtensions",
+            State::ExpectCertificate(_) => "waiting for Certificate",
+            State::ExpectCertificateVerify(..) => "waiting for CertificateVerify",
+            State::ExpectFinished(_) => "waiting for the server's Finished",
+            State::Connected => "connected",
+            State::Failed => "after a fatal error",
+        }
+    }
+}

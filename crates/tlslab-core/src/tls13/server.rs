@@ -1,0 +1,275 @@
+//! The TLS 1.3 server (RFC 8446), sans-IO: the full 1-RTT handshake of `super::client`, from
+//! the other side. It answers a client that offers TLS 1.3 and a key share on a group it
+//! accepts; a HelloRetryRequest and a fall back to TLS 1.2 are not built yet, and such a
+//! client gets the alert the RFC names.
+
+use std::sync::Arc;
+
+use crate::common::{CommonState, Incoming};
+use crate::crypto::key_exchange_signature;
+use crate::crypto::suite::{self, SuiteParams};
+use crate::error::TlsError;
+use crate::msgs::enums::{AlertDescription, ExtensionType, SignatureScheme};
+use crate::msgs::handshake::{ClientHello, Extension, HandshakePayload, KeyExchange, ServerHello};
+use crate::msgs::tls13::{
+    Certificate, CertificateEntry, CertificateVerify, KeyShare, KeyShareEntry, SupportedVersions,
+    TLS13,
+};
+use crate::timeline::{Computation, ValueName};
+use crate::tls12::{EcdhSide, ServerConfig};
+use rsa::traits::PrivateKeyParts;
+
+use super::certificate_verify_content;
+use super::key_schedule::{HandshakeStage, KeySchedule};
+
+struct Session {
+    suite: &'static SuiteParams,
+    ks: KeySchedule,
+    stage: HandshakeStage,
+    /// The client's application traffic secret, installed once its Finished checks out.
+    client_application: Vec<u8>,
+}
+
+enum State {
+    ExpectClientHello,
+    ExpectFinished(Session),
+    Connected,
+    Failed,
+}
+
+/// The server's side of a TLS 1.3 handshake; [`crate::Connection`] runs it.
+pub(crate) struct Machine {
+    config: ServerConfig,
+    state: State,
+}
+
+impl Machine {
+    pub(crate) fn start(config: ServerConfig, common: &mut CommonState) -> Self {
+        let d = config.private_key.d().to_be_bytes_trimmed_vartime();
+        common.hold(ValueName::ServerPrivateKey, &d);
+        if let Some(own) = config.certificate_chain.first() {
+            common.hold(ValueName::ServerCertificate, own);
+        }
+        Machine {
+            config,
+            state: State::ExpectClientHello,
+        }
+    }
+
+    pub(crate) fn is_connected(&self) -> bool {
+        matches!(self.state, State::Connected)
+    }
+
+    pub fn handle(&mut self, common: &mut CommonState, msg: Incoming) -> Result<(), TlsError> {
+        let state = std::mem::replace(&mut self.state, State::Failed);
+        self.state = match (state, msg) {
+            (State::ExpectClientHello, Incoming::Handshake(HandshakePayload::ClientHello(ch))) => {
+                State::ExpectFinished(self.client_hello(common, &ch)?)
+            }
+            (
+                State::ExpectFinished(mut session),
+                Incoming::Handshake(HandshakePayload::Finished(received)),
+            ) => {
+                let client_hs = session.stage.traffic.client.clone();
+                common.check_finished13(
+                    &mut session.ks,
+                    &client_hs,
+                    "client finished",
+                    received,
+                )?;
+                let client_app = std::mem::take(&mut session.client_application);
+                let reader =
+                    common.traffic_protector(&mut session.ks, session.suite, &client_app)?;
+                common.set_read(reader);
+                common.handshake_complete13(session.suite.suite);
+                State::Connected
+            }
+            (state, msg) => {
+                return Err(TlsError::unexpected(&msg.describe(), state.expecting()));
+            }
+        };
+        Ok(())
+    }
+
+    /// Section 4.1.2: the client's offer; our ServerHello (with the compatibility
+    /// change_cipher_spec after it), then EncryptedExtensions, Certificate, CertificateVerify
+    /// and Finished under the handshake keys.
+    fn client_hello(
+        &self,
+        common: &mut CommonState,
+        ch: &ClientHello,
+    ) -> Result<Session, TlsError> {
+        common.learn(ValueName::ClientRandom, &ch.random);
+        let offers_tls13 = matches!(
+            ch.extension(ExtensionType::SupportedVersions),
+            Some(Extension::SupportedVersions(SupportedVersions::Offered(v))) if v.contains(&TLS13)
+        );
+        if !offers_tls13 {
+            return Err(TlsError::new(
+                AlertDescription::ProtocolVersion,
+                "the client does not offer TLS 1.3, and this server speaks nothing older",
+            ));
+        }
+        if ch.compression_methods != [0] {
+            return Err(TlsError::new(
+                AlertDescription::IllegalParameter,
+                "legacy_compression_methods must be exactly null (section 4.1.2)",
+            ));
+        }
+        let Some(suite) = self
+            .config
+            .cipher_suites
+            .iter()
+            .find(|s| ch.cipher_suites.contains(s))
+            .and_then(|s| suite::params(*s))
+        else {
+            return Err(TlsError::new(
+                AlertDescription::HandshakeFailure,
+                "no TLS 1.3 suite in common",
+            ));
+        };
+        let offered_pss = matches!(
+            ch.extension(ExtensionType::SignatureAlgorithms),
+            Some(Extension::SignatureAlgorithms(s)) if s.contains(&SignatureScheme::RsaPssRsaeSha256)
+        );
+        if !offered_pss {
+            return Err(TlsError::new(
+                AlertDescription::HandshakeFailure,
+                "the client does not accept rsa_pss_rsae_sha256, the only scheme this RSA server signs with",
+            ));
+        }
+        let Some(Extension::KeyShare(KeyShare::Offered(shares))) =
+            ch.extension(ExtensionType::KeyShare)
+        else {
+            return Err(TlsError::new(
+                AlertDescription::MissingExtension,
+                "a TLS 1.3 ClientHello without key_share (section 9.2)",
+            ));
+        };
+        let Some(client_share) = self
+            .config
+            .groups
+            .iter()
+            .find_map(|g| shares.iter().find(|s| s.group == *g))
+        else {
+            return Err(TlsError::new(
+                AlertDescription::HandshakeFailure,
+                "no key share on a group this server accepts (HelloRetryRequest is not built yet)",
+            ));
+        };
+        common.learn(ValueName::ClientShare, &client_share.key_exchange);
+        let key = common.ecdh_key_pair(client_share.group, EcdhSide::Server)?;
+        let mut random = [0u8; 32];
+        common.rng.fill(&mut random);
+        common.compute(Computation::Random {
+            name: ValueName::ServerRandom,
+            value: random.to_vec().into(),
+        });
+        common.learn(ValueName::ServerRandom, &random);
+        common.compute(Computation::SuiteSelected {
+            cipher_suite: suite.suite.name(),
+            offered: ch.cipher_suites.iter().map(|s| s.name()).collect(),
+            extended_master_secret: false,
+        });
+        let shared = common.ecdh_premaster(&key, &client_share.key_exchange)?;
+        common.prepare();
+        common.send_handshake(&HandshakePayload::ServerHello(ServerHello {
+            server_version: crate::msgs::handshake::TLS12,
+            random,
+            session_id: ch.session_id.clone(),
+            cipher_suite: suite.suite,
+            compression_method: 0,
+            extensions: vec![
+                Extension::KeyShare(KeyShare::Chosen(KeyShareEntry {
+                    group: key.group,
+                    key_exchange: key.public.clone(),
+                })),
+                Extension::SupportedVersions(SupportedVersions::Selected(TLS13)),
+            ],
+        }))?;
+        common.key_exchange = KeyExchange::KeyShare;
+        // Appendix D.4: in compatibility mode, a change_cipher_spec right after ServerHello.
+        if !ch.session_id.is_empty() {
+            common.send_change_cipher_spec()?;
+        }
+        let mut ks = KeySchedule::new(suite.prf);
+        let (hello_hash, computation) = common
+            .transcript
+            .hash(suite.prf, "ClientHello..ServerHello");
+        common.compute(computation);
+        let stage = ks.handshake(&shared, &hello_hash)?;
+        common.record_schedule(&mut ks);
+        let writer = common.traffic_protector(&mut ks, suite, &stage.traffic.server)?;
+        common.set_write(writer);
+        let reader = common.traffic_protector(&mut ks, suite, &stage.traffic.client)?;
+        common.set_read(reader);
+        common.send_handshake(&HandshakePayload::EncryptedExtensions(Vec::new()))?;
+        common.send_handshake(&HandshakePayload::Certificate13(Certificate {
+            context: Vec::new(),
+            entries: self
+                .config
+                .certificate_chain
+                .iter()
+                .map(|c| CertificateEntry {
+                    cert_data: c.clone(),
+                    extensions: Vec::new(),
+                })
+                .collect(),
+        }))?;
+        self.certificate_verify(common, suite)?;
+        let server_hs = stage.traffic.server.clone();
+        common.send_finished13(&mut ks, &server_hs, "server finished")?;
+        let (finished_hash, computation) = common
+            .transcript
+            .hash(suite.prf, "ClientHello..server Finished");
+        common.compute(computation);
+        let app = ks.application(&stage.handshake_secret, &finished_hash)?;
+        common.record_schedule(&mut ks);
+        let writer = common.traffic_protector(&mut ks, suite, &app.traffic.server)?;
+        common.set_write(writer);
+        Ok(Session {
+            suite,
+            ks,
+            stage,
+            client_application: app.traffic.client,
+        })
+    }
+
+    /// Section 4.4.3: rsa_pss_rsae_sha256 over the transcript through Certificate.
+    fn certificate_verify(
+        &self,
+        common: &mut CommonState,
+        suite: &'static SuiteParams,
+    ) -> Result<(), TlsError> {
+        let (hash, computation) = common
+            .transcript
+            .hash(suite.prf, "ClientHello..Certificate");
+        common.compute(computation);
+        let signed = certificate_verify_content(true, &hash);
+        let scheme = SignatureScheme::RsaPssRsaeSha256;
+        let key: &Arc<rsa::PrivateKey> = &self.config.private_key;
+        let signature = key_exchange_signature::sign(key, scheme, &signed, common.rng.as_mut())
+            .ok_or_else(|| TlsError::new(AlertDescription::InternalError, "signing failed"))?;
+        common.compute(Computation::KeyExchangeSignature {
+            scheme: scheme.name(),
+            signed: signed.into(),
+            signature: signature.clone().into(),
+            verified: None,
+        });
+        common.send_handshake(&HandshakePayload::CertificateVerify(CertificateVerify {
+            scheme,
+            signature,
+        }))
+    }
+}
+
+impl State {
+    fn expecting(&self) -> &'static str {
+        match self {
+            State::ExpectClientHello => "waiting for ClientHello",
+            State::ExpectFinished(_) => "waiting for the client's Finished",
+            State::Connected => "connected",
+            State::Failed => "after a fatal error",
+        }
+    }
+}

@@ -14,7 +14,7 @@ use tlslab_core::scenario::Scenario;
 #[command(
     name = "tlslab",
     version,
-    about = "A TLS 1.2 client and server you can watch (RSA key exchange, or ECDHE with an RSA signature)"
+    about = "A TLS client and server you can watch: TLS 1.2 (RSA key exchange, or ECDHE with an RSA signature) and TLS 1.3"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -28,7 +28,8 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
-    /// Serve TLS 1.2 on a TCP port: handshake, read an HTTP request, answer 200, close.
+    /// Serve TLS 1.2 (or TLS 1.3, when --suites names TLS 1.3's) on a TCP port: handshake,
+    /// read an HTTP request, answer 200, close.
     /// Clients are served concurrently, each on its own thread.
     Serve {
         #[arg(long, default_value = "127.0.0.1:8443")]
@@ -39,7 +40,8 @@ enum Command {
         /// Private key (PEM, PKCS#8 or PKCS#1); default: the demo leaf key.
         #[arg(long, requires = "cert")]
         key: Option<PathBuf>,
-        /// Comma-separated IANA suite names, most preferred first.
+        /// Comma-separated IANA suite names, most preferred first: TLS 1.2's, or TLS 1.3's
+        /// (TLS_AES_128_GCM_SHA256, TLS_AES_256_GCM_SHA384, TLS_CHACHA20_POLY1305_SHA256).
         #[arg(long, value_parser = parse_suites)]
         suites: Option<SuiteList>,
         /// Accept only this protocol's suites (tls12-rsa, tls12-ecdhe); default: both.
@@ -55,7 +57,8 @@ enum Command {
         #[arg(long, value_name = "N", default_value_t = 16, value_parser = clap::value_parser!(u64).range(1..=1024))]
         max_connections: u64,
     },
-    /// Connect to a TLS 1.2 server, validate its chain, send a request, print the body.
+    /// Connect to a TLS 1.2 server (or TLS 1.3, when --suites names TLS 1.3's), validate its
+    /// chain, send a request, print the body.
     Connect {
         /// HOST:PORT
         address: String,
@@ -65,7 +68,8 @@ enum Command {
         /// Trust anchors (PEM); default: the demo root.
         #[arg(long)]
         cafile: Option<PathBuf>,
-        /// Comma-separated IANA suite names, most preferred first.
+        /// Comma-separated IANA suite names, most preferred first: TLS 1.2's, or TLS 1.3's
+        /// (TLS_AES_128_GCM_SHA256, TLS_AES_256_GCM_SHA384, TLS_CHACHA20_POLY1305_SHA256).
         #[arg(long, value_parser = parse_suites)]
         suites: Option<SuiteList>,
         /// Offer this protocol's suites (tls12-rsa, tls12-ecdhe); default: the RSA suites.
@@ -146,15 +150,18 @@ fn suites_of(suites: Option<SuiteList>, protocol: Option<Protocol>) -> Option<Ve
         .or_else(|| protocol.map(|p| p.suites().to_vec()))
 }
 
+/// A TLS 1.2 suite the engine speaks (not the SCSV, not ECDSA): what `trace` runs.
 fn parse_suite(name: &str) -> Result<CipherSuite, String> {
-    // Only what the TLS 1.2 engine speaks: not the SCSV, not ECDSA, not TLS 1.3's suites yet.
-    let supported =
-        CipherSuite::from_name(name.trim()).filter(|s| CipherSuite::SUPPORTED.contains(s));
-    supported.ok_or_else(|| {
-        let known: Vec<_> = CipherSuite::SUPPORTED.iter().map(|s| s.name()).collect();
+    parse_suite_of(name, &CipherSuite::SUPPORTED)
+}
+
+fn parse_suite_of(name: &str, supported: &[CipherSuite]) -> Result<CipherSuite, String> {
+    let known = CipherSuite::from_name(name.trim()).filter(|s| supported.contains(s));
+    known.ok_or_else(|| {
+        let names: Vec<_> = supported.iter().map(|s| s.name()).collect();
         format!(
             "unknown or unsupported suite {name:?}; supported: {}",
-            known.join(", ")
+            names.join(", ")
         )
     })
 }
@@ -163,11 +170,28 @@ fn parse_suite(name: &str) -> Result<CipherSuite, String> {
 #[derive(Clone)]
 struct SuiteList(Vec<CipherSuite>);
 
+/// For `serve` and `connect`: TLS 1.2 suites, or TLS 1.3's (RFC 8446), which speak TLS 1.3;
+/// one version per connection, so not both.
 fn parse_suites(list: &str) -> Result<SuiteList, String> {
-    list.split(',')
-        .map(parse_suite)
-        .collect::<Result<_, _>>()
-        .map(SuiteList)
+    let every: Vec<CipherSuite> = CipherSuite::SUPPORTED
+        .into_iter()
+        .chain(CipherSuite::TLS13)
+        .collect();
+    let suites: Vec<CipherSuite> = list
+        .split(',')
+        .map(|name| parse_suite_of(name, &every))
+        .collect::<Result<_, _>>()?;
+    let tls13 = suites
+        .iter()
+        .filter(|s| CipherSuite::TLS13.contains(s))
+        .count();
+    if tls13 != 0 && tls13 != suites.len() {
+        return Err(
+            "name TLS 1.3 suites or TLS 1.2 suites, not both: a connection speaks one version here"
+                .into(),
+        );
+    }
+    Ok(SuiteList(suites))
 }
 
 fn main() -> ExitCode {

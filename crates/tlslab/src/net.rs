@@ -149,7 +149,12 @@ pub fn serve(
         config.cipher_suites = s;
     }
     let listener = TcpListener::bind(listen).map_err(|e| format!("bind {listen}: {e}"))?;
-    eprintln!("tlslab: serving TLS 1.2 on {listen}");
+    let version = if tlslab_core::tls13::is_tls13(&config.cipher_suites) {
+        "TLS 1.3"
+    } else {
+        "TLS 1.2"
+    };
+    eprintln!("tlslab: serving {version} on {listen}");
     let idle = limits.idle_timeout;
     if once {
         let (stream, _) = listener.accept().map_err(|e| format!("accept: {e}"))?;
@@ -283,8 +288,8 @@ pub fn connect(
     let now = crate::now();
     let mut config = ClientConfig::new(server_name, anchors, now);
     config.offer_extended_master_secret = extended_master_secret;
-    // Every RSA key exchange suite: a recording must open in the page, which does not show
-    // ECDHE yet (`--suites` asks for ECDHE suites).
+    // Every RSA key exchange suite by default, so recordings tell the usual story
+    // (`--suites` or `--protocol` asks for ECDHE or TLS 1.3).
     config.cipher_suites = suites.unwrap_or_else(|| {
         CipherSuite::SUPPORTED
             .into_iter()

@@ -232,19 +232,20 @@ fn pki() -> &'static Pki {
 }
 
 fn openssl_s_server(cipher: &str) -> (Proc, u16) {
+    openssl_s_server_with(&["-tls1_2", "-cipher", cipher])
+}
+
+/// `openssl s_server` with `version` (the protocol and cipher options) and the demo chain.
+fn openssl_s_server_with(version: &[&str]) -> (Proc, u16) {
     let pki = pki();
-    let cipher = cipher.to_string();
+    let version: Vec<String> = args(version);
     start_server(
-        &format!("openssl s_server -cipher {cipher}"),
+        &format!("openssl s_server {}", version.join(" ")),
         "openssl",
         move |port| {
-            args(&[
-                "s_server",
-                "-accept",
-                &format!("127.0.0.1:{port}"),
-                "-tls1_2",
-                "-cipher",
-                &cipher,
+            let mut a = args(&["s_server", "-accept", &format!("127.0.0.1:{port}")]);
+            a.extend(version.iter().cloned());
+            a.extend(args(&[
                 "-cert",
                 path_str(&pki.leaf),
                 "-cert_chain",
@@ -252,7 +253,8 @@ fn openssl_s_server(cipher: &str) -> (Proc, u16) {
                 "-key",
                 path_str(&pki.key),
                 "-www",
-            ])
+            ]));
+            a
         },
         |_| "ACCEPT".into(),
         true,
@@ -311,7 +313,7 @@ fn tlslab_serve(suites: Option<&str>) -> Result<(Proc, u16), String> {
             }
             a
         },
-        |port| format!("serving TLS 1.2 on 127.0.0.1:{port}"),
+        |port| format!(" on 127.0.0.1:{port}"),
         false,
     )
 }
@@ -721,6 +723,120 @@ fn gnutls_cli_to_tlslab_serve() {
             &[&client, &server],
         )
     });
+}
+
+// ---------------------------------------------------------------------------------------------
+// TLS 1.3 (issue 16): each suite both ways with OpenSSL and GnuTLS; secp256r1 from clients that
+// offer only it (the tlslab client's share is on x25519, its first group).
+
+const TLS13_SUITES: [&str; 3] = [
+    "TLS_AES_128_GCM_SHA256",
+    "TLS_AES_256_GCM_SHA384",
+    "TLS_CHACHA20_POLY1305_SHA256",
+];
+
+/// GnuTLS's name of a TLS 1.3 suite's cipher.
+fn gnutls_cipher13(iana: &str) -> &'static str {
+    match iana {
+        "TLS_AES_256_GCM_SHA384" => "AES-256-GCM",
+        "TLS_CHACHA20_POLY1305_SHA256" => "CHACHA20-POLY1305",
+        _ => "AES-128-GCM",
+    }
+}
+
+#[test]
+fn tls13_tlslab_connect_to_openssl_and_gnutls() {
+    require_openssl();
+    require_gnutls();
+    let mut failures = Failures::default();
+    for suite in TLS13_SUITES {
+        let started = Instant::now();
+        let (server, port) = openssl_s_server_with(&["-tls1_3", "-ciphersuites", suite]);
+        let client = tlslab_connect(port, &["--suites", suite]);
+        let cipher = format!("Cipher    : {suite}");
+        let needles = ["Protocol  : TLSv1.3", cipher.as_str()];
+        failures.case(
+            &format!("tlslab connect -> openssl s_server -tls1_3, {suite}"),
+            started,
+            check_connect(&client, &server, &needles),
+        );
+        let started = Instant::now();
+        let (server, port) = gnutls_serv("NORMAL:-VERS-ALL:+VERS-TLS1.3");
+        let client = tlslab_connect(port, &["--suites", suite]);
+        let description = format!(
+            "(TLS1.3-X.509)-(ECDHE-X25519)-(RSA-PSS-RSAE-SHA256)-({})",
+            gnutls_cipher13(suite)
+        );
+        failures.case(
+            &format!("tlslab connect -> gnutls-serv TLS 1.3 (with a CertificateRequest), {suite}"),
+            started,
+            check_connect(&client, &server, &["TLS1.3", description.as_str()]),
+        );
+    }
+    failures.finish();
+}
+
+#[test]
+fn tls13_openssl_and_gnutls_clients_to_tlslab_serve() {
+    require_openssl();
+    require_gnutls();
+    let mut failures = Failures::default();
+    for suite in TLS13_SUITES {
+        for group in ["X25519", "P-256"] {
+            let name = format!("openssl s_client -tls1_3 -groups {group} -> tlslab serve, {suite}");
+            let started = Instant::now();
+            let result = tlslab_serve(Some(suite)).and_then(|(mut server, port)| {
+                let a = args(&[
+                    "s_client",
+                    "-connect",
+                    &format!("127.0.0.1:{port}"),
+                    "-tls1_3",
+                    "-ciphersuites",
+                    suite,
+                    "-groups",
+                    group,
+                    "-verify_return_error",
+                    "-servername",
+                    "example.com",
+                    "-verify_hostname",
+                    "example.com",
+                    "-CAfile",
+                    path_str(&pki().ca),
+                    "-ign_eof",
+                ]);
+                let client = run_client(&name, "openssl", a, &[]);
+                let cipher = format!("Cipher is {suite}");
+                let needles = [
+                    "Verify return code: 0 (ok)",
+                    "New, TLSv1.3",
+                    cipher.as_str(),
+                    "HTTP/1.1 200 OK",
+                    GREETING,
+                ];
+                check_served(&client, &mut server, &needles)
+            });
+            failures.case(&name, started, result);
+        }
+        let name = format!("gnutls-cli TLS 1.3 -> tlslab serve, {suite}");
+        let started = Instant::now();
+        let result = tlslab_serve(Some(suite)).and_then(|(mut server, port)| {
+            let client = gnutls_cli(port, "NORMAL:-VERS-ALL:+VERS-TLS1.3", true);
+            let description = format!(
+                "- Description: (TLS1.3-X.509)-(ECDHE-X25519)-(RSA-PSS-RSAE-SHA256)-({})",
+                gnutls_cipher13(suite)
+            );
+            let needles = [
+                "- Status: The certificate is trusted.",
+                description.as_str(),
+                "- Handshake was completed",
+                "HTTP/1.1 200 OK",
+                GREETING,
+            ];
+            check_served(&client, &mut server, &needles)
+        });
+        failures.case(&name, started, result);
+    }
+    failures.finish();
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -170,8 +170,12 @@ impl CipherSuite {
     ];
 
     /// Parses an IANA name such as `TLS_RSA_WITH_AES_128_GCM_SHA256`.
+    /// Only the suites this crate implements, TLS 1.2's and TLS 1.3's.
     pub fn from_name(name: &str) -> Option<Self> {
-        Self::SUPPORTED.into_iter().find(|s| s.name() == name)
+        Self::SUPPORTED
+            .into_iter()
+            .chain(Self::TLS13)
+            .find(|s| s.name() == name)
     }
 }
 

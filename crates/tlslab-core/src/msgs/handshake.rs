@@ -7,8 +7,8 @@ use super::enums::{
     CipherSuite, EcPointFormat, ExtensionType, HandshakeType, NamedGroup, SignatureScheme,
 };
 use super::tls13::{
-    self, Certificate as Certificate13, CertificateVerify, HELLO_RETRY_REQUEST_RANDOM, KeyShare,
-    NewSessionTicket, SupportedVersions,
+    self, Certificate as Certificate13, CertificateRequest as CertificateRequest13,
+    CertificateVerify, HELLO_RETRY_REQUEST_RANDOM, KeyShare, NewSessionTicket, SupportedVersions,
 };
 use crate::codec::{DecodeResult, Reader, Writer};
 use crate::timeline::Field;
@@ -504,6 +504,8 @@ pub enum HandshakePayload {
     EncryptedExtensions(Vec<Extension>),
     /// RFC 8446 section 4.4.2: TLS 1.3's Certificate, each certificate with its extensions.
     Certificate13(Certificate13),
+    /// RFC 8446 section 4.3.2: TLS 1.3's CertificateRequest.
+    CertificateRequest13(CertificateRequest13),
     /// RFC 8446 section 4.4.3.
     CertificateVerify(CertificateVerify),
     /// RFC 8446 section 4.6.1.
@@ -529,6 +531,7 @@ impl HandshakePayload {
             Self::Finished(_) => HandshakeType::Finished,
             Self::EncryptedExtensions(_) => HandshakeType::EncryptedExtensions,
             Self::Certificate13(_) => HandshakeType::Certificate,
+            Self::CertificateRequest13(_) => HandshakeType::CertificateRequest,
             Self::CertificateVerify(_) => HandshakeType::CertificateVerify,
             Self::NewSessionTicket(_) => HandshakeType::NewSessionTicket,
             Self::KeyUpdate(_) => HandshakeType::KeyUpdate,
@@ -573,6 +576,7 @@ impl HandshakePayload {
                 tls13::encode_encrypted_extensions(w, extensions)
             }
             Self::Certificate13(m) => m.encode(w),
+            Self::CertificateRequest13(m) => m.encode(w),
             Self::CertificateVerify(m) => m.encode(w),
             Self::NewSessionTicket(m) => m.encode(w),
             Self::KeyUpdate(request) => w.u8(*request),
@@ -615,6 +619,9 @@ impl HandshakePayload {
                 Self::Certificate(r.vector("certificate_list", 3, |r| {
                     r.until_empty(|r| Ok(r.opaque("ASN.1Cert", 3)?.to_vec()))
                 })?)
+            }
+            HandshakeType::CertificateRequest if tls13 => {
+                Self::CertificateRequest13(CertificateRequest13::decode(r)?)
             }
             HandshakeType::CertificateRequest => {
                 Self::CertificateRequest(CertificateRequest::decode(r)?)

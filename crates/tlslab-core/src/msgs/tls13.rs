@@ -194,6 +194,32 @@ impl Certificate {
     }
 }
 
+/// RFC 8446 section 4.3.2: `opaque certificate_request_context<0..2^8-1>; Extension
+/// extensions<2..2^16-1>;` (signature_algorithms among them).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CertificateRequest {
+    pub context: Vec<u8>,
+    pub extensions: Vec<Extension>,
+}
+
+impl CertificateRequest {
+    pub(super) fn encode(&self, w: &mut Writer) {
+        w.opaque(1, &self.context);
+        w.vector(2, |w| self.extensions.iter().for_each(|x| x.encode(w)));
+    }
+
+    pub(super) fn decode(r: &mut Reader) -> DecodeResult<Self> {
+        let context = r.opaque("certificate_request_context", 1)?.to_vec();
+        let extensions = r.vector("extensions", 2, |r| {
+            r.until_empty(|r| Extension::decode(r, ExtensionContext::Other))
+        })?;
+        Ok(CertificateRequest {
+            context,
+            extensions,
+        })
+    }
+}
+
 /// RFC 8446 section 4.4.3: `SignatureScheme algorithm; opaque signature<0..2^16-1>;`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CertificateVerify {

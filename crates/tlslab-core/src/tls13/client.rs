@@ -37,6 +37,9 @@ struct Session {
     suite: &'static SuiteParams,
     ks: KeySchedule,
     stage: HandshakeStage,
+    /// The certificate_request_context of a CertificateRequest (section 4.3.2), if the
+    /// server sent one: we answer it with an empty Certificate.
+    certificate_requested: Option<Vec<u8>>,
 }
 
 enum State {
@@ -145,6 +148,13 @@ impl Machine {
                         format!("{} does not belong in EncryptedExtensions", e.typ().name()),
                     ));
                 }
+                State::ExpectCertificate(session)
+            }
+            (
+                State::ExpectCertificate(mut session),
+                Incoming::Handshake(HandshakePayload::CertificateRequest13(request)),
+            ) if session.certificate_requested.is_none() => {
+                session.certificate_requested = Some(request.context);
                 State::ExpectCertificate(session)
             }
             (
@@ -260,7 +270,12 @@ impl Machine {
         common.record_schedule(&mut ks);
         let reader = common.traffic_protector(&mut ks, suite, &stage.traffic.server)?;
         common.set_read(reader);
-        Ok(Session { suite, ks, stage })
+        Ok(Session {
+            suite,
+            ks,
+            stage,
+            certificate_requested: None,
+        })
     }
 
     /// Certificate validation, each check an event (RFC 5280 section 6, RFC 6125).
@@ -339,6 +354,14 @@ impl Machine {
             &session.stage.traffic.client,
         )?;
         common.set_write(writer);
+        // Section 4.4.2: with no certificate to offer, an empty Certificate (and then no
+        // CertificateVerify).
+        if let Some(context) = session.certificate_requested.take() {
+            common.send_handshake(&HandshakePayload::Certificate13(Certificate {
+                context,
+                entries: Vec::new(),
+            }))?;
+        }
         let client_hs = session.stage.traffic.client.clone();
         common.send_finished13(&mut session.ks, &client_hs, "client finished")?;
         let writer =

@@ -9,7 +9,7 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 use tlslab_core::crypto::rsa_kx;
-use tlslab_core::driver::{self, RunConfig, demo_pki};
+use tlslab_core::driver::{self, Protocol, RunConfig, demo_pki};
 use tlslab_core::msgs::enums::CipherSuite;
 use tlslab_core::msgs::handshake::TLS12;
 use tlslab_core::rng::Drbg;
@@ -59,6 +59,7 @@ fn main() {
         measure(runs, move |i| {
             let mut config = RunConfig::new(i, NOW);
             config.suite = suite;
+            config.protocol = suite.and_then(Protocol::of_suite).unwrap_or_default();
             let t = driver::run(&config).unwrap();
             assert!(matches!(t.outcome, tlslab_core::timeline::Outcome::Success));
             black_box(t);

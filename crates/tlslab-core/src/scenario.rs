@@ -185,7 +185,7 @@ impl Scenario {
                 "downgrade",
                 "Downgrade attempt",
                 "The page does not load: the connection was reset because the handshake was tampered with.",
-                "The attacker removes the preferred suite from the ClientHello in transit, and the server picks a weaker one. Both Finished messages hash the whole transcript (RFC 5246 §7.4.9): the server's transcript holds the modified ClientHello, the client's the original. With the extended master secret (RFC 7627 §4) the session hash differs already, so the master secrets differ and the server cannot even decrypt the client's Finished: bad_record_mac. Without it the keys agree but verify_data differs: decrypt_error.",
+                "The attacker removes the AEAD suites from the ClientHello in transit, and the server picks a CBC suite, the weaker construction (MAC-then-encrypt, RFC 5246 §6.2.3.2). Both Finished messages hash the whole transcript (RFC 5246 §7.4.9): the server's transcript holds the modified ClientHello, the client's the original. With the extended master secret (RFC 7627 §4) the session hash differs already, so the master secrets differ and the server cannot even decrypt the client's Finished: bad_record_mac. Without it the keys agree but verify_data differs: decrypt_error.",
             ),
             Scenario::BitFlip => (
                 "bit-flip",

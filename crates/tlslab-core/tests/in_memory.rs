@@ -13,6 +13,8 @@ const NOW: u64 = 1_795_651_200;
 fn run(seed: u64, suite: CipherSuite, ems: bool) -> Timeline {
     let mut config = RunConfig::new(seed, NOW);
     config.suite = Some(suite);
+    config.protocol =
+        tlslab_core::driver::Protocol::of_suite(suite).expect("a suite of a protocol");
     config.extended_master_secret = ems;
     driver::run(&config).expect("demo PKI loads")
 }

@@ -291,6 +291,19 @@ fn every_scenario_is_deterministic_and_refused_where_it_does_not_apply() {
     }
 }
 
+/// A suite names its protocol: one of the other protocol is refused, not run half one way.
+#[test]
+fn a_suite_of_another_protocol_is_refused() {
+    let mut config = RunConfig::new(3, NOW);
+    config.suite =
+        Some(tlslab_core::msgs::enums::CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256);
+    let refused = driver::run(&config).map(|_| ()).unwrap_err();
+    assert!(
+        refused.0.contains("is not a suite of tls12-rsa"),
+        "{refused}"
+    );
+}
+
 /// Under ECDHE every scenario that applies ends as a real implementation ends it: the
 /// certificate failures as under RSA, the tampering at the same message.
 #[test]

@@ -105,12 +105,13 @@ enum Command {
         /// Print the JSON the web app consumes.
         #[arg(long)]
         json: bool,
-        /// Use only this suite.
+        /// Use only this suite (it also says the protocol).
         #[arg(long, value_parser = parse_suite)]
         suite: Option<CipherSuite>,
-        /// What the client offers: tls12-rsa (default) or tls12-ecdhe.
-        #[arg(long, default_value = "tls12-rsa", value_parser = parse_protocol)]
-        protocol: Protocol,
+        /// What the client offers: tls12-rsa or tls12-ecdhe; default: the suite's, else
+        /// tls12-rsa.
+        #[arg(long, value_parser = parse_protocol)]
+        protocol: Option<Protocol>,
         /// Do not offer the extended master secret (RFC 7627).
         #[arg(long)]
         no_ems: bool,
@@ -254,7 +255,9 @@ fn main() -> ExitCode {
             trace::Run {
                 seed,
                 now,
-                protocol,
+                protocol: protocol
+                    .or(suite.and_then(Protocol::of_suite))
+                    .unwrap_or_default(),
                 suite,
                 extended_master_secret: !no_ems,
                 scenario,

@@ -130,6 +130,8 @@ fn every_openssl_command_prints_what_the_core_computed() {
         for ems in [true, false] {
             let mut config = RunConfig::new(11, 1_800_000_000);
             config.suite = Some(suite);
+            config.protocol =
+                tlslab_core::driver::Protocol::of_suite(suite).expect("a suite of a protocol");
             config.extended_master_secret = ems;
             let t = driver::run(&config).unwrap();
             let dir = temp_dir(&format!("recipes-{}-{ems}", suite.name()));

@@ -14,9 +14,9 @@ use rsa::traits::PublicKeyParts;
 /// What the attacker does to messages in transit (one side's messages, counted from 0).
 pub(super) enum Tamper {
     None,
-    /// Removes `suite` from the ClientHello.
-    DropSuite {
-        suite: CipherSuite,
+    /// Removes `suites` from the ClientHello.
+    DropSuites {
+        suites: Vec<CipherSuite>,
     },
     /// Flips one bit of the client's encrypted HTTP request.
     FlipBit,
@@ -73,16 +73,23 @@ impl Tamper {
     fn change(&mut self, n: usize, record: &Record) -> Option<(String, Record)> {
         match self {
             Tamper::None => None,
-            Tamper::DropSuite { suite } if n == 0 => {
+            Tamper::DropSuites { suites } if n == 0 => {
                 let (HandshakePayload::ClientHello(mut ch), _) =
                     HandshakePayload::decode(&record.fragment).ok()?
                 else {
                     return None;
                 };
-                ch.cipher_suites.retain(|s| s != suite);
+                ch.cipher_suites.retain(|s| !suites.contains(s));
                 let fragment = HandshakePayload::ClientHello(ch).encode();
+                let names: Vec<String> = suites.iter().map(|s| s.name()).collect();
+                let names = match names.as_slice() {
+                    [rest @ .., last] if !rest.is_empty() => {
+                        format!("{} and {last}", rest.join(", "))
+                    }
+                    _ => names.join(""),
+                };
                 Some((
-                    format!("removed {} from the offered cipher suites", suite.name()),
+                    format!("removed {names} from the offered cipher suites"),
                     Record {
                         fragment,
                         ..record.clone()

@@ -20,6 +20,15 @@ pub(super) fn set_up(
     pki: &'static DemoPki,
     rng: &mut Drbg,
 ) -> Result<Net, SetupError> {
+    if let Some(suite) = config.suite
+        && Protocol::of_suite(suite) != Some(config.protocol)
+    {
+        return Err(SetupError(format!(
+            "{} is not a suite of {}",
+            suite.name(),
+            config.protocol.id()
+        )));
+    }
     if !scenario.applies_to(config.protocol) {
         return Err(SetupError(format!(
             "the scenario {} does not apply to {}",
@@ -67,8 +76,14 @@ pub(super) fn set_up(
             return Ok(net);
         }
         Scenario::Downgrade => {
+            // The attacker strips every AEAD suite, so the server falls back to a CBC one.
             let offered = config.protocol.suites();
-            net.tamper = Tamper::DropSuite { suite: offered[0] };
+            let aead = |s: &&CipherSuite| {
+                crate::crypto::params(**s).is_some_and(|p| p.bulk != crate::crypto::Bulk::Aes128Cbc)
+            };
+            net.tamper = Tamper::DropSuites {
+                suites: offered.iter().filter(aead).copied().collect(),
+            };
             client.cipher_suites = offered.to_vec();
             server.cipher_suites = CipherSuite::SUPPORTED.to_vec();
         }
@@ -171,7 +186,9 @@ fn relay_to_the_real_server(
     pki: &DemoPki,
     rng: &mut Drbg,
 ) {
-    let onward = ClientConfig::new(SERVER_NAME, pki.trust_anchors(), config.now);
+    let mut onward = ClientConfig::new(SERVER_NAME, pki.trust_anchors(), config.now);
+    // The attacker's own client offers the run's protocol, as a real proxy's would.
+    onward.cipher_suites = config.protocol.suites().to_vec();
     let client = Connection::client(onward, Box::new(rng.fork("attacker-client")));
     let server = Net::web_server(server, rng);
     net.intercept(Upstream {

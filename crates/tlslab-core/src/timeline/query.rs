@@ -3,6 +3,7 @@
 
 use crate::crypto::suite;
 use crate::driver::Protocol;
+use crate::msgs::enums::CipherSuite;
 use crate::msgs::handshake::{HandshakePayload, KeyExchange};
 
 use super::{
@@ -168,10 +169,18 @@ impl Timeline {
         })
     }
 
-    /// Which handshake the run's client asked for: ECDHE if its first ClientHello offers an
-    /// ECDHE suite, else RSA key exchange. Read from the wire, so it holds for recordings and
-    /// files as much as for runs made here.
+    /// Which handshake the run is: the key exchange of the suite the server chose, or before
+    /// a choice (or without one) ECDHE if the first ClientHello offers an ECDHE suite, else RSA
+    /// key exchange. Read from the messages, so it holds for recordings and files as much as
+    /// for runs made here.
     pub fn protocol(&self) -> Protocol {
+        if let Some(chosen) = self
+            .negotiated_suite()
+            .and_then(CipherSuite::from_name)
+            .and_then(Protocol::of_suite)
+        {
+            return chosen;
+        }
         let offered = self.events.iter().find_map(|e| match &e.kind {
             EventKind::MessageSent(m) | EventKind::MessageReceived(m)
                 if m.title == "ClientHello" =>

@@ -490,9 +490,6 @@ fn key_pair_beat(
 /// ECDHE's ServerKeyExchange (RFC 8422 section 5.4): the server's key pair and signature, the
 /// share crossing (and perhaps swapped on the way), the client checking the signature.
 fn server_key_exchange(t: &Timeline, step: usize, link: Link) -> Vec<Beat> {
-    let Some(pair) = key_pair(t, step, link.server) else {
-        return Vec::new();
-    };
     let (client, server) = (name(t, link.client), name(t, link.server));
     let signature = |who| {
         computed(t, step, who).into_iter().find_map(|c| match c {
@@ -505,36 +502,40 @@ fn server_key_exchange(t: &Timeline, step: usize, link: Link) -> Vec<Beat> {
             _ => None,
         })
     };
-    let mut out = vec![key_pair_beat(t, link.server, &pair)];
-    if let Some((scheme, signed, signature, _)) = signature(link.server) {
+    let mut out = Vec::new();
+    // The server's side, when it was recorded (a run recorded by the client alone has none).
+    if let Some(pair) = key_pair(t, step, link.server) {
+        out.push(key_pair_beat(t, link.server, &pair));
+        if let Some((scheme, signed, signature, _)) = signature(link.server) {
+            out.push(Beat {
+                caption: format!(
+                    "The {server} signs client_random + server_random + ServerECDHParams (the curve type, the group and its share) with the certificate's private key ({scheme}): the share is bound to this handshake and to the certificate (RFC 8422 §5.4)."
+                ),
+                items: vec![
+                    Item::Value { label: "randoms + params".into(), value: signed, side: link.server },
+                    Item::Op(format!("sign ({scheme})")),
+                    Item::Value { label: "signature".into(), value: signature, side: link.server },
+                ],
+                ok: None,
+            });
+        }
+        let tampered = t
+            .step_events(step)
+            .any(|e| matches!(e.kind, EventKind::Tampered { .. }));
         out.push(Beat {
-            caption: format!(
-                "The {server} signs client_random + server_random + the group and its share with the certificate's private key ({scheme}): the share is bound to this handshake and to the certificate (RFC 8422 §5.4)."
-            ),
+            caption: if tampered {
+                format!("ServerKeyExchange travels towards the {client}, but the attacker on the wire replaces the share with its own and leaves the signature as it was.")
+            } else {
+                format!("ServerKeyExchange carries the share and the signature to the {client}, in the clear: anyone can read them, and that is fine, the share is public.")
+            },
             items: vec![
-                Item::Value { label: "randoms + params".into(), value: signed, side: link.server },
-                Item::Op(format!("sign ({scheme})")),
-                Item::Value { label: "signature".into(), value: signature, side: link.server },
+                Item::Value { label: format!("{server}'s share"), value: pair.2.clone(), side: link.server },
+                Item::Op("ServerKeyExchange →".into()),
+                Item::Text(lane_title(link.client, t.network).into()),
             ],
             ok: None,
         });
     }
-    let tampered = t
-        .step_events(step)
-        .any(|e| matches!(e.kind, EventKind::Tampered { .. }));
-    out.push(Beat {
-        caption: if tampered {
-            format!("ServerKeyExchange travels towards the {client}, but the attacker on the wire replaces the share with its own and leaves the signature as it was.")
-        } else {
-            format!("ServerKeyExchange carries the share and the signature to the {client}, in the clear: anyone can read them, and that is fine, the share is public.")
-        },
-        items: vec![
-            Item::Value { label: format!("{server}'s share"), value: pair.2.clone(), side: link.server },
-            Item::Op("ServerKeyExchange →".into()),
-            Item::Text(lane_title(link.client, t.network).into()),
-        ],
-        ok: None,
-    });
     if let Some((scheme, signed, _, Some(valid))) = signature(link.client) {
         out.push(Beat {
             caption: if valid {

@@ -53,7 +53,7 @@ pub const TERMS: &[Term] = &[
         term: "Premaster secret",
         spellings: &["premaster secret", "premaster"],
         text: "The secret the key exchange agrees: 48 bytes the client sends encrypted to the server's key (RSA), or the Diffie-Hellman result both sides compute (ECDHE). Every key comes from it.",
-        rfc: "RFC 5246 §7.4.7.1",
+        rfc: "RFC 5246 §7.4.7.1, RFC 8422 §5.10",
     },
     Term {
         id: "prf",
@@ -87,14 +87,14 @@ pub const TERMS: &[Term] = &[
         id: "aead",
         term: "AEAD",
         spellings: &["AEAD", "GCM"],
-        text: "Authenticated encryption (here AES-GCM): one algorithm that encrypts and detects any change.",
+        text: "Authenticated encryption (AES-GCM or ChaCha20-Poly1305 here): one algorithm that encrypts and detects any change.",
         rfc: "RFC 5246 §6.2.3.3, RFC 5288",
     },
     Term {
         id: "nonce",
         term: "Nonce",
         spellings: &["nonce"],
-        text: "A number used once: each record's input to AES-GCM, never repeated under one key.",
+        text: "A number used once: each record's input to the AEAD, never repeated under one key.",
         rfc: "RFC 5288 §3",
     },
     Term {

@@ -192,7 +192,7 @@ fn ecdh_premaster(
         "Each side combines its own ephemeral private key with the other's public share (RFC 8422 §5.10). The private keys never cross the wire, so the two shares are useless to anyone else{}.",
         match third {
             Some((third, false)) => format!(
-                ", the {} included: whatever key it holds or steals later, it never had one of these",
+                ", the {} included: it never held one of these private keys",
                 third.to_lowercase()
             ),
             _ => String::new(),

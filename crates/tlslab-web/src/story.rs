@@ -179,6 +179,18 @@ impl<'t> Facts<'t> {
         }
     }
 
+    /// Whether the client checked ServerKeyExchange's signature on this connection, and how
+    /// it came out (`None`: it never got that far).
+    fn share_signature_checked(&self) -> Option<bool> {
+        let last = self.t.steps.len().saturating_sub(1);
+        self.t
+            .computations_on(last, self.link, self.link.client)
+            .find_map(|c| match c {
+                Computation::KeyExchangeSignature { verified, .. } => *verified,
+                _ => None,
+            })
+    }
+
     /// The ECDHE exchange on this connection as its ends computed it: the group, the
     /// signature scheme of ServerKeyExchange and the length of each share.
     fn ecdh(&self) -> Option<Ecdh> {
@@ -246,6 +258,7 @@ impl<'t> Facts<'t> {
                     "MAC-then-encrypt: an {mac} over the sequence number, header and data, then AES-128-CBC with a fresh explicit IV (§6.2.3.1-2)"
                 )
             }
+            Some(s) if s.contains("_CHACHA20_") => "ChaCha20-Poly1305, which encrypts and authenticates in one step (§6.2.3.3, RFC 7905)".into(),
             Some(_) => format!(
                 "{}, which encrypts and authenticates in one step (§6.2.3.3, RFC 5288)",
                 self.params().map_or("AES-GCM", |p| p.bulk.name())
@@ -345,10 +358,16 @@ pub fn wire(t: &Timeline, chapter: Chapter, link: Link) -> Vec<String> {
                 format!("RFC 5280 §6.1.3 (a)(3) makes \"not revoked\" part of path validation; the {client} here skips it, having no CRL or OCSP response. Browsers rarely fetch CRLs or OCSP during a handshake: they rely on revocation lists pushed with their updates (Chrome's CRLSets, Firefox's CRLite) or on an OCSP response the server staples (RFC 6066 §8)."),
             ];
             if let Some(e) = f.ecdh() {
-                s.insert(1, format!(
-                    "Between them, ServerKeyExchange (RFC 8422 §5.4) carries the {server}'s ephemeral {} public share ({} bytes) and a signature{} made with the certificate's private key over client_random + server_random + the share. The {client} checks it with the certificate's public key: this is how the {server} proves it holds that key, and it ties the share to this handshake, so a share swapped on the path is caught.",
+                let carried = format!(
+                    "Between them, ServerKeyExchange (RFC 8422 §5.4) carries the {server}'s ephemeral {} public share ({} bytes) and a signature{} made with the certificate's private key over client_random + server_random + ServerECDHParams (the curve type, the group and the share).",
                     e.group, e.server_share, e.scheme.map(|s| format!(" ({s})")).unwrap_or_default()
-                ));
+                );
+                let checked = match f.share_signature_checked() {
+                    Some(true) => format!("The {client} checks it with the certificate's public key: this is how the {server} proves it holds that key, and it ties the share to this handshake, so a share swapped on the path is caught."),
+                    Some(false) => format!("The {client} checks it with the certificate's public key and it does not verify over the share that arrived: the share was swapped on the path, and the {client} stops with decrypt_error (RFC 5246 §7.2.2)."),
+                    None => format!("The {client} never checks it in this run: it stops at the certificate first."),
+                };
+                s.insert(1, format!("{carried} {checked}"));
             }
             s
         }
@@ -359,7 +378,7 @@ pub fn wire(t: &Timeline, chapter: Chapter, link: Link) -> Vec<String> {
             vec![
                 format!("ClientKeyExchange (RFC 8422 §5.7) carries the {client}'s own ephemeral {group} public share{share}, in the clear. No secret crosses the wire in either direction."),
                 format!("Each side keeps its private key and combines it with the other's public share: {group}(the {client}'s private key, the {server}'s share) = {group}(the {server}'s private key, the {client}'s share) = the premaster (RFC 8422 §5.10{}). Both get the same value without either ever sending it.", if group == "x25519" { "; RFC 7748 §6.1: 32 bytes for x25519, where RSA key exchange has 48" } else { ": the x-coordinate of the shared point, 32 bytes for secp256r1" }),
-                format!("Anyone on the path has both shares and still cannot compute the premaster: that is the elliptic-curve Diffie-Hellman problem. The private keys are new for every handshake and thrown away after it, so the {server}'s certificate key, which only signed its share, cannot decrypt this session later: forward secrecy."),
+                format!("Anyone on the path has both shares and still cannot compute the premaster: that is the elliptic-curve Diffie-Hellman problem. The private keys are new for every handshake and a real endpoint discards them after it (this page keeps them so you can check the arithmetic), so the {server}'s certificate key, which only signed its share, cannot decrypt this session later: forward secrecy."),
             ]
         }
         Chapter::Premaster => vec![
@@ -380,6 +399,7 @@ pub fn wire(t: &Timeline, chapter: Chapter, link: Link) -> Vec<String> {
             let block = match (f.key_block, f.key_block_len) {
                 (Some(k), Some(n)) if !k.client_write_mac_key.is_empty() && k.client_write_iv.is_empty() => format!("then the key block ({n} bytes), cut into the two MAC keys and the two write keys; no write IVs, since each CBC record carries its own (§6.3)"),
                 (Some(k), Some(n)) if !k.client_write_mac_key.is_empty() => format!("then the key block ({n} bytes), cut into the two MAC keys, the two write keys and two write IVs, which a TLS 1.2 CBC record never uses: it carries its own IV (§6.2.3.2), and §6.3 generates write IVs only for implicit nonces"),
+                (Some(k), Some(n)) if k.client_write_iv.len() == 12 => format!("then the key block ({n} bytes), cut into the two write keys and the two 12-byte write IVs, each XORed with a record's sequence number to make its nonce (§6.3, RFC 7905 §2)"),
                 (Some(k), Some(n)) => format!("then the key block ({n} bytes), cut into the two write keys and the two {}-byte write IVs, the implicit part of the GCM nonce (§6.3, RFC 5288 §3)", k.client_write_iv.len()),
                 _ => "then the key block, cut in the order of §6.3".into(),
             };
@@ -514,4 +534,36 @@ pub fn step_sentence(t: &Timeline, step: usize) -> Option<String> {
         }
         other => format!("{from} sends {other} to the {to}."),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tlslab_core::driver::{Protocol, RunConfig, run};
+    use tlslab_core::scenario::Scenario;
+
+    fn authentication(scenario: Scenario) -> String {
+        let mut config = RunConfig::new(4, 1_795_651_200);
+        config.protocol = Protocol::Tls12Ecdhe;
+        config.scenario = scenario;
+        let t = run(&config).expect("the demo PKI loads");
+        let link = t.links()[0];
+        wire(&t, Chapter::Authentication, link).join(" ")
+    }
+
+    /// What chapter 3 says of ServerKeyExchange's signature follows what the client did with
+    /// it: checked and valid, checked and refused, or never checked.
+    #[test]
+    fn the_share_signature_sentence_follows_the_run() {
+        assert!(
+            authentication(Scenario::Happy).contains("so a share swapped on the path is caught")
+        );
+        assert!(
+            authentication(Scenario::SwappedShare)
+                .contains("it does not verify over the share that arrived")
+        );
+        let expired = authentication(Scenario::Expired);
+        assert!(expired.contains("never checks it in this run"), "{expired}");
+        assert!(!expired.contains("proves it holds"), "{expired}");
+    }
 }

@@ -373,8 +373,9 @@ pub fn ecdh_recipe(
         explanation: format!(
             "The premaster as the {side} computes it: the {group} Diffie-Hellman result of its \
              ephemeral private key and the peer's public share (RFC 8422 section 5.10; RFC 7748 \
-             section 6.1 for x25519). The private key never crossed the wire, and was discarded \
-             after the handshake. Written as PEM so OpenSSL can read it."
+             section 6.1 for x25519). The private key never crossed the wire; a real endpoint \
+             discards it after the handshake, and this run kept it so you can check. Written as \
+             PEM so OpenSSL can read it."
         ),
         openssl: format!(
             "cat > ecdh-private.pem <<'EOF'\n{private_pem}EOF\ncat > ecdh-peer.pem <<'EOF'\n{peer_pem}EOF\n\

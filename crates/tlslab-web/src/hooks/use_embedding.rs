@@ -110,6 +110,10 @@ fn obey(
         Command::Play { .. } => dispatch.dispatch(Action::Play),
         Command::Pause { .. } => dispatch.dispatch(Action::Pause),
         Command::SetScenario { scenario, .. } => match Scenario::from_id(&scenario) {
+            Some(s) if !s.applies_to(params.borrow().protocol) => warn(&format!(
+                "scenario {scenario:?} does not apply to {}; setProtocol first",
+                params.borrow().protocol.id()
+            )),
             Some(scenario) => start.emit(params.borrow().with_scenario(scenario)),
             None => warn(&format!("unknown scenario {scenario:?}")),
         },

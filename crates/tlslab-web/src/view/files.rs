@@ -252,7 +252,7 @@ pub fn files(props: &FilesProps) -> Html {
                 <section class="why-key">
                     if ecdhe {
                         <h3>{ "Why the server's key does not decrypt this recording" }</h3>
-                        <p>{ "This run agreed its keys by ECDHE (RFC 8422). The server's private key only signed its ephemeral share in ServerKeyExchange (§5.4); ClientKeyExchange carries the client's public share, not an encrypted secret (§5.7). The premaster is the Diffie-Hellman result of one side's ephemeral private key and the other's share (§5.10): it never crossed the wire, and both ephemeral keys were discarded after the handshake. So the server's key, stolen today or years from now, decrypts nothing of this capture; only the key log, written by an endpoint that held the secrets, does." }</p>
+                        <p>{ "This run uses ECDHE (RFC 8422). The server's private key only signs its ephemeral share in ServerKeyExchange (§5.4); ClientKeyExchange carries the client's public share, not an encrypted secret (§5.7). The premaster is the Diffie-Hellman result of one side's ephemeral private key and the other's share (§5.10): it never crosses the wire, and a real endpoint discards both ephemeral keys after the handshake (this page keeps them so you can check its arithmetic). So the server's key, stolen today or years from now, decrypts nothing of such a capture; only the key log, written by an endpoint that held the secrets, does." }</p>
                     } else {
                     <h3>{ "Why the server's key alone decrypts a recording" }</h3>
                     <p>{ "With RSA key exchange the client picks the 48-byte premaster secret and sends it in ClientKeyExchange, encrypted to the RSA public key in the server's certificate (RFC 5246 §7.4.7.1). Everything else the keys are made from crosses the wire in the clear: the master secret is PRF(premaster, \"master secret\", client_random + server_random) (§8.1), or with the extended master secret PRF(premaster, \"extended master secret\", session_hash), where session_hash is the hash of handshake messages that crossed the wire too (RFC 7627 §4), and the record keys come from the master secret and the randoms (§6.3). So whoever holds the server's private key, today or years from now, decrypts the premaster from a recording and, with it, every record." }</p>
@@ -262,7 +262,9 @@ pub fn files(props: &FilesProps) -> Html {
                         <p class="note">{ "In this run a man in the middle holds two connections: the client's premaster was encrypted to the attacker's key (attacker.key), and the attacker's own to the server's (server.key). Each key opens only its own connection; the command above lists both." }</p>
                     }
                     if let Some(r) = &recorded {
-                        if keys.is_empty() {
+                        if ecdhe {
+                            <p class="note">{ format!("This run was recorded by tlslab connect against {} with ECDHE: no server key decrypts it, not even its operator's; the key log, written from the client's side, is the way to decrypt it.", r.server) }</p>
+                        } else if keys.is_empty() {
                             <p class="note">{ format!("This run was recorded by tlslab connect against {}: only that server's operator has its private key, so the key log, written from the client's side, is the way to decrypt it.", r.server) }</p>
                         } else {
                             <p class="note">{ format!("This run was recorded by tlslab connect against {}, a server that used the demo key: the premaster was encrypted to it, so the key above decrypts this recording too.", r.server) }</p>

@@ -70,7 +70,7 @@ pub fn inspector(props: &InspectorProps) -> Html {
         EventKind::Episode { text, .. } => Some(html! { <p class="episode-text">{ text }</p> }),
         EventKind::Computation(Computation::RecordingNotDecrypted { error, .. }) => Some(html! {
             <p class="verdict bad" data-field="leak_attempt" data-value="false">
-                { format!("The first recorded record does not open: {error}. The premaster came from two ephemeral private keys that were never sent and are gone; the Premaster tab shows the attempt.") }
+                { format!("The first recorded record does not open: {error}. The premaster came from two ephemeral private keys that were never sent, which a real endpoint discards after the handshake; the Premaster tab shows the attempt.") }
             </p>
         }),
         _ => None,

@@ -20,6 +20,8 @@ struct Side {
     group: String,
     private: Bytes,
     share: Bytes,
+    /// The peer's share and the premaster, once computed.
+    peer_share: Option<Bytes>,
     premaster: Option<Bytes>,
 }
 
@@ -43,11 +45,20 @@ pub fn key_share_panel(props: &KeySharePanelProps) -> Html {
                         group: group.clone(),
                         private: private.clone(),
                         share: public.clone(),
+                        peer_share: None,
                         premaster: None,
                     })
                 }
-                (Computation::EcdhSharedSecret { premaster, .. }, Some(s)) => {
-                    s.premaster = Some(premaster.clone())
+                (
+                    Computation::EcdhSharedSecret {
+                        peer_public,
+                        premaster,
+                        ..
+                    },
+                    Some(s),
+                ) => {
+                    s.peer_share = Some(peer_public.clone());
+                    s.premaster = Some(premaster.clone());
                 }
                 _ => {}
             }
@@ -68,7 +79,8 @@ pub fn key_share_panel(props: &KeySharePanelProps) -> Html {
         super::lane_title(link.client, t.network).to_lowercase(),
         super::lane_title(link.server, t.network).to_lowercase(),
     );
-    let (Some(s), c) = (side(link.server), side(link.client)) else {
+    let (s, c) = (side(link.server), side(link.client));
+    let Some(group) = s.as_ref().or(c.as_ref()).map(|side| side.group.clone()) else {
         return html! {
             <p class="empty">{ format!("Under ECDHE each side makes a key pair: the {server} in ServerKeyExchange{}, the {client} in ClientKeyExchange.", super::step_on(t, Some(link), "ServerKeyExchange")) }</p>
         };
@@ -85,7 +97,7 @@ pub fn key_share_panel(props: &KeySharePanelProps) -> Html {
     let same = c
         .as_ref()
         .and_then(|c| c.premaster.clone())
-        .zip(s.premaster.clone())
+        .zip(s.as_ref().and_then(|s| s.premaster.clone()))
         .map(|(a, b)| a == b);
     let attempt = t
         .events
@@ -108,9 +120,19 @@ pub fn key_share_panel(props: &KeySharePanelProps) -> Html {
     html! {
         <div class="premaster-panel key-share-panel">
             <section>
-                <h3>{ format!("1. The {server}'s {} key pair", s.group) }</h3>
+                <h3>{ format!("1. The {server}'s {group} key pair") }</h3>
                 <p>{ format!("Made for this handshake alone (RFC 8422 §5.4). The share goes out in ServerKeyExchange, signed with the certificate's key over both randoms; the private key stays with the {server}.") }</p>
-                { key_pair(&server, link.server, &s, ValueName::ServerEphemeralKey, ValueName::ServerShare) }
+                { match &s {
+                    Some(s) => key_pair(&server, link.server, s, ValueName::ServerEphemeralKey, ValueName::ServerShare),
+                    None => html! {
+                        <>
+                            <p class="empty" data-not-recorded="server">{ "Not recorded: this run was recorded by the client against a real server, whose private key never left it." }</p>
+                            { for c.as_ref().and_then(|c| c.peer_share.clone()).map(|share| html! {
+                                <Value label={format!("{server}'s public share (as it arrived)")} value={share} field={Some(AttrValue::from(ValueName::ServerShare.as_str()))} tone={tone(link.server)} />
+                            }) }
+                        </>
+                    },
+                } }
                 { match verified {
                     Some((scheme, ok)) => html! {
                         <p class={classes!("verdict", if ok { "ok" } else { "bad" })} data-field="share_signature" data-value={ok.to_string()}>
@@ -134,17 +156,17 @@ pub fn key_share_panel(props: &KeySharePanelProps) -> Html {
             </section>
             <section>
                 <h3>{ "3. The same premaster on both sides" }</h3>
-                <p>{ format!("Each side combines its own private key with the other's share: {g}({client}'s private key, {server}'s share) = {g}({server}'s private key, {client}'s share) (RFC 8422 §5.10). The premaster never crosses the wire; an observer holding both shares cannot compute it.", g = s.group) }</p>
+                <p>{ format!("Each side combines its own private key with the other's share: {g}({client}'s private key, {server}'s share) = {g}({server}'s private key, {client}'s share) (RFC 8422 §5.10). The premaster never crosses the wire; an observer holding both shares cannot compute it.", g = group) }</p>
                 { for c.as_ref().and_then(|c| c.premaster.clone()).map(|p| html! {
                     <Value label={format!("premaster, as the {client} computed it")} value={p} field={Some(AttrValue::from(ValueName::Premaster.as_str()))} tone={Some(AttrValue::from("secret"))} />
                 }) }
-                { for s.premaster.clone().map(|p| html! {
+                { for s.as_ref().and_then(|s| s.premaster.clone()).map(|p| html! {
                     <Value label={format!("premaster, as the {server} computed it")} value={p} tone={Some(AttrValue::from("secret"))} />
                 }) }
                 { match same {
                     Some(same) => html! {
                         <p class={classes!("verdict", if same { "ok" } else { "bad" })} data-field="premaster_verdict" data-value={same.to_string()}>
-                            { if same { format!("The {client} and the {server} hold the same {} bytes, and nobody else does.", s.premaster.as_ref().map_or(0, |p| p.len())) } else { format!("The {server}'s premaster differs from the {client}'s: the keys will not match.") } }
+                            { if same { format!("The {client} and the {server} hold the same {} bytes, and nobody else does.", c.as_ref().and_then(|c| c.premaster.as_ref()).map_or(0, |p| p.len())) } else { format!("The {server}'s premaster differs from the {client}'s: the keys will not match.") } }
                         </p>
                     },
                     None => html! {},
@@ -157,7 +179,7 @@ pub fn key_share_panel(props: &KeySharePanelProps) -> Html {
                     <Value label="ClientKeyExchange, as recorded" value={ciphertext} tone={Some(AttrValue::from("public"))} />
                     <Value label="premaster the attempt produced" value={guess} />
                     <Value label="first recorded record" value={record} tone={Some(AttrValue::from("public"))} />
-                    <p class="verdict bad" data-field="recording_decrypted" data-value="false">{ format!("Not decrypted: {error}. The private keys that made the premaster were never sent and are gone: forward secrecy.") }</p>
+                    <p class="verdict bad" data-field="recording_decrypted" data-value="false">{ format!("Not decrypted: {error}. The private keys that made the premaster were never sent, and a real endpoint discards them after the handshake: forward secrecy.") }</p>
                 </section>
             }
         </div>

@@ -225,7 +225,9 @@ fn key_block_section(client: &Computations) -> Html {
 
 /// What this suite's key block holds, and why (RFC 5246 section 6.3).
 fn key_block_parts(keys: &tlslab_core::timeline::KeyBlock) -> String {
-    if keys.client_write_mac_key.is_empty() {
+    if keys.client_write_mac_key.is_empty() && keys.client_write_iv.len() == 12 {
+        "the write key of each direction, then the write IVs: 12 bytes each, XORed with the record's sequence number to make its ChaCha20-Poly1305 nonce (RFC 7905 §2). An AEAD suite needs no MAC keys.".into()
+    } else if keys.client_write_mac_key.is_empty() {
         format!(
             "the write key of each direction, then the write IVs: {} bytes each, the implicit part of the GCM nonce (RFC 5288 §3). An AEAD suite needs no MAC keys.",
             keys.client_write_iv.len()

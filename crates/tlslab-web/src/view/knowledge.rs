@@ -98,6 +98,12 @@ pub fn knowledge_panel(props: &KnowledgeProps) -> Html {
         .and_then(|p| props.timeline.steps.get(p))
         .map_or(&empty, |s| &s.knowledge);
     let observer_has_premaster = k.observer.iter().any(|o| o.name == ValueName::Premaster);
+    // The ECDHE note holds only for a passive observer that has seen both shares.
+    let observer_has_both_shares = props.timeline.network
+        == tlslab_core::scenario::NetworkRole::Observer
+        && [ValueName::ClientShare, ValueName::ServerShare]
+            .iter()
+            .all(|n| k.observer.iter().any(|o| o.name == *n));
     let recorded = props.timeline.recorded.is_some();
     html! {
         <div class="knowledge-panel">
@@ -111,7 +117,9 @@ pub fn knowledge_panel(props: &KnowledgeProps) -> Html {
             </div>
             if !observer_has_premaster {
                 if props.timeline.protocol() == Protocol::Tls12Ecdhe {
-                    <p class="note">{ "The observer sees the randoms, the certificate and both public shares, but neither private key, so it cannot compute the premaster (RFC 8422 §5.10). Each private key stays with its side and is discarded after the handshake: even the server's certificate key, if it leaks later, only ever signed a share. This is forward secrecy." }</p>
+                    if observer_has_both_shares {
+                        <p class="note">{ "The observer sees the randoms, the certificate and both public shares, but neither private key, so it cannot compute the premaster (RFC 8422 §5.10). Each private key stays with its side, and a real endpoint discards it after the handshake: even the server's certificate key, if it leaks later, only ever signed a share. This is forward secrecy." }</p>
+                    }
                 } else {
                     <p class="note">{ "The observer sees the randoms, the certificate and the encrypted premaster, but not the premaster itself, so it cannot derive the keys. With RSA key exchange that protection rests on one thing: the server's private key. Anyone who records this session and later obtains that key decrypts the premaster and everything after it; forward-secret key exchanges (ECDHE) do not have this weakness." }</p>
                 }

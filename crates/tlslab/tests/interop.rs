@@ -776,6 +776,69 @@ fn tls13_tlslab_connect_to_openssl_and_gnutls() {
     failures.finish();
 }
 
+/// A TLS 1.3 run against OpenSSL recorded by `tlslab connect`: the timeline imports, tshark
+/// decrypts OpenSSL's records with the TLS 1.3 key log lines, and every recipe holds.
+#[test]
+fn tls13_tlslab_connect_records_a_run_against_openssl() {
+    require_openssl();
+    let mut failures = Failures::default();
+    for suite in TLS13_SUITES {
+        let started = Instant::now();
+        let (server, port) = openssl_s_server_with(&["-tls1_3", "-ciphersuites", suite]);
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+            .join(format!("recorded13-{}-{suite}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("create the recording directory");
+        let file = |name: &str| dir.join(name).to_str().expect("UTF-8 path").to_string();
+        let client = tlslab_connect(
+            port,
+            &[
+                "--suites",
+                suite,
+                "--timeline",
+                &file("run.json"),
+                "--pcap",
+                &file("run.pcap"),
+                "--keylog",
+                &file("run.keys"),
+            ],
+        );
+        let result = check_connect(&client, &server, &["Protocol  : TLSv1.3"]).and_then(|()| {
+            let json = std::fs::read_to_string(dir.join("run.json")).map_err(|e| e.to_string())?;
+            let t = Timeline::import(&json).map_err(|e| e.to_string())?;
+            expect(
+                t.outcome == Outcome::Success && t.recorded.is_some(),
+                format!("recorded outcome {:?}", t.outcome),
+                &[&client, &server],
+            )?;
+            let keys = std::fs::read_to_string(dir.join("run.keys")).map_err(|e| e.to_string())?;
+            expect(
+                keys.contains("CLIENT_HANDSHAKE_TRAFFIC_SECRET ")
+                    && keys.contains("SERVER_TRAFFIC_SECRET_0 "),
+                format!("the key log: {keys}"),
+                &[&client, &server],
+            )?;
+            let what = format!("TLS 1.3 recorded against openssl s_server, {suite}");
+            let text = export_checks::tshark(&dir.join("run.pcap"), Some(&dir.join("run.keys")));
+            export_checks::assert_decrypted13(&text, &what, &["HTTP/1.0 200 ok\\r\\n"]);
+            let hidden = export_checks::tshark(&dir.join("run.pcap"), None);
+            expect(
+                !hidden.contains("Encrypted Extensions") && !hidden.contains("GET / HTTP"),
+                "without the key log tshark reads past ServerHello",
+                &[&client, &server],
+            )?;
+            export_checks::run_recipes(&t, &dir);
+            Ok(())
+        });
+        failures.case(
+            &format!("tlslab connect --timeline -> openssl s_server -tls1_3, {suite}"),
+            started,
+            result,
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+    failures.finish();
+}
+
 #[test]
 fn tls13_openssl_and_gnutls_clients_to_tlslab_serve() {
     require_openssl();

@@ -14,17 +14,24 @@ pub use reproduce::KeyFile;
 
 pub use pcap::pcap;
 
-/// The NSS key log (the `SSLKEYLOGFILE` format Wireshark reads): for each connection whose
-/// client computed a master secret, `CLIENT_RANDOM <client_random> <master_secret>` in hex.
+/// The NSS key log (the `SSLKEYLOGFILE` format Wireshark reads), by client random, in hex:
+/// for TLS 1.2, `CLIENT_RANDOM <client_random> <master_secret>`; for TLS 1.3 each traffic
+/// secret the client derived (`CLIENT_HANDSHAKE_TRAFFIC_SECRET`, ..., `EXPORTER_SECRET`).
 pub fn keylog(t: &Timeline) -> String {
-    let mut out = String::from("# TLS 1.2 master secrets of this run, by client random\n");
+    let mut out = String::from("# the secrets of this run, by client random\n");
     for link in wire::links(t) {
-        if let (Some(random), Some(secret)) = (&link.client_random, &link.master_secret) {
+        let Some(random) = &link.client_random else {
+            continue;
+        };
+        if let Some(secret) = &link.master_secret {
             out.push_str(&format!(
                 "CLIENT_RANDOM {} {}\n",
                 random.hex(),
                 secret.hex()
             ));
+        }
+        for (name, secret) in &link.traffic_secrets {
+            out.push_str(&format!("{name} {} {}\n", random.hex(), secret.hex()));
         }
     }
     out

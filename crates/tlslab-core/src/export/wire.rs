@@ -17,6 +17,20 @@ pub struct Link {
     pub client_random: Option<Bytes>,
     /// As the client computed it (RFC 5246 section 8.1), when it got that far.
     pub master_secret: Option<Bytes>,
+    /// TLS 1.3: the traffic secrets the client derived, by their NSS key log names.
+    pub traffic_secrets: Vec<(&'static str, Bytes)>,
+}
+
+/// The NSS key log name of a TLS 1.3 secret, by its HKDF-Expand-Label label.
+fn key_log_name(label: &str) -> Option<&'static str> {
+    Some(match label {
+        "c hs traffic" => "CLIENT_HANDSHAKE_TRAFFIC_SECRET",
+        "s hs traffic" => "SERVER_HANDSHAKE_TRAFFIC_SECRET",
+        "c ap traffic" => "CLIENT_TRAFFIC_SECRET_0",
+        "s ap traffic" => "SERVER_TRAFFIC_SECRET_0",
+        "exp master" => "EXPORTER_SECRET",
+        _ => return None,
+    })
 }
 
 /// One record (header and fragment) as it crossed the wire.
@@ -81,6 +95,7 @@ pub fn links(t: &Timeline) -> Vec<Link> {
             segments: Vec::new(),
             client_random: None,
             master_secret: None,
+            traffic_secrets: Vec::new(),
         })
         .collect();
     // Per link and direction (client to server, server to client): (sent, received) copies.
@@ -122,6 +137,13 @@ pub fn links(t: &Timeline) -> Vec<Link> {
                 ..
             })) if is_client => {
                 link.master_secret = Some(master_secret.clone());
+            }
+            EventKind::Computation(Computation::HkdfExpandLabel { label, output, .. })
+                if is_client =>
+            {
+                if let Some(name) = key_log_name(label) {
+                    link.traffic_secrets.push((name, output.clone()));
+                }
             }
             _ => {}
         }

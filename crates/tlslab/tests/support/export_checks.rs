@@ -109,6 +109,33 @@ pub fn assert_decrypted(dissection: &str, what: &str, response: &[&str]) {
     assert_checksums_good(dissection, what);
 }
 
+/// The same for TLS 1.3, whose flight after ServerHello is encrypted: EncryptedExtensions,
+/// Certificate, CertificateVerify and both Finished show only with the key log.
+pub fn assert_decrypted13(dissection: &str, what: &str, response: &[&str]) {
+    for needle in [
+        "Handshake Type: Client Hello (1)",
+        "Handshake Type: Server Hello (2)",
+        "Handshake Type: Encrypted Extensions (8)",
+        "Handshake Type: Certificate (11)",
+        "Handshake Type: Certificate Verify (15)",
+        "GET / HTTP/1.1\\r\\n",
+    ]
+    .iter()
+    .chain(response)
+    {
+        assert!(
+            dissection.contains(needle),
+            "{what}: tshark shows no {needle:?}"
+        );
+    }
+    let finished = dissection.matches("Handshake Type: Finished (20)").count();
+    assert_eq!(
+        finished, 2,
+        "{what}: tshark decrypts {finished} Finished messages, not 2"
+    );
+    assert_checksums_good(dissection, what);
+}
+
 /// Without the key log the handshake is readable up to ChangeCipherSpec, and nothing after it.
 pub fn assert_encrypted(dissection: &str, what: &str) {
     assert!(

@@ -20,6 +20,21 @@ impl Transcript {
         self.titles.push(title.into());
     }
 
+    /// RFC 8446 section 4.4.1: after a HelloRetryRequest, the first message (ClientHello1)
+    /// is replaced by its `message_hash`; later messages stay.
+    pub fn replace_first_with_message_hash(&mut self, hash: prf::PrfHash) {
+        let end = self.starts.get(1).copied().unwrap_or(self.bytes.len());
+        let replaced = crate::tls13::message_hash(hash, &self.bytes[..end]);
+        let shift = replaced.len() as isize - end as isize;
+        self.bytes.splice(..end, replaced);
+        for start in self.starts.iter_mut().skip(1) {
+            *start = start.saturating_add_signed(shift);
+        }
+        if let Some(title) = self.titles.first_mut() {
+            *title = "message_hash(ClientHello1)".into();
+        }
+    }
+
     /// Like [`Transcript::hash`], over every message but the last one added: what a TLS 1.3
     /// CertificateVerify signs is the transcript before it (RFC 8446 section 4.4.3), and the
     /// record layer adds each message as it arrives.

@@ -446,3 +446,36 @@ fn every_message_decodes_and_encodes_back() {
         Some(Extension::Cookie(_))
     ));
 }
+
+/// Section 5 (HelloRetryRequest): with the first ClientHello replaced by its message_hash,
+/// the transcript through the second ServerHello gives the trace's handshake traffic secrets,
+/// from the secp256r1 shares.
+#[test]
+fn section_5_key_schedule_after_a_hello_retry_request() {
+    let t = Trace::section(5);
+    let ch1 = t.nth("client", "construct a ClientHello", "ClientHello", 0);
+    let hrr = t.nth("server", "construct a ServerHello", "ServerHello", 0);
+    let ch2 = t.nth("client", "construct a ClientHello", "ClientHello", 1);
+    let sh = t.nth("server", "construct a ServerHello", "ServerHello", 1);
+    let shared = ecdhe::shared_secret(
+        NamedGroup::Secp256r1,
+        &t.get("client", "create an ephemeral P-256", "private key"),
+        &t.get("server", "create an ephemeral P-256", "public key"),
+    )
+    .expect("a valid P-256 share");
+    assert_eq!(
+        shared,
+        t.get("server", "extract secret \"handshake\"", "IKM")
+    );
+    let transcript = [tlslab_core::tls13::message_hash(SHA256, &ch1), hrr, ch2, sh].concat();
+    let mut ks = KeySchedule::new(SHA256);
+    let hs = ks.handshake(&shared, &SHA256.digest(&transcript)).unwrap();
+    assert_eq!(
+        hs.traffic.client,
+        t.get("server", "derive secret \"tls13 c hs traffic\"", "expanded")
+    );
+    assert_eq!(
+        hs.traffic.server,
+        t.get("server", "derive secret \"tls13 s hs traffic\"", "expanded")
+    );
+}

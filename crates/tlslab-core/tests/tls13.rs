@@ -187,3 +187,74 @@ fn a_tls12_client_gets_protocol_version_from_a_tls13_server() {
     let r = run(client, server, 1);
     assert_eq!(alert_sent(&r.server).as_deref(), Some("protocol_version"));
 }
+
+/// Section 4.1.4: the client's share is on x25519, the server takes only secp256r1 (which
+/// the client supports): a HelloRetryRequest, a second ClientHello with a share on
+/// secp256r1, and the handshake completes over the rewritten transcript (message_hash).
+#[test]
+fn a_hello_retry_request_brings_a_share_on_the_servers_group() {
+    let (mut client, mut server) = configs(CipherSuite::TLS_AES_128_GCM_SHA256, NamedGroup::X25519);
+    client.groups = vec![NamedGroup::X25519, NamedGroup::Secp256r1];
+    server.groups = vec![NamedGroup::Secp256r1];
+    let r = run(client, server, 5);
+    assert_eq!(
+        r.connected,
+        (true, true),
+        "client {:?} server {:?}",
+        alert_sent(&r.client),
+        alert_sent(&r.server)
+    );
+    assert_eq!(r.client_got, b"HTTP/1.1 200 OK\r\n\r\nhi");
+    let groups: Vec<String> = r
+        .client
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::Computation(Computation::EcdhKeyPair { group, .. }) => Some(group.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        groups,
+        ["x25519", "secp256r1"],
+        "a new key pair for the second ClientHello"
+    );
+    let client_types: Vec<u8> = r
+        .wire
+        .iter()
+        .filter(|(c, _)| *c)
+        .flat_map(|(_, b)| record_types(b))
+        .collect();
+    let server_types: Vec<u8> = r
+        .wire
+        .iter()
+        .filter(|(c, _)| !*c)
+        .flat_map(|(_, b)| record_types(b))
+        .collect();
+    assert_eq!(
+        client_types[..3],
+        [22, 22, 20],
+        "ClientHello, ClientHello again, then CCS"
+    );
+    assert_eq!(
+        server_types[..3],
+        [22, 20, 22],
+        "HelloRetryRequest, CCS, then ServerHello"
+    );
+    // Both transcripts start with the message_hash of the first ClientHello.
+    let hashed = |events: &[ConnectionEvent]| {
+        events.iter().any(|e| {
+            matches!(&e.kind, EventKind::Computation(Computation::TranscriptHash { messages, .. })
+                if messages.first().is_some_and(|m| m == "message_hash(ClientHello1)"))
+        })
+    };
+    assert!(hashed(&r.client) && hashed(&r.server));
+}
+
+/// No group in common at all: handshake_failure, not a HelloRetryRequest.
+#[test]
+fn no_group_in_common_is_handshake_failure() {
+    let (client, mut server) = configs(CipherSuite::TLS_AES_128_GCM_SHA256, NamedGroup::X25519);
+    server.groups = vec![NamedGroup::Secp256r1];
+    let r = run(client, server, 5);
+    assert_eq!(alert_sent(&r.server).as_deref(), Some("handshake_failure"));
+}

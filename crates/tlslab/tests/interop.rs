@@ -773,6 +773,32 @@ fn tls13_tlslab_connect_to_openssl_and_gnutls() {
             check_connect(&client, &server, &["TLS1.3", description.as_str()]),
         );
     }
+    // A forced HelloRetryRequest: the tlslab client's share is on x25519, these servers take
+    // only secp256r1 (which the client also supports).
+    let started = Instant::now();
+    let (server, port) = openssl_s_server_with(&["-tls1_3", "-groups", "P-256"]);
+    let client = tlslab_connect(port, &["--suites", "TLS_AES_128_GCM_SHA256"]);
+    failures.case(
+        "tlslab connect -> openssl s_server -groups P-256 (HelloRetryRequest)",
+        started,
+        check_connect(
+            &client,
+            &server,
+            &["Protocol  : TLSv1.3", "Shared groups: secp256r1"],
+        ),
+    );
+    let started = Instant::now();
+    let (server, port) = gnutls_serv("NORMAL:-VERS-ALL:+VERS-TLS1.3:-GROUP-ALL:+GROUP-SECP256R1");
+    let client = tlslab_connect(port, &["--suites", "TLS_AES_128_GCM_SHA256"]);
+    failures.case(
+        "tlslab connect -> gnutls-serv secp256r1 only (HelloRetryRequest)",
+        started,
+        check_connect(
+            &client,
+            &server,
+            &["(ECDHE-SECP256R1)-(RSA-PSS-RSAE-SHA256)"],
+        ),
+    );
     failures.finish();
 }
 
@@ -880,6 +906,39 @@ fn tls13_openssl_and_gnutls_clients_to_tlslab_serve() {
             });
             failures.case(&name, started, result);
         }
+        // OpenSSL's share on ffdhe2048, which tlslab serve does not take: our
+        // HelloRetryRequest asks for x25519, and a second ClientHello brings it.
+        let name = format!(
+            "openssl s_client -groups ffdhe2048:X25519 -> tlslab serve (HelloRetryRequest), {suite}"
+        );
+        let started = Instant::now();
+        let result = tlslab_serve(Some(suite)).and_then(|(mut server, port)| {
+            let a = args(&[
+                "s_client",
+                "-connect",
+                &format!("127.0.0.1:{port}"),
+                "-tls1_3",
+                "-ciphersuites",
+                suite,
+                "-groups",
+                "ffdhe2048:X25519",
+                "-msg",
+                "-servername",
+                "example.com",
+                "-CAfile",
+                path_str(&pki().ca),
+                "-ign_eof",
+            ]);
+            let client = run_client(&name, "openssl", a, &[]);
+            check_served(&client, &mut server, &["New, TLSv1.3", "HTTP/1.1 200 OK"])?;
+            let hellos = client.stdout().matches("], ClientHello").count();
+            expect(
+                hellos == 2,
+                format!("{hellos} ClientHellos, not 2"),
+                &[&client, &server],
+            )
+        });
+        failures.case(&name, started, result);
         let name = format!("gnutls-cli TLS 1.3 -> tlslab serve, {suite}");
         let started = Instant::now();
         let result = tlslab_serve(Some(suite)).and_then(|(mut server, port)| {

@@ -18,7 +18,7 @@ use crate::crypto::ecdhe::EphemeralKey;
 use crate::crypto::key_exchange_signature;
 use crate::crypto::suite::{self, SuiteParams};
 use crate::error::TlsError;
-use crate::msgs::enums::{AlertDescription, ExtensionType, SignatureScheme};
+use crate::msgs::enums::{AlertDescription, CipherSuite, ExtensionType, SignatureScheme};
 use crate::msgs::handshake::{ClientHello, Extension, HandshakePayload, KeyExchange, ServerHello};
 use crate::msgs::tls13::{
     Certificate, CertificateVerify, HELLO_RETRY_REQUEST_RANDOM, KeyShare, KeyShareEntry,
@@ -42,11 +42,16 @@ struct Session {
     certificate_requested: Option<Vec<u8>>,
 }
 
+/// Our ClientHello as sent, with the key behind its share; after a HelloRetryRequest, the
+/// suite that request named (section 4.1.4: the ServerHello must keep it).
+struct Offer {
+    hello: ClientHello,
+    key: EphemeralKey,
+    retry_suite: Option<CipherSuite>,
+}
+
 enum State {
-    ExpectServerHello {
-        key: EphemeralKey,
-        session_id: Vec<u8>,
-    },
+    ExpectServerHello(Box<Offer>),
     ExpectEncryptedExtensions(Session),
     ExpectCertificate(Session),
     ExpectCertificateVerify(Session, rsa::PublicKey),
@@ -88,7 +93,7 @@ impl Machine {
         let hello = ClientHello {
             client_version: crate::msgs::handshake::TLS12,
             random,
-            session_id: session_id.clone(),
+            session_id,
             cipher_suites: config.cipher_suites.clone(),
             compression_methods: vec![0],
             extensions: vec![
@@ -102,10 +107,14 @@ impl Machine {
                 }])),
             ],
         };
-        common.send_handshake(&HandshakePayload::ClientHello(hello))?;
+        common.send_handshake(&HandshakePayload::ClientHello(hello.clone()))?;
         Ok(Machine {
             config,
-            state: State::ExpectServerHello { key, session_id },
+            state: State::ExpectServerHello(Box::new(Offer {
+                hello,
+                key,
+                retry_suite: None,
+            })),
         })
     }
 
@@ -118,17 +127,18 @@ impl Machine {
         let state = std::mem::replace(&mut self.state, State::Failed);
         self.state = match (state, msg) {
             (
-                State::ExpectServerHello { key, session_id },
+                State::ExpectServerHello(offer),
                 Incoming::Handshake(HandshakePayload::ServerHello(sh)),
-            ) => State::ExpectEncryptedExtensions(self.server_hello(
-                common,
-                key,
-                &session_id,
-                &sh,
-            )?),
+            ) if sh.random == HELLO_RETRY_REQUEST_RANDOM => {
+                State::ExpectServerHello(Box::new(self.hello_retry_request(common, *offer, &sh)?))
+            }
+            (
+                State::ExpectServerHello(offer),
+                Incoming::Handshake(HandshakePayload::ServerHello(sh)),
+            ) => State::ExpectEncryptedExtensions(self.server_hello(common, *offer, &sh)?),
             // Appendix D.4: the server's compatibility change_cipher_spec, before our keys.
-            (State::ExpectServerHello { key, session_id }, Incoming::ChangeCipherSpec) => {
-                State::ExpectServerHello { key, session_id }
+            (State::ExpectServerHello(offer), Incoming::ChangeCipherSpec) => {
+                State::ExpectServerHello(offer)
             }
             (
                 State::ExpectEncryptedExtensions(session),
@@ -196,21 +206,95 @@ impl Machine {
         Ok(())
     }
 
+    /// Section 4.1.4: the server asks for a share on another group. Checked like a
+    /// ServerHello, then our second ClientHello: the same, with one share on that group (and
+    /// the cookie, if any); the first becomes its message_hash in the transcript.
+    fn hello_retry_request(
+        &self,
+        common: &mut CommonState,
+        offer: Offer,
+        hrr: &ServerHello,
+    ) -> Result<Offer, TlsError> {
+        let illegal = |why: String| Err(TlsError::new(AlertDescription::IllegalParameter, why));
+        if offer.retry_suite.is_some() {
+            return Err(TlsError::new(
+                AlertDescription::UnexpectedMessage,
+                "a second HelloRetryRequest (section 4.1.4)",
+            ));
+        }
+        if !matches!(
+            hrr.extension(ExtensionType::SupportedVersions),
+            Some(Extension::SupportedVersions(SupportedVersions::Selected(
+                TLS13
+            )))
+        ) {
+            return illegal("a HelloRetryRequest that does not select TLS 1.3".into());
+        }
+        if hrr.session_id != offer.hello.session_id {
+            return illegal("legacy_session_id_echo is not our legacy_session_id".into());
+        }
+        let Some(suite) = suite::params(hrr.cipher_suite)
+            .filter(|_| self.config.cipher_suites.contains(&hrr.cipher_suite))
+        else {
+            return illegal(format!(
+                "the server chose {}, which we did not offer",
+                hrr.cipher_suite.name()
+            ));
+        };
+        let group = match hrr.extension(ExtensionType::KeyShare) {
+            Some(Extension::KeyShare(KeyShare::Retry(g)))
+                if self.config.groups.contains(g) && *g != offer.key.group =>
+            {
+                *g
+            }
+            Some(Extension::KeyShare(KeyShare::Retry(g))) => {
+                return illegal(format!(
+                    "the HelloRetryRequest asks for {}, which we did not offer or already sent a share on",
+                    g.name()
+                ));
+            }
+            _ => return illegal("a HelloRetryRequest that asks for no group".into()),
+        };
+        common.transcript.replace_first_with_message_hash(suite.prf);
+        common.prepare();
+        let key = common.ecdh_key_pair(group, EcdhSide::Client)?;
+        let mut hello = offer.hello;
+        for extension in &mut hello.extensions {
+            if let Extension::KeyShare(shares) = extension {
+                *shares = KeyShare::Offered(vec![KeyShareEntry {
+                    group,
+                    key_exchange: key.public.clone(),
+                }]);
+            }
+        }
+        if let Some(cookie @ Extension::Cookie(_)) = hrr.extension(ExtensionType::Cookie) {
+            hello.extensions.push(cookie.clone());
+        }
+        common.send_handshake(&HandshakePayload::ClientHello(hello.clone()))?;
+        Ok(Offer {
+            hello,
+            key,
+            retry_suite: Some(suite.suite),
+        })
+    }
+
     /// Section 4.1.3: the server's choices, checked; then the shared secret and the handshake
     /// traffic keys.
     fn server_hello(
         &self,
         common: &mut CommonState,
-        key: EphemeralKey,
-        session_id: &[u8],
+        offer: Offer,
         sh: &ServerHello,
     ) -> Result<Session, TlsError> {
+        let Offer {
+            hello,
+            key,
+            retry_suite,
+        } = offer;
+        let session_id = &hello.session_id;
         let illegal = |why: String| Err(TlsError::new(AlertDescription::IllegalParameter, why));
-        if sh.random == HELLO_RETRY_REQUEST_RANDOM {
-            return Err(TlsError::new(
-                AlertDescription::HandshakeFailure,
-                "the server asks for another key share (HelloRetryRequest), which this client does not answer yet",
-            ));
+        if retry_suite.is_some_and(|s| s != sh.cipher_suite) {
+            return illegal("the ServerHello changes the suite of the HelloRetryRequest".into());
         }
         match sh.extension(ExtensionType::SupportedVersions) {
             Some(Extension::SupportedVersions(SupportedVersions::Selected(TLS13))) => {}
@@ -226,7 +310,7 @@ impl Machine {
                 ));
             }
         }
-        if sh.session_id != session_id {
+        if &sh.session_id != session_id {
             return illegal("legacy_session_id_echo is not our legacy_session_id".into());
         }
         if sh.compression_method != 0 {

@@ -8,7 +8,7 @@ pub mod record;
 pub mod server;
 
 use crate::common::CommonState;
-use crate::crypto::suite::SuiteParams;
+use crate::crypto::suite::{PrfHash, SuiteParams};
 use crate::error::TlsError;
 use crate::msgs::enums::{AlertDescription, CipherSuite};
 use crate::msgs::handshake::HandshakePayload;
@@ -19,6 +19,15 @@ use subtle::ConstantTimeEq;
 /// Whether `suites` asks for TLS 1.3: every one of them is a TLS 1.3 suite.
 pub fn is_tls13(suites: &[CipherSuite]) -> bool {
     !suites.is_empty() && suites.iter().all(|s| CipherSuite::TLS13.contains(s))
+}
+
+/// RFC 8446 section 4.4.1: after a HelloRetryRequest the first ClientHello stands in the
+/// transcript as `message_hash` (254), `00 00 Hash.length`, `Hash(ClientHello1)`.
+pub fn message_hash(hash: PrfHash, client_hello1: &[u8]) -> Vec<u8> {
+    let digest = hash.digest(client_hello1);
+    // A digest is 32 or 48 bytes: it fits the one-byte length.
+    let len = u8::try_from(digest.len()).unwrap_or(u8::MAX);
+    [&[254u8, 0, 0, len][..], &digest].concat()
 }
 
 /// RFC 8446 section 4.4.3: what CertificateVerify signs, 64 spaces, the context string, a zero

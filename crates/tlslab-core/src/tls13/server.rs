@@ -1,7 +1,7 @@
 //! The TLS 1.3 server (RFC 8446), sans-IO: the full 1-RTT handshake of `super::client`, from
-//! the other side. It answers a client that offers TLS 1.3 and a key share on a group it
-//! accepts; a HelloRetryRequest and a fall back to TLS 1.2 are not built yet, and such a
-//! client gets the alert the RFC names.
+//! the other side, with a HelloRetryRequest when the client's key share is on a group the
+//! server does not take but the client supports one it does (section 4.1.4). A fall back to
+//! TLS 1.2 is not built yet: a client without TLS 1.3 gets protocol_version.
 
 use std::sync::Arc;
 
@@ -9,11 +9,11 @@ use crate::common::{CommonState, Incoming};
 use crate::crypto::key_exchange_signature;
 use crate::crypto::suite::{self, SuiteParams};
 use crate::error::TlsError;
-use crate::msgs::enums::{AlertDescription, ExtensionType, SignatureScheme};
+use crate::msgs::enums::{AlertDescription, ExtensionType, NamedGroup, SignatureScheme};
 use crate::msgs::handshake::{ClientHello, Extension, HandshakePayload, KeyExchange, ServerHello};
 use crate::msgs::tls13::{
-    Certificate, CertificateEntry, CertificateVerify, KeyShare, KeyShareEntry, SupportedVersions,
-    TLS13,
+    Certificate, CertificateEntry, CertificateVerify, HELLO_RETRY_REQUEST_RANDOM, KeyShare,
+    KeyShareEntry, SupportedVersions, TLS13,
 };
 use crate::timeline::{Computation, ValueName};
 use crate::tls12::{EcdhSide, ServerConfig};
@@ -32,6 +32,8 @@ struct Session {
 
 enum State {
     ExpectClientHello,
+    /// After our HelloRetryRequest: the first ClientHello, and the group we asked for.
+    ExpectSecondClientHello(Box<ClientHello>, NamedGroup),
     ExpectFinished(Session),
     Connected,
     Failed,
@@ -64,7 +66,29 @@ impl Machine {
         let state = std::mem::replace(&mut self.state, State::Failed);
         self.state = match (state, msg) {
             (State::ExpectClientHello, Incoming::Handshake(HandshakePayload::ClientHello(ch))) => {
-                State::ExpectFinished(self.client_hello(common, &ch)?)
+                common.learn(ValueName::ClientRandom, &ch.random);
+                let (suite, share) = self.negotiate(&ch)?;
+                match share {
+                    Ok(share) => {
+                        State::ExpectFinished(self.handshake(common, &ch, suite, &share, false)?)
+                    }
+                    Err(group) => {
+                        self.hello_retry_request(common, &ch, suite, group)?;
+                        State::ExpectSecondClientHello(Box::new(ch), group)
+                    }
+                }
+            }
+            // Appendix D.4: the client's compatibility change_cipher_spec before ClientHello2.
+            (State::ExpectSecondClientHello(first, group), Incoming::ChangeCipherSpec) => {
+                State::ExpectSecondClientHello(first, group)
+            }
+            (
+                State::ExpectSecondClientHello(first, group),
+                Incoming::Handshake(HandshakePayload::ClientHello(ch)),
+            ) => {
+                let share = second_client_hello(&first, &ch, group)?;
+                let (suite, _) = self.negotiate(&ch)?;
+                State::ExpectFinished(self.handshake(common, &ch, suite, &share, true)?)
             }
             (
                 State::ExpectFinished(mut session),
@@ -91,15 +115,13 @@ impl Machine {
         Ok(())
     }
 
-    /// Section 4.1.2: the client's offer; our ServerHello (with the compatibility
-    /// change_cipher_spec after it), then EncryptedExtensions, Certificate, CertificateVerify
-    /// and Finished under the handshake keys.
-    fn client_hello(
+    /// Section 4.1.2: the client's offer checked; the suite, and the client's share on our
+    /// most preferred group it sent one for, or (`Err`) the group to ask for in a
+    /// HelloRetryRequest.
+    fn negotiate(
         &self,
-        common: &mut CommonState,
         ch: &ClientHello,
-    ) -> Result<Session, TlsError> {
-        common.learn(ValueName::ClientRandom, &ch.random);
+    ) -> Result<(&'static SuiteParams, Result<KeyShareEntry, NamedGroup>), TlsError> {
         let offers_tls13 = matches!(
             ch.extension(ExtensionType::SupportedVersions),
             Some(Extension::SupportedVersions(SupportedVersions::Offered(v))) if v.contains(&TLS13)
@@ -146,17 +168,68 @@ impl Machine {
                 "a TLS 1.3 ClientHello without key_share (section 9.2)",
             ));
         };
-        let Some(client_share) = self
+        if let Some(share) = self
             .config
             .groups
             .iter()
             .find_map(|g| shares.iter().find(|s| s.group == *g))
-        else {
-            return Err(TlsError::new(
-                AlertDescription::HandshakeFailure,
-                "no key share on a group this server accepts (HelloRetryRequest is not built yet)",
-            ));
+        {
+            return Ok((suite, Ok(share.clone())));
+        }
+        // Section 4.1.4: no usable share, but a group we take among those the client supports.
+        let supported = match ch.extension(ExtensionType::SupportedGroups) {
+            Some(Extension::SupportedGroups(groups)) => groups.clone(),
+            _ => Vec::new(),
         };
+        match self.config.groups.iter().find(|g| supported.contains(g)) {
+            Some(group) => Ok((suite, Err(*group))),
+            None => Err(TlsError::new(
+                AlertDescription::HandshakeFailure,
+                "no group in common for the key exchange",
+            )),
+        }
+    }
+
+    /// Section 4.1.4: a HelloRetryRequest asking for a share on `group`; the first
+    /// ClientHello becomes its message_hash in the transcript (section 4.4.1).
+    fn hello_retry_request(
+        &self,
+        common: &mut CommonState,
+        ch: &ClientHello,
+        suite: &'static SuiteParams,
+        group: NamedGroup,
+    ) -> Result<(), TlsError> {
+        common.prepare();
+        common.transcript.replace_first_with_message_hash(suite.prf);
+        common.send_handshake(&HandshakePayload::ServerHello(ServerHello {
+            server_version: crate::msgs::handshake::TLS12,
+            random: HELLO_RETRY_REQUEST_RANDOM,
+            session_id: ch.session_id.clone(),
+            cipher_suite: suite.suite,
+            compression_method: 0,
+            extensions: vec![
+                Extension::SupportedVersions(SupportedVersions::Selected(TLS13)),
+                Extension::KeyShare(KeyShare::Retry(group)),
+            ],
+        }))?;
+        // Appendix D.4: the compatibility change_cipher_spec follows our first message.
+        if !ch.session_id.is_empty() {
+            common.send_change_cipher_spec()?;
+        }
+        Ok(())
+    }
+
+    /// Our ServerHello (with the compatibility change_cipher_spec after it, unless it followed
+    /// a HelloRetryRequest already), then EncryptedExtensions, Certificate, CertificateVerify
+    /// and Finished under the handshake keys.
+    fn handshake(
+        &self,
+        common: &mut CommonState,
+        ch: &ClientHello,
+        suite: &'static SuiteParams,
+        client_share: &KeyShareEntry,
+        retried: bool,
+    ) -> Result<Session, TlsError> {
         common.learn(ValueName::ClientShare, &client_share.key_exchange);
         let key = common.ecdh_key_pair(client_share.group, EcdhSide::Server)?;
         let mut random = [0u8; 32];
@@ -189,7 +262,7 @@ impl Machine {
         }))?;
         common.key_exchange = KeyExchange::KeyShare;
         // Appendix D.4: in compatibility mode, a change_cipher_spec right after ServerHello.
-        if !ch.session_id.is_empty() {
+        if !ch.session_id.is_empty() && !retried {
             common.send_change_cipher_spec()?;
         }
         let mut ks = KeySchedule::new(suite.prf);
@@ -263,10 +336,40 @@ impl Machine {
     }
 }
 
+/// Section 4.1.2: the second ClientHello may change only what a HelloRetryRequest asks for
+/// (here the key share: exactly one, on `group`); anything else is illegal_parameter.
+fn second_client_hello(
+    first: &ClientHello,
+    second: &ClientHello,
+    group: NamedGroup,
+) -> Result<KeyShareEntry, TlsError> {
+    let illegal = |why: &str| TlsError::new(AlertDescription::IllegalParameter, why.to_string());
+    if second.random != first.random
+        || second.session_id != first.session_id
+        || second.cipher_suites != first.cipher_suites
+        || second.compression_methods != first.compression_methods
+    {
+        return Err(illegal(
+            "the second ClientHello changes more than the key share (section 4.1.2)",
+        ));
+    }
+    match second.extension(ExtensionType::KeyShare) {
+        Some(Extension::KeyShare(KeyShare::Offered(shares)))
+            if shares.len() == 1 && shares[0].group == group =>
+        {
+            Ok(shares[0].clone())
+        }
+        _ => Err(illegal(
+            "the second ClientHello does not bring one key share on the group asked for",
+        )),
+    }
+}
+
 impl State {
     fn expecting(&self) -> &'static str {
         match self {
             State::ExpectClientHello => "waiting for ClientHello",
+            State::ExpectSecondClientHello(..) => "waiting for the second ClientHello",
             State::ExpectFinished(_) => "waiting for the client's Finished",
             State::Connected => "connected",
             State::Failed => "after a fatal error",

@@ -376,3 +376,55 @@ impl State {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::msgs::enums::CipherSuite;
+
+    fn hello(random: u8, group: NamedGroup) -> ClientHello {
+        ClientHello {
+            client_version: crate::msgs::handshake::TLS12,
+            random: [random; 32],
+            session_id: vec![1; 32],
+            cipher_suites: vec![CipherSuite::TLS_AES_128_GCM_SHA256],
+            compression_methods: vec![0],
+            extensions: vec![Extension::KeyShare(KeyShare::Offered(vec![
+                KeyShareEntry {
+                    group,
+                    key_exchange: vec![9; 32],
+                },
+            ]))],
+        }
+    }
+
+    /// Section 4.1.2: only the key share may change, and it must be on the group asked for.
+    #[test]
+    fn a_second_client_hello_may_change_only_its_key_share() {
+        let first = hello(7, NamedGroup::X25519);
+        let second = hello(7, NamedGroup::Secp256r1);
+        assert!(second_client_hello(&first, &second, NamedGroup::Secp256r1).is_ok());
+        let illegal = |r: Result<KeyShareEntry, TlsError>| {
+            r.map(|_| ()).unwrap_err().alert == AlertDescription::IllegalParameter
+        };
+        assert!(illegal(second_client_hello(
+            &first,
+            &hello(8, NamedGroup::Secp256r1),
+            NamedGroup::Secp256r1
+        )));
+        assert!(illegal(second_client_hello(
+            &first,
+            &first,
+            NamedGroup::Secp256r1
+        )));
+        let mut other_suites = second.clone();
+        other_suites
+            .cipher_suites
+            .push(CipherSuite::TLS_AES_256_GCM_SHA384);
+        assert!(illegal(second_client_hello(
+            &first,
+            &other_suites,
+            NamedGroup::Secp256r1
+        )));
+    }
+}

@@ -103,7 +103,7 @@ fn main() {
         for flight in 0..n as u8 {
             let sel = flight << 1 | victim;
             // The same operations on the ECDHE handshake (same selector layout).
-            for target in ["flights", "flights_ecdhe"] {
+            for target in ["flights", "flights_ecdhe", "flights_tls13"] {
                 write(
                     target,
                     &format!("v{victim}-f{flight}-xor"),

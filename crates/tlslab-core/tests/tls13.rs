@@ -1,11 +1,15 @@
 //! TLS 1.3 between the engine's own client and server, in memory: every suite on both groups,
-//! the record layer's TLS 1.3 shape on the wire, and a refused certificate.
+//! the record layer's TLS 1.3 shape on the wire, a HelloRetryRequest, a refused certificate,
+//! and hostile input refused with the alert RFC 8446 names.
 
 use std::sync::Arc;
 use tlslab_core::Connection;
 use tlslab_core::crypto::params;
 use tlslab_core::driver::{self, SERVER_NAME};
-use tlslab_core::msgs::enums::{CipherSuite, NamedGroup};
+use tlslab_core::msgs::enums::{CipherSuite, ContentType, ExtensionType, NamedGroup};
+use tlslab_core::msgs::handshake::{Extension, HandshakePayload};
+use tlslab_core::msgs::tls13::KeyShare;
+use tlslab_core::record::Record;
 use tlslab_core::rng::Drbg;
 use tlslab_core::timeline::{Computation, ConnectionEvent, EventKind};
 use tlslab_core::tls12::{ClientConfig, ServerConfig};
@@ -257,4 +261,191 @@ fn no_group_in_common_is_handshake_failure() {
     server.groups = vec![NamedGroup::Secp256r1];
     let r = run(client, server, 5);
     assert_eq!(alert_sent(&r.server).as_deref(), Some("handshake_failure"));
+}
+
+// ---- hostile input: each refused with the alert RFC 8446 names ----
+
+/// The records in `bytes`, each (content type, fragment).
+fn records(bytes: &[u8]) -> Vec<(u8, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    while at + 5 <= bytes.len() {
+        let len = usize::from(u16::from_be_bytes([bytes[at + 3], bytes[at + 4]]));
+        out.push((bytes[at], bytes[at + 5..at + 5 + len].to_vec()));
+        at += 5 + len;
+    }
+    out
+}
+
+fn handshake_record(payload: &HandshakePayload) -> Vec<u8> {
+    Record {
+        content_type: ContentType::Handshake,
+        version: [3, 3],
+        fragment: payload.encode(),
+    }
+    .encode()
+}
+
+fn decode13(bytes: &[u8]) -> HandshakePayload {
+    HandshakePayload::decode_in(bytes, tlslab_core::msgs::handshake::KeyExchange::KeyShare)
+        .expect("decodes")
+        .0
+}
+
+fn peers() -> (Connection, Connection) {
+    let (client, server) = configs(CipherSuite::TLS_AES_128_GCM_SHA256, NamedGroup::X25519);
+    let mut rng = Drbg::from_u64(2);
+    (
+        Connection::client(client, Box::new(rng.fork("client"))),
+        Connection::server(server, Box::new(rng.fork("server"))),
+    )
+}
+
+fn fatal(conn: &mut Connection) -> Option<String> {
+    let events: Vec<ConnectionEvent> = std::iter::from_fn(|| conn.poll_event()).collect();
+    alert_sent(&events)
+}
+
+/// The client's ClientHello, changed by `edit`, fed to a fresh server.
+fn server_fed(edit: impl FnOnce(&mut tlslab_core::msgs::handshake::ClientHello)) -> Connection {
+    let (mut c, mut s) = peers();
+    let flight = c.take_output();
+    let (_, fragment) = &records(&flight)[0];
+    let HandshakePayload::ClientHello(mut ch) = decode13(fragment) else {
+        panic!("a ClientHello");
+    };
+    edit(&mut ch);
+    s.receive(&handshake_record(&HandshakePayload::ClientHello(ch)));
+    s
+}
+
+#[test]
+fn a_duplicate_extension_is_illegal_parameter() {
+    let mut s = server_fed(|ch| {
+        let again = ch
+            .extension(ExtensionType::SupportedVersions)
+            .unwrap()
+            .clone();
+        ch.extensions.push(again);
+    });
+    assert_eq!(fatal(&mut s).as_deref(), Some("illegal_parameter"));
+}
+
+#[test]
+fn an_unknown_extension_is_ignored() {
+    let mut s = server_fed(|ch| {
+        ch.extensions.push(Extension::Unknown(
+            ExtensionType::Unknown(0x7a7a),
+            vec![1, 2, 3],
+        ))
+    });
+    assert_eq!(fatal(&mut s), None);
+    assert_eq!(records(&s.take_output())[0].0, 22, "a ServerHello");
+}
+
+#[test]
+fn a_client_hello_without_key_share_is_missing_extension() {
+    let mut s = server_fed(|ch| ch.extensions.retain(|e| e.typ() != ExtensionType::KeyShare));
+    assert_eq!(fatal(&mut s).as_deref(), Some("missing_extension"));
+}
+
+/// The server's first flight, the ServerHello record first.
+fn server_flight() -> (Connection, Vec<(u8, Vec<u8>)>) {
+    let (mut c, mut s) = peers();
+    s.receive(&c.take_output());
+    let flight = records(&s.take_output());
+    (c, flight)
+}
+
+#[test]
+fn a_server_share_on_a_group_not_offered_is_illegal_parameter() {
+    let (mut c, flight) = server_flight();
+    let HandshakePayload::ServerHello(mut sh) = decode13(&flight[0].1) else {
+        panic!("a ServerHello");
+    };
+    for e in &mut sh.extensions {
+        if let Extension::KeyShare(KeyShare::Chosen(entry)) = e {
+            entry.group = NamedGroup::Secp256r1;
+        }
+    }
+    c.receive(&handshake_record(&HandshakePayload::ServerHello(sh)));
+    assert_eq!(fatal(&mut c).as_deref(), Some("illegal_parameter"));
+}
+
+#[test]
+fn an_unprotected_handshake_record_after_server_hello_is_unexpected_message() {
+    let (mut c, flight) = server_flight();
+    c.receive(
+        &Record {
+            content_type: ContentType::Handshake,
+            version: [3, 3],
+            fragment: flight[0].1.clone(),
+        }
+        .encode(),
+    );
+    // The ServerHello again, now in the clear after the handshake keys.
+    c.receive(
+        &Record {
+            content_type: ContentType::Handshake,
+            version: [3, 3],
+            fragment: flight[0].1.clone(),
+        }
+        .encode(),
+    );
+    assert_eq!(fatal(&mut c).as_deref(), Some("unexpected_message"));
+}
+
+#[test]
+fn a_record_over_2_14_plus_256_is_record_overflow() {
+    let (mut c, flight) = server_flight();
+    c.receive(
+        &Record {
+            content_type: ContentType::Handshake,
+            version: [3, 3],
+            fragment: flight[0].1.clone(),
+        }
+        .encode(),
+    );
+    let oversized = Record {
+        content_type: ContentType::ApplicationData,
+        version: [3, 3],
+        fragment: vec![0; (1 << 14) + 257],
+    };
+    c.receive(&oversized.encode());
+    assert_eq!(fatal(&mut c).as_deref(), Some("record_overflow"));
+}
+
+#[test]
+fn a_change_cipher_spec_other_than_one_byte_0x01_is_unexpected_message() {
+    let (mut c, flight) = server_flight();
+    c.receive(
+        &Record {
+            content_type: ContentType::Handshake,
+            version: [3, 3],
+            fragment: flight[0].1.clone(),
+        }
+        .encode(),
+    );
+    c.receive(
+        &Record {
+            content_type: ContentType::ChangeCipherSpec,
+            version: [3, 3],
+            fragment: vec![1],
+        }
+        .encode(),
+    );
+    assert_eq!(
+        fatal(&mut c),
+        None,
+        "the compatibility change_cipher_spec is dropped"
+    );
+    c.receive(
+        &Record {
+            content_type: ContentType::ChangeCipherSpec,
+            version: [3, 3],
+            fragment: vec![2],
+        }
+        .encode(),
+    );
+    assert_eq!(fatal(&mut c).as_deref(), Some("unexpected_message"));
 }

@@ -184,6 +184,13 @@ impl CommonState {
                 ),
             ));
         }
+        // RFC 8446 section 5.2: a TLSCiphertext longer than 2^14 + 256 is record_overflow.
+        if tls13 && rec.fragment.len() > MAX_PLAINTEXT + 256 {
+            return Err(TlsError::new(
+                AlertDescription::RecordOverflow,
+                "a TLS 1.3 record longer than 2^14 + 256 bytes (RFC 8446 section 5.2)",
+            ));
+        }
         let (plaintext, protection) = match self
             .read
             .as_mut()

@@ -130,12 +130,16 @@ impl Machine {
                 State::ExpectServerHello(offer),
                 Incoming::Handshake(HandshakePayload::ServerHello(sh)),
             ) if sh.random == HELLO_RETRY_REQUEST_RANDOM => {
+                super::refuse_duplicates(&sh.extensions)?;
                 State::ExpectServerHello(Box::new(self.hello_retry_request(common, *offer, &sh)?))
             }
             (
                 State::ExpectServerHello(offer),
                 Incoming::Handshake(HandshakePayload::ServerHello(sh)),
-            ) => State::ExpectEncryptedExtensions(self.server_hello(common, *offer, &sh)?),
+            ) => {
+                super::refuse_duplicates(&sh.extensions)?;
+                State::ExpectEncryptedExtensions(self.server_hello(common, *offer, &sh)?)
+            }
             // Appendix D.4: the server's compatibility change_cipher_spec, before our keys.
             (State::ExpectServerHello(offer), Incoming::ChangeCipherSpec) => {
                 State::ExpectServerHello(offer)
@@ -144,6 +148,7 @@ impl Machine {
                 State::ExpectEncryptedExtensions(session),
                 Incoming::Handshake(HandshakePayload::EncryptedExtensions(extensions)),
             ) => {
+                super::refuse_duplicates(&extensions)?;
                 // Section 4.2: only extensions that belong in EncryptedExtensions.
                 if let Some(e) = extensions.iter().find(|e| {
                     matches!(

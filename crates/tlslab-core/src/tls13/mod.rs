@@ -41,6 +41,20 @@ pub fn certificate_verify_content(server: bool, transcript_hash: &[u8]) -> Vec<u
     [&[0x20u8; 64][..], context, &[0], transcript_hash].concat()
 }
 
+/// RFC 8446 section 4.2: "There MUST NOT be more than one extension of the same type in a
+/// given extension block"; refused with illegal_parameter, as the TLS 1.2 machines do.
+pub(crate) fn refuse_duplicates(
+    extensions: &[crate::msgs::handshake::Extension],
+) -> Result<(), TlsError> {
+    match crate::msgs::handshake::duplicate_extension(extensions) {
+        Some(typ) => Err(TlsError::new(
+            AlertDescription::IllegalParameter,
+            format!("duplicate {} extension (RFC 8446 section 4.2)", typ.name()),
+        )),
+        None => Ok(()),
+    }
+}
+
 impl From<ScheduleError> for TlsError {
     fn from(e: ScheduleError) -> Self {
         TlsError::new(AlertDescription::InternalError, e.to_string())

@@ -66,6 +66,7 @@ impl Machine {
         let state = std::mem::replace(&mut self.state, State::Failed);
         self.state = match (state, msg) {
             (State::ExpectClientHello, Incoming::Handshake(HandshakePayload::ClientHello(ch))) => {
+                super::refuse_duplicates(&ch.extensions)?;
                 common.learn(ValueName::ClientRandom, &ch.random);
                 let (suite, share) = self.negotiate(&ch)?;
                 match share {
@@ -86,6 +87,7 @@ impl Machine {
                 State::ExpectSecondClientHello(first, group),
                 Incoming::Handshake(HandshakePayload::ClientHello(ch)),
             ) => {
+                super::refuse_duplicates(&ch.extensions)?;
                 let share = second_client_hello(&first, &ch, group)?;
                 let (suite, _) = self.negotiate(&ch)?;
                 State::ExpectFinished(self.handshake(common, &ch, suite, &share, true)?)

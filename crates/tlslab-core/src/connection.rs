@@ -161,6 +161,29 @@ impl Connection {
         sent
     }
 
+    /// TLS 1.3: sends a KeyUpdate and moves our write keys on; with `request_peer`, asks the
+    /// peer to do the same (RFC 8446 section 4.6.3). TLS 1.2 has no KeyUpdate.
+    pub fn key_update(&mut self, request_peer: bool) -> Result<(), TlsError> {
+        if !self.is_connected() {
+            return Err(TlsError::new(
+                AlertDescription::InternalError,
+                "the handshake is not complete",
+            ));
+        }
+        let sent = match &mut self.side {
+            Some(Side::Client13(m)) => m.key_update(&mut self.common, request_peer),
+            Some(Side::Server13(m)) => m.key_update(&mut self.common, request_peer),
+            _ => Err(TlsError::new(
+                AlertDescription::InternalError,
+                "KeyUpdate exists in TLS 1.3 only",
+            )),
+        };
+        if let Err(e) = &sent {
+            self.common.fail(e);
+        }
+        sent
+    }
+
     /// Sends close_notify (RFC 5246 section 7.2.1).
     pub fn close(&mut self) {
         if !self.common.closed {

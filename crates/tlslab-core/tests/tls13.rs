@@ -449,3 +449,59 @@ fn a_change_cipher_spec_other_than_one_byte_0x01_is_unexpected_message() {
     );
     assert_eq!(fatal(&mut c).as_deref(), Some("unexpected_message"));
 }
+
+/// Section 4.6.3: a KeyUpdate asking the peer to update too; both directions move to the next
+/// application traffic secret, and data still flows both ways. A request_update other than
+/// 0 or 1 is illegal_parameter.
+#[test]
+fn key_update_both_ways_and_data_still_flows() {
+    let (client, server) = configs(CipherSuite::TLS_AES_256_GCM_SHA384, NamedGroup::X25519);
+    let mut rng = Drbg::from_u64(9);
+    let mut c = Connection::client(client, Box::new(rng.fork("client")));
+    let mut s = Connection::server(server, Box::new(rng.fork("server")));
+    for _ in 0..4 {
+        s.receive(&c.take_output());
+        c.receive(&s.take_output());
+    }
+    assert!(c.is_connected() && s.is_connected());
+    let updates = |events: &[ConnectionEvent]| {
+        events
+            .iter()
+            .filter(|e| matches!(&e.kind, EventKind::Computation(Computation::HkdfExpandLabel { label, .. }) if label == "traffic upd"))
+            .count()
+    };
+    let (before_c, before_s): (Vec<_>, Vec<_>) = (
+        std::iter::from_fn(|| c.poll_event()).collect(),
+        std::iter::from_fn(|| s.poll_event()).collect(),
+    );
+    assert_eq!((updates(&before_c), updates(&before_s)), (0, 0));
+    c.key_update(true).unwrap();
+    s.receive(&c.take_output());
+    c.receive(&s.take_output());
+    let (after_c, after_s): (Vec<_>, Vec<_>) = (
+        std::iter::from_fn(|| c.poll_event()).collect(),
+        std::iter::from_fn(|| s.poll_event()).collect(),
+    );
+    // Each side moved both its write and its read secret.
+    assert_eq!((updates(&after_c), updates(&after_s)), (2, 2));
+    c.send_application_data(b"after the update").unwrap();
+    s.receive(&c.take_output());
+    assert_eq!(s.take_app_data(), b"after the update");
+    s.send_application_data(b"and back").unwrap();
+    c.receive(&s.take_output());
+    assert_eq!(c.take_app_data(), b"and back");
+    assert!(alert_sent(&after_c).is_none() && alert_sent(&after_s).is_none());
+    // A TLS 1.2 connection has no KeyUpdate.
+    let (mut client12, mut server12) =
+        configs(CipherSuite::TLS_AES_128_GCM_SHA256, NamedGroup::X25519);
+    client12.cipher_suites = vec![CipherSuite::TLS_RSA_WITH_AES_128_GCM_SHA256];
+    server12.cipher_suites = vec![CipherSuite::TLS_RSA_WITH_AES_128_GCM_SHA256];
+    let mut c = Connection::client(client12, Box::new(rng.fork("client12")));
+    let mut s = Connection::server(server12, Box::new(rng.fork("server12")));
+    for _ in 0..4 {
+        s.receive(&c.take_output());
+        c.receive(&s.take_output());
+    }
+    assert!(c.is_connected());
+    assert!(c.key_update(false).is_err());
+}

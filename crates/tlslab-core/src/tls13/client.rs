@@ -56,7 +56,7 @@ enum State {
     ExpectCertificate(Session),
     ExpectCertificateVerify(Session, rsa::PublicKey),
     ExpectFinished(Session),
-    Connected,
+    Connected(Box<super::Traffic>),
     Failed,
 }
 
@@ -119,7 +119,7 @@ impl Machine {
     }
 
     pub(crate) fn is_connected(&self) -> bool {
-        matches!(self.state, State::Connected)
+        matches!(self.state, State::Connected(_))
     }
 
     /// Advances the handshake with one message.
@@ -197,12 +197,19 @@ impl Machine {
                     "server finished",
                     received,
                 )?;
-                Self::finish(common, session)?;
-                State::Connected
+                State::Connected(Box::new(Self::finish(common, session)?))
             }
             // Section 4.6.1: tickets are recorded and not used (no resumption here).
-            (State::Connected, Incoming::Handshake(HandshakePayload::NewSessionTicket(_))) => {
-                State::Connected
+            (
+                State::Connected(traffic),
+                Incoming::Handshake(HandshakePayload::NewSessionTicket(_)),
+            ) => State::Connected(traffic),
+            (
+                State::Connected(mut traffic),
+                Incoming::Handshake(HandshakePayload::KeyUpdate(r)),
+            ) => {
+                traffic.received(common, r)?;
+                State::Connected(traffic)
             }
             (state, msg) => {
                 return Err(TlsError::unexpected(&msg.describe(), state.expecting()));
@@ -426,7 +433,7 @@ impl Machine {
 
     /// Our second flight: the compatibility change_cipher_spec, Finished under the client
     /// handshake keys, then the application traffic keys both ways (section 7.1).
-    fn finish(common: &mut CommonState, mut session: Session) -> Result<(), TlsError> {
+    fn finish(common: &mut CommonState, mut session: Session) -> Result<super::Traffic, TlsError> {
         let (finished_hash, computation) = common
             .transcript
             .hash(session.suite.prf, "ClientHello..server Finished");
@@ -460,7 +467,27 @@ impl Machine {
             common.traffic_protector(&mut session.ks, session.suite, &app.traffic.server)?;
         common.set_read(reader);
         common.handshake_complete13(session.suite.suite);
-        Ok(())
+        Ok(super::Traffic {
+            ks: session.ks,
+            suite: session.suite,
+            read: app.traffic.server,
+            write: app.traffic.client,
+        })
+    }
+
+    /// Sends a KeyUpdate (section 4.6.3), once connected.
+    pub(crate) fn key_update(
+        &mut self,
+        common: &mut CommonState,
+        request_peer: bool,
+    ) -> Result<(), TlsError> {
+        match &mut self.state {
+            State::Connected(traffic) => traffic.send(common, request_peer),
+            _ => Err(TlsError::new(
+                AlertDescription::InternalError,
+                "KeyUpdate before the handshake is complete",
+            )),
+        }
     }
 }
 
@@ -472,7 +499,7 @@ impl State {
             State::ExpectCertificate(_) => "waiting for Certificate",
             State::ExpectCertificateVerify(..) => "waiting for CertificateVerify",
             State::ExpectFinished(_) => "waiting for the server's Finished",
-            State::Connected => "connected",
+            State::Connected(_) => "connected",
             State::Failed => "after a fatal error",
         }
     }

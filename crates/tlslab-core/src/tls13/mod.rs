@@ -55,6 +55,53 @@ pub(crate) fn refuse_duplicates(
     }
 }
 
+/// After the handshake: the application traffic secrets in use, one per direction, which a
+/// KeyUpdate replaces (RFC 8446 sections 4.6.3 and 7.2).
+pub(crate) struct Traffic {
+    pub ks: KeySchedule,
+    pub suite: &'static SuiteParams,
+    pub read: Vec<u8>,
+    pub write: Vec<u8>,
+}
+
+impl Traffic {
+    /// The peer's KeyUpdate: our read side moves to the next secret; if the peer asked, we
+    /// answer with our own KeyUpdate (not requesting one) and move our write side.
+    pub(crate) fn received(
+        &mut self,
+        common: &mut CommonState,
+        request: u8,
+    ) -> Result<(), TlsError> {
+        if request > 1 {
+            return Err(TlsError::new(
+                AlertDescription::IllegalParameter,
+                format!("KeyUpdate with request_update {request}, neither 0 nor 1"),
+            ));
+        }
+        self.read = self.ks.next_traffic_secret(&self.read)?;
+        let reader = common.traffic_protector(&mut self.ks, self.suite, &self.read.clone())?;
+        common.set_read(reader);
+        if request == 1 {
+            self.send(common, false)?;
+        }
+        Ok(())
+    }
+
+    /// Our KeyUpdate, under the current keys; then our write side moves to the next secret.
+    pub(crate) fn send(
+        &mut self,
+        common: &mut CommonState,
+        request_peer: bool,
+    ) -> Result<(), TlsError> {
+        common.prepare();
+        common.send_handshake(&HandshakePayload::KeyUpdate(u8::from(request_peer)))?;
+        self.write = self.ks.next_traffic_secret(&self.write)?;
+        let writer = common.traffic_protector(&mut self.ks, self.suite, &self.write.clone())?;
+        common.set_write(writer);
+        Ok(())
+    }
+}
+
 impl From<ScheduleError> for TlsError {
     fn from(e: ScheduleError) -> Self {
         TlsError::new(AlertDescription::InternalError, e.to_string())
@@ -165,5 +212,35 @@ impl CommonState {
             cipher_suite: suite.name(),
             extended_master_secret: false,
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rng::Drbg;
+    use crate::timeline::Actor;
+
+    /// Section 4.6.3: request_update is 0 or 1; anything else is illegal_parameter.
+    #[test]
+    fn a_key_update_request_of_2_is_illegal_parameter() {
+        let mut common = CommonState::new(Actor::Server, Box::new(Drbg::from_u64(1)));
+        let suite = crate::crypto::params(CipherSuite::TLS_AES_128_GCM_SHA256).unwrap();
+        let mut traffic = Traffic {
+            ks: KeySchedule::new(suite.prf),
+            suite,
+            read: vec![1; 32],
+            write: vec![2; 32],
+        };
+        let refused = traffic.received(&mut common, 2).unwrap_err();
+        assert_eq!(refused.alert, AlertDescription::IllegalParameter);
+        assert_eq!(traffic.read, vec![1; 32], "nothing moved");
+        traffic.received(&mut common, 0).unwrap();
+        assert_ne!(traffic.read, vec![1; 32]);
+        assert_eq!(
+            traffic.write,
+            vec![2; 32],
+            "not asked to update: our side stays"
+        );
     }
 }

@@ -28,6 +28,8 @@ struct Session {
     stage: HandshakeStage,
     /// The client's application traffic secret, installed once its Finished checks out.
     client_application: Vec<u8>,
+    /// Ours, already in use.
+    server_application: Vec<u8>,
 }
 
 enum State {
@@ -35,7 +37,7 @@ enum State {
     /// After our HelloRetryRequest: the first ClientHello, and the group we asked for.
     ExpectSecondClientHello(Box<ClientHello>, NamedGroup),
     ExpectFinished(Session),
-    Connected,
+    Connected(Box<super::Traffic>),
     Failed,
 }
 
@@ -59,7 +61,7 @@ impl Machine {
     }
 
     pub(crate) fn is_connected(&self) -> bool {
-        matches!(self.state, State::Connected)
+        matches!(self.state, State::Connected(_))
     }
 
     pub fn handle(&mut self, common: &mut CommonState, msg: Incoming) -> Result<(), TlsError> {
@@ -108,7 +110,19 @@ impl Machine {
                     common.traffic_protector(&mut session.ks, session.suite, &client_app)?;
                 common.set_read(reader);
                 common.handshake_complete13(session.suite.suite);
-                State::Connected
+                State::Connected(Box::new(super::Traffic {
+                    ks: session.ks,
+                    suite: session.suite,
+                    read: client_app,
+                    write: session.server_application,
+                }))
+            }
+            (
+                State::Connected(mut traffic),
+                Incoming::Handshake(HandshakePayload::KeyUpdate(r)),
+            ) => {
+                traffic.received(common, r)?;
+                State::Connected(traffic)
             }
             (state, msg) => {
                 return Err(TlsError::unexpected(&msg.describe(), state.expecting()));
@@ -307,6 +321,7 @@ impl Machine {
             ks,
             stage,
             client_application: app.traffic.client,
+            server_application: app.traffic.server,
         })
     }
 
@@ -367,13 +382,30 @@ fn second_client_hello(
     }
 }
 
+impl Machine {
+    /// Sends a KeyUpdate (section 4.6.3), once connected.
+    pub(crate) fn key_update(
+        &mut self,
+        common: &mut CommonState,
+        request_peer: bool,
+    ) -> Result<(), TlsError> {
+        match &mut self.state {
+            State::Connected(traffic) => traffic.send(common, request_peer),
+            _ => Err(TlsError::new(
+                AlertDescription::InternalError,
+                "KeyUpdate before the handshake is complete",
+            )),
+        }
+    }
+}
+
 impl State {
     fn expecting(&self) -> &'static str {
         match self {
             State::ExpectClientHello => "waiting for ClientHello",
             State::ExpectSecondClientHello(..) => "waiting for the second ClientHello",
             State::ExpectFinished(_) => "waiting for the client's Finished",
-            State::Connected => "connected",
+            State::Connected(_) => "connected",
             State::Failed => "after a fatal error",
         }
     }

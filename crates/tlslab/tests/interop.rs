@@ -803,7 +803,8 @@ fn tls13_tlslab_connect_to_openssl_and_gnutls() {
 }
 
 /// A TLS 1.3 run against OpenSSL recorded by `tlslab connect`: the timeline imports, tshark
-/// decrypts OpenSSL's records with the TLS 1.3 key log lines, and every recipe holds.
+/// decrypts OpenSSL's records with the TLS 1.3 key log lines, and every recipe holds, the
+/// HKDF steps (`openssl kdf ... HKDF`) among them.
 #[test]
 fn tls13_tlslab_connect_records_a_run_against_openssl() {
     require_openssl();
@@ -852,8 +853,23 @@ fn tls13_tlslab_connect_records_a_run_against_openssl() {
                 "without the key log tshark reads past ServerHello",
                 &[&client, &server],
             )?;
-            export_checks::run_recipes(&t, &dir);
-            Ok(())
+            // Every step of the key schedule recomputed by OpenSSL and Python.
+            let ran = export_checks::run_recipes(&t, &dir);
+            let wanted = [
+                "HKDF-Extract (early secret)",
+                "HKDF-Extract (handshake secret)",
+                "HKDF-Extract (master secret)",
+                "HKDF-Expand-Label (\"c hs traffic\")",
+                "HKDF-Expand-Label (\"s ap traffic\")",
+                "HKDF-Expand-Label (\"key\")",
+                "HKDF-Expand-Label (\"finished\")",
+                "ECDH shared secret (x25519)",
+            ];
+            expect(
+                wanted.iter().all(|w| ran.contains_key(*w)),
+                format!("recipes run: {ran:?}"),
+                &[&client, &server],
+            )
         });
         failures.case(
             &format!("tlslab connect --timeline -> openssl s_server -tls1_3, {suite}"),

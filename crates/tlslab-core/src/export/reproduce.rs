@@ -257,6 +257,25 @@ fn computation(t: &Timeline, index: usize, event: &Event, c: &Computation) -> Ve
             })
             .into_iter()
             .collect(),
+        Computation::HkdfExtract {
+            name,
+            salt,
+            ikm,
+            secret,
+        } => vec![hkdf_extract_recipe(prf_digest(t), name, salt, ikm, secret)],
+        Computation::HkdfExpandLabel {
+            label,
+            secret,
+            info,
+            output,
+            ..
+        } => vec![hkdf_expand_recipe(
+            prf_digest(t),
+            label,
+            secret,
+            info,
+            output,
+        )],
         Computation::VerifyData {
             label,
             handshake_hash,
@@ -389,6 +408,101 @@ pub fn ecdh_recipe(
         key: None,
         prints: premaster.clone(),
     })
+}
+
+/// TLS 1.3's HKDF-Extract (RFC 8446 section 7.1, RFC 5869 section 2.2) with `digest`
+/// (hashlib's name). An empty salt is HashLen zero bytes, written out so both tools agree. The
+/// name is printed only if it is one of the schedule's three (a file could carry anything).
+fn hkdf_extract_recipe(
+    digest: &str,
+    name: &str,
+    salt: &Bytes,
+    ikm: &Bytes,
+    secret: &Bytes,
+) -> Recipe {
+    let stage = match name {
+        "early" | "handshake" | "master" => name,
+        _ => "the",
+    };
+    let salt = if salt.is_empty() {
+        "00".repeat(secret.len())
+    } else {
+        salt.hex()
+    };
+    let ikm = ikm.hex();
+    Recipe {
+        title: format!("HKDF-Extract ({stage} secret)"),
+        explanation: format!(
+            "The {stage} secret = HKDF-Extract(salt, IKM) = HMAC-{}(salt, IKM) (RFC 8446 \
+             section 7.1, RFC 5869 section 2.2).",
+            digest.to_uppercase()
+        ),
+        openssl: format!(
+            "openssl kdf -keylen {} -kdfopt digest:{} -kdfopt mode:EXTRACT_ONLY -kdfopt \
+             hexkey:{ikm} -kdfopt hexsalt:{salt} -binary HKDF {PRINT_HEX}",
+            secret.len(),
+            digest.to_uppercase()
+        ),
+        python: format!(
+            "import hashlib, hmac\nprint(hmac.new(bytes.fromhex(\"{salt}\"), bytes.fromhex(\"{ikm}\"), hashlib.{digest}).hexdigest())\n"
+        ),
+        key: None,
+        prints: secret.clone(),
+    }
+}
+
+/// TLS 1.3's HKDF-Expand-Label (RFC 8446 section 7.1): HKDF-Expand with the HkdfLabel
+/// structure as its info. The label shown is one of TLS 1.3's, or nothing.
+fn hkdf_expand_recipe(
+    digest: &str,
+    label: &str,
+    secret: &Bytes,
+    info: &Bytes,
+    output: &Bytes,
+) -> Recipe {
+    const LABELS: [&str; 11] = [
+        "derived",
+        "c hs traffic",
+        "s hs traffic",
+        "c ap traffic",
+        "s ap traffic",
+        "exp master",
+        "res master",
+        "key",
+        "iv",
+        "finished",
+        "traffic upd",
+    ];
+    let label = LABELS.iter().find(|l| **l == label).copied().unwrap_or("?");
+    let (secret, info, n) = (secret.hex(), info.hex(), output.len());
+    Recipe {
+        title: format!("HKDF-Expand-Label (\"{label}\")"),
+        explanation: format!(
+            "HKDF-Expand-Label(secret, \"{label}\", context, {n}) = HKDF-Expand(secret, \
+             HkdfLabel, {n}), HkdfLabel being the length, \"tls13 {label}\" and the context \
+             (RFC 8446 section 7.1)."
+        ),
+        openssl: format!(
+            "openssl kdf -keylen {n} -kdfopt digest:{} -kdfopt mode:EXPAND_ONLY -kdfopt \
+             hexkey:{secret} -kdfopt hexinfo:{info} -binary HKDF {PRINT_HEX}",
+            digest.to_uppercase()
+        ),
+        python: format!(
+            "import hashlib, hmac
+
+def expand(prk, info, length):  # RFC 5869 section 2.3
+    out, t, i = b\"\", b\"\", 1
+    while len(out) < length:
+        t = hmac.new(prk, t + info + bytes([i]), hashlib.{digest}).digest()
+        out, i = out + t, i + 1
+    return out[:length]
+
+print(expand(bytes.fromhex(\"{secret}\"), bytes.fromhex(\"{info}\"), {n}).hex())
+"
+        ),
+        key: None,
+        prints: output.clone(),
+    }
 }
 
 /// A value of the TLS 1.2 PRF with `digest` (hashlib's name): OpenSSL's `TLS1-PRF` KDF

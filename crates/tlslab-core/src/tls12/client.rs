@@ -100,16 +100,7 @@ pub(crate) struct Machine {
 impl Machine {
     /// Queues the ClientHello on `conn`.
     pub(crate) fn start(config: ClientConfig, common: &mut CommonState) -> Result<Self, TlsError> {
-        for anchor in &config.trust_anchors {
-            common.hold(ValueName::TrustAnchor, anchor);
-        }
-        let mut client_random = [0u8; 32];
-        common.rng.fill(&mut client_random);
-        common.compute(Computation::Random {
-            name: ValueName::ClientRandom,
-            value: client_random.to_vec().into(),
-        });
-        common.learn(ValueName::ClientRandom, &client_random);
+        let client_random = common.start_client(&config.trust_anchors);
         let machine = Machine {
             config,
             state: State::ExpectServerHello { client_random },

@@ -36,6 +36,37 @@ impl EcdhSide {
     }
 }
 
+/// How every handshake starts, TLS 1.2 or 1.3: what each side holds before it (recorded as
+/// `Held`) and the client's random.
+impl CommonState {
+    /// The client holds its trust anchors and draws its 32-byte random (RFC 5246 section
+    /// 7.4.1.2, RFC 8446 section 4.1.2), recorded and learned.
+    pub(crate) fn start_client(&mut self, trust_anchors: &[Vec<u8>]) -> [u8; 32] {
+        for anchor in trust_anchors {
+            self.hold(ValueName::TrustAnchor, anchor);
+        }
+        let mut random = [0u8; 32];
+        self.rng.fill(&mut random);
+        self.compute(Computation::Random {
+            name: ValueName::ClientRandom,
+            value: random.to_vec().into(),
+        });
+        self.learn(ValueName::ClientRandom, &random);
+        random
+    }
+
+    /// The server holds its private key (d stands for the whole key in the who-knows-what
+    /// view) and its own certificate.
+    pub(crate) fn start_server(&mut self, config: &ServerConfig) {
+        use rsa::traits::PrivateKeyParts;
+        let d = config.private_key.d().to_be_bytes_trimmed_vartime();
+        self.hold(ValueName::ServerPrivateKey, &d);
+        if let Some(own) = config.certificate_chain.first() {
+            self.hold(ValueName::ServerCertificate, own);
+        }
+    }
+}
+
 /// The key schedule and Finished as a side runs them: each value computed once, by
 /// [`key_schedule`], and recorded as it is computed.
 impl CommonState {

@@ -18,7 +18,6 @@ use crate::msgs::handshake::{
     duplicate_extension,
 };
 use crate::timeline::{Computation, EventKind, ValueName};
-use rsa::traits::PrivateKeyParts;
 use std::sync::Arc;
 
 /// The server's certificate, key and choices.
@@ -75,12 +74,7 @@ pub(crate) struct Machine {
 
 impl Machine {
     pub(crate) fn start(config: ServerConfig, common: &mut CommonState) -> Self {
-        // The private exponent d stands for the whole private key in the who-knows-what view.
-        let d = config.private_key.d().to_be_bytes_trimmed_vartime();
-        common.hold(ValueName::ServerPrivateKey, &d);
-        if let Some(own) = config.certificate_chain.first() {
-            common.hold(ValueName::ServerCertificate, own);
-        }
+        common.start_server(&config);
         Machine {
             config,
             state: State::ExpectClientHello,

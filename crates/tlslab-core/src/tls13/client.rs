@@ -69,16 +69,7 @@ pub(crate) struct Machine {
 impl Machine {
     /// Queues the ClientHello, with a key share on the first of our groups.
     pub(crate) fn start(config: ClientConfig, common: &mut CommonState) -> Result<Self, TlsError> {
-        for anchor in &config.trust_anchors {
-            common.hold(ValueName::TrustAnchor, anchor);
-        }
-        let mut random = [0u8; 32];
-        common.rng.fill(&mut random);
-        common.compute(Computation::Random {
-            name: ValueName::ClientRandom,
-            value: random.to_vec().into(),
-        });
-        common.learn(ValueName::ClientRandom, &random);
+        let random = common.start_client(&config.trust_anchors);
         // Appendix D.4: a non-empty legacy_session_id puts the handshake in middlebox
         // compatibility mode, as browsers send it.
         let mut session_id = vec![0u8; 32];

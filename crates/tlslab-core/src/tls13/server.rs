@@ -17,7 +17,6 @@ use crate::msgs::tls13::{
 };
 use crate::timeline::{Computation, ValueName};
 use crate::tls12::{EcdhSide, ServerConfig};
-use rsa::traits::PrivateKeyParts;
 
 use super::certificate_verify_content;
 use super::key_schedule::{HandshakeStage, KeySchedule};
@@ -49,11 +48,7 @@ pub(crate) struct Machine {
 
 impl Machine {
     pub(crate) fn start(config: ServerConfig, common: &mut CommonState) -> Self {
-        let d = config.private_key.d().to_be_bytes_trimmed_vartime();
-        common.hold(ValueName::ServerPrivateKey, &d);
-        if let Some(own) = config.certificate_chain.first() {
-            common.hold(ValueName::ServerCertificate, own);
-        }
+        common.start_server(&config);
         Machine {
             config,
             state: State::ExpectClientHello,

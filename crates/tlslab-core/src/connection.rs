@@ -5,18 +5,21 @@
 use crate::common::{CommonState, Incoming};
 use crate::error::TlsError;
 use crate::msgs::enums::{AlertDescription, AlertLevel};
+use crate::msgs::handshake::HandshakePayload;
 use crate::rng::RandomSource;
 use crate::timeline::{Actor, ConnectionEvent};
 use crate::tls12::{ClientConfig, ServerConfig, client, server};
 use crate::tls13;
 
-/// The state machine behind a connection: the configuration's suites say which version
-/// (`tls13::is_tls13`).
+/// The state machine behind a connection. A client's suites say which versions it offers
+/// (TLS 1.3's first, when it has any); a server's machine waits for the ClientHello.
 enum Side {
     Client(client::Machine),
     Server(server::Machine),
     Client13(tls13::client::Machine),
     Server13(tls13::server::Machine),
+    /// A server before the ClientHello: the version it offers decides (RFC 8446 section 4.2.1).
+    ServerAwaitingHello(ServerConfig),
 }
 
 pub struct Connection {
@@ -29,7 +32,8 @@ impl Connection {
     /// A client that has queued its ClientHello.
     pub fn client(config: ClientConfig, rng: Box<dyn RandomSource>) -> Self {
         let mut common = CommonState::new(Actor::Client, rng);
-        let started = if tls13::is_tls13(&config.cipher_suites) {
+        let (tls13_suites, _) = tls13::split_suites(&config.cipher_suites);
+        let started = if !tls13_suites.is_empty() {
             tls13::client::Machine::start(config, &mut common).map(Side::Client13)
         } else {
             client::Machine::start(config, &mut common).map(Side::Client)
@@ -47,14 +51,25 @@ impl Connection {
     /// A server waiting for a ClientHello.
     pub fn server(config: ServerConfig, rng: Box<dyn RandomSource>) -> Self {
         let mut common = CommonState::new(Actor::Server, rng);
-        let side = if tls13::is_tls13(&config.cipher_suites) {
-            Side::Server13(tls13::server::Machine::start(config, &mut common))
-        } else {
-            Side::Server(server::Machine::start(config, &mut common))
-        };
+        common.start_server(&config);
         Connection {
             common,
-            side: Some(side),
+            side: Some(Side::ServerAwaitingHello(config)),
+        }
+    }
+
+    /// The machine that answers `msg`, the first message a server receives: TLS 1.3's when
+    /// the client offers it and we have a TLS 1.3 suite, else TLS 1.2's (which puts the
+    /// downgrade sentinel in its random if we speak TLS 1.3 too, section 4.1.3), unless we
+    /// speak TLS 1.3 only.
+    fn server_side(config: ServerConfig, msg: &Incoming) -> Side {
+        let (tls13_suites, tls12_suites) = tls13::split_suites(&config.cipher_suites);
+        let offers_tls13 = matches!(msg,
+            Incoming::Handshake(HandshakePayload::ClientHello(ch)) if tls13::offers_tls13(ch));
+        if !tls13_suites.is_empty() && (offers_tls13 || tls12_suites.is_empty()) {
+            Side::Server13(tls13::server::Machine::new(config))
+        } else {
+            Side::Server(server::Machine::new(config))
         }
     }
 
@@ -99,14 +114,36 @@ impl Connection {
                 self.common.deliver(data);
                 Ok(())
             }
-            msg => match &mut self.side {
-                Some(Side::Client(m)) => m.handle(&mut self.common, msg),
-                Some(Side::Server(m)) => m.handle(&mut self.common, msg),
-                Some(Side::Client13(m)) => m.handle(&mut self.common, msg),
-                Some(Side::Server13(m)) => m.handle(&mut self.common, msg),
-                None => Ok(()),
-            },
+            msg => {
+                self.choose_version(&msg)?;
+                match &mut self.side {
+                    Some(Side::Client(m)) => m.handle(&mut self.common, msg),
+                    Some(Side::Server(m)) => m.handle(&mut self.common, msg),
+                    Some(Side::Client13(m)) => m.handle(&mut self.common, msg),
+                    Some(Side::Server13(m)) => m.handle(&mut self.common, msg),
+                    Some(Side::ServerAwaitingHello(_)) | None => Ok(()),
+                }
+            }
         }
+    }
+
+    /// The hellos decide the version: a server's machine is chosen by the first message it
+    /// receives, and a client that offered both versions hands over to its TLS 1.2 machine
+    /// when the ServerHello negotiates TLS 1.2 (unless that is a downgrade, section 4.1.3).
+    fn choose_version(&mut self, msg: &Incoming) -> Result<(), TlsError> {
+        let chosen = match (&self.side, msg) {
+            (Some(Side::ServerAwaitingHello(config)), msg) => {
+                Some(Self::server_side(config.clone(), msg))
+            }
+            (Some(Side::Client13(m)), Incoming::Handshake(HandshakePayload::ServerHello(sh))) => {
+                m.fall_back(sh)?.map(Side::Client)
+            }
+            _ => None,
+        };
+        if let Some(side) = chosen {
+            self.side = Some(side);
+        }
+        Ok(())
     }
 
     /// Bytes to send to the peer (drained).
@@ -132,7 +169,7 @@ impl Connection {
                 Some(Side::Server(m)) => m.is_connected(),
                 Some(Side::Client13(m)) => m.is_connected(),
                 Some(Side::Server13(m)) => m.is_connected(),
-                None => false,
+                Some(Side::ServerAwaitingHello(_)) | None => false,
             }
     }
 

@@ -505,3 +505,183 @@ fn key_update_both_ways_and_data_still_flows() {
     assert!(c.is_connected());
     assert!(c.key_update(false).is_err());
 }
+
+// ---- one side speaking both versions (section 4.2.1), the downgrade sentinel (4.1.3) ----
+
+/// A client offering TLS 1.3 and TLS 1.2 (every suite), a server accepting both.
+fn both_versions() -> (ClientConfig, ServerConfig) {
+    let (mut client, mut server) = configs(CipherSuite::TLS_AES_128_GCM_SHA256, NamedGroup::X25519);
+    client.cipher_suites = [&CipherSuite::TLS13[..], &CipherSuite::SUPPORTED[..]].concat();
+    server.cipher_suites = client.cipher_suites.clone();
+    (client, server)
+}
+
+fn suite_completed(events: &[ConnectionEvent]) -> Option<String> {
+    events.iter().find_map(|e| match &e.kind {
+        EventKind::HandshakeComplete { cipher_suite, .. } => Some(cipher_suite.clone()),
+        _ => None,
+    })
+}
+
+/// The server's random as it recorded drawing it.
+fn server_random(events: &[ConnectionEvent]) -> Vec<u8> {
+    events
+        .iter()
+        .find_map(|e| match &e.kind {
+            EventKind::Computation(Computation::Random { name, value })
+                if *name == tlslab_core::timeline::ValueName::ServerRandom =>
+            {
+                Some(value.0.clone())
+            }
+            _ => None,
+        })
+        .expect("the server drew its random")
+}
+
+#[test]
+fn both_sides_speaking_both_versions_agree_on_tls13() {
+    let (client, server) = both_versions();
+    let r = run(client, server, 11);
+    assert_eq!(r.connected, (true, true));
+    assert_eq!(
+        suite_completed(&r.client).as_deref(),
+        Some("TLS_AES_128_GCM_SHA256")
+    );
+    assert_eq!(r.client_got, b"HTTP/1.1 200 OK\r\n\r\nhi");
+    assert!(!server_random(&r.server).ends_with(b"DOWNGRD\x01"));
+}
+
+/// A TLS 1.2 client of a server that speaks both: TLS 1.2, with the sentinel in the server's
+/// random (the TLS 1.2 client does not look for it).
+#[test]
+fn a_tls12_client_gets_tls12_and_the_sentinel_from_a_server_speaking_both() {
+    for suite in [
+        CipherSuite::TLS_RSA_WITH_AES_128_GCM_SHA256,
+        CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+    ] {
+        let (mut client, server) = both_versions();
+        client.cipher_suites = vec![suite];
+        let r = run(client, server, 12);
+        assert_eq!(r.connected, (true, true), "{}", suite.name());
+        assert_eq!(suite_completed(&r.server), Some(suite.name()));
+        assert!(server_random(&r.server).ends_with(b"DOWNGRD\x01"));
+    }
+}
+
+/// A client offering both, a server speaking TLS 1.2 only (no sentinel): the client's TLS 1.2
+/// machine takes over from its ClientHello and completes, with the extended master secret.
+#[test]
+fn a_client_offering_both_completes_tls12_with_a_tls12_server() {
+    for suite in [
+        CipherSuite::TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+        CipherSuite::TLS_RSA_WITH_AES_128_CBC_SHA,
+    ] {
+        let (client, mut server) = both_versions();
+        server.cipher_suites = vec![suite];
+        let r = run(client, server, 13);
+        assert_eq!(
+            r.connected,
+            (true, true),
+            "{}: {:?}",
+            suite.name(),
+            alert_sent(&r.client)
+        );
+        assert!(r.client.iter().any(|e| matches!(&e.kind,
+            EventKind::HandshakeComplete { cipher_suite, extended_master_secret: true }
+                if *cipher_suite == suite.name())));
+        assert_eq!(r.client_got, b"HTTP/1.1 200 OK\r\n\r\nhi");
+    }
+}
+
+/// Section 4.1.3: someone removes TLS 1.3 from the client's offer; the server, which speaks
+/// it, answers in TLS 1.2 with the sentinel, and the client refuses with illegal_parameter
+/// before it sends anything more.
+#[test]
+fn a_downgrade_to_tls12_is_caught_by_the_sentinel() {
+    let (client, server) = both_versions();
+    let mut rng = Drbg::from_u64(14);
+    let mut c = Connection::client(client, Box::new(rng.fork("client")));
+    let mut s = Connection::server(server, Box::new(rng.fork("server")));
+    let (_, fragment) = &records(&c.take_output())[0];
+    let HandshakePayload::ClientHello(mut ch) = decode13(fragment) else {
+        panic!("a ClientHello");
+    };
+    ch.extensions
+        .retain(|e| !matches!(e, Extension::SupportedVersions(_)));
+    s.receive(&handshake_record(&HandshakePayload::ClientHello(ch)));
+    assert_eq!(fatal(&mut s), None, "the server answers in TLS 1.2");
+    c.receive(&s.take_output());
+    assert_eq!(fatal(&mut c).as_deref(), Some("illegal_parameter"));
+    let sent = records(&c.take_output());
+    assert_eq!(sent.len(), 1, "only the alert");
+    assert_eq!(sent[0].0, 21);
+}
+
+/// A TLS 1.3 ServerHello must choose a TLS 1.3 suite; a TLS 1.2 one, though offered for
+/// TLS 1.2, is illegal_parameter.
+#[test]
+fn a_tls13_server_hello_with_a_tls12_suite_is_illegal_parameter() {
+    let (client, server) = both_versions();
+    let mut rng = Drbg::from_u64(15);
+    let mut c = Connection::client(client, Box::new(rng.fork("client")));
+    let mut s = Connection::server(server, Box::new(rng.fork("server")));
+    s.receive(&c.take_output());
+    let flight = records(&s.take_output());
+    let HandshakePayload::ServerHello(mut sh) = decode13(&flight[0].1) else {
+        panic!("a ServerHello");
+    };
+    sh.cipher_suite = CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256;
+    c.receive(&handshake_record(&HandshakePayload::ServerHello(sh)));
+    assert_eq!(fatal(&mut c).as_deref(), Some("illegal_parameter"));
+}
+
+/// Section 5: "An implementation which receives any other change_cipher_spec value or which
+/// receives a protected change_cipher_spec record MUST abort the handshake with an
+/// "unexpected_message" alert." The server's handshake traffic key, from its own record of
+/// the schedule, seals a change_cipher_spec.
+#[test]
+fn a_protected_change_cipher_spec_is_unexpected_message() {
+    use tlslab_core::tls13::key_schedule::KeySchedule;
+    let (mut c, mut s) = peers();
+    s.receive(&c.take_output());
+    let flight = records(&s.take_output());
+    let events: Vec<ConnectionEvent> = std::iter::from_fn(|| s.poll_event()).collect();
+    let secret = events
+        .iter()
+        .find_map(|e| match &e.kind {
+            EventKind::Computation(Computation::HkdfExpandLabel { label, output, .. })
+                if label == "s hs traffic" =>
+            {
+                Some(output.0.clone())
+            }
+            _ => None,
+        })
+        .expect("the server derived its handshake traffic secret");
+    let params = params(CipherSuite::TLS_AES_128_GCM_SHA256).unwrap();
+    let keys = KeySchedule::new(params.prf)
+        .traffic_keys(&secret, 16, 12)
+        .unwrap();
+    let mut protector = tlslab_core::tls13::record::protector(params, keys);
+    let ccs =
+        tlslab_core::tls13::record::seal(&mut protector, &[1], ContentType::ChangeCipherSpec, 0)
+            .unwrap();
+    // ServerHello in the clear, then the protected change_cipher_spec as the first record
+    // under the handshake keys.
+    c.receive(
+        &Record {
+            content_type: ContentType::Handshake,
+            version: [3, 3],
+            fragment: flight[0].1.clone(),
+        }
+        .encode(),
+    );
+    c.receive(
+        &Record {
+            content_type: ContentType::ApplicationData,
+            version: [3, 3],
+            fragment: ccs,
+        }
+        .encode(),
+    );
+    assert_eq!(fatal(&mut c).as_deref(), Some("unexpected_message"));
+}

@@ -17,6 +17,11 @@ pub const HELLO_RETRY_REQUEST_RANDOM: [u8; 32] = [
     0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb, 0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c,
 ];
 
+/// RFC 8446 section 4.1.3: the last eight bytes of the random of a server that speaks TLS 1.3
+/// but negotiates TLS 1.2 ("DOWNGRD" and 01), or TLS 1.1 and below ("DOWNGRD" and 00).
+pub const DOWNGRADE_TO_TLS12: [u8; 8] = *b"DOWNGRD\x01";
+pub const DOWNGRADE_TO_TLS11: [u8; 8] = *b"DOWNGRD\x00";
+
 /// RFC 8446 section 4.2.1: `ProtocolVersion versions<2..254>` in a ClientHello,
 /// `ProtocolVersion selected_version` in a ServerHello or HelloRetryRequest.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -67,6 +67,66 @@ impl ClientConfig {
     }
 }
 
+/// The PKCS#1 v1.5 signature schemes a TLS 1.2 client accepts (RFC 5246 section 7.4.1.4.1).
+pub(crate) const PKCS1_SCHEMES: [SignatureScheme; 3] = [
+    SignatureScheme::RsaPkcs1Sha256,
+    SignatureScheme::RsaPkcs1Sha384,
+    SignatureScheme::RsaPkcs1Sha512,
+];
+
+/// Whether `config` offers an ECDHE suite (then it also offers groups and point formats).
+fn offers_ecdhe(config: &ClientConfig) -> bool {
+    config
+        .cipher_suites
+        .iter()
+        .filter_map(|s| suite::params(*s))
+        .any(|p| p.kx == KeyExchange::Ecdhe)
+}
+
+fn client_hello(config: &ClientConfig, random: [u8; 32]) -> ClientHello {
+    let ecdhe = offers_ecdhe(config);
+    // With ECDHE the server signs its share: the schemes it may use, PSS first as browsers
+    // list it. Without, the list every RSA link has always carried.
+    let mut schemes = PKCS1_SCHEMES.to_vec();
+    if ecdhe {
+        schemes.insert(0, SignatureScheme::RsaPssRsaeSha256);
+    }
+    let mut extensions = vec![
+        Extension::ServerName(config.server_name.clone()),
+        Extension::SignatureAlgorithms(schemes),
+    ];
+    extensions.extend(tls12_only_extensions(config));
+    if ecdhe {
+        // RFC 8422 section 5.1.1.
+        extensions.insert(
+            extensions.len() - 1,
+            Extension::SupportedGroups(config.groups.clone()),
+        );
+    }
+    ClientHello {
+        client_version: TLS12,
+        random,
+        session_id: Vec::new(),
+        cipher_suites: config.cipher_suites.clone(),
+        compression_methods: vec![0],
+        extensions,
+    }
+}
+
+/// The extensions only TLS 1.2 reads: renegotiation_info (RFC 5746 section 3.4: empty on an
+/// initial handshake), extended_master_secret (RFC 7627) when offered, and with ECDHE
+/// ec_point_formats (RFC 8422 section 5.1.2).
+pub(crate) fn tls12_only_extensions(config: &ClientConfig) -> Vec<Extension> {
+    let mut extensions = vec![Extension::RenegotiationInfo(Vec::new())];
+    if config.offer_extended_master_secret {
+        extensions.push(Extension::ExtendedMasterSecret);
+    }
+    if offers_ecdhe(config) {
+        extensions.push(Extension::EcPointFormats(vec![EcPointFormat::Uncompressed]));
+    }
+    extensions
+}
+
 /// Values fixed once the hellos are exchanged.
 struct Hello {
     client_random: [u8; 32],
@@ -101,63 +161,24 @@ impl Machine {
     /// Queues the ClientHello on `conn`.
     pub(crate) fn start(config: ClientConfig, common: &mut CommonState) -> Result<Self, TlsError> {
         let client_random = common.start_client(&config.trust_anchors);
-        let machine = Machine {
+        common.send_handshake(&HandshakePayload::ClientHello(client_hello(
+            &config,
+            client_random,
+        )))?;
+        Ok(Machine::offered(config, client_random))
+    }
+
+    /// The machine once a ClientHello with `client_random` offering `config`'s suites is sent
+    /// (by us, or by a TLS 1.3 client that offered TLS 1.2 too and hands over).
+    pub(crate) fn offered(config: ClientConfig, client_random: [u8; 32]) -> Self {
+        Machine {
             config,
             state: State::ExpectServerHello { client_random },
-        };
-        common.send_handshake(&HandshakePayload::ClientHello(
-            machine.client_hello(client_random),
-        ))?;
-        Ok(machine)
+        }
     }
 
     pub(crate) fn is_connected(&self) -> bool {
         matches!(self.state, State::Connected)
-    }
-
-    /// Whether the client offers an ECDHE suite (then it also offers groups and point formats).
-    fn offers_ecdhe(&self) -> bool {
-        self.config
-            .cipher_suites
-            .iter()
-            .filter_map(|s| suite::params(*s))
-            .any(|p| p.kx == KeyExchange::Ecdhe)
-    }
-
-    fn client_hello(&self, random: [u8; 32]) -> ClientHello {
-        let ecdhe = self.offers_ecdhe();
-        // With ECDHE the server signs its share: the schemes it may use, PSS first as browsers
-        // list it. Without, the list every RSA link has always carried.
-        let mut schemes = vec![
-            SignatureScheme::RsaPkcs1Sha256,
-            SignatureScheme::RsaPkcs1Sha384,
-            SignatureScheme::RsaPkcs1Sha512,
-        ];
-        if ecdhe {
-            schemes.insert(0, SignatureScheme::RsaPssRsaeSha256);
-        }
-        let mut extensions = vec![
-            Extension::ServerName(self.config.server_name.clone()),
-            Extension::SignatureAlgorithms(schemes),
-            // RFC 5746 section 3.4: an initial handshake carries an empty renegotiation_info.
-            Extension::RenegotiationInfo(Vec::new()),
-        ];
-        if self.config.offer_extended_master_secret {
-            extensions.push(Extension::ExtendedMasterSecret);
-        }
-        if ecdhe {
-            // RFC 8422 sections 5.1.1 and 5.1.2.
-            extensions.push(Extension::SupportedGroups(self.config.groups.clone()));
-            extensions.push(Extension::EcPointFormats(vec![EcPointFormat::Uncompressed]));
-        }
-        ClientHello {
-            client_version: TLS12,
-            random,
-            session_id: Vec::new(),
-            cipher_suites: self.config.cipher_suites.clone(),
-            compression_methods: vec![0],
-            extensions,
-        }
     }
 
     // ---- the state machine ----
@@ -282,7 +303,7 @@ impl Machine {
                 Extension::ExtendedMasterSecret => self.config.offer_extended_master_secret,
                 // RFC 8422 section 5.2: echoed only to a client that offered ECDHE.
                 Extension::EcPointFormats(formats) => {
-                    self.offers_ecdhe() && formats.contains(&EcPointFormat::Uncompressed)
+                    offers_ecdhe(&self.config) && formats.contains(&EcPointFormat::Uncompressed)
                 }
                 // RFC 5246 section 7.4.1.4: only extensions we offered may come back; a server
                 // acknowledges server_name with an empty one, which decodes as Unknown.

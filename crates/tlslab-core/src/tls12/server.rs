@@ -17,6 +17,7 @@ use crate::msgs::handshake::{
     ClientHello, Extension, HandshakePayload, KeyExchange, ServerHello, ServerKeyExchange, TLS12,
     duplicate_extension,
 };
+use crate::msgs::tls13::DOWNGRADE_TO_TLS12;
 use crate::timeline::{Computation, EventKind, ValueName};
 use std::sync::Arc;
 
@@ -69,14 +70,20 @@ enum State {
 /// The server's side of the handshake; [`crate::Connection`] runs it.
 pub(crate) struct Machine {
     config: ServerConfig,
+    /// The server speaks TLS 1.3 too: its random carries the downgrade sentinel (RFC 8446
+    /// section 4.1.3).
+    speaks_tls13: bool,
     state: State,
 }
 
 impl Machine {
-    pub(crate) fn start(config: ServerConfig, common: &mut CommonState) -> Self {
-        common.start_server(&config);
+    /// A server for `config`'s TLS 1.2 suites (its key and certificate already held).
+    pub(crate) fn new(mut config: ServerConfig) -> Self {
+        let (tls13, tls12) = crate::tls13::split_suites(&config.cipher_suites);
+        config.cipher_suites = tls12;
         Machine {
             config,
+            speaks_tls13: !tls13.is_empty(),
             state: State::ExpectClientHello,
         }
     }
@@ -202,6 +209,9 @@ impl Machine {
 
         let mut server_random = [0u8; 32];
         common.rng.fill(&mut server_random);
+        if self.speaks_tls13 {
+            server_random[24..].copy_from_slice(&DOWNGRADE_TO_TLS12);
+        }
         common.compute(Computation::Random {
             name: ValueName::ServerRandom,
             value: server_random.to_vec().into(),

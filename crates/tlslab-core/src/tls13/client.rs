@@ -19,6 +19,7 @@ use crate::crypto::key_exchange_signature;
 use crate::crypto::suite::{self, SuiteParams};
 use crate::error::TlsError;
 use crate::msgs::enums::{AlertDescription, CipherSuite, ExtensionType, SignatureScheme};
+use crate::msgs::handshake::TLS12;
 use crate::msgs::handshake::{ClientHello, Extension, HandshakePayload, KeyExchange, ServerHello};
 use crate::msgs::tls13::{
     Certificate, CertificateVerify, HELLO_RETRY_REQUEST_RANDOM, KeyShare, KeyShareEntry,
@@ -26,8 +27,7 @@ use crate::msgs::tls13::{
 };
 use crate::pki;
 use crate::timeline::{Computation, ValueName};
-use crate::tls12::ClientConfig;
-use crate::tls12::EcdhSide;
+use crate::tls12::{self, ClientConfig, EcdhSide};
 
 use super::certificate_verify_content;
 use super::key_schedule::{HandshakeStage, KeySchedule};
@@ -67,7 +67,8 @@ pub(crate) struct Machine {
 }
 
 impl Machine {
-    /// Queues the ClientHello, with a key share on the first of our groups.
+    /// Queues the ClientHello, with a key share on the first of our groups. With TLS 1.2
+    /// suites in `config` too, the ClientHello offers both versions and what TLS 1.2 needs.
     pub(crate) fn start(config: ClientConfig, common: &mut CommonState) -> Result<Self, TlsError> {
         let random = common.start_client(&config.trust_anchors);
         // Appendix D.4: a non-empty legacy_session_id puts the handshake in middlebox
@@ -81,22 +82,35 @@ impl Machine {
             )
         })?;
         let key = common.ecdh_key_pair(group, EcdhSide::Client)?;
+        let (_, tls12_suites) = super::split_suites(&config.cipher_suites);
+        let mut versions = vec![TLS13];
+        // Section 4.2.3: PSS for TLS 1.3's CertificateVerify; a TLS 1.2 server may sign its
+        // ServerKeyExchange with PKCS#1 v1.5 as well.
+        let mut schemes = vec![SignatureScheme::RsaPssRsaeSha256];
+        if !tls12_suites.is_empty() {
+            versions.push(TLS12);
+            schemes.extend(tls12::client::PKCS1_SCHEMES);
+        }
+        let mut extensions = vec![
+            Extension::ServerName(config.server_name.clone()),
+            Extension::SupportedGroups(config.groups.clone()),
+            Extension::SignatureAlgorithms(schemes),
+            Extension::SupportedVersions(SupportedVersions::Offered(versions)),
+            Extension::KeyShare(KeyShare::Offered(vec![KeyShareEntry {
+                group,
+                key_exchange: key.public.clone(),
+            }])),
+        ];
+        if !tls12_suites.is_empty() {
+            extensions.extend(tls12::client::tls12_only_extensions(&config));
+        }
         let hello = ClientHello {
-            client_version: crate::msgs::handshake::TLS12,
+            client_version: TLS12,
             random,
             session_id,
             cipher_suites: config.cipher_suites.clone(),
             compression_methods: vec![0],
-            extensions: vec![
-                Extension::ServerName(config.server_name.clone()),
-                Extension::SupportedGroups(config.groups.clone()),
-                Extension::SignatureAlgorithms(vec![SignatureScheme::RsaPssRsaeSha256]),
-                Extension::SupportedVersions(SupportedVersions::Offered(vec![TLS13])),
-                Extension::KeyShare(KeyShare::Offered(vec![KeyShareEntry {
-                    group,
-                    key_exchange: key.public.clone(),
-                }])),
-            ],
+            extensions,
         };
         common.send_handshake(&HandshakePayload::ClientHello(hello.clone()))?;
         Ok(Machine {
@@ -107,6 +121,42 @@ impl Machine {
                 retry_suite: None,
             })),
         })
+    }
+
+    /// Section 4.1.3: a ServerHello that negotiates TLS 1.2 (no supported_versions) to a
+    /// client that offered TLS 1.2 too. The TLS 1.2 machine takes over from our ClientHello,
+    /// unless the random carries the downgrade sentinel: then someone removed TLS 1.3 from
+    /// our offer, and we refuse with illegal_parameter. `None`: the message stays ours.
+    pub(crate) fn fall_back(
+        &self,
+        sh: &ServerHello,
+    ) -> Result<Option<tls12::client::Machine>, TlsError> {
+        let State::ExpectServerHello(offer) = &self.state else {
+            return Ok(None);
+        };
+        let (_, tls12_suites) = super::split_suites(&self.config.cipher_suites);
+        let negotiates_tls12 = sh.random != HELLO_RETRY_REQUEST_RANDOM
+            && sh.extension(ExtensionType::SupportedVersions).is_none();
+        // After a HelloRetryRequest the server has chosen TLS 1.3 already.
+        if !negotiates_tls12 || tls12_suites.is_empty() || offer.retry_suite.is_some() {
+            return Ok(None);
+        }
+        if super::has_downgrade_sentinel(&sh.random) {
+            return Err(TlsError::new(
+                AlertDescription::IllegalParameter,
+                "the ServerHello negotiates TLS 1.2, but its random ends in the downgrade \
+                 sentinel: the server speaks TLS 1.3, so something removed it from our offer \
+                 (section 4.1.3)",
+            ));
+        }
+        let config = ClientConfig {
+            cipher_suites: tls12_suites,
+            ..self.config.clone()
+        };
+        Ok(Some(tls12::client::Machine::offered(
+            config,
+            offer.hello.random,
+        )))
     }
 
     pub(crate) fn is_connected(&self) -> bool {
@@ -209,6 +259,12 @@ impl Machine {
         Ok(())
     }
 
+    /// Whether we offered `suite` as a TLS 1.3 suite (a TLS 1.2 suite in a TLS 1.3
+    /// ServerHello was not offered for it).
+    fn offers13(&self, suite: CipherSuite) -> bool {
+        CipherSuite::TLS13.contains(&suite) && self.config.cipher_suites.contains(&suite)
+    }
+
     /// Section 4.1.4: the server asks for a share on another group. Checked like a
     /// ServerHello, then our second ClientHello: the same, with one share on that group (and
     /// the cookie, if any); the first becomes its message_hash in the transcript.
@@ -236,8 +292,8 @@ impl Machine {
         if hrr.session_id != offer.hello.session_id {
             return illegal("legacy_session_id_echo is not our legacy_session_id".into());
         }
-        let Some(suite) = suite::params(hrr.cipher_suite)
-            .filter(|_| self.config.cipher_suites.contains(&hrr.cipher_suite))
+        let Some(suite) =
+            suite::params(hrr.cipher_suite).filter(|_| self.offers13(hrr.cipher_suite))
         else {
             return illegal(format!(
                 "the server chose {}, which we did not offer",
@@ -319,8 +375,7 @@ impl Machine {
         if sh.compression_method != 0 {
             return illegal("legacy_compression_method is not 0".into());
         }
-        let Some(suite) = suite::params(sh.cipher_suite)
-            .filter(|_| self.config.cipher_suites.contains(&sh.cipher_suite))
+        let Some(suite) = suite::params(sh.cipher_suite).filter(|_| self.offers13(sh.cipher_suite))
         else {
             return illegal(format!(
                 "the server chose {}, which we did not offer",

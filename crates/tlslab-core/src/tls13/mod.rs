@@ -1,6 +1,9 @@
 //! TLS 1.3 (RFC 8446) on the engine TLS 1.2 runs on: the key schedule, record protection and
 //! a 1-RTT client and server (full handshake, certificate authentication, (EC)DHE on x25519 or
-//! secp256r1). A config whose suites are TLS 1.3's speaks TLS 1.3 ([`is_tls13`]).
+//! secp256r1). A config with TLS 1.3 suites speaks TLS 1.3; one with TLS 1.2 suites too
+//! speaks both, and the hellos decide ([`split_suites`], [`offers_tls13`]): the client offers
+//! both in supported_versions, the server answers a TLS 1.2 client in TLS 1.2 with the
+//! downgrade sentinel in its random, and the client refuses that sentinel (section 4.1.3).
 
 pub mod client;
 pub mod key_schedule;
@@ -10,15 +13,38 @@ pub mod server;
 use crate::common::CommonState;
 use crate::crypto::suite::{PrfHash, SuiteParams};
 use crate::error::TlsError;
-use crate::msgs::enums::{AlertDescription, CipherSuite};
-use crate::msgs::handshake::HandshakePayload;
+use crate::msgs::enums::{AlertDescription, CipherSuite, ExtensionType};
+use crate::msgs::handshake::{ClientHello, Extension, HandshakePayload};
+use crate::msgs::tls13::{DOWNGRADE_TO_TLS11, DOWNGRADE_TO_TLS12, SupportedVersions, TLS13};
 use crate::timeline::{Computation, EventKind};
 use key_schedule::{Derivation, KeySchedule, ScheduleError};
 use subtle::ConstantTimeEq;
 
-/// Whether `suites` asks for TLS 1.3: every one of them is a TLS 1.3 suite.
+/// Whether `suites` asks for TLS 1.3 only: every one of them is a TLS 1.3 suite.
 pub fn is_tls13(suites: &[CipherSuite]) -> bool {
     !suites.is_empty() && suites.iter().all(|s| CipherSuite::TLS13.contains(s))
+}
+
+/// A configuration's suites by version: TLS 1.3's, then TLS 1.2's, each in its order. A side
+/// with both speaks both, and the hellos decide (RFC 8446 section 4.2.1).
+pub fn split_suites(suites: &[CipherSuite]) -> (Vec<CipherSuite>, Vec<CipherSuite>) {
+    suites.iter().partition(|s| CipherSuite::TLS13.contains(s))
+}
+
+/// Whether a ClientHello offers TLS 1.3 in supported_versions (section 4.2.1: without the
+/// extension a client speaks TLS 1.2 at most, whatever else it sends).
+pub fn offers_tls13(ch: &ClientHello) -> bool {
+    matches!(
+        ch.extension(ExtensionType::SupportedVersions),
+        Some(Extension::SupportedVersions(SupportedVersions::Offered(v))) if v.contains(&TLS13)
+    )
+}
+
+/// Section 4.1.3: a ServerHello that negotiates TLS 1.2 or below from a server that speaks
+/// TLS 1.3 carries a sentinel in its random's last eight bytes.
+pub fn has_downgrade_sentinel(server_random: &[u8; 32]) -> bool {
+    let tail = &server_random[24..];
+    tail == DOWNGRADE_TO_TLS12 || tail == DOWNGRADE_TO_TLS11
 }
 
 /// RFC 8446 section 4.4.1: after a HelloRetryRequest the first ClientHello stands in the

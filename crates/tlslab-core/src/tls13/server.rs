@@ -1,7 +1,8 @@
 //! The TLS 1.3 server (RFC 8446), sans-IO: the full 1-RTT handshake of `super::client`, from
 //! the other side, with a HelloRetryRequest when the client's key share is on a group the
-//! server does not take but the client supports one it does (section 4.1.4). A fall back to
-//! TLS 1.2 is not built yet: a client without TLS 1.3 gets protocol_version.
+//! server does not take but the client supports one it does (section 4.1.4). A client without
+//! TLS 1.3 gets protocol_version here; a server with TLS 1.2 suites too answers it with the
+//! TLS 1.2 machine instead ([`crate::Connection::server`]).
 
 use std::sync::Arc;
 
@@ -9,7 +10,9 @@ use crate::common::{CommonState, Incoming};
 use crate::crypto::key_exchange_signature;
 use crate::crypto::suite::{self, SuiteParams};
 use crate::error::TlsError;
-use crate::msgs::enums::{AlertDescription, ExtensionType, NamedGroup, SignatureScheme};
+use crate::msgs::enums::{
+    AlertDescription, CipherSuite, ExtensionType, NamedGroup, SignatureScheme,
+};
 use crate::msgs::handshake::{ClientHello, Extension, HandshakePayload, KeyExchange, ServerHello};
 use crate::msgs::tls13::{
     Certificate, CertificateEntry, CertificateVerify, HELLO_RETRY_REQUEST_RANDOM, KeyShare,
@@ -47,8 +50,11 @@ pub(crate) struct Machine {
 }
 
 impl Machine {
-    pub(crate) fn start(config: ServerConfig, common: &mut CommonState) -> Self {
-        common.start_server(&config);
+    /// A server for `config`'s TLS 1.3 suites (its key and certificate already held).
+    pub(crate) fn new(mut config: ServerConfig) -> Self {
+        config
+            .cipher_suites
+            .retain(|s| CipherSuite::TLS13.contains(s));
         Machine {
             config,
             state: State::ExpectClientHello,
@@ -133,11 +139,7 @@ impl Machine {
         &self,
         ch: &ClientHello,
     ) -> Result<(&'static SuiteParams, Result<KeyShareEntry, NamedGroup>), TlsError> {
-        let offers_tls13 = matches!(
-            ch.extension(ExtensionType::SupportedVersions),
-            Some(Extension::SupportedVersions(SupportedVersions::Offered(v))) if v.contains(&TLS13)
-        );
-        if !offers_tls13 {
+        if !super::offers_tls13(ch) {
             return Err(TlsError::new(
                 AlertDescription::ProtocolVersion,
                 "the client does not offer TLS 1.3, and this server speaks nothing older",

@@ -24,6 +24,8 @@ pub enum Scenario {
     BadPremaster,
     StolenKey,
     SwappedShare,
+    HelloRetry,
+    ForgedCertificateVerify,
 }
 
 /// What sits on the wire.
@@ -37,7 +39,7 @@ pub enum NetworkRole {
 }
 
 impl Scenario {
-    pub const ALL: [Scenario; 14] = [
+    pub const ALL: [Scenario; 16] = [
         Scenario::Happy,
         Scenario::Expired,
         Scenario::NotYetValid,
@@ -52,14 +54,18 @@ impl Scenario {
         Scenario::BadPremaster,
         Scenario::StolenKey,
         Scenario::SwappedShare,
+        Scenario::HelloRetry,
+        Scenario::ForgedCertificateVerify,
     ];
 
     /// Whether it means something under `protocol`: the malformed premaster attacks RSA key
-    /// exchange only, the swapped share ECDHE only.
+    /// exchange only, the swapped share TLS 1.2's ECDHE only; a HelloRetryRequest and
+    /// CertificateVerify exist in TLS 1.3 only.
     pub fn applies_to(self, protocol: Protocol) -> bool {
         match self {
             Scenario::BadPremaster => protocol == Protocol::Tls12Rsa,
             Scenario::SwappedShare => protocol == Protocol::Tls12Ecdhe,
+            Scenario::HelloRetry | Scenario::ForgedCertificateVerify => protocol == Protocol::Tls13,
             _ => true,
         }
     }
@@ -80,7 +86,7 @@ impl Scenario {
     /// What a browser would tell its user, under `protocol`.
     pub fn plain(self, protocol: Protocol) -> &'static str {
         match (self, protocol) {
-            (Scenario::StolenKey, Protocol::Tls12Ecdhe) => {
+            (Scenario::StolenKey, Protocol::Tls12Ecdhe | Protocol::Tls13) => {
                 "Nothing visible at the time: the padlock appeared. And nothing later: the leaked key opens none of the recording."
             }
             _ => self.text().2,
@@ -97,6 +103,9 @@ impl Scenario {
     /// that far): the sentences about key exchange and record protection follow the run on
     /// screen.
     pub fn technical_for(self, protocol: Protocol, suite: Option<&str>) -> String {
+        if protocol == Protocol::Tls13 {
+            return self.technical13(suite);
+        }
         let ecdhe = protocol == Protocol::Tls12Ecdhe;
         let cbc = suite.is_some_and(|s| s.contains("_CBC_"));
         let chacha = suite.is_some_and(|s| s.contains("_CHACHA20_"));
@@ -125,8 +134,38 @@ impl Scenario {
             | Scenario::Downgrade
             | Scenario::BitFlip
             | Scenario::BadPremaster
-            | Scenario::SwappedShare => NetworkRole::Attacker,
+            | Scenario::SwappedShare
+            | Scenario::ForgedCertificateVerify => NetworkRole::Attacker,
             _ => NetworkRole::Observer,
+        }
+    }
+
+    /// What happens under TLS 1.3 (RFC 8446), in a run that negotiated `suite`.
+    fn technical13(self, suite: Option<&str>) -> String {
+        let suite = suite.unwrap_or("TLS_AES_128_GCM_SHA256");
+        let aead = if suite.contains("CHACHA20") {
+            "ChaCha20-Poly1305"
+        } else {
+            "AES-GCM"
+        };
+        match self {
+            Scenario::Happy => format!(
+                "A full TLS 1.3 handshake (RFC 8446 §2): the ClientHello carries the client's x25519 key share (§4.2.8) and the server answers with its own in ServerHello. Everything after ServerHello is encrypted under handshake traffic keys derived with HKDF from the shared secret (§7.1): EncryptedExtensions, Certificate, CertificateVerify (an RSA-PSS signature over the transcript, §4.4.3) and Finished (an HMAC over the transcript, §4.4.4). {suite} then protects the HTTP request and response under the application traffic keys (§5.2), and close_notify alerts end it (§6.1)."
+            ),
+            Scenario::Expired => "The leaf's notAfter lies before the client's clock, so the validity check fails (RFC 5280 §4.1.2.5, §6.1.3 (a)(2)) and the client sends a fatal certificate_expired alert (RFC 8446 §6.2). The certificate crossed the wire encrypted under the server's handshake traffic key (RFC 8446 §4.4.2): only the two endpoints read it.".into(),
+            Scenario::NotYetValid => "The leaf's notBefore lies after the client's clock, so the validity check fails (RFC 5280 §4.1.2.5, §6.1.3 (a)(2)). TLS 1.3 has no alert of its own for a certificate that is not yet valid; this client sends certificate_expired, which RFC 8446 §6.2 defines as \"a certificate has expired or is not currently valid\". OpenSSL sends bad_certificate instead.".into(),
+            Scenario::WrongHost => "The client asked for www.example.org; the certificate's subjectAltName lists only example.com and www.example.com, so the identity check fails (RFC 6125 §6.4) and the client sends bad_certificate (RFC 8446 §6.2).".into(),
+            Scenario::UntrustedRoot => "The chain is well formed and correctly signed, but it ends at tlslab Demo Root CA, which is not in this client's trust store, so no certification path exists (RFC 5280 §6.1) and the client sends unknown_ca (RFC 8446 §6.2).".into(),
+            Scenario::ForgedSignature => "The leaf claims the demo intermediate as its issuer but was signed with another key: RSASSA-PKCS1-v1_5 verification with the intermediate's public key fails (RFC 8017 §8.2.2). The client sends decrypt_error, as OpenSSL does (RFC 8446 §6.2: \"unable to correctly verify a signature\").".into(),
+            Scenario::Mitm => "An attacker on the path answers the ClientHello itself, with a certificate for example.com from its own CA, and signs the transcript with that certificate's key (RFC 8446 §4.4.3). The name matches and the signatures are valid, but the chain does not lead to a trusted root (RFC 5280 §6.1), so the client sends unknown_ca (RFC 8446 §6.2) and never sends its request.".into(),
+            Scenario::MitmTrusted => "The attacker's root is in the client's trust store, so its certificate for example.com validates (RFC 5280 §6.1). There are two separate TLS 1.3 handshakes, client-attacker and attacker-server, each with its own (EC)DHE shared secret and traffic keys (RFC 8446 §7.1); the attacker decrypts, reads and re-encrypts the request and the response. TLS authenticates whoever the trust store vouches for.".into(),
+            Scenario::Downgrade => "The client offers TLS 1.3 and, for older servers, TLS 1.2 (supported_versions, RFC 8446 §4.2.1). The attacker removes supported_versions from the ClientHello, so the server, which speaks TLS 1.3, sees a TLS 1.2 client and answers in TLS 1.2, with DOWNGRD 01 in the last eight bytes of its random as §4.1.3 requires. The client sees a TLS 1.2 ServerHello carrying that sentinel and aborts with illegal_parameter before sending anything else. The attacker cannot remove the sentinel unseen: the server's signature covers both randoms (RFC 8422 §5.4).".into(),
+            Scenario::BitFlip => format!(
+                "One bit of the encrypted HTTP request changes on the wire. TLS 1.3 protects every record with an AEAD (RFC 8446 §5.2): {aead} authenticates the ciphertext and the record header, so the tag no longer verifies, and the server refuses the record with bad_record_mac and never sees a modified plaintext."
+            ),
+            Scenario::NoSharedSuite => "The client offers only TLS_CHACHA20_POLY1305_SHA256; the server accepts only TLS_AES_128_GCM_SHA256. With no suite in common the server cannot send a ServerHello and ends with handshake_failure (RFC 8446 §4.1.1, §6.2).".into(),
+            Scenario::StolenKey => "A passive observer records the whole session. Later the server's private key leaks (a breach, a subpoena, a careless backup). In TLS 1.3 nothing in the recording was encrypted to that key: the traffic secrets come from the (EC)DHE shared secret of the two key shares (RFC 8446 §4.2.8, §7.1), whose private halves never crossed the wire, and the server's RSA key only signed the transcript in CertificateVerify (§4.4.3). The stolen key opens none of the recording: forward secrecy, with no RSA key exchange left to fall back on (§1.2). The key log, written by an endpoint that held the secrets, still decrypts it.".into(),
+            _ => self.technical().into(),
         }
     }
 
@@ -216,6 +255,18 @@ impl Scenario {
                 "Key share swapped",
                 "The connection fails before the browser sends its own key share: the site's key share was not signed by the site.",
                 "An attacker on the path, without a certificate the client trusts, replaces the server's ephemeral public share in ServerKeyExchange with its own, so that it, not the server, would share the premaster with the client. The server's signature covers client_random + server_random + ServerECDHParams, the share among them (RFC 8422 §5.4, RFC 5246 §7.4.3), and is checked with the certificate's key: it no longer verifies, and the client sends decrypt_error (RFC 5246 §7.2.2) before sending its own share.",
+            ),
+            Scenario::HelloRetry => (
+                "hello-retry",
+                "HelloRetryRequest",
+                "The padlock appears, one round trip later than usual: the browser had guessed a key-exchange group this site does not use.",
+                "The client sends its key share on x25519; this server accepts only secp256r1, which the client lists in supported_groups. Instead of failing, the server answers with a HelloRetryRequest naming secp256r1 (RFC 8446 §4.1.4). The client sends a second ClientHello with a share on secp256r1, the first ClientHello enters the transcript as its hash (message_hash, §4.4.1), and the handshake completes, one round trip later.",
+            ),
+            Scenario::ForgedCertificateVerify => (
+                "forged-certificate-verify",
+                "Stolen certificate, no key",
+                "\"This site can't provide a secure connection\": whoever answered has the site's certificate, but not its private key.",
+                "An attacker on the path answers the ClientHello itself and presents the real server's certificate chain, which validates: certificates are public. It does not hold the certificate's private key, so it signs CertificateVerify (RSA-PSS over the transcript, RFC 8446 §4.4.3) with a key of its own. The signature does not verify with the certificate's public key, and the client sends decrypt_error (§6.2) before sending anything else. The certificate names the server; the signature proves it is there.",
             ),
         }
     }

@@ -510,3 +510,124 @@ fn a_trusted_man_in_the_middle_completes_its_own_handshake_before_answering_the_
         );
     }
 }
+
+/// Under TLS 1.3 every scenario that applies ends with the alert RFC 8446 section 6.2 and
+/// real implementations use, sent on the message that triggers it.
+#[test]
+fn every_scenario_ends_under_tls13_as_a_real_implementation_would() {
+    let tls13 = Protocol::Tls13;
+    for (scenario, alert) in [
+        (Scenario::Expired, "certificate_expired"),
+        (Scenario::NotYetValid, "certificate_expired"),
+        (Scenario::WrongHost, "bad_certificate"),
+        (Scenario::UntrustedRoot, "unknown_ca"),
+        (Scenario::ForgedSignature, "decrypt_error"),
+        (Scenario::Mitm, "unknown_ca"),
+    ] {
+        expect_in(tls13, scenario, true, Actor::Client, alert, "Certificate");
+    }
+    let client = Actor::Client;
+    expect_in(
+        tls13,
+        Scenario::ForgedCertificateVerify,
+        true,
+        client,
+        "decrypt_error",
+        "CertificateVerify",
+    );
+    expect_in(
+        tls13,
+        Scenario::Downgrade,
+        true,
+        client,
+        "illegal_parameter",
+        "ServerHello",
+    );
+    expect_in(
+        tls13,
+        Scenario::BitFlip,
+        true,
+        Actor::Server,
+        "bad_record_mac",
+        "ApplicationData",
+    );
+    expect_in(
+        tls13,
+        Scenario::NoSharedSuite,
+        true,
+        Actor::Server,
+        "handshake_failure",
+        "ClientHello",
+    );
+    for scenario in [
+        Scenario::Happy,
+        Scenario::MitmTrusted,
+        Scenario::HelloRetry,
+        Scenario::StolenKey,
+    ] {
+        let t = run_in(tls13, scenario, true);
+        assert_eq!(t.outcome, Outcome::Success, "{}", scenario.id());
+        assert_eq!(t.protocol(), tls13, "{}", scenario.id());
+        assert_eq!(
+            t.negotiated_suite(),
+            Some("TLS_AES_128_GCM_SHA256"),
+            "{}",
+            scenario.id()
+        );
+    }
+}
+
+/// The sentinel: the server's random in the caught downgrade ends in DOWNGRD 01.
+#[test]
+fn a_tls13_downgrade_shows_the_sentinel_in_the_servers_random() {
+    let t = run_in(Protocol::Tls13, Scenario::Downgrade, true);
+    assert!(t.events.iter().any(|e| matches!(&e.kind,
+        EventKind::Tampered { what, .. } if what.contains("supported_versions"))));
+    let random = t
+        .events
+        .iter()
+        .find_map(|e| match &e.kind {
+            EventKind::Computation(Computation::Random { name, value })
+                if *name == ValueName::ServerRandom =>
+            {
+                Some(value.0.clone())
+            }
+            _ => None,
+        })
+        .expect("the server drew its random");
+    assert!(random.ends_with(b"DOWNGRD\x01"));
+}
+
+/// A HelloRetryRequest: two ClientHellos, the handshake on secp256r1.
+#[test]
+fn a_hello_retry_request_costs_a_round_trip_and_succeeds() {
+    let t = run_in(Protocol::Tls13, Scenario::HelloRetry, true);
+    let titles: Vec<&str> = t.steps.iter().map(|s| s.title.as_str()).collect();
+    assert_eq!(
+        titles.iter().filter(|t| **t == "ClientHello").count(),
+        2,
+        "{titles:?}"
+    );
+    assert!(titles.contains(&"HelloRetryRequest"), "{titles:?}");
+}
+
+/// Forward secrecy in TLS 1.3: after the key leaks the observer holds it, the randoms and the
+/// shares, and nothing that opens the recording.
+#[test]
+fn a_recorded_tls13_session_resists_the_stolen_key() {
+    let t = run_in(Protocol::Tls13, Scenario::StolenKey, true);
+    let last = t.steps.last().unwrap();
+    assert_eq!(last.from, Actor::Network);
+    let observer: Vec<ValueName> = last.knowledge.observer.iter().map(|k| k.name).collect();
+    for public in [
+        ValueName::ServerPrivateKey,
+        ValueName::ClientRandom,
+        ValueName::ServerRandom,
+        ValueName::ClientShare,
+        ValueName::ServerShare,
+    ] {
+        assert!(observer.contains(&public), "{public:?} in {observer:?}");
+    }
+    assert_eq!(observer.len(), 5, "nothing secret: {observer:?}");
+    assert!(texts(&t, Actor::Network).is_empty(), "nothing decrypted");
+}

@@ -45,6 +45,16 @@ pub enum FromWorker {
     Reply(RunReply),
 }
 
+/// The protocols the page runs, tells and offers in links, its picker and `setProtocol`. TLS
+/// 1.3 runs in the engine and imported files; the page tells its story once every chapter,
+/// drawing and sentence is written for it (the next issue).
+pub const ON_PAGE: [Protocol; 2] = [Protocol::Tls12Rsa, Protocol::Tls12Ecdhe];
+
+/// A protocol the page runs, by its id.
+pub fn protocol_on_page(id: &str) -> Option<Protocol> {
+    Protocol::from_id(id).filter(|p| ON_PAGE.contains(p))
+}
+
 /// The largest seed handed out: JavaScript's Number.MAX_SAFE_INTEGER.
 pub const MAX_SEED: u64 = (1 << 53) - 1;
 

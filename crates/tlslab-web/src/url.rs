@@ -3,7 +3,7 @@
 //! (`theme=light|dark|auto`, `embed=1`, `autoplay=1`, `speed=0.5|1|2|4`) and presents it to a
 //! class (`present=1`, `level=intro`, `quiz=1`, `spoilers=0|1`).
 
-use crate::protocol::{MAX_SEED, Suite};
+use crate::protocol::{MAX_SEED, Suite, protocol_on_page};
 use crate::state::{Classroom, Level, RunParams};
 use tlslab_core::driver::Protocol;
 use tlslab_core::scenario::Scenario;
@@ -82,8 +82,8 @@ impl Link {
         let beat = read("beat", &|v| v.parse::<usize>().is_ok_and(|n| n >= 1))
             .and_then(|v| v.parse::<usize>().ok())
             .map(|n| n - 1);
-        let protocol = read("protocol", &|v| Protocol::from_id(v).is_some())
-            .and_then(|v| Protocol::from_id(&v));
+        let protocol =
+            read("protocol", &|v| protocol_on_page(v).is_some()).and_then(|v| protocol_on_page(&v));
         let runs = protocol.unwrap_or_default();
         // A suite or a scenario of another protocol is reported like one that does not exist.
         let suite = read("suite", &|v| {

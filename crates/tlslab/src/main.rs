@@ -28,8 +28,9 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
-    /// Serve TLS 1.2 (or TLS 1.3, when --suites names TLS 1.3's) on a TCP port: handshake,
-    /// read an HTTP request, answer 200, close.
+    /// Serve TLS 1.3 and TLS 1.2 on a TCP port (the version the client offers decides; a
+    /// TLS 1.2 answer carries RFC 8446's downgrade sentinel): handshake, read an HTTP
+    /// request, answer 200, close.
     /// Clients are served concurrently, each on its own thread.
     Serve {
         #[arg(long, default_value = "127.0.0.1:8443")]
@@ -40,11 +41,12 @@ enum Command {
         /// Private key (PEM, PKCS#8 or PKCS#1); default: the demo leaf key.
         #[arg(long, requires = "cert")]
         key: Option<PathBuf>,
-        /// Comma-separated IANA suite names, most preferred first: TLS 1.2's, or TLS 1.3's
-        /// (TLS_AES_128_GCM_SHA256, TLS_AES_256_GCM_SHA384, TLS_CHACHA20_POLY1305_SHA256).
+        /// Comma-separated IANA suite names, most preferred first: TLS 1.2's, TLS 1.3's
+        /// (TLS_AES_128_GCM_SHA256, TLS_AES_256_GCM_SHA384, TLS_CHACHA20_POLY1305_SHA256), or
+        /// both (then both versions are served).
         #[arg(long, value_parser = parse_suites)]
         suites: Option<SuiteList>,
-        /// Accept only this protocol's suites (tls12-rsa, tls12-ecdhe); default: both.
+        /// Accept only this protocol's suites (tls12-rsa, tls12-ecdhe, tls13); default: all.
         #[arg(long, value_parser = parse_protocol, conflicts_with = "suites")]
         protocol: Option<Protocol>,
         /// Serve one connection, then exit (status 0 if it succeeded).
@@ -57,8 +59,9 @@ enum Command {
         #[arg(long, value_name = "N", default_value_t = 16, value_parser = clap::value_parser!(u64).range(1..=1024))]
         max_connections: u64,
     },
-    /// Connect to a TLS 1.2 server (or TLS 1.3, when --suites names TLS 1.3's), validate its
-    /// chain, send a request, print the body.
+    /// Connect to a TLS server, validate its chain, send a request, print the body. TLS 1.2
+    /// by default; TLS 1.3 (with TLS 1.2 for older servers) with --protocol tls13, or when
+    /// --suites names TLS 1.3's.
     Connect {
         /// HOST:PORT
         address: String,
@@ -68,11 +71,13 @@ enum Command {
         /// Trust anchors (PEM); default: the demo root.
         #[arg(long)]
         cafile: Option<PathBuf>,
-        /// Comma-separated IANA suite names, most preferred first: TLS 1.2's, or TLS 1.3's
-        /// (TLS_AES_128_GCM_SHA256, TLS_AES_256_GCM_SHA384, TLS_CHACHA20_POLY1305_SHA256).
+        /// Comma-separated IANA suite names, most preferred first: TLS 1.2's, TLS 1.3's
+        /// (TLS_AES_128_GCM_SHA256, TLS_AES_256_GCM_SHA384, TLS_CHACHA20_POLY1305_SHA256), or
+        /// both (then both versions are offered).
         #[arg(long, value_parser = parse_suites)]
         suites: Option<SuiteList>,
-        /// Offer this protocol's suites (tls12-rsa, tls12-ecdhe); default: the RSA suites.
+        /// Offer this protocol's suites (tls12-rsa, tls12-ecdhe, or tls13: TLS 1.3's and,
+        /// as browsers do, TLS 1.2's ECDHE suites); default: the RSA suites.
         #[arg(long, value_parser = parse_protocol, conflicts_with = "suites")]
         protocol: Option<Protocol>,
         /// Request to send; default: GET / with a Host header.
@@ -108,8 +113,8 @@ enum Command {
         /// Use only this suite (it also says the protocol).
         #[arg(long, value_parser = parse_suite)]
         suite: Option<CipherSuite>,
-        /// What the client offers: tls12-rsa or tls12-ecdhe; default: the suite's, else
-        /// tls12-rsa.
+        /// What the client offers: tls12-rsa, tls12-ecdhe or tls13; default: the suite's,
+        /// else tls12-rsa.
         #[arg(long, value_parser = parse_protocol)]
         protocol: Option<Protocol>,
         /// Do not offer the extended master secret (RFC 7627).
@@ -144,16 +149,31 @@ fn parse_protocol(id: &str) -> Result<Protocol, String> {
     })
 }
 
-/// The suites `--suites` names, else those of `--protocol`.
+/// The suites `--suites` names, else those a client of `--protocol` offers.
 fn suites_of(suites: Option<SuiteList>, protocol: Option<Protocol>) -> Option<Vec<CipherSuite>> {
     suites
         .map(|s| s.0)
         .or_else(|| protocol.map(|p| p.suites().to_vec()))
 }
 
-/// A TLS 1.2 suite the engine speaks (not the SCSV, not ECDSA): what `trace` runs.
+/// The suites `--suites` names, else those of `--protocol` alone: a server of one protocol.
+fn served_suites(
+    suites: Option<SuiteList>,
+    protocol: Option<Protocol>,
+) -> Option<Vec<CipherSuite>> {
+    match protocol {
+        Some(Protocol::Tls13) => Some(CipherSuite::TLS13.to_vec()),
+        _ => suites_of(suites, protocol),
+    }
+}
+
+/// A suite the engine speaks (not the SCSV, not ECDSA): what `trace` runs.
 fn parse_suite(name: &str) -> Result<CipherSuite, String> {
-    parse_suite_of(name, &CipherSuite::SUPPORTED)
+    let every: Vec<CipherSuite> = CipherSuite::SUPPORTED
+        .into_iter()
+        .chain(CipherSuite::TLS13)
+        .collect();
+    parse_suite_of(name, &every)
 }
 
 fn parse_suite_of(name: &str, supported: &[CipherSuite]) -> Result<CipherSuite, String> {
@@ -171,27 +191,10 @@ fn parse_suite_of(name: &str, supported: &[CipherSuite]) -> Result<CipherSuite, 
 #[derive(Clone)]
 struct SuiteList(Vec<CipherSuite>);
 
-/// For `serve` and `connect`: TLS 1.2 suites, or TLS 1.3's (RFC 8446), which speak TLS 1.3;
-/// one version per connection, so not both.
+/// For `serve` and `connect`: TLS 1.2 suites, TLS 1.3's (RFC 8446), or both: a side with
+/// both speaks both versions, and the hellos decide.
 fn parse_suites(list: &str) -> Result<SuiteList, String> {
-    let every: Vec<CipherSuite> = CipherSuite::SUPPORTED
-        .into_iter()
-        .chain(CipherSuite::TLS13)
-        .collect();
-    let suites: Vec<CipherSuite> = list
-        .split(',')
-        .map(|name| parse_suite_of(name, &every))
-        .collect::<Result<_, _>>()?;
-    let tls13 = suites
-        .iter()
-        .filter(|s| CipherSuite::TLS13.contains(s))
-        .count();
-    if tls13 != 0 && tls13 != suites.len() {
-        return Err(
-            "name TLS 1.3 suites or TLS 1.2 suites, not both: a connection speaks one version here"
-                .into(),
-        );
-    }
+    let suites: Vec<CipherSuite> = list.split(',').map(parse_suite).collect::<Result<_, _>>()?;
     Ok(SuiteList(suites))
 }
 
@@ -210,7 +213,7 @@ fn main() -> ExitCode {
         } => net::serve(
             &listen,
             cert.zip(key),
-            suites_of(suites, protocol),
+            served_suites(suites, protocol),
             once,
             net::ServeLimits {
                 idle_timeout: std::time::Duration::from_secs(idle_timeout),

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 use tlslab_core::Connection;
-use tlslab_core::driver::demo_pki;
+use tlslab_core::driver::{Protocol, demo_pki};
 use tlslab_core::http;
 use tlslab_core::msgs::enums::CipherSuite;
 use tlslab_core::msgs::handshake::KeyExchange;
@@ -145,14 +145,13 @@ pub fn serve(
         }
     };
     let mut config = ServerConfig::new(chain, Arc::new(key));
-    if let Some(s) = suites {
-        config.cipher_suites = s;
-    }
+    // Both versions unless told otherwise, as servers today: TLS 1.3's suites, then TLS 1.2's.
+    config.cipher_suites = suites.unwrap_or_else(|| Protocol::Tls13.server_suites());
     let listener = TcpListener::bind(listen).map_err(|e| format!("bind {listen}: {e}"))?;
-    let version = if tlslab_core::tls13::is_tls13(&config.cipher_suites) {
-        "TLS 1.3"
-    } else {
-        "TLS 1.2"
+    let version = match tlslab_core::tls13::split_suites(&config.cipher_suites) {
+        (tls13, _) if tls13.is_empty() => "TLS 1.2",
+        (_, tls12) if tls12.is_empty() => "TLS 1.3",
+        _ => "TLS 1.3 and TLS 1.2",
     };
     eprintln!("tlslab: serving {version} on {listen}");
     let idle = limits.idle_timeout;

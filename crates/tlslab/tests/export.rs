@@ -256,8 +256,22 @@ fn every_scenarios_recipes_print_what_the_core_computed() {
             "{scenario:?}"
         );
         assert_eq!(
-            ran_of("ECDH shared secret (x25519)"),
+            ran_of("ECDH shared secret (x25519)") + ran_of("ECDH shared secret (secp256r1)"),
             count(|c| matches!(c, Computation::EcdhSharedSecret { .. })),
+            "{scenario:?}"
+        );
+        // TLS 1.3: every HKDF step has its recipe.
+        let hkdf = ran
+            .iter()
+            .filter(|(title, _)| title.starts_with("HKDF-"))
+            .map(|(_, n)| n)
+            .sum::<usize>();
+        assert_eq!(
+            hkdf,
+            count(|c| matches!(
+                c,
+                Computation::HkdfExtract { .. } | Computation::HkdfExpandLabel { .. }
+            )),
             "{scenario:?}"
         );
         if scenario == Scenario::MitmTrusted && protocol == Protocol::Tls12Rsa {

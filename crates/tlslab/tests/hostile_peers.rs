@@ -55,7 +55,7 @@ impl Server {
                 let listen = format!("127.0.0.1:{port}");
                 args(&["serve", "--listen", &listen, "--idle-timeout", &idle])
             },
-            |port| format!("serving TLS 1.2 on 127.0.0.1:{port}"),
+            |port| format!("serving TLS 1.3 and TLS 1.2 on 127.0.0.1:{port}"),
             // A connection that sends nothing and closes costs the server one short read.
             true,
         )

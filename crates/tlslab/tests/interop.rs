@@ -881,6 +881,75 @@ fn tls13_tlslab_connect_records_a_run_against_openssl() {
     failures.finish();
 }
 
+/// Both versions on one side (RFC 8446 section 4.2.1): `tlslab connect --protocol tls13`
+/// offers TLS 1.3 and TLS 1.2 and speaks whichever the server chooses; `tlslab serve` by
+/// default answers a TLS 1.3 client in TLS 1.3 and a TLS 1.2 client in TLS 1.2 (with the
+/// downgrade sentinel, which a TLS 1.2 client does not look for).
+#[test]
+fn one_side_speaking_both_versions_meets_each_version() {
+    require_openssl();
+    require_gnutls();
+    let mut failures = Failures::default();
+    let pki = pki();
+    let cases: [(&str, Vec<&str>, &str); 2] = [
+        ("openssl s_server (both)", vec![], "Protocol  : TLSv1.3"),
+        (
+            "openssl s_server -tls1_2",
+            vec!["-tls1_2"],
+            "Protocol  : TLSv1.2",
+        ),
+    ];
+    for (name, options, needle) in cases {
+        let started = Instant::now();
+        let (server, port) = openssl_s_server_with(&options);
+        let client = tlslab_connect(port, &["--protocol", "tls13"]);
+        failures.case(
+            &format!("tlslab connect --protocol tls13 -> {name}"),
+            started,
+            check_connect(&client, &server, &[needle]),
+        );
+    }
+    let started = Instant::now();
+    let (server, port) = gnutls_serv("NORMAL:-VERS-ALL:+VERS-TLS1.2");
+    let client = tlslab_connect(port, &["--protocol", "tls13"]);
+    failures.case(
+        "tlslab connect --protocol tls13 -> gnutls-serv TLS 1.2 only",
+        started,
+        check_connect(&client, &server, &["TLS1.2", "(ECDHE-X25519)"]),
+    );
+    // OpenSSL offering both versions (its default) gets TLS 1.3 from the default server.
+    let started = Instant::now();
+    let run = || {
+        let (mut server, port) = tlslab_serve(None)?;
+        let a = args(&[
+            "s_client",
+            "-connect",
+            &format!("127.0.0.1:{port}"),
+            "-CAfile",
+            path_str(&pki.ca),
+            "-servername",
+            "example.com",
+            "-ign_eof",
+        ]);
+        let client = run_client("openssl s_client", "openssl", a, &[]);
+        check_served(
+            &client,
+            &mut server,
+            &["New, TLSv1.3, Cipher is TLS_AES_128_GCM_SHA256", GREETING],
+        )
+    };
+    failures.case("openssl s_client (both) -> tlslab serve", started, run());
+    // GnuTLS offering both versions, likewise.
+    let started = Instant::now();
+    let run = || {
+        let (mut server, port) = tlslab_serve(None)?;
+        let client = gnutls_cli(port, "NORMAL", true);
+        check_served(&client, &mut server, &["TLS1.3", GREETING])
+    };
+    failures.case("gnutls-cli (both) -> tlslab serve", started, run());
+    failures.finish();
+}
+
 #[test]
 fn tls13_openssl_and_gnutls_clients_to_tlslab_serve() {
     require_openssl();

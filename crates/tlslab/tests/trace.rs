@@ -58,7 +58,7 @@ fn traces_as_json_and_text(s: Scenario, protocol: &[&str]) {
     assert!(!t.steps.is_empty());
     let success = matches!(
         s,
-        Scenario::Happy | Scenario::MitmTrusted | Scenario::StolenKey
+        Scenario::Happy | Scenario::MitmTrusted | Scenario::StolenKey | Scenario::HelloRetry
     );
     assert_eq!(
         t.outcome == Outcome::Success,
@@ -91,14 +91,26 @@ fn an_unknown_scenario_is_a_clear_error() {
 }
 
 #[test]
-fn a_suite_the_tls12_engine_does_not_speak_is_a_clear_error() {
-    for suite in [
-        "TLS_AES_128_GCM_SHA256",
-        "TLS_EMPTY_RENEGOTIATION_INFO_SCSV",
-    ] {
-        let out = tlslab(&["trace", "--suite", suite]);
-        assert!(!out.status.success(), "{suite}");
-        let err = String::from_utf8_lossy(&out.stderr);
-        assert!(err.contains("unsupported suite"), "{suite}: {err}");
-    }
+fn a_suite_the_engine_does_not_speak_is_a_clear_error() {
+    let out = tlslab(&["trace", "--suite", "TLS_EMPTY_RENEGOTIATION_INFO_SCSV"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("unsupported suite"), "{err}");
+}
+
+/// A TLS 1.3 suite says the protocol: the run is TLS 1.3 with that suite.
+#[test]
+fn a_tls13_suite_traces_tls13() {
+    let out = trace(
+        Scenario::Happy,
+        &["--json", "--suite", "TLS_AES_256_GCM_SHA384"],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let t: Timeline = serde_json::from_slice(&out.stdout).expect("a timeline");
+    assert_eq!(t.protocol(), Protocol::Tls13);
+    assert_eq!(t.negotiated_suite(), Some("TLS_AES_256_GCM_SHA384"));
 }

@@ -174,6 +174,9 @@ impl CommonState {
             // RFC 8446 section 5: a change_cipher_spec of the single byte 0x01 is dropped;
             // anything else unprotected is unexpected_message.
             if rec.content_type == ContentType::ChangeCipherSpec && rec.fragment == [1] {
+                // Received all the same: the peer counted it among the messages it sent.
+                let fields = record::decode_change_cipher_spec(&rec.fragment)?;
+                self.received("ChangeCipherSpec", rec.content_type, &rec.fragment, fields);
                 return Ok(None);
             }
             return Err(TlsError::new(

@@ -1,11 +1,11 @@
-//! The active attacker: what it changes in messages on their way (the downgrade, the flipped
+//! The active attacker: what it changes in messages on their way (the downgrades, the flipped
 //! bit and the broken premaster in the client's; the swapped key share in the server's). Each
 //! change is recorded with the bytes before and after.
 
 use crate::bytes::to_hex;
 use crate::crypto::{ecdhe, rsa_kx};
 use crate::msgs::enums::{CipherSuite, ContentType};
-use crate::msgs::handshake::HandshakePayload;
+use crate::msgs::handshake::{Extension, HandshakePayload};
 use crate::record::{Deframer, Record};
 use crate::rng::Drbg;
 use crate::timeline::{Actor, EventKind};
@@ -18,8 +18,13 @@ pub(super) enum Tamper {
     DropSuites {
         suites: Vec<CipherSuite>,
     },
-    /// Flips one bit of the client's encrypted HTTP request.
-    FlipBit,
+    /// Removes supported_versions from the ClientHello: TLS 1.3 is no longer offered.
+    DropVersions,
+    /// Flips one bit of the client's encrypted HTTP request, its first application_data
+    /// record after `skip` others.
+    FlipBit {
+        skip: usize,
+    },
     /// Replaces the encrypted premaster with one whose PKCS#1 padding is broken.
     BreakPremaster {
         key: rsa::PublicKey,
@@ -96,9 +101,30 @@ impl Tamper {
                     },
                 ))
             }
-            Tamper::FlipBit if record.content_type == ContentType::ApplicationData => {
+            Tamper::DropVersions if n == 0 => {
+                let (HandshakePayload::ClientHello(mut ch), _) =
+                    HandshakePayload::decode(&record.fragment).ok()?
+                else {
+                    return None;
+                };
+                ch.extensions
+                    .retain(|e| !matches!(e, Extension::SupportedVersions(_)));
+                Some((
+                    "removed the supported_versions extension from the ClientHello: TLS 1.3 is no longer offered".into(),
+                    Record {
+                        fragment: HandshakePayload::ClientHello(ch).encode(),
+                        ..record.clone()
+                    },
+                ))
+            }
+            Tamper::FlipBit { skip } if record.content_type == ContentType::ApplicationData => {
+                if *skip > 0 {
+                    *skip -= 1;
+                    return None;
+                }
                 let mut fragment = record.fragment.clone();
-                // A bit in the middle of the ciphertext, after GCM's 8-byte explicit nonce.
+                // A bit in the middle of the ciphertext (past TLS 1.2 GCM's 8-byte explicit
+                // nonce).
                 let at = 8 + fragment.len().saturating_sub(24) / 2;
                 *fragment.get_mut(at)? ^= 0x04;
                 *self = Tamper::None;

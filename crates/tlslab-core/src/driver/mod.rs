@@ -36,16 +36,21 @@ pub enum Protocol {
     /// TLS 1.2 with ECDHE and an RSA signature (RFC 8422): forward secrecy.
     #[serde(rename = "tls12-ecdhe")]
     Tls12Ecdhe,
+    /// TLS 1.3 (RFC 8446), offered as browsers offer it: TLS 1.2 with ECDHE too, for older
+    /// servers; the server speaks both.
+    #[serde(rename = "tls13")]
+    Tls13,
 }
 
 impl Protocol {
-    pub const ALL: [Protocol; 2] = [Protocol::Tls12Rsa, Protocol::Tls12Ecdhe];
+    pub const ALL: [Protocol; 3] = [Protocol::Tls12Rsa, Protocol::Tls12Ecdhe, Protocol::Tls13];
 
     /// The name links and the command line use.
     pub fn id(self) -> &'static str {
         match self {
             Protocol::Tls12Rsa => "tls12-rsa",
             Protocol::Tls12Ecdhe => "tls12-ecdhe",
+            Protocol::Tls13 => "tls13",
         }
     }
 
@@ -58,6 +63,7 @@ impl Protocol {
         match self {
             Protocol::Tls12Rsa => "TLS 1.2, RSA",
             Protocol::Tls12Ecdhe => "TLS 1.2, ECDHE",
+            Protocol::Tls13 => "TLS 1.3",
         }
     }
 
@@ -72,6 +78,7 @@ impl Protocol {
         match self {
             Protocol::Tls12Rsa => KeyExchange::Rsa,
             Protocol::Tls12Ecdhe => KeyExchange::Ecdhe,
+            Protocol::Tls13 => KeyExchange::KeyShare,
         }
     }
 
@@ -80,6 +87,16 @@ impl Protocol {
         match self {
             Protocol::Tls12Rsa => &CipherSuite::OFFERED,
             Protocol::Tls12Ecdhe => &CipherSuite::ECDHE,
+            Protocol::Tls13 => &CipherSuite::BROWSER,
+        }
+    }
+
+    /// The suites a server for it accepts, most preferred first: TLS 1.2's (the server of
+    /// every TLS 1.2 link), or for TLS 1.3 TLS 1.3's and then TLS 1.2's, as servers today.
+    pub fn server_suites(self) -> Vec<CipherSuite> {
+        match self {
+            Protocol::Tls12Rsa | Protocol::Tls12Ecdhe => CipherSuite::SUPPORTED.to_vec(),
+            Protocol::Tls13 => [&CipherSuite::TLS13[..], &CipherSuite::SUPPORTED[..]].concat(),
         }
     }
 }

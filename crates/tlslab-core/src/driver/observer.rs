@@ -1,12 +1,16 @@
 //! The passive observer: counts the messages on the wire, reads those in the clear, records
 //! the rest, and (in the stolen-key scenario) decrypts the recording once it holds the server's
 //! private key, with the same key schedule the peers run. After an ECDHE handshake it tries
-//! the same and fails: the key decrypts nothing, because nothing was encrypted to it.
+//! the same and fails: the key decrypts nothing, because nothing was encrypted to it. After a
+//! TLS 1.3 handshake there is not even a ClientKeyExchange to try it on.
 
 use crate::crypto::record_cipher::RecordProtector;
 use crate::crypto::{prf, rsa_kx, suite};
 use crate::msgs::enums::{ContentType, ExtensionType};
-use crate::msgs::handshake::{ClientHello, HandshakePayload, KeyExchange, ServerHello, TLS12};
+use crate::msgs::handshake::{
+    ClientHello, Extension, HandshakePayload, KeyExchange, ServerHello, TLS12,
+};
+use crate::msgs::tls13::{KeyShare, SupportedVersions, TLS13};
 use crate::record::{Deframer, Record};
 use crate::rng::Drbg;
 use crate::timeline::{Computation, EventKind, Known, ValueName};
@@ -23,6 +27,8 @@ pub(super) struct Observer {
     handshake: Vec<(usize, HandshakePayload, Vec<u8>)>,
     /// What a ClientKeyExchange carries, once a ServerHello named the suite.
     key_exchange: Option<KeyExchange>,
+    /// A ServerHello selected TLS 1.3.
+    tls13: bool,
 }
 
 #[derive(Default)]
@@ -51,35 +57,55 @@ impl Observer {
     pub fn see(&mut self, from: usize, bytes: &[u8]) -> Vec<(usize, EventKind)> {
         let wire = self.wire(from);
         wire.deframer.push(bytes);
-        let mut in_the_clear = Vec::new();
+        let mut records = Vec::new();
         while let Ok(Some((record, _))) = wire.deframer.next_record() {
+            records.push(record);
+        }
+        let mut learned = Vec::new();
+        for record in records {
+            let tls13 = self.tls13;
+            let wire = self.wire(from);
             let n = wire.records;
             wire.records += 1;
             match record.content_type {
-                ContentType::ChangeCipherSpec => wire.encrypted = true,
+                // TLS 1.2's change_cipher_spec starts protection; TLS 1.3's is a dummy for
+                // middleboxes, and every protected record is application_data (RFC 8446
+                // section 5 and appendix D.4).
+                ContentType::ChangeCipherSpec if !tls13 => wire.encrypted = true,
+                ContentType::ChangeCipherSpec => {}
+                ContentType::ApplicationData => wire.recorded.push(record),
                 _ if wire.encrypted => wire.recorded.push(record),
-                ContentType::Handshake => in_the_clear.push((n, record.fragment)),
+                ContentType::Handshake => learned.extend(self.read(from, n, record.fragment)),
                 _ => {}
             }
         }
-        let mut learned = Vec::new();
-        for (n, bytes) in in_the_clear {
-            // A ClientKeyExchange reads as the suite of the ServerHello before it says.
-            let kx = self.key_exchange.unwrap_or(KeyExchange::Rsa);
-            let Ok((msg, _)) = HandshakePayload::decode_in(&bytes, kx) else {
-                continue;
-            };
-            if let HandshakePayload::ServerHello(sh) = &msg {
-                self.key_exchange = suite::params(sh.cipher_suite).map(|p| p.kx);
-            }
-            for k in public_values(&msg) {
-                if !self.known.contains(&k.name) {
-                    self.known.push(k.name);
-                    learned.push((n, EventKind::Learned(k)));
-                }
-            }
-            self.handshake.push((from, msg, bytes));
+        learned
+    }
+
+    /// A handshake message in the clear, message `n` of connection `from`.
+    fn read(&mut self, from: usize, n: usize, bytes: Vec<u8>) -> Vec<(usize, EventKind)> {
+        // A ClientKeyExchange reads as the suite of the ServerHello before it says.
+        let kx = self.key_exchange.unwrap_or(KeyExchange::Rsa);
+        let Ok((msg, _)) = HandshakePayload::decode_in(&bytes, kx) else {
+            return Vec::new();
+        };
+        if let HandshakePayload::ServerHello(sh) = &msg {
+            self.key_exchange = suite::params(sh.cipher_suite).map(|p| p.kx);
+            self.tls13 = matches!(
+                sh.extension(ExtensionType::SupportedVersions),
+                Some(Extension::SupportedVersions(SupportedVersions::Selected(
+                    TLS13
+                )))
+            );
         }
+        let mut learned = Vec::new();
+        for k in public_values(&msg) {
+            if !self.known.contains(&k.name) {
+                self.known.push(k.name);
+                learned.push((n, EventKind::Learned(k)));
+            }
+        }
+        self.handshake.push((from, msg, bytes));
         learned
     }
 
@@ -88,6 +114,9 @@ impl Observer {
     pub fn key_leak(&self, key: &rsa::PrivateKey, rng: &mut Drbg) -> Vec<EventKind> {
         let d = rsa::traits::PrivateKeyParts::d(key).to_be_bytes_trimmed_vartime();
         let text = match self.key_exchange {
+            _ if self.tls13 => {
+                "The observer obtains the server's RSA private key. In TLS 1.3 no recorded message was encrypted to it: the key only signed CertificateVerify, and the traffic secrets come from the two key shares, whose private halves never crossed the wire. There is nothing to decrypt with it."
+            }
             Some(KeyExchange::Ecdhe) => {
                 "The observer obtains the server's RSA private key and tries what breaks RSA key exchange: decrypt the recorded ClientKeyExchange with it, derive the keys, open the records."
             }
@@ -102,7 +131,9 @@ impl Observer {
             },
             learned(ValueName::ServerPrivateKey, &d),
         ];
-        episode.extend(self.decrypt_recording(key, rng));
+        if !self.tls13 {
+            episode.extend(self.decrypt_recording(key, rng));
+        }
         episode
     }
 
@@ -213,8 +244,28 @@ fn public_values(msg: &HandshakePayload) -> Vec<Known> {
         value: value.into(),
     };
     match msg {
-        HandshakePayload::ClientHello(ch) => vec![known(ValueName::ClientRandom, &ch.random)],
-        HandshakePayload::ServerHello(sh) => vec![known(ValueName::ServerRandom, &sh.random)],
+        HandshakePayload::ClientHello(ch) => {
+            let mut values = vec![known(ValueName::ClientRandom, &ch.random)];
+            if let Some(Extension::KeyShare(KeyShare::Offered(shares))) =
+                ch.extension(ExtensionType::KeyShare)
+            {
+                values.extend(
+                    shares
+                        .first()
+                        .map(|s| known(ValueName::ClientShare, &s.key_exchange)),
+                );
+            }
+            values
+        }
+        HandshakePayload::ServerHello(sh) => {
+            let mut values = vec![known(ValueName::ServerRandom, &sh.random)];
+            if let Some(Extension::KeyShare(KeyShare::Chosen(share))) =
+                sh.extension(ExtensionType::KeyShare)
+            {
+                values.push(known(ValueName::ServerShare, &share.key_exchange));
+            }
+            values
+        }
         HandshakePayload::ClientKeyExchange(c) => {
             vec![known(ValueName::EncryptedPremaster, c)]
         }

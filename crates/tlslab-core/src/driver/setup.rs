@@ -5,7 +5,7 @@ use super::attacker::Tamper;
 use super::network::{App, Net, Upstream};
 use super::{Protocol, RunConfig, SERVER_NAME, SetupError};
 use crate::Connection;
-use crate::msgs::enums::CipherSuite;
+use crate::msgs::enums::{CipherSuite, NamedGroup};
 use crate::pki::{self, CertSpec, DemoIssuer, DemoPki, Issuer};
 use crate::rng::Drbg;
 use crate::scenario::Scenario;
@@ -41,6 +41,7 @@ pub(super) fn set_up(
     let mut client = ClientConfig::new(SERVER_NAME, pki.trust_anchors(), config.now);
     client.offer_extended_master_secret = config.extended_master_secret;
     let mut server = ServerConfig::new(pki.chain(), Arc::new(pki.leaf_key().clone()));
+    server.cipher_suites = config.protocol.server_suites();
     client.cipher_suites = config.protocol.suites().to_vec();
     if let Some(suite) = config.suite {
         client.cipher_suites = vec![suite];
@@ -75,6 +76,12 @@ pub(super) fn set_up(
             relay_to_the_real_server(&mut net, attacker, server, config, pki, rng);
             return Ok(net);
         }
+        Scenario::Downgrade if config.protocol == Protocol::Tls13 => {
+            // The attacker removes TLS 1.3 from the offer (RFC 8446 section 4.1.3).
+            net.tamper = Tamper::DropVersions;
+            client.cipher_suites = config.protocol.suites().to_vec();
+            server.cipher_suites = config.protocol.server_suites();
+        }
         Scenario::Downgrade => {
             // The attacker strips every AEAD suite, so the server falls back to a CBC one.
             let offered = config.protocol.suites();
@@ -87,7 +94,13 @@ pub(super) fn set_up(
             client.cipher_suites = offered.to_vec();
             server.cipher_suites = CipherSuite::SUPPORTED.to_vec();
         }
-        Scenario::BitFlip => net.tamper = Tamper::FlipBit,
+        // Under TLS 1.3 the client's Finished is its first protected record; the bit flips
+        // in the HTTP request after it.
+        Scenario::BitFlip => {
+            net.tamper = Tamper::FlipBit {
+                skip: usize::from(config.protocol == Protocol::Tls13),
+            }
+        }
         Scenario::NoSharedSuite => {
             let (offered, accepted) = match config.protocol {
                 Protocol::Tls12Rsa => (
@@ -98,6 +111,10 @@ pub(super) fn set_up(
                     CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA,
                     CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
                 ),
+                Protocol::Tls13 => (
+                    CipherSuite::TLS_CHACHA20_POLY1305_SHA256,
+                    CipherSuite::TLS_AES_128_GCM_SHA256,
+                ),
             };
             client.cipher_suites = vec![offered];
             server.cipher_suites = vec![accepted];
@@ -107,6 +124,15 @@ pub(super) fn set_up(
                 key: pki.leaf_key().to_public_key(),
                 rng: rng.fork("attacker"),
             }
+        }
+        Scenario::HelloRetry => {
+            // The client's first share is on x25519; this server takes secp256r1 only.
+            client.groups = vec![NamedGroup::X25519, NamedGroup::Secp256r1];
+            server.groups = vec![NamedGroup::Secp256r1];
+        }
+        Scenario::ForgedCertificateVerify => {
+            impostor(&mut net, client, &server, pki, rng);
+            return Ok(net);
         }
         Scenario::SwappedShare => {
             net.tamper = Tamper::SwapShare {
@@ -173,6 +199,25 @@ fn man_in_the_middle(
     let a = net.add(conn, Actor::Network, true, App::Idle);
     net.link(c, a);
     a
+}
+
+/// The client connected to an attacker who presents the real server's certificate chain
+/// (certificates are public) but, without its private key, signs with a key of its own.
+fn impostor(
+    net: &mut Net,
+    client: ClientConfig,
+    server: &ServerConfig,
+    pki: &DemoPki,
+    rng: &mut Drbg,
+) {
+    let fake = ServerConfig {
+        private_key: Arc::new(pki.attacker_leaf_key().clone()),
+        ..server.clone()
+    };
+    let c = add_browser(net, client, rng);
+    let conn = Connection::server(fake, Box::new(rng.fork("attacker-server")));
+    let a = net.add(conn, Actor::Network, true, App::Idle);
+    net.link(c, a);
 }
 
 /// The attacker's own, ordinary connection to the real server, and a relay between it and the

@@ -277,6 +277,14 @@ fn computation(t: &Timeline, index: usize, event: &Event, c: &Computation) -> Ve
             output,
         )],
         Computation::VerifyData {
+            handshake_hash,
+            verify_data,
+            ..
+        } if finished_key_of(t, index, event).is_some() => finished_key_of(t, index, event)
+            .map(|key| finished13_recipe(prf_digest(t), key, handshake_hash, verify_data))
+            .into_iter()
+            .collect(),
+        Computation::VerifyData {
             label,
             handshake_hash,
             verify_data,
@@ -736,6 +744,41 @@ fn master_secret_of<'t>(t: &'t Timeline, index: usize, event: &Event) -> Option<
         }
         _ => None,
     })
+}
+
+/// TLS 1.3: the finished_key derived for this Finished, just before it.
+fn finished_key_of<'t>(t: &'t Timeline, index: usize, event: &Event) -> Option<&'t Bytes> {
+    latest_before(t, index, event, |c| match c {
+        Computation::HkdfExpandLabel { label, output, .. } if label == "finished" => Some(output),
+        _ => None,
+    })
+}
+
+/// TLS 1.3's Finished: an HMAC of the transcript hash with the finished_key.
+fn finished13_recipe(digest: &str, key: &Bytes, hash: &Bytes, verify_data: &Bytes) -> Recipe {
+    let (key, hash) = (key.hex(), hash.hex());
+    Recipe {
+        title: "verify_data".into(),
+        explanation: format!(
+            "verify_data = HMAC(finished_key, Transcript-Hash(Handshake Context, Certificate*, \
+             CertificateVerify*)) (RFC 8446 section 4.4.4): {} bytes, the finished_key being \
+             HKDF-Expand-Label(traffic secret, \"finished\", \"\", Hash.length).",
+            verify_data.len()
+        ),
+        openssl: format!(
+            "echo {hash} | xxd -r -p | openssl mac -digest {} -macopt hexkey:{key} -binary \
+             HMAC {PRINT_HEX}",
+            digest.to_uppercase()
+        ),
+        python: format!(
+            "import hashlib, hmac
+
+print(hmac.new(bytes.fromhex(\"{key}\"), bytes.fromhex(\"{hash}\"), hashlib.{digest}).hexdigest())
+"
+        ),
+        key: None,
+        prints: verify_data.clone(),
+    }
 }
 
 fn key_block_of<'t>(t: &'t Timeline, index: usize, event: &Event) -> Option<&'t KeyBlock> {

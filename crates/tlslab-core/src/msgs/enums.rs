@@ -161,6 +161,17 @@ impl CipherSuite {
         CipherSuite::TLS_CHACHA20_POLY1305_SHA256,
     ];
 
+    /// What a browser offers: TLS 1.3's suites, then TLS 1.2's ECDHE ones for older servers.
+    pub const BROWSER: [CipherSuite; 7] = [
+        CipherSuite::TLS_AES_128_GCM_SHA256,
+        CipherSuite::TLS_AES_256_GCM_SHA384,
+        CipherSuite::TLS_CHACHA20_POLY1305_SHA256,
+        CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+        CipherSuite::TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+        CipherSuite::TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+        CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA,
+    ];
+
     /// The ECDHE suites (RFC 8422), what a client offers for forward secrecy.
     pub const ECDHE: [CipherSuite; 4] = [
         CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,

@@ -543,6 +543,13 @@ impl HandshakePayload {
     pub fn title(&self) -> String {
         match self.typ() {
             HandshakeType::ClientHello => "ClientHello".into(),
+            // RFC 8446 section 4.1.3: a ServerHello with this random is a HelloRetryRequest.
+            HandshakeType::ServerHello
+                if matches!(self, HandshakePayload::ServerHello(sh)
+                    if sh.random == crate::msgs::tls13::HELLO_RETRY_REQUEST_RANDOM) =>
+            {
+                "HelloRetryRequest".into()
+            }
             HandshakeType::ServerHello => "ServerHello".into(),
             HandshakeType::Certificate => "Certificate".into(),
             HandshakeType::CertificateRequest => "CertificateRequest".into(),

@@ -22,6 +22,12 @@ pub const HELLO_RETRY_REQUEST_RANDOM: [u8; 32] = [
 pub const DOWNGRADE_TO_TLS12: [u8; 8] = *b"DOWNGRD\x01";
 pub const DOWNGRADE_TO_TLS11: [u8; 8] = *b"DOWNGRD\x00";
 
+/// Whether a ServerHello's random ends in either downgrade sentinel.
+pub fn has_downgrade_sentinel(server_random: &[u8; 32]) -> bool {
+    let tail = &server_random[24..];
+    tail == DOWNGRADE_TO_TLS12 || tail == DOWNGRADE_TO_TLS11
+}
+
 /// RFC 8446 section 4.2.1: `ProtocolVersion versions<2..254>` in a ClientHello,
 /// `ProtocolVersion selected_version` in a ServerHello or HelloRetryRequest.
 #[derive(Clone, Debug, PartialEq, Eq)]

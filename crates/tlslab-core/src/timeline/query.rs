@@ -5,6 +5,7 @@ use crate::crypto::suite;
 use crate::driver::Protocol;
 use crate::msgs::enums::CipherSuite;
 use crate::msgs::handshake::{HandshakePayload, KeyExchange};
+use crate::msgs::tls13::has_downgrade_sentinel;
 
 use super::{
     Actor, AlertInfo, Computation, Event, EventKind, Message, Outcome, PremasterEncryption,
@@ -169,11 +170,23 @@ impl Timeline {
         })
     }
 
-    /// Which handshake the run is: the key exchange of the suite the server chose, or before
-    /// a choice (or without one) ECDHE if the first ClientHello offers an ECDHE suite, else RSA
-    /// key exchange. Read from the messages, so it holds for recordings and files as much as
+    /// Which handshake the run is: the protocol of the suite the server chose, or before a
+    /// choice (or without one) what the first ClientHello offers: TLS 1.3 if a TLS 1.3 suite,
+    /// else ECDHE if an ECDHE suite, else RSA key exchange. A TLS 1.2 answer with the downgrade
+    /// sentinel to a client offering TLS 1.3 is a TLS 1.3 run someone downgraded (RFC 8446
+    /// section 4.1.3). Read from the messages, so it holds for recordings and files as much as
     /// for runs made here.
     pub fn protocol(&self) -> Protocol {
+        let offered = match self.first_message("ClientHello") {
+            Some(HandshakePayload::ClientHello(ch)) => ch.cipher_suites,
+            _ => Vec::new(),
+        };
+        let offers_tls13 = offered.iter().any(|s| CipherSuite::TLS13.contains(s));
+        let downgraded = matches!(self.first_message("ServerHello"),
+            Some(HandshakePayload::ServerHello(sh)) if has_downgrade_sentinel(&sh.random));
+        if offers_tls13 && downgraded {
+            return Protocol::Tls13;
+        }
         if let Some(chosen) = self
             .negotiated_suite()
             .and_then(CipherSuite::from_name)
@@ -181,26 +194,30 @@ impl Timeline {
         {
             return chosen;
         }
-        let offered = self.events.iter().find_map(|e| match &e.kind {
-            EventKind::MessageSent(m) | EventKind::MessageReceived(m)
-                if m.title == "ClientHello" =>
-            {
-                match HandshakePayload::decode(m.bytes.as_ref()) {
-                    Ok((HandshakePayload::ClientHello(ch), _)) => Some(ch.cipher_suites),
-                    _ => None,
-                }
-            }
-            _ => None,
-        });
-        let ecdhe = offered
-            .unwrap_or_default()
-            .into_iter()
-            .any(|s| suite::params(s).is_some_and(|p| p.kx == KeyExchange::Ecdhe));
-        if ecdhe {
+        let offers = |kx| {
+            offered
+                .iter()
+                .any(|s| suite::params(*s).is_some_and(|p| p.kx == kx))
+        };
+        if offers(KeyExchange::KeyShare) {
+            Protocol::Tls13
+        } else if offers(KeyExchange::Ecdhe) {
             Protocol::Tls12Ecdhe
         } else {
             Protocol::Tls12Rsa
         }
+    }
+
+    /// The first handshake message titled `title` that crossed the wire in the clear, decoded.
+    fn first_message(&self, title: &str) -> Option<HandshakePayload> {
+        self.events.iter().find_map(|e| match &e.kind {
+            EventKind::MessageSent(m) | EventKind::MessageReceived(m) if m.title == title => {
+                HandshakePayload::decode(m.bytes.as_ref())
+                    .ok()
+                    .map(|(msg, _)| msg)
+            }
+            _ => None,
+        })
     }
 
     /// Every premaster a client encrypted in the run (one per connection that got that far).

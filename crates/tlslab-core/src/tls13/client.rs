@@ -23,7 +23,7 @@ use crate::msgs::handshake::TLS12;
 use crate::msgs::handshake::{ClientHello, Extension, HandshakePayload, KeyExchange, ServerHello};
 use crate::msgs::tls13::{
     Certificate, CertificateVerify, HELLO_RETRY_REQUEST_RANDOM, KeyShare, KeyShareEntry,
-    SupportedVersions, TLS13,
+    SupportedVersions, TLS13, has_downgrade_sentinel,
 };
 use crate::pki;
 use crate::timeline::{Computation, ValueName};
@@ -141,12 +141,12 @@ impl Machine {
         if !negotiates_tls12 || tls12_suites.is_empty() || offer.retry_suite.is_some() {
             return Ok(None);
         }
-        if super::has_downgrade_sentinel(&sh.random) {
+        if has_downgrade_sentinel(&sh.random) {
             return Err(TlsError::new(
                 AlertDescription::IllegalParameter,
                 "the ServerHello negotiates TLS 1.2, but its random ends in the downgrade \
                  sentinel: the server speaks TLS 1.3, so something removed it from our offer \
-                 (section 4.1.3)",
+                 (RFC 8446 section 4.1.3)",
             ));
         }
         let config = ClientConfig {

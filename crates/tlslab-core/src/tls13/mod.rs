@@ -15,7 +15,7 @@ use crate::crypto::suite::{PrfHash, SuiteParams};
 use crate::error::TlsError;
 use crate::msgs::enums::{AlertDescription, CipherSuite, ExtensionType};
 use crate::msgs::handshake::{ClientHello, Extension, HandshakePayload};
-use crate::msgs::tls13::{DOWNGRADE_TO_TLS11, DOWNGRADE_TO_TLS12, SupportedVersions, TLS13};
+use crate::msgs::tls13::{SupportedVersions, TLS13};
 use crate::timeline::{Computation, EventKind};
 use key_schedule::{Derivation, KeySchedule, ScheduleError};
 use subtle::ConstantTimeEq;
@@ -38,13 +38,6 @@ pub fn offers_tls13(ch: &ClientHello) -> bool {
         ch.extension(ExtensionType::SupportedVersions),
         Some(Extension::SupportedVersions(SupportedVersions::Offered(v))) if v.contains(&TLS13)
     )
-}
-
-/// Section 4.1.3: a ServerHello that negotiates TLS 1.2 or below from a server that speaks
-/// TLS 1.3 carries a sentinel in its random's last eight bytes.
-pub fn has_downgrade_sentinel(server_random: &[u8; 32]) -> bool {
-    let tail = &server_random[24..];
-    tail == DOWNGRADE_TO_TLS12 || tail == DOWNGRADE_TO_TLS11
 }
 
 /// RFC 8446 section 4.4.1: after a HelloRetryRequest the first ClientHello stands in the

@@ -3,9 +3,9 @@
 
 use super::use_event;
 use crate::embed::{self, Announcement, Command};
+use crate::protocol::protocol_on_page;
 use crate::state::{Action, Classroom, Level, Model, RunParams};
 use std::cell::RefCell;
-use tlslab_core::driver::Protocol;
 use tlslab_core::scenario::Scenario;
 use web_sys::{EventTarget, MessageEvent};
 use yew::prelude::*;
@@ -117,7 +117,7 @@ fn obey(
             Some(scenario) => start.emit(params.borrow().with_scenario(scenario)),
             None => warn(&format!("unknown scenario {scenario:?}")),
         },
-        Command::SetProtocol { protocol, .. } => match Protocol::from_id(&protocol) {
+        Command::SetProtocol { protocol, .. } => match protocol_on_page(&protocol) {
             Some(protocol) => start.emit(params.borrow().with_protocol(protocol)),
             None => warn(&format!("unknown protocol {protocol:?}")),
         },

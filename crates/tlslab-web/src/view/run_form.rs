@@ -2,10 +2,9 @@
 //! suite, the client's clock, extended master secret and the seed; each change asks for a new
 //! run.
 
-use crate::protocol::Suite;
+use crate::protocol::{ON_PAGE, Suite, protocol_on_page};
 use crate::runner;
 use crate::state::RunParams;
-use tlslab_core::driver::Protocol;
 use tlslab_core::scenario::Scenario;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
@@ -45,7 +44,7 @@ pub fn run_form(props: &RunFormProps) -> Html {
         })
     };
     let choose_protocol = rerun(|p, v| {
-        *p = p.with_protocol(v.as_deref().and_then(Protocol::from_id).unwrap_or_default())
+        *p = p.with_protocol(v.as_deref().and_then(protocol_on_page).unwrap_or_default())
     });
     let choose_scenario = rerun(|p, v| {
         *p = p.with_scenario(v.as_deref().and_then(Scenario::from_id).unwrap_or_default())
@@ -102,7 +101,7 @@ pub fn run_form(props: &RunFormProps) -> Html {
             <label>
                 <span>{ "Key exchange" }</span>
                 <select data-control="protocol" onchange={choose_protocol} aria-label="Protocol and key exchange">
-                    { for Protocol::ALL.iter().map(|p| html! {
+                    { for ON_PAGE.iter().map(|p| html! {
                         <option value={p.id()} selected={*p == params.protocol}>{ p.title() }</option>
                     }) }
                 </select>

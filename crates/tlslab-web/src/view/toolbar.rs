@@ -40,6 +40,7 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
         let handshake = match t.protocol() {
             tlslab_core::driver::Protocol::Tls12Ecdhe => "TLS 1.2 handshake with ECDHE key exchange",
             tlslab_core::driver::Protocol::Tls12Rsa => "TLS 1.2 handshake",
+            tlslab_core::driver::Protocol::Tls13 => "TLS 1.3 handshake",
         };
         if t.recorded.is_some() {
             format!("A real client (tlslab connect) connected to {server}: a real {handshake}, recorded elsewhere and opened here. Press ▶ (or the → key) to go through it step by step.")

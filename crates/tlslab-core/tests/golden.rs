@@ -4,7 +4,8 @@
 //! - a few runs are checked in whole (`tests/golden/*.json`) and compared exactly;
 //! - every scenario x suite x extended-master-secret setting (and a few seeds and clocks) is
 //!   pinned by the SHA-256 of its JSON (`tests/golden/digests.txt`); under ECDHE
-//!   (`protocol=tls12-ecdhe`), every scenario with the default suite and each suite once.
+//!   (`protocol=tls12-ecdhe`) and TLS 1.3 (`protocol=tls13`), every scenario with the default
+//!   suite and each suite once.
 //!
 //! A deliberate format change means a new `Timeline::FORMAT` and an importer for the older one;
 //! only then are these files written anew, with `TLSLAB_BLESS=1 cargo test --test golden`.
@@ -87,6 +88,15 @@ fn every_link() -> Vec<(String, String)> {
         .filter(of(KeyExchange::Ecdhe))
     {
         configs.push((ecdhe, Scenario::Happy, 1, NOW, Some(suite), true));
+    }
+    let tls13 = Protocol::Tls13;
+    for scenario in Scenario::ALL.into_iter().filter(|s| s.applies_to(tls13)) {
+        for ems in [true, false] {
+            configs.push((tls13, scenario, 1, NOW, None, ems));
+        }
+    }
+    for suite in CipherSuite::TLS13 {
+        configs.push((tls13, Scenario::Happy, 1, NOW, Some(suite), true));
     }
     // Two cores: run the configurations on two threads.
     let half = configs.len() / 2;

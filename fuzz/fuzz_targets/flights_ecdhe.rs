@@ -4,9 +4,5 @@
 
 use libfuzzer_sys::fuzz_target;
 use tlslab_core::driver::Protocol;
-use tlslab_fuzz::Handshake;
 
-fuzz_target!(|data: &[u8]| tlslab_fuzz::replay_mutated_in(
-    Handshake::Tls12(Protocol::Tls12Ecdhe),
-    data
-));
+fuzz_target!(|data: &[u8]| tlslab_fuzz::replay_mutated_in(Protocol::Tls12Ecdhe, data));

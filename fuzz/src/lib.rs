@@ -12,23 +12,7 @@ use std::sync::{Arc, OnceLock};
 
 use tlslab_core::Connection;
 use tlslab_core::driver::{self, Protocol};
-use tlslab_core::msgs::enums::CipherSuite;
 
-/// The handshakes the flight targets replay: TLS 1.2 with either key exchange, or TLS 1.3.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Handshake {
-    Tls12(Protocol),
-    Tls13,
-}
-
-impl Handshake {
-    fn suites(self) -> Vec<CipherSuite> {
-        match self {
-            Handshake::Tls12(p) => p.suites().to_vec(),
-            Handshake::Tls13 => CipherSuite::TLS13.to_vec(),
-        }
-    }
-}
 use tlslab_core::rng::Drbg;
 use tlslab_core::tls12::ClientConfig;
 use tlslab_core::tls12::ServerConfig;
@@ -46,10 +30,11 @@ pub fn client_config() -> ClientConfig {
     ClientConfig::new(driver::SERVER_NAME, pki.trust_anchors(), NOW)
 }
 
-/// The demo client offering `protocol`'s suites, as the in-memory runs do.
-pub fn client_for(handshake: Handshake) -> Connection {
+/// The demo client offering `protocol`'s suites, as the in-memory runs do (for TLS 1.3, both
+/// versions, as browsers).
+pub fn client_for(protocol: Protocol) -> Connection {
     let mut config = client_config();
-    config.cipher_suites = handshake.suites();
+    config.cipher_suites = protocol.suites().to_vec();
     Connection::client(config, Box::new(Drbg::from_u64(SEED).fork("client")))
 }
 
@@ -64,15 +49,13 @@ pub fn server_config() -> ServerConfig {
 }
 
 pub fn client() -> Connection {
-    client_for(Handshake::Tls12(Protocol::Tls12Rsa))
+    client_for(Protocol::Tls12Rsa)
 }
 
-/// The demo server for `handshake`: TLS 1.2's suites, or TLS 1.3's.
-pub fn server_for(handshake: Handshake) -> Connection {
+/// The demo server for `protocol`: TLS 1.2's suites, or TLS 1.3's and TLS 1.2's.
+pub fn server_for(protocol: Protocol) -> Connection {
     let mut config = server_config();
-    if handshake == Handshake::Tls13 {
-        config.cipher_suites = CipherSuite::TLS13.to_vec();
-    }
+    config.cipher_suites = protocol.server_suites();
     Connection::server(config, Box::new(Drbg::from_u64(SEED).fork("server")))
 }
 
@@ -120,22 +103,22 @@ pub struct Flights {
 
 /// The RSA key exchange handshake's flights.
 pub fn flights() -> &'static Flights {
-    flights_of(Handshake::Tls12(Protocol::Tls12Rsa))
+    flights_of(Protocol::Tls12Rsa)
 }
 
-pub fn flights_of(handshake: Handshake) -> &'static Flights {
+pub fn flights_of(protocol: Protocol) -> &'static Flights {
     static RSA: OnceLock<Flights> = OnceLock::new();
     static ECDHE: OnceLock<Flights> = OnceLock::new();
     static TLS13: OnceLock<Flights> = OnceLock::new();
-    match handshake {
-        Handshake::Tls12(Protocol::Tls12Rsa) => RSA.get_or_init(|| capture(handshake)),
-        Handshake::Tls12(Protocol::Tls12Ecdhe) => ECDHE.get_or_init(|| capture(handshake)),
-        Handshake::Tls13 => TLS13.get_or_init(|| capture(handshake)),
+    match protocol {
+        Protocol::Tls12Rsa => RSA.get_or_init(|| capture(protocol)),
+        Protocol::Tls12Ecdhe => ECDHE.get_or_init(|| capture(protocol)),
+        Protocol::Tls13 => TLS13.get_or_init(|| capture(protocol)),
     }
 }
 
-fn capture(handshake: Handshake) -> Flights {
-    let (mut c, mut s) = (client_for(handshake), server_for(handshake));
+fn capture(protocol: Protocol) -> Flights {
+    let (mut c, mut s) = (client_for(protocol), server_for(protocol));
     let mut f = Flights {
         client: Vec::new(),
         server: Vec::new(),
@@ -181,19 +164,19 @@ fn capture(handshake: Handshake) -> Flights {
 ///
 /// Earlier flights go in unchanged, then the changed one, then the later ones unchanged.
 pub fn replay_mutated(data: &[u8]) {
-    replay_mutated_in(Handshake::Tls12(Protocol::Tls12Rsa), data)
+    replay_mutated_in(Protocol::Tls12Rsa, data)
 }
 
 /// [`replay_mutated`] on `protocol`'s handshake.
-pub fn replay_mutated_in(handshake: Handshake, data: &[u8]) {
+pub fn replay_mutated_in(protocol: Protocol, data: &[u8]) {
     let [selector, how, ref rest @ ..] = *data else {
         return;
     };
-    let f = flights_of(handshake);
+    let f = flights_of(protocol);
     let (mut victim, incoming) = if selector & 1 == 0 {
-        (server_for(handshake), &f.client)
+        (server_for(protocol), &f.client)
     } else {
-        (client_for(handshake), &f.server)
+        (client_for(protocol), &f.server)
     };
     let target = usize::from(selector >> 1) % incoming.len();
     let chunk = usize::from(how >> 3);

@@ -75,6 +75,11 @@ pub fn trace(run: Run, json: bool, files: Files) -> Result<(), String> {
         timeline.now,
         timeline.server_name
     );
+    // The version the hellos agreed on: a caught downgrade was TLS 1.2 on the wire.
+    let tls13 = timeline
+        .negotiated_suite()
+        .and_then(CipherSuite::from_name)
+        .is_some_and(|s| CipherSuite::TLS13.contains(&s));
     for (i, e) in timeline.events.iter().enumerate() {
         let who = format!("{:?}", e.actor).to_lowercase();
         let line = match &e.kind {
@@ -94,7 +99,7 @@ pub fn trace(run: Run, json: bool, files: Files) -> Result<(), String> {
             EventKind::Episode { title, text } => format!("{title}: {text}"),
             EventKind::Learned(k) => format!("now knows {} ({} bytes)", k.name, k.value.len()),
             EventKind::MessageReceived(m) => format!("receives {}", m.title),
-            EventKind::Computation(c) => describe(c),
+            EventKind::Computation(c) => describe(c, tls13),
             EventKind::CertificateCheck(c) => format!(
                 "checks {}: {:?} ({})",
                 c.certificate.subject,
@@ -146,7 +151,8 @@ fn print(text: &str) -> Result<(), String> {
     }
 }
 
-fn describe(c: &Computation) -> String {
+/// One computation, in the words of the run's protocol (`tls13`: RFC 8446's).
+fn describe(c: &Computation, tls13: bool) -> String {
     match c {
         Computation::EcdhKeyPair { group, public, .. } => {
             format!(
@@ -156,14 +162,32 @@ fn describe(c: &Computation) -> String {
         }
         Computation::EcdhSharedSecret {
             group, premaster, ..
+        } if tls13 => format!(
+            "{group} shared secret = {} (the input of the handshake secret)",
+            premaster.hex()
+        ),
+        Computation::EcdhSharedSecret {
+            group, premaster, ..
         } => format!("{group} shared secret = premaster = {}", premaster.hex()),
         Computation::KeyExchangeSignature {
-            scheme, verified, ..
-        } => match verified {
-            None => format!("signs client_random + server_random + params with {scheme}"),
-            Some(true) => format!("checks the {scheme} signature over the params: valid"),
-            Some(false) => format!("checks the {scheme} signature over the params: INVALID"),
-        },
+            scheme,
+            signed,
+            verified,
+            ..
+        } => {
+            // RFC 8446 section 4.4.3: CertificateVerify signs 64 spaces, a context string and
+            // the transcript hash; TLS 1.2's ServerKeyExchange the randoms and its params.
+            let what = if signed.0.starts_with(&[0x20; 64]) {
+                "the transcript hash (CertificateVerify)"
+            } else {
+                "client_random + server_random + params"
+            };
+            match verified {
+                None => format!("signs {what} with {scheme}"),
+                Some(true) => format!("checks the {scheme} signature over {what}: valid"),
+                Some(false) => format!("checks the {scheme} signature over {what}: INVALID"),
+            }
+        }
         Computation::Random { name, value } => format!("{name} = {}", value.hex()),
         Computation::SuiteSelected { cipher_suite, .. } => format!("chooses {cipher_suite}"),
         Computation::PremasterEncrypted(p) => format!(

@@ -289,6 +289,9 @@ pub enum ValueName {
     ServerShare,
     /// A root certificate (DER) the client trusts, from its trust store.
     TrustAnchor,
+    /// TLS 1.3's (EC)DHE shared secret, the input of the handshake secret (RFC 8446 section
+    /// 7.1); TLS 1.2's is its premaster.
+    SharedSecret,
 }
 
 impl ValueName {
@@ -308,6 +311,7 @@ impl ValueName {
             ValueName::ClientShare => "client_share",
             ValueName::ServerShare => "server_share",
             ValueName::TrustAnchor => "trust_anchor",
+            ValueName::SharedSecret => "shared_secret",
         }
     }
 
@@ -324,6 +328,7 @@ impl ValueName {
         matches!(
             self,
             ValueName::Premaster
+                | ValueName::SharedSecret
                 | ValueName::MasterSecret
                 | ValueName::KeyBlock
                 | ValueName::ServerPrivateKey

@@ -418,7 +418,7 @@ impl Machine {
         server_share: &[u8],
     ) -> Result<Vec<u8>, TlsError> {
         let key = common.ecdh_key_pair(group, EcdhSide::Client)?;
-        let premaster = common.ecdh_premaster(&key, server_share)?;
+        let premaster = common.ecdh_premaster(&key, server_share, ValueName::Premaster)?;
         common.send_handshake(&HandshakePayload::ClientKeyExchangeEcdh(key.public))?;
         Ok(premaster)
     }

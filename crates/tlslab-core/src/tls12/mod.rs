@@ -127,13 +127,14 @@ impl CommonState {
         Ok(key)
     }
 
-    /// The premaster from our key and the peer's share (RFC 8422 section 5.10), recorded and
-    /// learned. A share that is not a point of the group, or an X25519 result of all zeros,
+    /// The shared secret from our key and the peer's share (RFC 8422 section 5.10), recorded
+    /// and learned as `learned_as` (TLS 1.2's premaster, TLS 1.3's shared secret). A share that is not a point of the group, or an X25519 result of all zeros,
     /// ends the handshake (section 5.11).
     pub(crate) fn ecdh_premaster(
         &mut self,
         key: &EphemeralKey,
         peer_share: &[u8],
+        learned_as: ValueName,
     ) -> Result<Vec<u8>, TlsError> {
         let premaster = ecdhe::shared_secret(key.group, &key.private, peer_share)
             .map_err(|e| TlsError::new(AlertDescription::IllegalParameter, e.to_string()))?;
@@ -142,7 +143,7 @@ impl CommonState {
             peer_public: peer_share.into(),
             premaster: premaster.clone().into(),
         });
-        self.learn(ValueName::Premaster, &premaster);
+        self.learn(learned_as, &premaster);
         Ok(premaster)
     }
 

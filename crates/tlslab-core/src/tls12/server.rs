@@ -337,7 +337,7 @@ impl Machine {
             ));
         };
         common.learn(ValueName::ClientShare, share);
-        let premaster = common.ecdh_premaster(key, share)?;
+        let premaster = common.ecdh_premaster(key, share, ValueName::Premaster)?;
         self.switch_keys(common, hello, &premaster)
     }
 

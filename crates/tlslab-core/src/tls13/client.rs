@@ -402,7 +402,7 @@ impl Machine {
         common.learn(ValueName::ServerRandom, &sh.random);
         common.learn(ValueName::ServerShare, &share);
         common.key_exchange = KeyExchange::KeyShare;
-        let shared = common.ecdh_premaster(&key, &share)?;
+        let shared = common.ecdh_premaster(&key, &share, ValueName::SharedSecret)?;
         let mut ks = KeySchedule::new(suite.prf);
         let (hello_hash, computation) = common
             .transcript

@@ -257,7 +257,8 @@ impl Machine {
             offered: ch.cipher_suites.iter().map(|s| s.name()).collect(),
             extended_master_secret: false,
         });
-        let shared = common.ecdh_premaster(&key, &client_share.key_exchange)?;
+        let shared =
+            common.ecdh_premaster(&key, &client_share.key_exchange, ValueName::SharedSecret)?;
         common.prepare();
         common.send_handshake(&HandshakePayload::ServerHello(ServerHello {
             server_version: crate::msgs::handshake::TLS12,

@@ -2724,8 +2724,9 @@ function freePort() {
 /**
  * Records a real connection: `openssl s_server` with the demo PKI on a free port (one accept),
  * `tlslab connect --timeline`. Returns { file, server, dir, key } (key: the server's private key file).
+ * TLS 1.2 by default; `{ tls13: true }` lets s_server speak TLS 1.3 and tlslab offer it.
  */
-async function recordAgainstOpenssl() {
+async function recordAgainstOpenssl({ tls13 = false } = {}) {
     const tlslab = await tlslabBinary();
     const dir = await mkdtemp(join(tmpdir(), 'tlslab-recorded-'));
     await run(tlslab, ['pki', '--out', dir]);
@@ -2736,7 +2737,7 @@ async function recordAgainstOpenssl() {
     const port = await freePort();
     const sserver = spawn(
         'openssl',
-        ['s_server', '-accept', `127.0.0.1:${port}`, '-cert', 'leaf.pem', '-cert_chain', 'intermediate.pem', '-key', 'leaf.key', '-tls1_2', '-www', '-naccept', '1'],
+        ['s_server', '-accept', `127.0.0.1:${port}`, '-cert', 'leaf.pem', '-cert_chain', 'intermediate.pem', '-key', 'leaf.key', ...(tls13 ? [] : ['-tls1_2']), '-www', '-naccept', '1'],
         { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let output = '';
@@ -2749,12 +2750,69 @@ async function recordAgainstOpenssl() {
             await sleep(50);
         }
         const file = join(dir, 'recorded.json');
-        await run(tlslab, ['connect', `127.0.0.1:${port}`, '--timeline', file], { timeout: 20_000 });
+        await run(tlslab, ['connect', `127.0.0.1:${port}`, ...(tls13 ? ['--protocol', 'tls13'] : []), '--timeline', file], { timeout: 20_000 });
         return { file, server: `127.0.0.1:${port}`, dir, key: join(dir, 'leaf.key') };
     } finally {
         sserver.kill();
     }
 }
+
+// The page tells TLS 1.2's story; a TLS 1.3 recording opens with what is true of it: its steps
+// with RFC 8446's sentences, the bytes (TLS 1.3 record protection), the certificate checks and
+// the recipes, and none of the chapters, beats or panels written for TLS 1.2.
+test('import: a TLS 1.3 run recorded against openssl s_server shows what is true of TLS 1.3 only', async ({ open, soft }) => {
+    const rec = await recordAgainstOpenssl({ tls13: true });
+    try {
+        const timeline = JSON.parse(readFileSync(rec.file, 'utf8'));
+        const titles = timeline.steps.map((s) => s.title);
+        assert.ok(titles.includes('EncryptedExtensions') && titles.includes('CertificateVerify'), `a TLS 1.3 handshake: ${titles}`);
+        const { page } = await open('?seed=1', FAST);
+        await openFiles(page);
+        await page.setInputFiles('input[data-control="open-timeline"]', rec.file);
+        await page.locator('[data-imported]').waitFor();
+        assert.equal((await page.locator('header h1').textContent()).trim(), 'TLS 1.3 handshake');
+        assert.equal(await page.locator('[data-field="tls13_note"]').count(), 1, 'the note says the chapters are TLS 1.2\'s');
+        assert.equal(await page.locator('nav.chapters, [data-panel="story"]').count(), 0, 'no TLS 1.2 chapters');
+        await openFiles(page);
+        const why = await page.locator('.why-key').textContent();
+        assert.ok(why.includes("does not decrypt") && why.includes('RFC 8446'), `Files says why the server key opens nothing: ${why}`);
+        await page.click('[data-action="close-files"]');
+        const tabs = await page.$$eval('button[role="tab"]', (b) => b.map((x) => x.dataset.tab));
+        assert.deepEqual(tabs, ['bytes', 'certificate', 'reproduce'], 'the panels true of TLS 1.3');
+        for (let n = 0; n < titles.length; n++) {
+            await selectStep(page, n);
+            const sentence = await page.locator('[data-field="step_story"]').textContent();
+            await soft(async () => assert.ok(/RFC 8446/.test(sentence), `step ${n} ${titles[n]} cites RFC 8446: ${sentence}`));
+            for (const tab of tabs) {
+                await openTab(page, tab);
+                // The run's own view (the glossary below it defines TLS 1.2's terms).
+                const text = await page.locator('.workspace').textContent();
+                const tls12 = /RFC 5246|premaster|key block|same 12 bytes/;
+                await soft(async () => assert.ok(!tls12.test(text), `step ${n} ${titles[n]}, tab ${tab}: TLS 1.2's words in "${text.match(new RegExp('.{0,60}(' + tls12.source + ').{0,60}'))?.[0]}"`));
+            }
+        }
+        // A protected record: TLS 1.3's nonce and additional data, and no explicit nonce on the wire.
+        const cert = titles.indexOf('Certificate');
+        await selectStep(page, cert);
+        await openTab(page, 'bytes');
+        const protection = await page.locator('section.protection').textContent();
+        assert.ok(protection.includes('RFC 8446 §5.2') && protection.includes('write_iv XOR sequence number') && protection.includes('TLSInnerPlaintext'), protection);
+        assert.equal(await page.locator('[data-panel="bytes"] :text("nonce_explicit")').count(), 0, 'no explicit nonce in a TLS 1.3 record');
+        await page.screenshot({ path: join(ARTIFACTS, 'import-tls13-bytes.png'), fullPage: true });
+        // The certificate checks, and the key schedule's recipes (OpenSSL HKDF and HMAC), hold.
+        await openTab(page, 'certificate');
+        assert.ok((await page.locator('[data-panel="certificate"]').textContent()).includes('example.com'));
+        const finished = titles.indexOf('Finished');
+        const recipes = await recipesAt(page, finished);
+        assert.ok(recipes.some((r) => r.title.startsWith('HKDF-Expand-Label')) && recipes.some((r) => r.title === 'verify_data'), JSON.stringify(recipes.map((r) => r.title)));
+        for (const r of recipes.filter((r) => /^HKDF|^verify_data/.test(r.title))) {
+            await soft(async () => assert.equal(await runCommand(r.openssl, rec.dir), r.prints, `step ${finished} ${r.title}`));
+        }
+        await page.screenshot({ path: join(ARTIFACTS, 'import-tls13-reproduce.png'), fullPage: true });
+    } finally {
+        await rm(rec.dir, { recursive: true, force: true });
+    }
+}, { timeout: 120_000 });
 
 test('import: a run recorded by tlslab connect against openssl s_server opens, and every step and tab renders', async ({ open, soft }) => {
     const rec = await recordAgainstOpenssl();

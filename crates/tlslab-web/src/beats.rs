@@ -72,6 +72,13 @@ fn inner(t: &Timeline, step: usize) -> Vec<Beat> {
     let Some(s) = t.steps.get(step) else {
         return Vec::new();
     };
+    // The other beats draw TLS 1.2's key exchange, key schedule and Finished.
+    if crate::story::spoke_tls13(t) {
+        return match t.link_of(step) {
+            Some(link) if s.title == "Certificate" => certificate(t, step, link),
+            _ => Vec::new(),
+        };
+    }
     match (t.link_of(step), s.title.as_str()) {
         (Some(link), "Certificate") => certificate(t, step, link),
         (Some(link), "ServerKeyExchange") => server_key_exchange(t, step, link),

@@ -453,6 +453,14 @@ pub fn wire(t: &Timeline, chapter: Chapter, link: Link) -> Vec<String> {
     }
 }
 
+/// Whether the run spoke TLS 1.3 (RFC 8446): its suite is TLS 1.3's, or, before one was
+/// chosen, it offered TLS 1.3. The page tells TLS 1.2's story only; for such a run it shows
+/// what the run did (messages, bytes, certificate checks, recipes) with RFC 8446's sentences,
+/// and leaves out the chapters and the panels written for TLS 1.2.
+pub fn spoke_tls13(t: &Timeline) -> bool {
+    t.spoke_tls13()
+}
+
 /// One sentence saying what step `step` is, in this run.
 pub fn step_sentence(t: &Timeline, step: usize) -> Option<String> {
     let s = t.steps.get(step)?;
@@ -460,6 +468,9 @@ pub fn step_sentence(t: &Timeline, step: usize) -> Option<String> {
         lane_title(s.from, t.network),
         lane_title(s.to, t.network).to_lowercase(),
     );
+    if spoke_tls13(t) {
+        return Some(step_sentence13(t, step, from, &to));
+    }
     if let Some((sender, a)) = t.alert_in(step) {
         let sender = lane_title(sender, t.network);
         return Some(if a.description == "close_notify" {
@@ -534,6 +545,83 @@ pub fn step_sentence(t: &Timeline, step: usize) -> Option<String> {
         }
         other => format!("{from} sends {other} to the {to}."),
     })
+}
+
+/// [`step_sentence`] for a TLS 1.3 run, with RFC 8446's sections.
+fn step_sentence13(t: &Timeline, step: usize, from: &str, to: &str) -> String {
+    let s = &t.steps[step];
+    if let Some((sender, a)) = t.alert_in(step) {
+        let sender = lane_title(sender, t.network);
+        return if a.description == "close_notify" {
+            format!(
+                "{sender} sends close_notify: it will send nothing more on this connection (RFC 8446 §6.1)."
+            )
+        } else if a.is_fatal() {
+            format!(
+                "{sender} sends the fatal alert {}, and the connection ends here (RFC 8446 §6.2).",
+                a.description
+            )
+        } else {
+            format!(
+                "{sender} sends a {} alert, {} (RFC 8446 §6).",
+                a.level, a.description
+            )
+        };
+    }
+    let f = t.link_of(step).map(|link| Facts::of(t, link));
+    match s.title.as_str() {
+        "ClientHello" => {
+            let n = f.as_ref().map_or(0, |f| f.offered_suites().len());
+            format!(
+                "{from} opens the connection: ClientHello offers {n} cipher suite{} and carries a key share and its client_random, in the clear (RFC 8446 §4.1.2).",
+                if n == 1 { "" } else { "s" }
+            )
+        }
+        "ServerHello" => format!(
+            "{from} picks {} and answers with its own key share and server_random, in the clear; its handshake messages after it are encrypted under its handshake traffic key (RFC 8446 §4.1.3, §7.1).",
+            f.and_then(|f| f.suite())
+                .unwrap_or_else(|| "the suite named in its ServerHello".into())
+        ),
+        "HelloRetryRequest" => format!(
+            "{from} asks the {to} for a key share on another group: a HelloRetryRequest, a ServerHello with a fixed random (RFC 8446 §4.1.4)."
+        ),
+        "ChangeCipherSpec" => format!(
+            "{from} sends a dummy change_cipher_spec, for middleboxes that expect TLS 1.2; the {to} drops it (RFC 8446 Appendix D.4)."
+        ),
+        "EncryptedExtensions" => format!(
+            "{from} sends the extensions that do not set up keys, encrypted under its handshake traffic key (RFC 8446 §4.3.1)."
+        ),
+        "Certificate" => format!(
+            "{from} sends its certificate chain, encrypted; the {to} validates it against its own trust store (RFC 8446 §4.4.2, RFC 5280 §6.1)."
+        ),
+        "CertificateVerify" => format!(
+            "{from} signs the transcript so far with its certificate's private key, proving it holds that key; the {to} checks the signature (RFC 8446 §4.4.3)."
+        ),
+        "Finished" => format!(
+            "{from} sends Finished, an HMAC over the whole transcript with a key derived from its handshake traffic secret; the {to} checks it (RFC 8446 §4.4.4)."
+        ),
+        "NewSessionTicket" => {
+            format!("{from} sends a ticket the {to} could resume with later (RFC 8446 §4.6.1).")
+        }
+        "KeyUpdate" => format!(
+            "{from} moves its sending side to the next application traffic secret (RFC 8446 §4.6.3)."
+        ),
+        "ApplicationData" => {
+            let relay = s.from == tlslab_core::timeline::Actor::Network;
+            let to_server = t.link_of(step).is_some_and(|l| s.to == l.server);
+            let what = if to_server { "request" } else { "response" };
+            if relay {
+                format!(
+                    "{from} passes on the {what} it decrypted from the other connection, encrypted again for the {to} (RFC 8446 §5.2)."
+                )
+            } else {
+                format!(
+                    "{from} sends the HTTP {what}, protected with its application traffic key (RFC 8446 §5.2)."
+                )
+            }
+        }
+        other => format!("{from} sends {other} to the {to}."),
+    }
 }
 
 #[cfg(test)]

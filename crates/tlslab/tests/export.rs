@@ -175,6 +175,7 @@ fn ecdh_recipes_print_the_shared_secret_for_both_groups() {
         for (mine, theirs) in [(&a, &b), (&b, &a)] {
             let recipe = export::reproduce::ecdh_recipe(
                 "client",
+                "The premaster",
                 &group.name(),
                 &mine.private.clone().into(),
                 &theirs.public.clone().into(),

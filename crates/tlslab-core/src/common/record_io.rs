@@ -382,11 +382,18 @@ fn protected_fields(p: &Protection) -> Vec<Field> {
             ciphertext,
             tag,
             ..
-        }) => vec![
-            leaf("nonce_explicit", 0, nonce_explicit),
-            leaf("encrypted content", nonce_explicit.len(), ciphertext),
-            leaf("tag", nonce_explicit.len() + ciphertext.len(), tag),
-        ],
+        }) => {
+            // TLS 1.3 sends no explicit nonce (RFC 8446 section 5.3); TLS 1.2's GCM does.
+            let explicit =
+                (!nonce_explicit.is_empty()).then(|| leaf("nonce_explicit", 0, nonce_explicit));
+            explicit
+                .into_iter()
+                .chain([
+                    leaf("encrypted content", nonce_explicit.len(), ciphertext),
+                    leaf("tag", nonce_explicit.len() + ciphertext.len(), tag),
+                ])
+                .collect()
+        }
         Protection::Cbc(CbcRecord { iv, ciphertext, .. }) => vec![
             leaf("IV", 0, iv),
             leaf("encrypted content + MAC + padding", iv.len(), ciphertext),

@@ -162,7 +162,12 @@ fn computation(t: &Timeline, index: usize, event: &Event, c: &Computation) -> Ve
                 Actor::Server => "server",
                 Actor::Network => "attacker",
             };
-            ecdh_recipe(side, group, private, peer_public, premaster)
+            let what = if t.spoke_tls13() {
+                "The (EC)DHE shared secret, the input of the handshake secret (RFC 8446 section 7.1),"
+            } else {
+                "The premaster"
+            };
+            ecdh_recipe(side, what, group, private, peer_public, premaster)
         })
         .into_iter()
         .collect(),
@@ -191,12 +196,20 @@ fn computation(t: &Timeline, index: usize, event: &Event, c: &Computation) -> Ve
             };
             vec![Recipe {
                 title: format!("Transcript hash ({purpose})"),
-                explanation: format!(
-                    "{} over the handshake messages so far, exactly as sent: the PRF's hash \
-                     (RFC 5246 section 7.4.9; for the extended master secret, RFC 7627 section \
-                     3).",
-                    digest.replace("sha", "SHA-")
-                ),
+                explanation: if t.spoke_tls13() {
+                    format!(
+                        "{} over the handshake messages so far, exactly as sent: the suite's \
+                         hash, the Transcript-Hash of RFC 8446 section 4.4.1.",
+                        digest.replace("sha", "SHA-")
+                    )
+                } else {
+                    format!(
+                        "{} over the handshake messages so far, exactly as sent: the PRF's hash \
+                         (RFC 5246 section 7.4.9; for the extended master secret, RFC 7627 \
+                         section 3).",
+                        digest.replace("sha", "SHA-")
+                    )
+                },
                 openssl: format!(
                     "echo {} | xxd -r -p | openssl dgst -{digest} -binary {PRINT_HEX}",
                     input.hex()
@@ -372,11 +385,12 @@ print(key.exchange(ec.ECDH(), peer).hex())
     }
 }
 
-/// The premaster of an ECDHE handshake (RFC 8422 section 5.10) as `side` computed it: its
-/// ephemeral private key with the peer's share, as PEM files for OpenSSL and raw bytes for
-/// Python.
+/// The shared secret of an (EC)DHE handshake (RFC 8422 section 5.10), `what` (TLS 1.2's
+/// premaster, TLS 1.3's shared secret), as `side` computed it: its ephemeral private key with
+/// the peer's share, as PEM files for OpenSSL and raw bytes for Python.
 pub fn ecdh_recipe(
     side: &str,
+    what: &str,
     group: &str,
     private: &Bytes,
     peer: &Bytes,
@@ -398,7 +412,7 @@ pub fn ecdh_recipe(
     Some(Recipe {
         title: format!("ECDH shared secret ({group})"),
         explanation: format!(
-            "The premaster as the {side} computes it: the {group} Diffie-Hellman result of its \
+            "{what} as the {side} computes it: the {group} Diffie-Hellman result of its \
              ephemeral private key and the peer's public share (RFC 8422 section 5.10; RFC 7748 \
              section 6.1 for x25519). The private key never crossed the wire; a real endpoint \
              discards it after the handshake, and this run kept it so you can check. Written as \

@@ -42,4 +42,4 @@ pub use issue::{
 };
 pub use keys::{KeyError, leaf_public_key};
 pub use pem::PemError;
-pub use validate::{ChainError, ChainValidation, PathCert, Policy, validate_chain};
+pub use validate::{ChainError, ChainValidation, LeafKeyUse, PathCert, Policy, validate_chain};

@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 use super::demo::{self, DemoIssuer, DemoPki};
 use super::issue::{BasicConstraintsSpec, CertSpec, ExtKeyUsage, Issuer, KeyUsageBit, issue};
 use super::pem;
-use super::validate::{ChainValidation, Policy, validate_chain};
+use super::validate::{ChainValidation, LeafKeyUse, Policy, validate_chain};
 use crate::bytes::from_hex;
 use crate::msgs::enums::AlertDescription;
 use crate::timeline::{CheckKind, CheckValue};
@@ -610,6 +610,48 @@ fn leaf_usages_for_rsa_key_exchange() {
     );
     let no_ku = with_intermediate(leaf_with(|s| s.key_usage = None));
     assert!(validate(&no_ku, "example.com").is_trusted());
+}
+
+/// With ECDHE and in TLS 1.3 the server's key signs: the leaf's keyUsage must allow
+/// digitalSignature (RFC 8422 section 5.3, RFC 8446 section 4.4.2.2), and keyEncipherment
+/// alone does not do.
+#[test]
+fn leaf_usages_for_signing_key_exchanges() {
+    let sign_only = with_intermediate(leaf_with(|s| {
+        s.key_usage = Some(vec![KeyUsageBit::DigitalSignature])
+    }));
+    let encipher_only = with_intermediate(leaf_with(|s| {
+        s.key_usage = Some(vec![KeyUsageBit::KeyEncipherment])
+    }));
+    for (leaf_key_use, words) in [
+        (LeafKeyUse::EcdheSignature, "ServerKeyExchange"),
+        (LeafKeyUse::Tls13Signature, "CertificateVerify"),
+    ] {
+        let policy = Policy {
+            leaf_key_use,
+            ..Policy::default()
+        };
+        let validate = |chain: &[Vec<u8>]| {
+            validate_chain(chain, &pki().trust_anchors(), "example.com", NOW, &policy)
+        };
+        let v = validate(&sign_only);
+        assert!(v.is_trusted(), "{leaf_key_use:?}");
+        let check = v.check(CheckKind::KeyUsage).unwrap();
+        assert!(check.explanation.contains(words), "{}", check.explanation);
+        let v = validate(&encipher_only);
+        assert_rejected(
+            &v,
+            AlertDescription::UnsupportedCertificate,
+            CheckKind::KeyUsage,
+            0,
+        );
+        assert!(
+            v.check(CheckKind::KeyUsage)
+                .unwrap()
+                .explanation
+                .contains("lacks digitalSignature")
+        );
+    }
 }
 
 #[test]

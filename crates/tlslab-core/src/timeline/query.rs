@@ -208,6 +208,16 @@ impl Timeline {
         }
     }
 
+    /// Whether the run spoke TLS 1.3 (RFC 8446): its suite is TLS 1.3's, or, before one was
+    /// chosen, it offered TLS 1.3. (A caught downgrade is a TLS 1.3 run by [`Self::protocol`]
+    /// that spoke TLS 1.2 on the wire.)
+    pub fn spoke_tls13(&self) -> bool {
+        match self.negotiated_suite().and_then(CipherSuite::from_name) {
+            Some(suite) => CipherSuite::TLS13.contains(&suite),
+            None => self.protocol() == Protocol::Tls13,
+        }
+    }
+
     /// The first handshake message titled `title` that crossed the wire in the clear, decoded.
     fn first_message(&self, title: &str) -> Option<HandshakePayload> {
         self.events.iter().find_map(|e| match &e.kind {

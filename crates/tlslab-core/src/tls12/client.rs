@@ -195,7 +195,7 @@ impl Machine {
                 State::ExpectCertificate(hello),
                 Incoming::Handshake(HandshakePayload::Certificate(chain)),
             ) => {
-                let key = self.validate(common, &chain)?;
+                let key = self.validate(common, &chain, hello.suite.kx)?;
                 State::ExpectServerHelloDone(hello, key, false)
             }
             (
@@ -380,13 +380,22 @@ impl Machine {
         &mut self,
         common: &mut CommonState,
         chain: &[Vec<u8>],
+        kx: KeyExchange,
     ) -> Result<rsa::PublicKey, TlsError> {
+        // The leaf's key encrypts the premaster (RSA) or signs the share (ECDHE).
+        let policy = pki::Policy {
+            leaf_key_use: match kx {
+                KeyExchange::Rsa => pki::LeafKeyUse::RsaKeyExchange,
+                _ => pki::LeafKeyUse::EcdheSignature,
+            },
+            ..self.config.policy.clone()
+        };
         let report = pki::validate_chain(
             chain,
             &self.config.trust_anchors,
             &self.config.server_name,
             self.config.now,
-            &self.config.policy,
+            &policy,
         );
         for check in report.checks {
             common.emit(EventKind::CertificateCheck(check));

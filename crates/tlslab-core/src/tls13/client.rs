@@ -426,12 +426,17 @@ impl Machine {
         common: &mut CommonState,
         certificate: &Certificate,
     ) -> Result<rsa::PublicKey, TlsError> {
+        // The leaf's key signs CertificateVerify (section 4.4.2.2).
+        let policy = pki::Policy {
+            leaf_key_use: pki::LeafKeyUse::Tls13Signature,
+            ..self.config.policy.clone()
+        };
         let report = pki::validate_chain(
             &certificate.chain(),
             &self.config.trust_anchors,
             &self.config.server_name,
             self.config.now,
-            &self.config.policy,
+            &policy,
         );
         for check in report.checks {
             common.emit(crate::timeline::EventKind::CertificateCheck(check));

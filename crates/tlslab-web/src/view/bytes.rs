@@ -131,7 +131,7 @@ pub fn bytes_panel(props: &BytesProps) -> Html {
                 </ul>
             </div>
             if let Some(p) = &record.protection {
-                <ProtectionView protection={p.clone()} bulk={t.negotiated_suite().and_then(params_named).map_or("AES-GCM", |p| p.bulk.name())} />
+                <ProtectionView protection={p.clone()} bulk={t.negotiated_suite().and_then(params_named).map_or("AES-GCM", |p| p.bulk.name())} tls13={crate::story::spoke_tls13(t)} />
             }
         </div>
     }
@@ -315,13 +315,53 @@ struct ProtectionProps {
     protection: Protection,
     /// The suite's cipher, as the header names it ("AES-256-GCM").
     bulk: &'static str,
+    /// Protected the TLS 1.3 way (RFC 8446 section 5.2): the nonce the IV XOR the sequence
+    /// number, the record header as additional data, the real type inside.
+    tls13: bool,
 }
 
 /// How the record was protected: the inputs and outputs of AES-GCM or CBC + HMAC.
 #[function_component(ProtectionView)]
 fn protection_view(props: &ProtectionProps) -> Html {
     let v = |label: &str, b: &Bytes| html! { <Value label={label.to_string()} value={b.clone()} tone={Some(AttrValue::from("public"))} /> };
+    let aead13 = |name: &str,
+                  seq: u64,
+                  nonce: &Bytes,
+                  ad: &Bytes,
+                  pt: &Bytes,
+                  ct: &Bytes,
+                  tag: &Bytes| {
+        html! {
+            <section class="protection">
+                <h3>{ format!("Record protection: {name} (RFC 8446 §5.2, §5.3)") }</h3>
+                <p>{ format!("Sequence number {seq}. The nonce is the 12-byte write IV of the traffic key XOR the sequence number, so nothing of it is sent; the additional data is the record header itself. The plaintext is TLSInnerPlaintext: the content, then its real content type (every protected record says application_data outside), then any zero padding.") }</p>
+                { v("nonce = write_iv XOR sequence number", nonce) }
+                { v("additional_data (the record header)", ad) }
+                { v("plaintext (TLSInnerPlaintext)", pt) }
+                { v("ciphertext", ct) }
+                { v("tag", tag) }
+            </section>
+        }
+    };
     match &props.protection {
+        Protection::Gcm(r) if props.tls13 => aead13(
+            props.bulk,
+            r.seq_num,
+            &r.nonce,
+            &r.additional_data,
+            &r.plaintext,
+            &r.ciphertext,
+            &r.tag,
+        ),
+        Protection::ChaCha20Poly1305(r) if props.tls13 => aead13(
+            "ChaCha20-Poly1305",
+            r.seq_num,
+            &r.nonce,
+            &r.additional_data,
+            &r.plaintext,
+            &r.ciphertext,
+            &r.tag,
+        ),
         Protection::Gcm(r) => html! {
             <section class="protection">
                 <h3>{ format!("Record protection: {} (RFC 5246 §6.2.3.3, RFC 5288 §3)", props.bulk) }</h3>

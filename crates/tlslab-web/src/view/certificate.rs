@@ -163,7 +163,8 @@ pub fn chain_as_sent(checks: &[&CertCheck]) -> Vec<(usize, String)> {
 }
 
 /// Where the path ends: the root in the client's trust store, and whether the server sent a copy
-/// of it, which RFC 5246 section 7.4.2 allows ("MAY be omitted") and the client ignores.
+/// of it, which RFC 5246 section 7.4.2 and RFC 8446 section 4.4.2 allow ("MAY be omitted") and
+/// the client ignores.
 fn trust_store(
     checks: &[&CertCheck],
     sent: &[(usize, String)],
@@ -180,14 +181,20 @@ fn trust_store(
             ("anchor", CheckValue::Text(subject)) => Some(subject.clone()),
             _ => None,
         });
+    // The section of the run's own version, as its trust check cites it.
+    let section = if trust.rfc.contains("RFC 8446") {
+        "RFC 8446 §4.4.2"
+    } else {
+        "RFC 5246 §7.4.2"
+    };
     let text = match anchor {
         None => format!("no root in the {client}'s trust store issued this chain"),
         Some(root) => match sent.iter().find(|(_, subject)| *subject == root) {
             Some((i, _)) => format!(
-                "{root}: the {client}'s own copy. The {server} sent one too (certificate {i}), which RFC 5246 §7.4.2 allows; the {client} relies on its own."
+                "{root}: the {client}'s own copy. The {server} sent one too (certificate {i}), which {section} allows; the {client} relies on its own."
             ),
             None => format!(
-                "{root}: already on the {client}; the {server} did not send it, which RFC 5246 §7.4.2 allows (it MAY be omitted)."
+                "{root}: already on the {client}; the {server} did not send it, which {section} allows (it MAY be omitted)."
             ),
         },
     };

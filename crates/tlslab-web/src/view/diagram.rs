@@ -68,6 +68,7 @@ pub fn diagram(props: &DiagramProps) -> Html {
     let t = &props.timeline;
     let height = TOP + ROW * t.steps.len() as f64 + 20.0;
     let network = t.scenario != Scenario::Happy;
+    let tls13 = crate::story::spoke_tls13(t);
     let network_title = match t.network {
         NetworkRole::Attacker => "Attacker",
         NetworkRole::Observer => "Observer",
@@ -138,7 +139,7 @@ pub fn diagram(props: &DiagramProps) -> Html {
         let label = format!("{name}{}", if l.encrypted && full { " (encrypted)" } else { "" });
         html! {
             <g key={i} class={class} data-step={i.to_string()} data-title={s.title.clone()}
-               role="button" tabindex="0" aria-label={if i > props.step { format!("Step {}: not yet reached", i + 1) } else { format!("{label}: step {}, {} to {}, chapter {}", i + 1, super::lane_title(s.from, t.network), super::lane_title(s.to, t.network), s.chapter as u8) }}
+               role="button" tabindex="0" aria-label={if i > props.step { format!("Step {}: not yet reached", i + 1) } else { format!("{label}: step {}, {} to {}{}", i + 1, super::lane_title(s.from, t.network), super::lane_title(s.to, t.network), if tls13 { String::new() } else { format!(", chapter {}", s.chapter as u8) }) }}
                aria-current={current.then_some("step")} onclick={select} onkeydown={keyboard}
                ref={if current { current_ref.clone() } else { NodeRef::default() }}>
                 <rect class="hit" x="0" y={(y - ROW / 2.0).to_string()} width={WIDTH.to_string()} height={ROW.to_string()} rx="6" />
@@ -194,8 +195,9 @@ pub fn diagram(props: &DiagramProps) -> Html {
                  aria-label="Sequence diagram: client on the left, server on the right" preserveAspectRatio="xMidYMin meet">
                 <g class="chapter-bands" aria-hidden="true">
                     // Every other band is shaded, counted by band: with a man in the middle the
-                    // chapter numbers jump (6, then 2 for the second handshake).
-                    { for chapter_bands(&t.steps).into_iter().enumerate().map(|(band, (chapter, first, len))| {
+                    // chapter numbers jump (6, then 2 for the second handshake). The chapters
+                    // are TLS 1.2's: a TLS 1.3 run has none yet.
+                    { for chapter_bands(&t.steps).into_iter().filter(|_| !tls13).enumerate().map(|(band, (chapter, first, len))| {
                         let top = TOP + ROW * first as f64;
                         html! {
                             <g class={classes!("chapter-band", (!band.is_multiple_of(2)).then_some("shaded"))}>

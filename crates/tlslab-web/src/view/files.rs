@@ -165,6 +165,7 @@ pub fn files(props: &FilesProps) -> Html {
     let stem = base_name(&t);
     let recorded = t.recorded.clone();
     let ecdhe = t.protocol() == tlslab_core::driver::Protocol::Tls12Ecdhe;
+    let tls13 = t.protocol() == tlslab_core::driver::Protocol::Tls13;
     let (pcap_name, keys_name, json_name) = (
         format!("{stem}.pcap"),
         format!("{stem}.keys"),
@@ -250,7 +251,10 @@ pub fn files(props: &FilesProps) -> Html {
                     }
                 </section>
                 <section class="why-key">
-                    if ecdhe {
+                    if tls13 {
+                        <h3>{ "Why the server's key does not decrypt this recording" }</h3>
+                        <p>{ "This run is TLS 1.3 (RFC 8446), which has no RSA key exchange (§1.2). Its traffic secrets come from the (EC)DHE shared secret of the two key shares in ClientHello and ServerHello (§4.2.8, §7.1), whose private halves never cross the wire; the server's private key only signs the transcript in CertificateVerify (§4.4.3). So the server's key, stolen today or years from now, decrypts nothing of such a capture; only the key log, written by an endpoint that held the secrets, does." }</p>
+                    } else if ecdhe {
                         <h3>{ "Why the server's key does not decrypt this recording" }</h3>
                         <p>{ "This run uses ECDHE (RFC 8422). The server's private key only signs its ephemeral share in ServerKeyExchange (§5.4); ClientKeyExchange carries the client's public share, not an encrypted secret (§5.7). The premaster is the Diffie-Hellman result of one side's ephemeral private key and the other's share (§5.10): it never crosses the wire, and a real endpoint discards both ephemeral keys after the handshake (this page keeps them so you can check its arithmetic). So the server's key, stolen today or years from now, decrypts nothing of such a capture; only the key log, written by an endpoint that held the secrets, does." }</p>
                     } else {
@@ -262,8 +266,8 @@ pub fn files(props: &FilesProps) -> Html {
                         <p class="note">{ "In this run a man in the middle holds two connections: the client's premaster was encrypted to the attacker's key (attacker.key), and the attacker's own to the server's (server.key). Each key opens only its own connection; the command above lists both." }</p>
                     }
                     if let Some(r) = &recorded {
-                        if ecdhe {
-                            <p class="note">{ format!("This run was recorded by tlslab connect against {} with ECDHE: no server key decrypts it, not even its operator's; the key log, written from the client's side, is the way to decrypt it.", r.server) }</p>
+                        if ecdhe || tls13 {
+                            <p class="note">{ format!("This run was recorded by tlslab connect against {} with {}: no server key decrypts it, not even its operator's; the key log, written from the client's side, is the way to decrypt it.", r.server, if tls13 { "TLS 1.3" } else { "ECDHE" }) }</p>
                         } else if keys.is_empty() {
                             <p class="note">{ format!("This run was recorded by tlslab connect against {}: only that server's operator has its private key, so the key log, written from the client's side, is the way to decrypt it.", r.server) }</p>
                         } else {

@@ -31,11 +31,17 @@ pub struct InspectorProps {
 pub fn inspector(props: &InspectorProps) -> Html {
     let t = &props.timeline;
     let classroom = use_context::<Classroom>().unwrap_or_default();
+    // The Premaster, Keys and Who-knows-what panels tell TLS 1.2's key exchange and schedule.
+    let tls13 = crate::story::spoke_tls13(t);
     let shown: Vec<Tab> = Tab::ALL
         .into_iter()
         .filter(|&t| classroom.shows(t))
+        .filter(|&t| !(tls13 && matches!(t, Tab::Premaster | Tab::Keys | Tab::Knowledge)))
         .collect();
-    let tab = classroom.tab(props.tab);
+    let tab = Some(classroom.tab(props.tab))
+        .filter(|t| shown.contains(t))
+        .or_else(|| shown.first().copied())
+        .unwrap_or(Tab::Bytes);
     // The connection the Certificate, Premaster and Keys panels show: the current step's, unless
     // the reader picked the other one (until the next step).
     let picked = use_state_eq(|| None::<Link>);

@@ -100,7 +100,7 @@ pub fn outcome(props: &OutcomeProps) -> Html {
                 }
                 if scenario == Scenario::StolenKey && classroom.shows_details() {
                     <p class="try-it">
-                        { if t.protocol() == tlslab_core::driver::Protocol::Tls12Ecdhe {
+                        { if t.protocol() != tlslab_core::driver::Protocol::Tls12Rsa {
                             "Be the observer: download this run's capture and the server's key, and try to decrypt the recording with tshark or Wireshark; then try the key log, which an endpoint wrote. "
                         } else {
                             "Be the observer: download this run's capture and the server's key, and decrypt the recording with tshark or Wireshark. "

@@ -53,7 +53,7 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
     html! {
         <header class="toolbar">
             <div class="brand">
-                <h1>{ "TLS 1.2 handshake" }</h1>
+                <h1>{ if props.timeline.as_ref().is_some_and(|t| t.protocol() == tlslab_core::driver::Protocol::Tls13) { "TLS 1.3 handshake" } else { "TLS 1.2 handshake" } }</h1>
                 if let Some(lead) = lead {
                     <p class="lead" data-field="lead">{ lead }</p>
                 }

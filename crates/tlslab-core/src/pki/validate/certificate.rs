@@ -4,7 +4,7 @@
 
 use x509_cert::ext::pkix::name::GeneralName;
 
-use super::{Policy, Rank, Run, cert_ref, input, role, text, time};
+use super::{LeafKeyUse, Policy, Rank, Run, cert_ref, input, role, text, time};
 use crate::msgs::enums::AlertDescription;
 use crate::pki::cert::ParsedCert;
 use crate::pki::hostname::{self, NameMatch};
@@ -273,7 +273,7 @@ impl Run {
     /// Issuers: RFC 5280 section 6.1.4 (n): "If a key usage extension is present, verify that
     /// the keyCertSign bit is set." Leaf: RFC 5246 section 7.4.2, RSA key exchange: "the
     /// keyEncipherment bit MUST be set if the key usage extension is present".
-    pub(super) fn key_usage_check(&mut self, index: usize, cert: &ParsedCert) {
+    pub(super) fn key_usage_check(&mut self, index: usize, cert: &ParsedCert, leaf: LeafKeyUse) {
         let ku = cert.ext.key_usage.as_ref();
         let shown: Vec<String> = match ku {
             None => vec!["(extension absent: no restriction)".into()],
@@ -293,25 +293,45 @@ impl Run {
             .map(|(_, n)| n.to_string())
             .collect(),
         };
-        let (required, rfc, ok) = if index == 0 {
-            (
+        // The bit, where it is required, what the key may do with it, what it must do; and
+        // whether the certificate allows it (no keyUsage extension: anything).
+        let sign = ku.is_none_or(|k| k.digital_signature());
+        let (required, rfc, may, must, ok) = match (index, leaf) {
+            (0, LeafKeyUse::RsaKeyExchange) => (
                 "keyEncipherment",
                 "RFC 5246 section 7.4.2; RFC 5280 section 4.2.1.3",
+                "the client may encrypt the premaster secret with this key",
+                "with RSA key exchange the client must encrypt the premaster secret with this key",
                 ku.is_none_or(|k| k.key_encipherment()),
-            )
-        } else {
-            (
+            ),
+            (0, LeafKeyUse::EcdheSignature) => (
+                "digitalSignature",
+                "RFC 8422 section 5.3; RFC 5280 section 4.2.1.3",
+                "the server may sign its ServerKeyExchange with this key",
+                "with ECDHE the server must sign its key share with this key",
+                sign,
+            ),
+            (0, LeafKeyUse::Tls13Signature) => (
+                "digitalSignature",
+                "RFC 8446 section 4.4.2.2; RFC 5280 section 4.2.1.3",
+                "the server may sign the handshake (CertificateVerify) with this key",
+                "in TLS 1.3 the server must sign CertificateVerify with this key",
+                sign,
+            ),
+            _ => (
                 "keyCertSign",
                 "RFC 5280 section 6.1.4 (n) and 4.2.1.3",
+                "this key may sign certificates",
+                "this key must sign certificates",
                 ku.is_none_or(|k| k.key_cert_sign()),
-            )
+            ),
         };
-        let explanation = match (ku.is_some(), ok, index) {
-            (false, _, _) => format!("No keyUsage extension: the key may be used for {required}."),
-            (true, true, 0) => "keyUsage allows keyEncipherment: the client may encrypt the premaster secret with this key.".into(),
-            (true, true, _) => "keyUsage allows keyCertSign: this key may sign certificates.".into(),
-            (true, false, 0) => "keyUsage lacks keyEncipherment: with RSA key exchange the client must encrypt the premaster secret with this key, which the certificate forbids.".into(),
-            (true, false, _) => "keyUsage lacks keyCertSign: this key may not sign certificates.".into(),
+        let explanation = match (ku.is_some(), ok) {
+            (false, _) => format!("No keyUsage extension: the key may be used for {required}."),
+            (true, true) => format!("keyUsage allows {required}: {may}."),
+            (true, false) => {
+                format!("keyUsage lacks {required}: {must}, which the certificate forbids.")
+            }
         };
         self.push(
             Rank::Constraints,

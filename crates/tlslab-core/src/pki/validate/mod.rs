@@ -48,6 +48,9 @@ pub struct Policy {
     /// subjectAltName extension at all (never when it has one). Default false, as browsers
     /// do (CA/Browser Forum Baseline Requirements 7.1.4.2.1: SAN is required).
     pub common_name_fallback: bool,
+    /// What the server's key is for in this handshake, so what the leaf's keyUsage must allow.
+    /// The clients set it for each handshake from the key exchange they negotiated.
+    pub leaf_key_use: LeafKeyUse,
 }
 
 impl Default for Policy {
@@ -55,6 +58,30 @@ impl Default for Policy {
         Policy {
             min_rsa_bits: DEFAULT_MIN_RSA_BITS,
             common_name_fallback: false,
+            leaf_key_use: LeafKeyUse::RsaKeyExchange,
+        }
+    }
+}
+
+/// What the client will do with the server's key (RFC 5280 section 4.2.1.3: the leaf's
+/// keyUsage, when present, must allow it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LeafKeyUse {
+    /// Encrypt the premaster to it: keyEncipherment (RFC 5246 section 7.4.2).
+    RsaKeyExchange,
+    /// Check its signature over ServerKeyExchange: digitalSignature (RFC 8422 section 5.3).
+    EcdheSignature,
+    /// Check its signature in CertificateVerify: digitalSignature (RFC 8446 section 4.4.2.2).
+    Tls13Signature,
+}
+
+impl LeafKeyUse {
+    /// Where the handshake's version says how a chain is sent: the server's own certificate
+    /// first, each next one certifying the one before.
+    pub fn chain_order_rfc(self) -> &'static str {
+        match self {
+            LeafKeyUse::Tls13Signature => "RFC 8446 section 4.4.2",
+            _ => "RFC 5246 section 7.4.2",
         }
     }
 }
@@ -166,7 +193,13 @@ pub fn validate_chain(
     };
 
     let path = build_path(&parsed, &anchors);
-    run.trust_check(&path, &parsed, &anchors, trust_anchors.len());
+    run.trust_check(
+        &path,
+        &parsed,
+        &anchors,
+        trust_anchors.len(),
+        policy.leaf_key_use,
+    );
 
     for (pos, &i) in path.certs.iter().enumerate() {
         let Some(cert) = parsed[i].as_ref() else {
@@ -194,7 +227,7 @@ pub fn validate_chain(
                 .count();
             run.basic_constraints_check(i, cert, below);
         }
-        run.key_usage_check(i, cert);
+        run.key_usage_check(i, cert, policy.leaf_key_use);
         if i == 0 {
             run.extended_key_usage_check(cert);
             run.host_name_check(cert, server_name, policy);

@@ -3,7 +3,7 @@
 
 use rsa::traits::PublicKeyParts;
 
-use super::{Rank, Run, cert_ref, input, text};
+use super::{LeafKeyUse, Rank, Run, cert_ref, input, text};
 use crate::bytes::Bytes;
 use crate::msgs::enums::AlertDescription;
 use crate::pki::cert::ParsedCert;
@@ -121,6 +121,7 @@ impl Run {
         parsed: &[Option<ParsedCert>],
         anchors: &[(usize, ParsedCert)],
         store_len: usize,
+        leaf: LeafKeyUse,
     ) {
         let top_index = match path.end {
             End::Broken { top } => top,
@@ -215,7 +216,11 @@ impl Run {
             CertCheck {
                 kind: CheckKind::TrustAnchor,
                 certificate: cert_ref(top_index, top),
-                rfc: "RFC 5280 section 6.1 (path from a trust anchor); RFC 5246 section 7.4.2 (chain order)".into(),
+                rfc: format!(
+                    "RFC 5280 section 6.1 (path from a trust anchor); {} (chain order)",
+                    leaf.chain_order_rfc()
+                )
+                .into(),
                 inputs,
                 passed,
                 explanation,

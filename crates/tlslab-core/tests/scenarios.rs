@@ -609,6 +609,21 @@ fn a_hello_retry_request_costs_a_round_trip_and_succeeds() {
         "{titles:?}"
     );
     assert!(titles.contains(&"HelloRetryRequest"), "{titles:?}");
+    // The observer read both of the client's shares, the one the handshake used (the server's,
+    // on secp256r1) among them.
+    let last = t.steps.last().unwrap();
+    let shares = |side: &[tlslab_core::timeline::Known]| -> Vec<Vec<u8>> {
+        side.iter()
+            .filter(|k| k.name == ValueName::ClientShare)
+            .map(|k| k.value.0.clone())
+            .collect()
+    };
+    let used = shares(&last.knowledge.server);
+    assert_eq!(used.len(), 1);
+    assert_eq!(used[0].len(), 65, "an uncompressed secp256r1 point");
+    let observed = shares(&last.knowledge.observer);
+    assert_eq!(observed.len(), 2, "{observed:?}");
+    assert!(observed.contains(&used[0]));
 }
 
 /// Forward secrecy in TLS 1.3: after the key leaks the observer holds it, the randoms and the

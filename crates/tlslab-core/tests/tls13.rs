@@ -685,3 +685,127 @@ fn a_protected_change_cipher_spec_is_unexpected_message() {
     );
     assert_eq!(fatal(&mut c).as_deref(), Some("unexpected_message"));
 }
+
+/// The client's ServerHello, taken from a server speaking both versions, changed by `edit`
+/// and fed back to the client offering both; the alert it sends.
+fn client_fed_server_hello(
+    client: ClientConfig,
+    server: ServerConfig,
+    edit: impl FnOnce(&mut tlslab_core::msgs::handshake::ServerHello, &[u8]),
+) -> Option<String> {
+    let mut rng = Drbg::from_u64(16);
+    let mut c = Connection::client(client, Box::new(rng.fork("client")));
+    let mut s = Connection::server(server, Box::new(rng.fork("server")));
+    let hello = c.take_output();
+    let (_, ch) = &records(&hello)[0];
+    let HandshakePayload::ClientHello(ch) = decode13(ch) else {
+        panic!("a ClientHello");
+    };
+    s.receive(&hello);
+    let flight = records(&s.take_output());
+    let HandshakePayload::ServerHello(mut sh) = decode13(&flight[0].1) else {
+        panic!("a ServerHello");
+    };
+    edit(&mut sh, &ch.session_id);
+    c.receive(&handshake_record(&HandshakePayload::ServerHello(sh)));
+    fatal(&mut c)
+}
+
+/// RFC 5246 section 7.4.1.3: a TLS 1.2 server echoing the random legacy_session_id of a
+/// client offering both versions claims to resume a session that never was.
+#[test]
+fn a_tls12_server_hello_echoing_our_session_id_is_illegal_parameter() {
+    let (client, mut server) = both_versions();
+    server.cipher_suites = vec![CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256];
+    let alert = client_fed_server_hello(client, server, |sh, ours| {
+        sh.session_id = ours.to_vec();
+    });
+    assert_eq!(alert.as_deref(), Some("illegal_parameter"));
+}
+
+/// Section 4.2: a TLS 1.3 ServerHello may answer only key_share, supported_versions and
+/// pre_shared_key; TLS 1.2's extended_master_secret (which the client did send) is
+/// illegal_parameter, an extension the client never sent unsupported_extension.
+#[test]
+fn a_tls13_server_hello_with_extensions_it_may_not_carry_is_refused() {
+    use tlslab_core::msgs::enums::ExtensionType;
+    let cases: [(Extension, &str); 2] = [
+        (Extension::ExtendedMasterSecret, "illegal_parameter"),
+        (
+            Extension::Unknown(ExtensionType::from_wire(0x7a7a), Vec::new()),
+            "unsupported_extension",
+        ),
+    ];
+    for (extra, alert) in cases {
+        let (client, server) = both_versions();
+        let got = client_fed_server_hello(client, server, |sh, _| sh.extensions.push(extra));
+        assert_eq!(got.as_deref(), Some(alert));
+    }
+}
+
+/// Section 4.1.4: after a HelloRetryRequest (which chose TLS 1.3) a ServerHello choosing
+/// TLS 1.2 is illegal_parameter.
+#[test]
+fn a_tls12_server_hello_after_a_hello_retry_request_is_illegal_parameter() {
+    let (mut client, mut server) = both_versions();
+    client.groups = vec![NamedGroup::X25519, NamedGroup::Secp256r1];
+    server.groups = vec![NamedGroup::Secp256r1];
+    let mut rng = Drbg::from_u64(17);
+    let mut c = Connection::client(client, Box::new(rng.fork("client")));
+    let mut s = Connection::server(server, Box::new(rng.fork("server")));
+    s.receive(&c.take_output());
+    c.receive(&s.take_output());
+    assert_eq!(fatal(&mut c), None, "the HelloRetryRequest is answered");
+    let tls12 = tlslab_core::msgs::handshake::ServerHello {
+        server_version: [3, 3],
+        random: [7; 32],
+        session_id: Vec::new(),
+        cipher_suite: CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+        compression_method: 0,
+        extensions: Vec::new(),
+    };
+    c.receive(&handshake_record(&HandshakePayload::ServerHello(tls12)));
+    assert_eq!(fatal(&mut c).as_deref(), Some("illegal_parameter"));
+}
+
+/// Section 5: a change_cipher_spec is dropped only until the peer's Finished; after it, it is
+/// unexpected_message.
+#[test]
+fn a_change_cipher_spec_after_the_peers_finished_is_unexpected_message() {
+    let (mut c, mut s) = peers();
+    s.receive(&c.take_output());
+    c.receive(&s.take_output());
+    assert!(c.is_connected());
+    assert_eq!(fatal(&mut c), None);
+    c.receive(
+        &Record {
+            content_type: ContentType::ChangeCipherSpec,
+            version: [3, 3],
+            fragment: vec![1],
+        }
+        .encode(),
+    );
+    assert_eq!(fatal(&mut c).as_deref(), Some("unexpected_message"));
+}
+
+/// Section 4.2.1: a server speaking TLS 1.3 negotiates by supported_versions when it is
+/// there; one that offers neither TLS 1.3 nor TLS 1.2 gets protocol_version, whatever its
+/// legacy_version says.
+#[test]
+fn supported_versions_without_tls12_or_tls13_is_protocol_version() {
+    let (client, server) = both_versions();
+    let mut rng = Drbg::from_u64(18);
+    let mut c = Connection::client(client, Box::new(rng.fork("client")));
+    let mut s = Connection::server(server, Box::new(rng.fork("server")));
+    let (_, fragment) = &records(&c.take_output())[0];
+    let HandshakePayload::ClientHello(mut ch) = decode13(fragment) else {
+        panic!("a ClientHello");
+    };
+    for e in &mut ch.extensions {
+        if let Extension::SupportedVersions(v) = e {
+            *v = tlslab_core::msgs::tls13::SupportedVersions::Offered(vec![[3, 2]]);
+        }
+    }
+    s.receive(&handshake_record(&HandshakePayload::ClientHello(ch)));
+    assert_eq!(fatal(&mut s).as_deref(), Some("protocol_version"));
+}

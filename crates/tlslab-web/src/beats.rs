@@ -168,9 +168,14 @@ fn certificate(t: &Timeline, step: usize, link: Link) -> Vec<Beat> {
     }
     let client = name(t, link.client);
     let chain = crate::view::certificate::chain_as_sent(&checks);
+    let section = if t.spoke_tls13() {
+        "RFC 8446 §4.4.2"
+    } else {
+        "RFC 5246 §7.4.2"
+    };
     let mut out = vec![Beat {
         caption: format!(
-            "The chain arrives: {} certificate{}, the {}'s own first (RFC 5246 §7.4.2).",
+            "The chain arrives: {} certificate{}, the {}'s own first ({section}).",
             chain.len(),
             if chain.len() == 1 { "" } else { "s" },
             name(t, link.server)

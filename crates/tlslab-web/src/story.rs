@@ -569,7 +569,13 @@ fn step_sentence13(t: &Timeline, step: usize, from: &str, to: &str) -> String {
         };
     }
     let f = t.link_of(step).map(|link| Facts::of(t, link));
+    let retried = t.steps[..step]
+        .iter()
+        .any(|earlier| earlier.title == "HelloRetryRequest");
     match s.title.as_str() {
+        "ClientHello" if retried => format!(
+            "{from} answers the HelloRetryRequest with a second ClientHello, the same but for its key share, now on the group the {to} asked for (RFC 8446 §4.1.2, §4.1.4)."
+        ),
         "ClientHello" => {
             let n = f.as_ref().map_or(0, |f| f.offered_suites().len());
             format!(
@@ -586,7 +592,7 @@ fn step_sentence13(t: &Timeline, step: usize, from: &str, to: &str) -> String {
             "{from} asks the {to} for a key share on another group: a HelloRetryRequest, a ServerHello with a fixed random (RFC 8446 §4.1.4)."
         ),
         "ChangeCipherSpec" => format!(
-            "{from} sends a dummy change_cipher_spec, for middleboxes that expect TLS 1.2; the {to} drops it (RFC 8446 Appendix D.4)."
+            "{from} sends a dummy change_cipher_spec, for middleboxes that expect TLS 1.2 (RFC 8446 Appendix D.4); the {to} drops it (§5)."
         ),
         "EncryptedExtensions" => format!(
             "{from} sends the extensions that do not set up keys, encrypted under its handshake traffic key (RFC 8446 §4.3.1)."

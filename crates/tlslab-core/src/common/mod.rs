@@ -53,6 +53,9 @@ pub(crate) struct CommonState {
     /// The negotiated key exchange, which decides how a ClientKeyExchange reads (RSA until a
     /// suite says otherwise).
     pub key_exchange: KeyExchange,
+    /// TLS 1.3: the peer's Finished checked out; a compatibility change_cipher_spec after it is
+    /// no longer dropped (RFC 8446 section 5).
+    pub peer_finished: bool,
     /// Which message the events emitted now are about (see [`MessageRef`]).
     phase: Phase,
     sent: usize,
@@ -81,6 +84,7 @@ impl CommonState {
             app_data: Vec::new(),
             closed: false,
             key_exchange: KeyExchange::Rsa,
+            peer_finished: false,
             phase: Phase::Preparing,
             sent: 0,
             received: 0,

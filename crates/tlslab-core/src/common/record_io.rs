@@ -171,9 +171,12 @@ impl CommonState {
                 bytes: encoded.into(),
                 protection: None,
             }));
-            // RFC 8446 section 5: a change_cipher_spec of the single byte 0x01 is dropped;
-            // anything else unprotected is unexpected_message.
-            if rec.content_type == ContentType::ChangeCipherSpec && rec.fragment == [1] {
+            // RFC 8446 section 5: a change_cipher_spec of the single byte 0x01 before the
+            // peer's Finished is dropped; anything else unprotected is unexpected_message.
+            if rec.content_type == ContentType::ChangeCipherSpec
+                && rec.fragment == [1]
+                && !self.peer_finished
+            {
                 // Received all the same: the peer counted it among the messages it sent.
                 let fields = record::decode_change_cipher_spec(&rec.fragment)?;
                 self.received("ChangeCipherSpec", rec.content_type, &rec.fragment, fields);

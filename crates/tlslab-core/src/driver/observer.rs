@@ -10,7 +10,7 @@ use crate::msgs::enums::{ContentType, ExtensionType};
 use crate::msgs::handshake::{
     ClientHello, Extension, HandshakePayload, KeyExchange, ServerHello, TLS12,
 };
-use crate::msgs::tls13::{KeyShare, SupportedVersions, TLS13};
+use crate::msgs::tls13::{HELLO_RETRY_REQUEST_RANDOM, KeyShare, SupportedVersions, TLS13};
 use crate::record::{Deframer, Record};
 use crate::rng::Drbg;
 use crate::timeline::{Computation, EventKind, Known, ValueName};
@@ -29,6 +29,8 @@ pub(super) struct Observer {
     key_exchange: Option<KeyExchange>,
     /// A ServerHello selected TLS 1.3.
     tls13: bool,
+    /// The last ServerHello was a HelloRetryRequest.
+    retried: bool,
 }
 
 #[derive(Default)]
@@ -89,7 +91,14 @@ impl Observer {
         let Ok((msg, _)) = HandshakePayload::decode_in(&bytes, kx) else {
             return Vec::new();
         };
+        // RFC 8446 section 4.1.4: after a HelloRetryRequest the second ClientHello's share is
+        // the one the handshake uses.
+        if matches!(msg, HandshakePayload::ClientHello(_)) && self.retried {
+            self.known.retain(|k| *k != ValueName::ClientShare);
+            self.retried = false;
+        }
         if let HandshakePayload::ServerHello(sh) = &msg {
+            self.retried = sh.random == HELLO_RETRY_REQUEST_RANDOM;
             self.key_exchange = suite::params(sh.cipher_suite).map(|p| p.kx);
             self.tls13 = matches!(
                 sh.extension(ExtensionType::SupportedVersions),

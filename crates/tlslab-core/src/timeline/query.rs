@@ -159,12 +159,27 @@ impl Timeline {
     }
 
     /// The cipher suite the run agreed on: the first one a side completed a handshake with, or
-    /// a server selected (RFC 5246 section 7.4.1.3).
+    /// a server selected (RFC 5246 section 7.4.1.3), or (in a recording of the client alone) a
+    /// ServerHello named.
     pub fn negotiated_suite(&self) -> Option<&str> {
         self.events.iter().find_map(|e| match &e.kind {
             EventKind::HandshakeComplete { cipher_suite, .. }
             | EventKind::Computation(Computation::SuiteSelected { cipher_suite, .. }) => {
                 Some(cipher_suite.as_str())
+            }
+            EventKind::MessageSent(m) | EventKind::MessageReceived(m)
+                if m.title == "ServerHello" =>
+            {
+                m.fields
+                    .iter()
+                    .find_map(|f| {
+                        if f.name == "cipher_suite" {
+                            Some(f)
+                        } else {
+                            f.find("cipher_suite")
+                        }
+                    })
+                    .and_then(|f| f.value.as_deref())
             }
             _ => None,
         })

@@ -17,7 +17,7 @@ use crate::msgs::handshake::{
     ClientHello, Extension, HandshakePayload, KeyExchange, ServerHello, ServerKeyExchange, TLS12,
     duplicate_extension,
 };
-use crate::msgs::tls13::DOWNGRADE_TO_TLS12;
+use crate::msgs::tls13::{DOWNGRADE_TO_TLS12, SupportedVersions};
 use crate::timeline::{Computation, EventKind, ValueName};
 use std::sync::Arc;
 
@@ -141,6 +141,18 @@ impl Machine {
                     "client offers at most version {}.{}; this server needs TLS 1.2",
                     ch.client_version[0], ch.client_version[1]
                 ),
+            ));
+        }
+        // RFC 8446 section 4.2.1: a server that speaks TLS 1.3 negotiates by supported_versions
+        // when the client sends it, not by legacy_version.
+        if let Some(Extension::SupportedVersions(SupportedVersions::Offered(versions))) =
+            ch.extension(ExtensionType::SupportedVersions)
+            && self.speaks_tls13
+            && !versions.contains(&TLS12)
+        {
+            return Err(TlsError::new(
+                AlertDescription::ProtocolVersion,
+                "supported_versions offers neither TLS 1.3 nor TLS 1.2 (RFC 8446 section 4.2.1)",
             ));
         }
         if let Some(typ) = duplicate_extension(&ch.extensions) {

@@ -11,7 +11,10 @@
 //!
 //! `{}` under the handshake traffic keys, `[]` under the application traffic keys; the
 //! change_cipher_spec is the middlebox-compatibility one (appendix D.4), sent in the clear.
-//! Shares the TLS 1.2 client's configuration ([`ClientConfig`]): its suites say TLS 1.3.
+//! Shares the TLS 1.2 client's configuration ([`ClientConfig`]): its TLS 1.3 suites make it
+//! this machine. With TLS 1.2 suites too, the ClientHello offers both versions, and a
+//! ServerHello choosing TLS 1.2 hands the handshake to the TLS 1.2 machine ([`Machine::fall_back`],
+//! with the downgrade check of section 4.1.3).
 
 use crate::common::{CommonState, Incoming};
 use crate::crypto::ecdhe::EphemeralKey;
@@ -137,9 +140,20 @@ impl Machine {
         let (_, tls12_suites) = super::split_suites(&self.config.cipher_suites);
         let negotiates_tls12 = sh.random != HELLO_RETRY_REQUEST_RANDOM
             && sh.extension(ExtensionType::SupportedVersions).is_none();
-        // After a HelloRetryRequest the server has chosen TLS 1.3 already.
-        if !negotiates_tls12 || tls12_suites.is_empty() || offer.retry_suite.is_some() {
+        if !negotiates_tls12 || tls12_suites.is_empty() {
             return Ok(None);
+        }
+        let illegal = |why: &str| Err(TlsError::new(AlertDescription::IllegalParameter, why));
+        // Section 4.1.4: the ServerHello must keep the version the HelloRetryRequest chose.
+        if offer.retry_suite.is_some() {
+            return illegal("a TLS 1.2 ServerHello after a HelloRetryRequest chose TLS 1.3");
+        }
+        // RFC 5246 section 7.4.1.3: echoing the session id resumes that session, and this
+        // random id names none (a TLS 1.2 server makes up its own, or sends none).
+        if !sh.session_id.is_empty() && sh.session_id == offer.hello.session_id {
+            return illegal(
+                "a TLS 1.2 ServerHello resuming our legacy_session_id, which names no session",
+            );
         }
         if has_downgrade_sentinel(&sh.random) {
             return Err(TlsError::new(
@@ -281,6 +295,15 @@ impl Machine {
                 "a second HelloRetryRequest (section 4.1.4)",
             ));
         }
+        check_extensions(
+            hrr,
+            &offer.hello,
+            &[
+                ExtensionType::KeyShare,
+                ExtensionType::SupportedVersions,
+                ExtensionType::Cookie,
+            ],
+        )?;
         if !matches!(
             hrr.extension(ExtensionType::SupportedVersions),
             Some(Extension::SupportedVersions(SupportedVersions::Selected(
@@ -352,6 +375,15 @@ impl Machine {
         } = offer;
         let session_id = &hello.session_id;
         let illegal = |why: String| Err(TlsError::new(AlertDescription::IllegalParameter, why));
+        check_extensions(
+            sh,
+            &hello,
+            &[
+                ExtensionType::KeyShare,
+                ExtensionType::SupportedVersions,
+                ExtensionType::PreSharedKey,
+            ],
+        )?;
         if retry_suite.is_some_and(|s| s != sh.cipher_suite) {
             return illegal("the ServerHello changes the suite of the HelloRetryRequest".into());
         }
@@ -540,6 +572,36 @@ impl Machine {
             )),
         }
     }
+}
+
+/// Sections 4.1.3, 4.1.4 and 4.2: a server's hello carries only extensions we sent (else
+/// unsupported_extension; a HelloRetryRequest may add a cookie) and only those its message may
+/// carry (else illegal_parameter): TLS 1.2's renegotiation_info or extended_master_secret, say,
+/// answered in a TLS 1.3 ServerHello.
+fn check_extensions(
+    sh: &ServerHello,
+    offered: &ClientHello,
+    allowed: &[ExtensionType],
+) -> Result<(), TlsError> {
+    for extension in &sh.extensions {
+        let typ = extension.typ();
+        if typ != ExtensionType::Cookie && offered.extension(typ).is_none() {
+            return Err(TlsError::new(
+                AlertDescription::UnsupportedExtension,
+                format!("the server answers {}, which we did not send", typ.name()),
+            ));
+        }
+        if !allowed.contains(&typ) {
+            return Err(TlsError::new(
+                AlertDescription::IllegalParameter,
+                format!(
+                    "{} does not belong in this message (section 4.2)",
+                    typ.name()
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 impl State {

@@ -20,11 +20,6 @@ use crate::timeline::{Computation, EventKind};
 use key_schedule::{Derivation, KeySchedule, ScheduleError};
 use subtle::ConstantTimeEq;
 
-/// Whether `suites` asks for TLS 1.3 only: every one of them is a TLS 1.3 suite.
-pub fn is_tls13(suites: &[CipherSuite]) -> bool {
-    !suites.is_empty() && suites.iter().all(|s| CipherSuite::TLS13.contains(s))
-}
-
 /// A configuration's suites by version: TLS 1.3's, then TLS 1.2's, each in its order. A side
 /// with both speaks both, and the hellos decide (RFC 8446 section 4.2.1).
 pub fn split_suites(suites: &[CipherSuite]) -> (Vec<CipherSuite>, Vec<CipherSuite>) {
@@ -223,6 +218,7 @@ impl CommonState {
         }
         let bytes = HandshakePayload::Finished(received).encode();
         self.transcript.add("Finished", &bytes);
+        self.peer_finished = true;
         Ok(())
     }
 

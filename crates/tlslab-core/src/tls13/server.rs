@@ -2,7 +2,7 @@
 //! the other side, with a HelloRetryRequest when the client's key share is on a group the
 //! server does not take but the client supports one it does (section 4.1.4). A client without
 //! TLS 1.3 gets protocol_version here; a server with TLS 1.2 suites too answers it with the
-//! TLS 1.2 machine instead ([`crate::Connection::server`]).
+//! TLS 1.2 machine instead (`Connection::choose_version`).
 
 use std::sync::Arc;
 

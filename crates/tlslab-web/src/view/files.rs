@@ -164,8 +164,9 @@ pub fn files(props: &FilesProps) -> Html {
     };
     let stem = base_name(&t);
     let recorded = t.recorded.clone();
-    let ecdhe = t.protocol() == tlslab_core::driver::Protocol::Tls12Ecdhe;
-    let tls13 = t.protocol() == tlslab_core::driver::Protocol::Tls13;
+    let tls13 = t.spoke_tls13();
+    // ECDHE on the wire: TLS 1.2's, or what a TLS 1.3 client was downgraded to.
+    let ecdhe = !tls13 && t.protocol() != tlslab_core::driver::Protocol::Tls12Rsa;
     let (pcap_name, keys_name, json_name) = (
         format!("{stem}.pcap"),
         format!("{stem}.keys"),
@@ -225,7 +226,11 @@ pub fn files(props: &FilesProps) -> Html {
                         </li>
                         <li>
                             <button type="button" data-download="keys" onclick={save_keys}>{ "Key log (.keys)" }</button>
-                            <span>{ format!("{keys_name}: the NSS key log (the SSLKEYLOGFILE format): client random and master secret of each connection.") }</span>
+                            <span>{ if tls13 {
+                                format!("{keys_name}: the NSS key log (the SSLKEYLOGFILE format): for each connection, its client random with both sides' handshake and application traffic secrets and the exporter secret.")
+                            } else {
+                                format!("{keys_name}: the NSS key log (the SSLKEYLOGFILE format): client random and master secret of each connection.")
+                            } }</span>
                         </li>
                         { for key_items }
                         <li>

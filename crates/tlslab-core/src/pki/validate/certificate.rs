@@ -271,8 +271,9 @@ impl Run {
     }
 
     /// Issuers: RFC 5280 section 6.1.4 (n): "If a key usage extension is present, verify that
-    /// the keyCertSign bit is set." Leaf: RFC 5246 section 7.4.2, RSA key exchange: "the
-    /// keyEncipherment bit MUST be set if the key usage extension is present".
+    /// the keyCertSign bit is set." Leaf: what `leaf` does with the key: RSA key exchange needs
+    /// keyEncipherment (RFC 5246 section 7.4.2), a signing key exchange digitalSignature (RFC
+    /// 8422 section 5.3, RFC 8446 section 4.4.2.2), when the extension is present.
     pub(super) fn key_usage_check(&mut self, index: usize, cert: &ParsedCert, leaf: LeafKeyUse) {
         let ku = cert.ext.key_usage.as_ref();
         let shown: Vec<String> = match ku {

@@ -50,7 +50,7 @@ pub struct Policy {
     pub common_name_fallback: bool,
     /// What the server's key is for in this handshake, so what the leaf's keyUsage must allow.
     /// The clients set it for each handshake from the key exchange they negotiated.
-    pub leaf_key_use: LeafKeyUse,
+    pub(crate) leaf_key_use: LeafKeyUse,
 }
 
 impl Default for Policy {

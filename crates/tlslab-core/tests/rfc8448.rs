@@ -1,7 +1,10 @@
 //! RFC 8448 section 3 (Simple 1-RTT Handshake), byte for byte: from the trace's x25519 keys and
 //! messages, the engine's key schedule gives every secret, key, IV and Finished value the trace
 //! prints, and its record layer opens every protected record of the trace and seals the same
-//! plaintext into the same bytes.
+//! plaintext into the same bytes. Section 5's schedule after a HelloRetryRequest likewise. And
+//! the engine's own server, given the trace server's key, certificate and randomness, answers
+//! the ClientHello of sections 3 and 7 with the trace's ServerHello (and section 7's
+//! change_cipher_spec) byte for byte.
 
 #[path = "support/rfc8448.rs"]
 mod rfc8448;
@@ -478,4 +481,140 @@ fn section_5_key_schedule_after_a_hello_retry_request() {
         hs.traffic.server,
         t.get("server", "derive secret \"tls13 s hs traffic\"", "expanded")
     );
+}
+
+/// The trace's randomness, replayed in the order the engine draws it; then a seeded stream
+/// (the RSA blinding and PSS salt need real-looking bytes: all zeros are never invertible).
+struct Replay(Vec<u8>, tlslab_core::rng::Drbg);
+
+impl tlslab_core::rng::RandomSource for Replay {
+    fn fill(&mut self, out: &mut [u8]) {
+        let n = out.len().min(self.0.len());
+        out[..n].copy_from_slice(&self.0[..n]);
+        self.0.drain(..n);
+        self.1.fill(&mut out[n..]);
+    }
+}
+
+/// A value of section 2 ("Private Keys"), which names no actor: the hex after `label`.
+fn section2(label: &str) -> rsa::BoxedUint {
+    let path = format!(
+        "{}/../../../shared/vectors/rfc8448.txt",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let text = std::fs::read_to_string(&path).expect("the RFC");
+    let start = text.find(&format!("{label}:")).expect("the label") + label.len() + 1;
+    let mut bytes = Vec::new();
+    for line in text[start..].lines() {
+        let tokens: Vec<&str> = line.split_whitespace().collect();
+        let hex = !tokens.is_empty()
+            && tokens
+                .iter()
+                .all(|t| t.len() == 2 && t.chars().all(|c| c.is_ascii_hexdigit()));
+        if !hex {
+            break;
+        }
+        bytes.extend(tokens.iter().map(|t| u8::from_str_radix(t, 16).unwrap()));
+    }
+    let bits = u32::try_from(bytes.len() * 8).unwrap();
+    rsa::BoxedUint::from_be_slice(&bytes, bits).expect("a number")
+}
+
+/// The engine's own server, given what the server of sections 3 and 7 had (its certificate,
+/// its RSA key from section 2, its x25519 private key and random) and fed the trace's
+/// ClientHello record, sends the trace's ServerHello record byte for byte (in section 7,
+/// compatibility mode, echoing the legacy_session_id and followed by the trace's
+/// change_cipher_spec record) and derives its handshake traffic secrets, and its Certificate
+/// message is the trace's. What follows differs, and why: the
+/// trace's server answers record_size_limit (RFC 8449) and supported_groups in
+/// EncryptedExtensions, which this server does not implement, so EncryptedExtensions, the
+/// transcript from there on, CertificateVerify and Finished are its own (they are checked
+/// against OpenSSL and GnuTLS instead).
+#[test]
+fn sections_3_and_7_the_engines_server_answers_the_traces_client_hello_byte_for_byte() {
+    for section in [3, 7] {
+        server_answers_byte_for_byte(section);
+    }
+}
+
+fn server_answers_byte_for_byte(section: u8) {
+    use tlslab_core::timeline::{Computation, EventKind};
+    let t = Trace::section(section);
+    let key = rsa::PrivateKey::from_components(
+        section2("modulus (public)"),
+        section2("public exponent"),
+        section2("private exponent"),
+        vec![section2("prime1"), section2("prime2")],
+    )
+    .expect("section 2's key");
+    let certificate = t.get("server", "construct a Certificate", "Certificate");
+    let tlslab_core::msgs::handshake::HandshakePayload::Certificate13(chain) =
+        tlslab_core::msgs::handshake::HandshakePayload::decode_in(
+            &certificate,
+            tlslab_core::msgs::handshake::KeyExchange::KeyShare,
+        )
+        .expect("decodes")
+        .0
+    else {
+        panic!("a TLS 1.3 Certificate");
+    };
+    let mut config = tlslab_core::tls12::ServerConfig::new(chain.chain(), std::sync::Arc::new(key));
+    config.cipher_suites = CipherSuite::TLS13.to_vec();
+    config.groups = vec![NamedGroup::X25519];
+    let server_hello = t.get("server", "construct a ServerHello", "ServerHello");
+    // The server draws its x25519 key, then its random (bytes 6..38 of ServerHello).
+    let draws = [
+        t.get("server", "create an ephemeral x25519", "private key"),
+        server_hello[6..38].to_vec(),
+    ]
+    .concat();
+    let mut server = tlslab_core::Connection::server(
+        config,
+        Box::new(Replay(draws, tlslab_core::rng::Drbg::from_u64(8448))),
+    );
+    server.receive(&t.get("client", "send handshake record", "complete record"));
+    let out = server.take_output();
+    let first = t.get("server", "send handshake record", "complete record");
+    assert_eq!(
+        out[..first.len()],
+        first[..],
+        "section {section}: the ServerHello record"
+    );
+    if section == 7 {
+        let ccs = t.get(
+            "server",
+            "send change_cipher_spec record",
+            "complete record",
+        );
+        assert_eq!(
+            out[first.len()..first.len() + ccs.len()],
+            ccs[..],
+            "the change_cipher_spec"
+        );
+    }
+    let events: Vec<EventKind> = std::iter::from_fn(|| server.poll_event())
+        .map(|e| e.kind)
+        .collect();
+    let expanded = |label: &str| {
+        events.iter().find_map(|e| match e {
+            EventKind::Computation(Computation::HkdfExpandLabel {
+                label: l, output, ..
+            }) if l == label => Some(output.0.clone()),
+            _ => None,
+        })
+    };
+    assert_eq!(
+        expanded("s hs traffic"),
+        Some(t.get("server", "derive secret \"tls13 s hs traffic\"", "expanded")),
+        "section {section}"
+    );
+    assert_eq!(
+        expanded("c hs traffic"),
+        Some(t.get("server", "derive secret \"tls13 c hs traffic\"", "expanded"))
+    );
+    let sent_certificate = events.iter().find_map(|e| match e {
+        EventKind::MessageSent(m) if m.title == "Certificate" => Some(m.bytes.0.clone()),
+        _ => None,
+    });
+    assert_eq!(sent_certificate, Some(certificate));
 }

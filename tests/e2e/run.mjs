@@ -2778,7 +2778,7 @@ test('import: a TLS 1.3 run recorded against openssl s_server shows what is true
         assert.ok(why.includes("does not decrypt") && why.includes('RFC 8446'), `Files says why the server key opens nothing: ${why}`);
         await page.click('[data-action="close-files"]');
         const tabs = await page.$$eval('button[role="tab"]', (b) => b.map((x) => x.dataset.tab));
-        assert.deepEqual(tabs, ['bytes', 'certificate', 'reproduce'], 'the panels true of TLS 1.3');
+        assert.deepEqual(tabs, ['bytes', 'certificate', 'keys', 'reproduce'], 'the panels true of TLS 1.3');
         for (let n = 0; n < titles.length; n++) {
             await selectStep(page, n);
             const sentence = await page.locator('[data-field="step_story"]').textContent();
@@ -2799,6 +2799,12 @@ test('import: a TLS 1.3 run recorded against openssl s_server shows what is true
         assert.ok(protection.includes('RFC 8446 §5.2') && protection.includes('write_iv XOR sequence number') && protection.includes('TLSInnerPlaintext'), protection);
         assert.equal(await page.locator('[data-panel="bytes"] :text("nonce_explicit")').count(), 0, 'no explicit nonce in a TLS 1.3 record');
         await page.screenshot({ path: join(ARTIFACTS, 'import-tls13-bytes.png'), fullPage: true });
+        // The key schedule as the client ran it: HKDF from the shared secret, no premaster.
+        await selectStep(page, titles.indexOf('Finished'));
+        await openTab(page, 'keys');
+        const keys = await page.locator('[data-panel="keys"]').textContent();
+        assert.ok(keys.includes('RFC 8446 §7.1') && keys.includes('handshake secret = HKDF-Extract') && keys.includes('"s hs traffic"'), keys.slice(300, 1200));
+        await page.screenshot({ path: join(ARTIFACTS, 'import-tls13-keys.png'), fullPage: true });
         // The certificate checks, and the key schedule's recipes (OpenSSL HKDF and HMAC), hold.
         await openTab(page, 'certificate');
         assert.ok((await page.locator('[data-panel="certificate"]').textContent()).includes('example.com'));

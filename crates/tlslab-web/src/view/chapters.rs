@@ -19,7 +19,7 @@ pub fn chapters(props: &ChaptersProps) -> Html {
     if props.timeline.as_ref().is_some_and(|t| spoke_tls13(t)) {
         return html! {
             <p class="chapters tls13-note" role="note" data-field="tls13_note">
-                { "A TLS 1.3 handshake (RFC 8446). This page tells TLS 1.2's story in chapters; TLS 1.3's are not written yet. Every step below is this run's own: its messages, their bytes (the protected records opened with the run's keys), the certificate checks, and under Reproduce each step of its key schedule." }
+                { "A TLS 1.3 handshake (RFC 8446). This page tells TLS 1.2's story in chapters; TLS 1.3's are not written yet. Every step below is this run's own: its messages, their bytes (the protected records opened with the run's keys), the certificate checks, and its key schedule, each step of which Reproduce recomputes." }
             </p>
         };
     }

@@ -31,12 +31,12 @@ pub struct InspectorProps {
 pub fn inspector(props: &InspectorProps) -> Html {
     let t = &props.timeline;
     let classroom = use_context::<Classroom>().unwrap_or_default();
-    // The Premaster, Keys and Who-knows-what panels tell TLS 1.2's key exchange and schedule.
+    // The Premaster and Who-knows-what panels tell TLS 1.2's key exchange.
     let tls13 = crate::story::spoke_tls13(t);
     let shown: Vec<Tab> = Tab::ALL
         .into_iter()
         .filter(|&t| classroom.shows(t))
-        .filter(|&t| !(tls13 && matches!(t, Tab::Premaster | Tab::Keys | Tab::Knowledge)))
+        .filter(|&t| !(tls13 && matches!(t, Tab::Premaster | Tab::Knowledge)))
         .collect();
     let tab = Some(classroom.tab(props.tab))
         .filter(|t| shown.contains(t))

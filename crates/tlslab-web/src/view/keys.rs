@@ -84,6 +84,19 @@ pub fn keys_panel(props: &KeysProps) -> Html {
         })
         .collect();
     let new = |f: &dyn Fn(&Computation) -> bool| here.iter().any(|c| f(c));
+    if t.spoke_tls13() {
+        let hkdf = |c: &Computation| {
+            matches!(
+                c,
+                Computation::HkdfExtract { .. } | Computation::HkdfExpandLabel { .. }
+            )
+        };
+        return html! {
+            <div class="keys-panel">
+                { section(schedule13(t, link, &client, &server), new(&hkdf)) }
+            </div>
+        };
+    }
     let randoms = section(
         randoms_section(t, props.step, &client, &server),
         new(&|c| matches!(c, Computation::Random { .. })),
@@ -114,6 +127,54 @@ pub fn keys_panel(props: &KeysProps) -> Html {
             { section(sides.finished(link.client, "client finished", "client_finished", "client_finished_hash", "client_verify_data"), new(&|c| matches!(c, Computation::VerifyData { label, .. } if label == "client finished"))) }
             { section(sides.finished(link.server, "server finished", "server_finished", "server_finished_hash", "server_verify_data"), new(&|c| matches!(c, Computation::VerifyData { label, .. } if label == "server finished"))) }
         </div>
+    }
+}
+
+/// TLS 1.3's key schedule as one side ran it up to the step (the client's, or in a run recorded
+/// by the server alone the server's): the (EC)DHE shared secret, then each HKDF-Extract and
+/// HKDF-Expand-Label in order (RFC 8446 section 7.1).
+fn schedule13(t: &Shared, link: Link, client: &Computations, server: &Computations) -> Html {
+    let (side, list) = if client
+        .iter()
+        .any(|c| matches!(c, Computation::HkdfExtract { .. }))
+    {
+        (link.client, client)
+    } else {
+        (link.server, server)
+    };
+    let who = super::lane_title(side, t.network).to_lowercase();
+    let shared = list.iter().find_map(|c| match c {
+        Computation::EcdhSharedSecret {
+            premaster, group, ..
+        } => Some((premaster.clone(), group.clone())),
+        _ => None,
+    });
+    let steps: Vec<Html> = list
+        .iter()
+        .filter_map(|c| match c {
+            Computation::HkdfExtract { name, secret, .. } => Some(html! {
+                <Value label={format!("{name} secret = HKDF-Extract(salt, IKM)")} value={secret.clone()} field={field("hkdf_extract")} tone={tone("secret")} />
+            }),
+            Computation::HkdfExpandLabel { label, output, .. } => Some(html! {
+                <Value label={format!("HKDF-Expand-Label(secret, \"{label}\", context, {})", output.len())} value={output.clone()} field={field("hkdf_expand_label")} tone={tone("secret")} />
+            }),
+            _ => None,
+        })
+        .collect();
+    if steps.is_empty() && shared.is_none() {
+        return html! {
+            <p class="empty">{ format!("The {who} derives its keys once the hellos have crossed: from the (EC)DHE shared secret and the transcript, with HKDF (RFC 8446 §7.1).") }</p>
+        };
+    }
+    html! {
+        <>
+            <h3>{ format!("The key schedule, as the {who} ran it (RFC 8446 §7.1)") }</h3>
+            <p>{ "Every key comes from HKDF: the (EC)DHE shared secret goes into HKDF-Extract, and each secret, traffic key, IV and Finished key comes out of HKDF-Expand-Label with its own label and the transcript hash so far. The Reproduce tab recomputes each one." }</p>
+            if let Some((value, group)) = shared {
+                <Value label={format!("{group} shared secret (the IKM of the handshake secret)")} value={value} field={field("shared_secret")} tone={tone("secret")} />
+            }
+            { for steps }
+        </>
     }
 }
 

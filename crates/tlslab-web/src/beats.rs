@@ -73,7 +73,7 @@ fn inner(t: &Timeline, step: usize) -> Vec<Beat> {
         return Vec::new();
     };
     // The other beats draw TLS 1.2's key exchange, key schedule and Finished.
-    if crate::story::spoke_tls13(t) {
+    if t.spoke_tls13() {
         return match t.link_of(step) {
             Some(link) if s.title == "Certificate" => certificate(t, step, link),
             _ => Vec::new(),

@@ -21,7 +21,7 @@ pub struct Question {
 /// The run's questions, in step order.
 pub fn questions(t: &Timeline) -> Vec<Question> {
     // The questions and their answers are TLS 1.2's.
-    if crate::story::spoke_tls13(t) {
+    if t.spoke_tls13() {
         return Vec::new();
     }
     let mut all: Vec<Question> = [certificate(t), premaster(t), alert(t)]

@@ -453,13 +453,9 @@ pub fn wire(t: &Timeline, chapter: Chapter, link: Link) -> Vec<String> {
     }
 }
 
-/// Whether the run spoke TLS 1.3 (RFC 8446): its suite is TLS 1.3's, or, before one was
-/// chosen, it offered TLS 1.3. The page tells TLS 1.2's story only; for such a run it shows
-/// what the run did (messages, bytes, certificate checks, recipes) with RFC 8446's sentences,
-/// and leaves out the chapters and the panels written for TLS 1.2.
-pub fn spoke_tls13(t: &Timeline) -> bool {
-    t.spoke_tls13()
-}
+// The page tells TLS 1.2's story only. A run that spoke TLS 1.3 (`Timeline::spoke_tls13`)
+// is shown with what the run did (messages, bytes, certificate checks, key schedule,
+// recipes) and RFC 8446's sentences, without the chapters and panels written for TLS 1.2.
 
 /// One sentence saying what step `step` is, in this run.
 pub fn step_sentence(t: &Timeline, step: usize) -> Option<String> {
@@ -468,7 +464,7 @@ pub fn step_sentence(t: &Timeline, step: usize) -> Option<String> {
         lane_title(s.from, t.network),
         lane_title(s.to, t.network).to_lowercase(),
     );
-    if spoke_tls13(t) {
+    if t.spoke_tls13() {
         return Some(step_sentence13(t, step, from, &to));
     }
     if let Some((sender, a)) = t.alert_in(step) {

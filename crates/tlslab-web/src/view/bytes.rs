@@ -131,7 +131,7 @@ pub fn bytes_panel(props: &BytesProps) -> Html {
                 </ul>
             </div>
             if let Some(p) = &record.protection {
-                <ProtectionView protection={p.clone()} bulk={t.negotiated_suite().and_then(params_named).map_or("AES-GCM", |p| p.bulk.name())} tls13={crate::story::spoke_tls13(t)} />
+                <ProtectionView protection={p.clone()} bulk={t.negotiated_suite().and_then(params_named).map_or("AES-GCM", |p| p.bulk.name())} tls13={t.spoke_tls13()} />
             }
         </div>
     }

@@ -3,7 +3,7 @@
 
 use super::prose::prose;
 use crate::state::{Action, Classroom, Level, Model, Shared};
-use crate::story::{CHAPTERS, chapter_info, spoke_tls13, step_sentence, wire};
+use crate::story::{CHAPTERS, chapter_info, step_sentence, wire};
 use tlslab_core::timeline::{Link, Outcome as End};
 use yew::prelude::*;
 
@@ -16,7 +16,7 @@ pub struct ChaptersProps {
 
 #[function_component(Chapters)]
 pub fn chapters(props: &ChaptersProps) -> Html {
-    if props.timeline.as_ref().is_some_and(|t| spoke_tls13(t)) {
+    if props.timeline.as_ref().is_some_and(|t| t.spoke_tls13()) {
         return html! {
             <p class="chapters tls13-note" role="note" data-field="tls13_note">
                 { "A TLS 1.3 handshake (RFC 8446). This page tells TLS 1.2's story in chapters; TLS 1.3's are not written yet. Every step below is this run's own: its messages, their bytes (the protected records opened with the run's keys), the certificate checks, and its key schedule, each step of which Reproduce recomputes." }
@@ -112,7 +112,7 @@ pub fn story_box(props: &StoryProps) -> Html {
     let Some(step) = t.steps.get(props.step) else {
         return html! {};
     };
-    if spoke_tls13(t) {
+    if t.spoke_tls13() {
         return html! {};
     }
     let c = chapter_info(step.chapter);

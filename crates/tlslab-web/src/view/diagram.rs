@@ -68,7 +68,7 @@ pub fn diagram(props: &DiagramProps) -> Html {
     let t = &props.timeline;
     let height = TOP + ROW * t.steps.len() as f64 + 20.0;
     let network = t.scenario != Scenario::Happy;
-    let tls13 = crate::story::spoke_tls13(t);
+    let tls13 = t.spoke_tls13();
     let network_title = match t.network {
         NetworkRole::Attacker => "Attacker",
         NetworkRole::Observer => "Observer",

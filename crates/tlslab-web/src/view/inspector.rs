@@ -32,7 +32,7 @@ pub fn inspector(props: &InspectorProps) -> Html {
     let t = &props.timeline;
     let classroom = use_context::<Classroom>().unwrap_or_default();
     // The Premaster and Who-knows-what panels tell TLS 1.2's key exchange.
-    let tls13 = crate::story::spoke_tls13(t);
+    let tls13 = t.spoke_tls13();
     let shown: Vec<Tab> = Tab::ALL
         .into_iter()
         .filter(|&t| classroom.shows(t))

@@ -194,11 +194,7 @@ fn man_in_the_middle(
         private_key: Arc::new(pki.attacker_leaf_key().clone()),
         ..server.clone()
     };
-    let c = add_browser(net, client, rng);
-    let conn = Connection::server(fake, Box::new(rng.fork("attacker-server")));
-    let a = net.add(conn, Actor::Network, true, App::Idle);
-    net.link(c, a);
-    a
+    answered_by_the_attacker(net, client, fake, rng)
 }
 
 /// The client connected to an attacker who presents the real server's certificate chain
@@ -214,10 +210,21 @@ fn impostor(
         private_key: Arc::new(pki.attacker_leaf_key().clone()),
         ..server.clone()
     };
+    answered_by_the_attacker(net, client, fake, rng);
+}
+
+/// The browser, linked to a server the attacker runs with `fake`; returns that connection.
+fn answered_by_the_attacker(
+    net: &mut Net,
+    client: ClientConfig,
+    fake: ServerConfig,
+    rng: &mut Drbg,
+) -> usize {
     let c = add_browser(net, client, rng);
     let conn = Connection::server(fake, Box::new(rng.fork("attacker-server")));
     let a = net.add(conn, Actor::Network, true, App::Idle);
     net.link(c, a);
+    a
 }
 
 /// The attacker's own, ordinary connection to the real server, and a relay between it and the

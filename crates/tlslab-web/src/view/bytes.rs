@@ -5,7 +5,7 @@ use super::value::Value;
 use crate::state::{Action, Model, Shared};
 use tlslab_core::bytes::{Bytes, to_hex};
 use tlslab_core::crypto::suite::params_named;
-use tlslab_core::timeline::{Field, Protection, ValueName};
+use tlslab_core::timeline::{Field, GcmRecord, Protection, ValueName};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -324,44 +324,23 @@ struct ProtectionProps {
 #[function_component(ProtectionView)]
 fn protection_view(props: &ProtectionProps) -> Html {
     let v = |label: &str, b: &Bytes| html! { <Value label={label.to_string()} value={b.clone()} tone={Some(AttrValue::from("public"))} /> };
-    let aead13 = |name: &str,
-                  seq: u64,
-                  nonce: &Bytes,
-                  ad: &Bytes,
-                  pt: &Bytes,
-                  ct: &Bytes,
-                  tag: &Bytes| {
+    // GCM and ChaCha20-Poly1305 records carry the same AEAD fields (GcmRecord).
+    let aead13 = |name: &str, r: &GcmRecord| {
         html! {
             <section class="protection">
                 <h3>{ format!("Record protection: {name} (RFC 8446 §5.2, §5.3)") }</h3>
-                <p>{ format!("Sequence number {seq}. The nonce is the 12-byte write IV of the traffic key XOR the sequence number, so nothing of it is sent; the additional data is the record header itself. The plaintext is TLSInnerPlaintext: the content, then its real content type (every protected record says application_data outside), then any zero padding.") }</p>
-                { v("nonce = write_iv XOR sequence number", nonce) }
-                { v("additional_data (the record header)", ad) }
-                { v("plaintext (TLSInnerPlaintext)", pt) }
-                { v("ciphertext", ct) }
-                { v("tag", tag) }
+                <p>{ format!("Sequence number {}. The nonce is the 12-byte write IV of the traffic key XOR the sequence number, so nothing of it is sent; the additional data is the record header itself. The plaintext is TLSInnerPlaintext: the content, then its real content type (every protected record says application_data outside), then any zero padding.", r.seq_num) }</p>
+                { v("nonce = write_iv XOR sequence number", &r.nonce) }
+                { v("additional_data (the record header)", &r.additional_data) }
+                { v("plaintext (TLSInnerPlaintext)", &r.plaintext) }
+                { v("ciphertext", &r.ciphertext) }
+                { v("tag", &r.tag) }
             </section>
         }
     };
     match &props.protection {
-        Protection::Gcm(r) if props.tls13 => aead13(
-            props.bulk,
-            r.seq_num,
-            &r.nonce,
-            &r.additional_data,
-            &r.plaintext,
-            &r.ciphertext,
-            &r.tag,
-        ),
-        Protection::ChaCha20Poly1305(r) if props.tls13 => aead13(
-            "ChaCha20-Poly1305",
-            r.seq_num,
-            &r.nonce,
-            &r.additional_data,
-            &r.plaintext,
-            &r.ciphertext,
-            &r.tag,
-        ),
+        Protection::Gcm(r) if props.tls13 => aead13(props.bulk, r),
+        Protection::ChaCha20Poly1305(r) if props.tls13 => aead13("ChaCha20-Poly1305", r),
         Protection::Gcm(r) => html! {
             <section class="protection">
                 <h3>{ format!("Record protection: {} (RFC 5246 §6.2.3.3, RFC 5288 §3)", props.bulk) }</h3>

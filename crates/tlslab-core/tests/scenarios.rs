@@ -646,3 +646,40 @@ fn a_recorded_tls13_session_resists_the_stolen_key() {
     assert_eq!(observer.len(), 5, "nothing secret: {observer:?}");
     assert!(texts(&t, Actor::Network).is_empty(), "nothing decrypted");
 }
+
+/// The chapters of a TLS 1.3 run: the hellos (a retry and the compatibility change_cipher_spec
+/// among them), the server's proof, then the server's Finished before the client's, and no
+/// premaster chapter at all.
+#[test]
+fn a_tls13_run_tells_its_chapters_server_finished_first() {
+    let chapters = |scenario| -> Vec<(String, u8)> {
+        run_in(Protocol::Tls13, scenario, true)
+            .steps
+            .iter()
+            .map(|s| (s.title.clone(), s.chapter as u8))
+            .collect()
+    };
+    let happy = chapters(Scenario::Happy);
+    let expected = [
+        ("ClientHello", 1),
+        ("ServerHello", 2),
+        ("ChangeCipherSpec", 2),
+        ("EncryptedExtensions", 2),
+        ("Certificate", 3),
+        ("CertificateVerify", 3),
+        ("Finished", 6),
+        ("ChangeCipherSpec", 5),
+        ("Finished", 5),
+        ("ApplicationData", 7),
+    ];
+    let expected: Vec<(String, u8)> = expected.iter().map(|(s, c)| (s.to_string(), *c)).collect();
+    assert_eq!(happy[..expected.len()], expected[..], "{happy:?}");
+    assert!(
+        happy[expected.len()..].iter().all(|(_, c)| *c == 7),
+        "{happy:?}"
+    );
+    let retry = chapters(Scenario::HelloRetry);
+    let hello = retry.iter().rposition(|(s, _)| s == "ServerHello").unwrap();
+    assert!(retry[1..=hello].iter().all(|(_, c)| *c == 2), "{retry:?}");
+    assert!(!happy.iter().chain(&retry).any(|(_, c)| *c == 4));
+}

@@ -452,23 +452,38 @@ pub enum Chapter {
 }
 
 impl Chapter {
-    /// Where a message titled `title` falls in the story, from a client or a server.
-    pub(crate) fn of(server_side: bool, title: &str) -> Chapter {
-        match (server_side, title) {
+    /// Where a message titled `title`, from a client or a server, falls in the story of a
+    /// connection now at chapter `current`. Chapters move forward, with one exception: a TLS
+    /// 1.3 server finishes first (RFC 8446 section 2), so its Finished is chapter 6 and the
+    /// client's, after it, chapter 5. A message that starts no chapter (an alert, a ticket,
+    /// TLS 1.3's compatibility change_cipher_spec right after a hello) stays in the current.
+    pub(crate) fn of(server_side: bool, title: &str, current: Chapter) -> Chapter {
+        let starts = match (server_side, title) {
             (_, "ClientHello") => Chapter::ClientHello,
-            (_, "ServerHello") => Chapter::ServerHello,
+            (_, "ServerHello" | "HelloRetryRequest" | "EncryptedExtensions") => {
+                Chapter::ServerHello
+            }
             // Under ECDHE the server proves it holds the certificate's key by signing its
-            // share in ServerKeyExchange (RFC 8422 section 5.4): authentication, too.
+            // share in ServerKeyExchange (RFC 8422 section 5.4), and under TLS 1.3 by signing
+            // the transcript in CertificateVerify (RFC 8446 section 4.4.3): authentication.
             (
                 true,
-                "Certificate" | "ServerKeyExchange" | "CertificateRequest" | "ServerHelloDone",
+                "Certificate" | "ServerKeyExchange" | "CertificateRequest" | "ServerHelloDone"
+                | "CertificateVerify",
             ) => Chapter::Authentication,
             (_, "ClientKeyExchange") => Chapter::Premaster,
-            (false, "ChangeCipherSpec" | "Finished") => Chapter::ClientFinished,
-            (true, "ChangeCipherSpec" | "Finished") => Chapter::ServerFinished,
+            // TLS 1.3's dummy change_cipher_spec after a hello (RFC 8446 appendix D.4).
+            (_, "ChangeCipherSpec") if current <= Chapter::ServerHello => current,
+            (false, "ChangeCipherSpec" | "Finished") => return Chapter::ClientFinished,
+            (true, "ChangeCipherSpec" | "Finished") => return Chapter::ServerFinished,
+            // A TLS 1.3 client's certificate travels with its Finished (RFC 8446 section 4.4).
+            (false, "Certificate" | "CertificateVerify") if current == Chapter::ServerFinished => {
+                return Chapter::ClientFinished;
+            }
             (_, "ApplicationData") => Chapter::ApplicationData,
-            _ => Chapter::ClientHello,
-        }
+            _ => current,
+        };
+        starts.max(current)
     }
 }
 

@@ -102,8 +102,8 @@ impl Recorder {
     pub fn finish(self) -> (Vec<Step>, Vec<Event>) {
         let mut steps: Vec<Step> = Vec::new();
         let mut index_of = HashMap::new();
-        // Chapters never go backwards within one connection; with a man in the middle there
-        // are two handshakes, each telling the story from the start.
+        // Each connection has its own chapter (see `Chapter::of`); with a man in the middle
+        // there are two handshakes, each telling the story from the start.
         let mut chapter_of_link = HashMap::<(usize, usize), Chapter>::new();
         let mut latest_chapter = Chapter::ClientHello;
         for (key, actor, kind) in &self.entries {
@@ -125,7 +125,7 @@ impl Recorder {
                     let link = chapter_of_link
                         .entry((sender.min(peer), sender.max(peer)))
                         .or_insert(Chapter::ClientHello);
-                    *link = (*link).max(Chapter::of(party.server_side, &m.title));
+                    *link = Chapter::of(party.server_side, &m.title, *link);
                     (m.title.clone(), party.lane, to, *link)
                 }
                 (EventKind::Episode { title, .. }, Key::Episode(_)) => {

@@ -683,3 +683,52 @@ fn a_tls13_run_tells_its_chapters_server_finished_first() {
     assert!(retry[1..=hello].iter().all(|(_, c)| *c == 2), "{retry:?}");
     assert!(!happy.iter().chain(&retry).any(|(_, c)| *c == 4));
 }
+
+/// TLS 1.3 saves a round trip (RFC 8446 section 2), and a HelloRetryRequest costs it back;
+/// its records go from the clear to handshake keys to application keys.
+#[test]
+fn round_trips_and_record_keys_follow_the_protocol() {
+    use tlslab_core::timeline::RecordKeys::{Application, Clear, Handshake};
+    for (protocol, scenario, trips) in [
+        (Protocol::Tls12Rsa, Scenario::Happy, 2),
+        (Protocol::Tls12Ecdhe, Scenario::Happy, 2),
+        (Protocol::Tls13, Scenario::Happy, 1),
+        (Protocol::Tls13, Scenario::HelloRetry, 2),
+    ] {
+        let t = run_in(protocol, scenario, true);
+        assert_eq!(
+            t.round_trips_before_data(),
+            Some(trips),
+            "{protocol:?} {scenario:?}"
+        );
+    }
+    assert_eq!(
+        run_in(Protocol::Tls13, Scenario::Expired, true).round_trips_before_data(),
+        None
+    );
+    let t = run_in(Protocol::Tls13, Scenario::Happy, true);
+    let keys: Vec<_> = (0..10).map(|i| t.keys_of(i)).collect();
+    assert_eq!(
+        keys,
+        [
+            Clear,
+            Clear,
+            Clear,
+            Handshake,
+            Handshake,
+            Handshake,
+            Handshake,
+            Clear,
+            Handshake,
+            Application
+        ]
+    );
+    let t = run(Scenario::Happy, true);
+    let finished = t.steps.iter().position(|s| s.title == "Finished").unwrap();
+    assert_eq!(t.keys_of(finished - 1), Clear, "ChangeCipherSpec");
+    assert_eq!(
+        t.keys_of(finished),
+        Application,
+        "TLS 1.2 has one set of keys"
+    );
+}

@@ -45,10 +45,8 @@ pub enum FromWorker {
     Reply(RunReply),
 }
 
-/// The protocols the page runs, tells and offers in links, its picker and `setProtocol`. TLS
-/// 1.3 runs in the engine and imported files; the page tells its story once every chapter,
-/// drawing and sentence is written for it (the next issue).
-pub const ON_PAGE: [Protocol; 2] = [Protocol::Tls12Rsa, Protocol::Tls12Ecdhe];
+/// The protocols the page runs, tells and offers in links, its picker and `setProtocol`.
+pub const ON_PAGE: [Protocol; 3] = [Protocol::Tls12Rsa, Protocol::Tls12Ecdhe, Protocol::Tls13];
 
 /// A protocol the page runs, by its id.
 pub fn protocol_on_page(id: &str) -> Option<Protocol> {
@@ -67,7 +65,10 @@ pub struct Suite(CipherSuite);
 impl Suite {
     /// Every suite the page runs.
     pub fn all() -> impl Iterator<Item = Suite> {
-        CipherSuite::SUPPORTED.into_iter().map(Suite)
+        CipherSuite::SUPPORTED
+            .into_iter()
+            .chain(CipherSuite::TLS13)
+            .map(Suite)
     }
 
     /// The suites of `protocol`, the ones its suite menu offers.

@@ -436,6 +436,16 @@ pub enum Outcome {
     Stalled,
 }
 
+/// The keys a step's records were protected under (see [`Timeline::keys_of`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RecordKeys {
+    Clear,
+    /// TLS 1.3's handshake traffic keys.
+    Handshake,
+    /// TLS 1.3's application traffic keys, or TLS 1.2's write keys.
+    Application,
+}
+
 /// The chapters of the simplified story (six for the handshake, one for the data after it),
 /// used as the UI's table of contents.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]

@@ -9,7 +9,7 @@ use crate::msgs::tls13::has_downgrade_sentinel;
 
 use super::{
     Actor, AlertInfo, Computation, Event, EventKind, Message, Outcome, PremasterEncryption,
-    Timeline, WireRecord,
+    RecordKeys, Timeline, WireRecord,
 };
 
 /// The alerts among `events`, with who sent each: an alert sent, or, in a run recorded by one
@@ -231,6 +231,65 @@ impl Timeline {
             Some(suite) => CipherSuite::TLS13.contains(&suite),
             None => self.protocol() == Protocol::Tls13,
         }
+    }
+
+    /// Under which keys step `step` crossed the wire: in the clear, or in records protected
+    /// under TLS 1.3's handshake traffic keys (from ServerHello to the sender's Finished) or
+    /// its application traffic keys (after it), RFC 8446 section 7.3. TLS 1.2 has one set of
+    /// write keys, cut from the key block (RFC 5246 section 6.3), for Finished and the data
+    /// alike: `Application`.
+    pub fn keys_of(&self, step: usize) -> RecordKeys {
+        let Some(s) = self.steps.get(step) else {
+            return RecordKeys::Clear;
+        };
+        let protected = self.step_events(step).any(|e| {
+            matches!(&e.kind, EventKind::RecordSent(r) | EventKind::RecordReceived(r)
+                if r.protection.is_some())
+        });
+        let finished_before = self.steps[..step]
+            .iter()
+            .any(|b| b.title == "Finished" && (b.from, b.to) == (s.from, s.to));
+        match (protected, self.spoke_tls13() && !finished_before) {
+            (false, _) => RecordKeys::Clear,
+            (true, true) => RecordKeys::Handshake,
+            (true, false) => RecordKeys::Application,
+        }
+    }
+
+    /// The client's flights, each by its first step: a flight starts when the client sends
+    /// after hearing from the other end (with a man in the middle, the attacker).
+    pub fn client_flights(&self) -> Vec<usize> {
+        let mut flights = Vec::new();
+        let mut heard = true;
+        for (i, s) in self.steps.iter().enumerate() {
+            if s.from == s.to {
+                continue;
+            }
+            if s.from == Actor::Client && heard {
+                flights.push(i);
+                heard = false;
+            } else if s.to == Actor::Client {
+                heard = true;
+            }
+        }
+        flights
+    }
+
+    /// How many round trips the client waited before it sent its first application data:
+    /// one in a full TLS 1.3 handshake, two in TLS 1.2's (RFC 8446 section 2); none when it
+    /// sent no data.
+    pub fn round_trips_before_data(&self) -> Option<usize> {
+        let data = self
+            .steps
+            .iter()
+            .position(|s| s.from == Actor::Client && s.title == "ApplicationData")?;
+        Some(
+            self.client_flights()
+                .iter()
+                .filter(|&&f| f <= data)
+                .count()
+                .saturating_sub(1),
+        )
     }
 
     /// The first handshake message titled `title` that crossed the wire in the clear, decoded.

@@ -3,8 +3,8 @@
 
 use super::prose::prose;
 use crate::state::{Action, Classroom, Level, Model, Shared};
-use crate::story::{CHAPTERS, chapter_info, step_sentence, wire};
-use tlslab_core::timeline::{Link, Outcome as End};
+use crate::story::{CHAPTERS, NO_PREMASTER, chapter_info, step_sentence, wire};
+use tlslab_core::timeline::{Chapter, Link, Outcome as End};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -16,13 +16,6 @@ pub struct ChaptersProps {
 
 #[function_component(Chapters)]
 pub fn chapters(props: &ChaptersProps) -> Html {
-    if props.timeline.as_ref().is_some_and(|t| t.spoke_tls13()) {
-        return html! {
-            <p class="chapters tls13-note" role="note" data-field="tls13_note">
-                { "A TLS 1.3 handshake (RFC 8446). This page tells TLS 1.2's story in chapters; TLS 1.3's are not written yet. Every step below is this run's own: its messages, their bytes (the protected records opened with the run's keys), the certificate checks, and its key schedule, each step of which Reproduce recomputes." }
-            </p>
-        };
-    }
     let spoilers = use_context::<Classroom>().unwrap_or_default().spoilers;
     let current = props
         .timeline
@@ -35,6 +28,9 @@ pub fn chapters(props: &ChaptersProps) -> Html {
             .as_ref()
             .is_some_and(|t| t.steps.iter().any(|s| s.chapter == chapter))
     };
+    // TLS 1.3 has no premaster chapter (see `story::NO_PREMASTER`).
+    let tls13 = props.timeline.as_ref().is_some_and(|t| t.spoke_tls13());
+    let gone = move |chapter| tls13 && chapter == Chapter::Premaster;
     let nav = CHAPTERS.iter().map(|c| {
         let d = props.dispatch.clone();
         let chapter = c.chapter;
@@ -42,10 +38,11 @@ pub fn chapters(props: &ChaptersProps) -> Html {
         html! {
             <li>
                 <button type="button" data-chapter={c.number.to_string()}
-                        class={classes!("chapter", is_current.then_some("current"))}
+                        class={classes!("chapter", is_current.then_some("current"), gone(chapter).then_some("gone"))}
                         aria-current={is_current.then_some("true")}
+                        title={gone(chapter).then_some("Not in TLS 1.3")}
                         // Greyed chapters would tell a quiz how the run ends.
-                        disabled={spoilers && !reached(chapter)}
+                        disabled={gone(chapter) || (spoilers && !reached(chapter))}
                         onclick={Callback::from(move |_| d.dispatch(Action::Chapter(chapter)))}>
                     <span class="num">{ c.number }</span>
                     <span class="name">{ c.title }</span>
@@ -56,6 +53,9 @@ pub fn chapters(props: &ChaptersProps) -> Html {
     html! {
         <nav class="chapters" aria-label="Chapters">
             <ol>{ for nav }</ol>
+            if tls13 {
+                <p class="chapters-note" data-field="gone" data-value="4">{ NO_PREMASTER }</p>
+            }
             // Said once the run has ended there, not before.
             { props.timeline.as_ref().filter(|t| props.step >= t.decisive_step()).map(unreached_note).unwrap_or_default() }
         </nav>
@@ -66,6 +66,7 @@ pub fn chapters(props: &ChaptersProps) -> Html {
 fn unreached_note(t: &Shared) -> Html {
     let unreached: Vec<u8> = CHAPTERS
         .iter()
+        .filter(|c| !(t.spoke_tls13() && c.chapter == Chapter::Premaster))
         .filter(|c| !t.steps.iter().any(|s| s.chapter == c.chapter))
         .map(|c| c.number)
         .collect();
@@ -112,9 +113,6 @@ pub fn story_box(props: &StoryProps) -> Html {
     let Some(step) = t.steps.get(props.step) else {
         return html! {};
     };
-    if t.spoke_tls13() {
-        return html! {};
-    }
     let c = chapter_info(step.chapter);
     html! {
         <section class="story" data-panel="story" aria-label={format!("Chapter {}: {}", c.number, c.title)}>

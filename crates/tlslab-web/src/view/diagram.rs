@@ -5,7 +5,7 @@
 
 use crate::state::{Action, Model, Shared};
 use tlslab_core::scenario::{NetworkRole, Scenario};
-use tlslab_core::timeline::{Actor, Chapter, EventKind, Step};
+use tlslab_core::timeline::{Actor, Chapter, EventKind, RecordKeys, Step};
 use yew::prelude::*;
 
 const WIDTH: f64 = 440.0;
@@ -35,7 +35,7 @@ pub struct DiagramProps {
 
 /// How a message looks, from its records.
 struct Look {
-    encrypted: bool,
+    keys: RecordKeys,
     /// The alert's description, when the message is an alert.
     alert: Option<String>,
     fatal: bool,
@@ -45,21 +45,15 @@ struct Look {
 fn look(t: &Shared, index: usize, step: &Step) -> Look {
     let alert = t.alert_in(index);
     let mut l = Look {
-        encrypted: false,
+        keys: t.keys_of(index),
         alert: alert.map(|(_, a)| a.description.clone()),
         fatal: alert.is_some_and(|(_, a)| a.is_fatal()),
         tampered: false,
     };
-    for &i in &step.events {
-        match &t.events[i].kind {
-            // A run recorded by the client has only the receiving side of the server's records.
-            EventKind::RecordSent(r) | EventKind::RecordReceived(r) if r.protection.is_some() => {
-                l.encrypted = true
-            }
-            EventKind::Tampered { .. } => l.tampered = true,
-            _ => {}
-        }
-    }
+    l.tampered = step
+        .events
+        .iter()
+        .any(|&i| matches!(t.events[i].kind, EventKind::Tampered { .. }));
     l
 }
 
@@ -69,6 +63,8 @@ pub fn diagram(props: &DiagramProps) -> Html {
     let height = TOP + ROW * t.steps.len() as f64 + 20.0;
     let network = t.scenario != Scenario::Happy;
     let tls13 = t.spoke_tls13();
+    let flights = t.client_flights();
+    let trips = t.round_trips_before_data();
     let network_title = match t.network {
         NetworkRole::Attacker => "Attacker",
         NetworkRole::Observer => "Observer",
@@ -122,7 +118,8 @@ pub fn diagram(props: &DiagramProps) -> Html {
         let class = classes!(
             "msg",
             super::actor_name(s.from),
-            l.encrypted.then_some("encrypted"),
+            (l.keys != RecordKeys::Clear).then_some("encrypted"),
+            (l.keys == RecordKeys::Handshake).then_some("handshake-keys"),
             l.alert.is_some().then_some("alert"),
             l.fatal.then_some("fatal"),
             current.then_some("current"),
@@ -136,10 +133,16 @@ pub fn diagram(props: &DiagramProps) -> Html {
         // Half-width arrows (to or from the middle lane) have room for the name only; the
         // double line still says "encrypted".
         let full = (x2 - x1).abs() > SERVER_X - CLIENT_X - 1.0;
-        let label = format!("{name}{}", if l.encrypted && full { " (encrypted)" } else { "" });
+        let label = format!("{name}{}", match l.keys {
+            _ if !full => "",
+            RecordKeys::Clear => "",
+            RecordKeys::Handshake => " (handshake keys)",
+            RecordKeys::Application if tls13 => " (application keys)",
+            RecordKeys::Application => " (encrypted)",
+        });
         html! {
             <g key={i} class={class} data-step={i.to_string()} data-title={s.title.clone()}
-               role="button" tabindex="0" aria-label={if i > props.step { format!("Step {}: not yet reached", i + 1) } else { format!("{label}: step {}, {} to {}{}", i + 1, super::lane_title(s.from, t.network), super::lane_title(s.to, t.network), if tls13 { String::new() } else { format!(", chapter {}", s.chapter as u8) }) }}
+               role="button" tabindex="0" aria-label={if i > props.step { format!("Step {}: not yet reached", i + 1) } else { format!("{label}: step {}, {} to {}, chapter {}", i + 1, super::lane_title(s.from, t.network), super::lane_title(s.to, t.network), s.chapter as u8) }}
                aria-current={current.then_some("step")} onclick={select} onkeydown={keyboard}
                ref={if current { current_ref.clone() } else { NodeRef::default() }}>
                 <rect class="hit" x="0" y={(y - ROW / 2.0).to_string()} width={WIDTH.to_string()} height={ROW.to_string()} rx="6" />
@@ -147,7 +150,7 @@ pub fn diagram(props: &DiagramProps) -> Html {
                     <rect class="episode" x={(NETWORK_X - 110.0).to_string()} y={(y - 16.0).to_string()} width="220" height="30" rx="8" />
                     <text class="label" x={NETWORK_X.to_string()} y={(y + 4.0).to_string()} text-anchor="middle">{ label.clone() }</text>
                 } else {
-                if l.encrypted {
+                if l.keys != RecordKeys::Clear {
                     <line class="shadow" x1={x1.to_string()} y1={(y + 3.0).to_string()} x2={head.to_string()} y2={(y + 3.0).to_string()} />
                 }
                 <line class="wire" x1={x1.to_string()} y1={y.to_string()} x2={head.to_string()} y2={y.to_string()} pathLength="1" />
@@ -195,9 +198,8 @@ pub fn diagram(props: &DiagramProps) -> Html {
                  aria-label="Sequence diagram: client on the left, server on the right" preserveAspectRatio="xMidYMin meet">
                 <g class="chapter-bands" aria-hidden="true">
                     // Every other band is shaded, counted by band: with a man in the middle the
-                    // chapter numbers jump (6, then 2 for the second handshake). The chapters
-                    // are TLS 1.2's: a TLS 1.3 run has none yet.
-                    { for chapter_bands(&t.steps).into_iter().filter(|_| !tls13).enumerate().map(|(band, (chapter, first, len))| {
+                    // chapter numbers jump (6, then 2 for the second handshake).
+                    { for chapter_bands(&t.steps).into_iter().enumerate().map(|(band, (chapter, first, len))| {
                         let top = TOP + ROW * first as f64;
                         html! {
                             <g class={classes!("chapter-band", (!band.is_multiple_of(2)).then_some("shaded"))}>
@@ -213,15 +215,47 @@ pub fn diagram(props: &DiagramProps) -> Html {
                     <line class="lane network dashed" x1={NETWORK_X.to_string()} y1={LANES_TOP.to_string()} x2={NETWORK_X.to_string()} y2={height.to_string()} />
                 }
                 { for rows }
+                <g class="flights" aria-hidden="true">
+                    { for flights.iter().enumerate().map(|(n, &first)| {
+                        let top = TOP + ROW * first as f64;
+                        html! {
+                            <g class="flight">
+                                <line class="flight-rule" x1="0" y1={top.to_string()} x2={WIDTH.to_string()} y2={top.to_string()} />
+                                <text class="flight-label" x="4" y={(top + 11.0).to_string()}>{ format!("RT {}", n + 1) }</text>
+                            </g>
+                        }
+                    }) }
+                </g>
                 <g class="step-nums" aria-hidden="true">
                     { for (0..t.steps.len()).map(|i| html! {
                         <text class="step-num" x="14" y={(TOP + ROW * i as f64 + ROW / 2.0 + 4.0).to_string()}>{ i + 1 }</text>
                     }) }
                 </g>
             </svg>
+            <p class="diagram-legend" data-field="round_trips" data-value={trips.map(|n| n.to_string()).unwrap_or_default()}>
+              { legend(tls13, trips) }
+            </p>
           </div>
         </div>
     }
+}
+
+/// What the lines and marks mean, and how long the client waited to send its request.
+fn legend(tls13: bool, trips: Option<usize>) -> String {
+    let lines = if tls13 {
+        "One line: in the clear. Double dashed: under handshake traffic keys. Double: under application traffic keys (RFC 8446 §7.3)."
+    } else {
+        "One line: in the clear. Double: encrypted under the keys cut from the key block (RFC 5246 §6.3)."
+    };
+    let trips = match trips {
+        Some(1) => " RT n: the client's n-th round trip. Its request left after one round trip."
+            .to_string(),
+        Some(n) => {
+            format!(" RT n: the client's n-th round trip. Its request left after {n} round trips.")
+        }
+        None => " RT n: the client's n-th round trip. It sent no request.".to_string(),
+    };
+    format!("{lines}{trips}")
 }
 
 /// The chapters as bands of consecutive steps: (chapter, first step, how many steps). With a

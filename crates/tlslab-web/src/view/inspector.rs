@@ -31,12 +31,12 @@ pub struct InspectorProps {
 pub fn inspector(props: &InspectorProps) -> Html {
     let t = &props.timeline;
     let classroom = use_context::<Classroom>().unwrap_or_default();
-    // The Premaster and Who-knows-what panels tell TLS 1.2's key exchange.
+    // TLS 1.3 has no premaster (the Keys tab starts from its shared secret).
     let tls13 = t.spoke_tls13();
     let shown: Vec<Tab> = Tab::ALL
         .into_iter()
         .filter(|&t| classroom.shows(t))
-        .filter(|&t| !(tls13 && matches!(t, Tab::Premaster | Tab::Knowledge)))
+        .filter(|&t| !(tls13 && t == Tab::Premaster))
         .collect();
     let tab = Some(classroom.tab(props.tab))
         .filter(|t| shown.contains(t))

@@ -1,7 +1,7 @@
 //! Who knows what after the selected step: the client, the server, and a passive observer who
 //! records everything on the wire. With RSA key exchange the observer lacks only the premaster;
 //! whoever later obtains the server's private key can decrypt it, and with it the session. With
-//! ECDHE it lacks both ephemeral private keys, which no later leak reveals.
+//! ECDHE and TLS 1.3 it lacks both ephemeral private keys, which no later leak reveals.
 
 use crate::state::Shared;
 use tlslab_core::driver::Protocol;
@@ -116,7 +116,11 @@ pub fn knowledge_panel(props: &KnowledgeProps) -> Html {
                 }, (&k.observer, &before.observer), recorded) }
             </div>
             if !observer_has_premaster {
-                if props.timeline.protocol() == Protocol::Tls12Ecdhe {
+                if props.timeline.spoke_tls13() {
+                    if observer_has_both_shares {
+                        <p class="note">{ "The observer sees the randoms, the server's name in the ClientHello and both key shares, but neither private key, so it cannot compute the shared secret; and since the certificate travels encrypted, it does not even see which certificate the server sent (RFC 8446 §4.4.2). Each private key stays with its side and a real endpoint discards it after the handshake: even the server's certificate key, if it leaks later, only ever signed the transcript (§4.4.3). This is forward secrecy." }</p>
+                    }
+                } else if props.timeline.protocol() == Protocol::Tls12Ecdhe {
                     if observer_has_both_shares {
                         <p class="note">{ "The observer sees the randoms, the certificate and both public shares, but neither private key, so it cannot compute the premaster (RFC 8422 §5.10). Each private key stays with its side, and a real endpoint discards it after the handshake: even the server's certificate key, if it leaks later, only ever signed a share. This is forward secrecy." }</p>
                     }

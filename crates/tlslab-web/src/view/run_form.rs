@@ -5,6 +5,7 @@
 use crate::protocol::{ON_PAGE, Suite, protocol_on_page};
 use crate::runner;
 use crate::state::RunParams;
+use tlslab_core::driver::Protocol;
 use tlslab_core::scenario::Scenario;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
@@ -99,7 +100,7 @@ pub fn run_form(props: &RunFormProps) -> Html {
     html! {
         <form class="run" onsubmit={run_seed} aria-label="Run">
             <label>
-                <span>{ "Key exchange" }</span>
+                <span>{ "Protocol" }</span>
                 <select data-control="protocol" onchange={choose_protocol} aria-label="Protocol and key exchange">
                     { for ON_PAGE.iter().map(|p| html! {
                         <option value={p.id()} selected={*p == params.protocol}>{ p.title() }</option>
@@ -123,7 +124,7 @@ pub fn run_form(props: &RunFormProps) -> Html {
                             <option value="" selected={suite.is_none()}>{ "Negotiate (GCM first)" }</option>
                             { for Suite::of(params.protocol).map(|s| {
                                 let name = s.name();
-                                let short = name.trim_start_matches("TLS_RSA_WITH_").trim_start_matches("TLS_ECDHE_RSA_WITH_").to_string();
+                                let short = ["TLS_RSA_WITH_", "TLS_ECDHE_RSA_WITH_", "TLS_"].iter().fold(name.as_str(), |n, p| n.trim_start_matches(p)).to_string();
                                 html! { <option value={name.clone()} selected={suite.as_deref() == Some(name.as_str())}>{ short }</option> }
                             }) }
                         </select>
@@ -138,7 +139,7 @@ pub fn run_form(props: &RunFormProps) -> Html {
                     }
                     <label class="toggle-label">
                         <input type="checkbox" data-control="ems" checked={params.ems} onchange={choose_ems} />
-                        <span>{ "Extended master secret" }</span>
+                        <span>{ if params.protocol == Protocol::Tls13 { "Extended master secret (offered for a TLS 1.2 fallback)" } else { "Extended master secret" } }</span>
                     </label>
                     <label>
                         <span>{ "Seed" }</span>

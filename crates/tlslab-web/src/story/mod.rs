@@ -1,6 +1,11 @@
 //! The seven chapters of the popular explanation, and what really crosses the wire in each,
-//! written from the run's own messages (RFC 5246 unless another RFC is named): every sentence
-//! is true of the run on screen, whatever its suite, settings and scenario.
+//! written from the run's own messages (RFC 5246 unless another RFC is named, and RFC 8446 in
+//! [`tls13`]): every sentence is true of the run on screen, whatever its protocol, suite,
+//! settings and scenario.
+
+mod tls13;
+
+pub use tls13::NO_PREMASTER;
 
 use crate::view::{certificate::chain_as_sent, lane_title};
 use tlslab_core::crypto::suite::{SuiteParams, params_named};
@@ -299,9 +304,15 @@ fn list(items: &[String]) -> String {
 
 /// What really crosses the wire in `chapter` of connection `link`, sentence by sentence.
 pub fn wire(t: &Timeline, chapter: Chapter, link: Link) -> Vec<String> {
+    if t.spoke_tls13() {
+        return tls13::wire(t, chapter, link);
+    }
     let f = Facts::of(t, link);
     let (client, server) = (f.client(), f.server());
     match chapter {
+        // A client offering TLS 1.3 that a server answered with TLS 1.2.
+        Chapter::ClientHello if f.offers_tls13() => tls13::client_hello(&f),
+        Chapter::ServerHello if f.offers_tls13() => tls13::tls12_answer(&f),
         Chapter::ClientHello => {
             let suites = f.offered_suites();
             let extensions: Vec<String> = Facts::extensions(f.client_hello)
@@ -453,10 +464,6 @@ pub fn wire(t: &Timeline, chapter: Chapter, link: Link) -> Vec<String> {
     }
 }
 
-// The page tells TLS 1.2's story only. A run that spoke TLS 1.3 (`Timeline::spoke_tls13`)
-// is shown with what the run did (messages, bytes, certificate checks, key schedule,
-// recipes) and RFC 8446's sentences, without the chapters and panels written for TLS 1.2.
-
 /// One sentence saying what step `step` is, in this run.
 pub fn step_sentence(t: &Timeline, step: usize) -> Option<String> {
     let s = t.steps.get(step)?;
@@ -465,7 +472,7 @@ pub fn step_sentence(t: &Timeline, step: usize) -> Option<String> {
         lane_title(s.to, t.network).to_lowercase(),
     );
     if t.spoke_tls13() {
-        return Some(step_sentence13(t, step, from, &to));
+        return Some(tls13::step_sentence(t, step, from, &to));
     }
     if let Some((sender, a)) = t.alert_in(step) {
         let sender = lane_title(sender, t.network);
@@ -541,89 +548,6 @@ pub fn step_sentence(t: &Timeline, step: usize) -> Option<String> {
         }
         other => format!("{from} sends {other} to the {to}."),
     })
-}
-
-/// [`step_sentence`] for a TLS 1.3 run, with RFC 8446's sections.
-fn step_sentence13(t: &Timeline, step: usize, from: &str, to: &str) -> String {
-    let s = &t.steps[step];
-    if let Some((sender, a)) = t.alert_in(step) {
-        let sender = lane_title(sender, t.network);
-        return if a.description == "close_notify" {
-            format!(
-                "{sender} sends close_notify: it will send nothing more on this connection (RFC 8446 §6.1)."
-            )
-        } else if a.is_fatal() {
-            format!(
-                "{sender} sends the fatal alert {}, and the connection ends here (RFC 8446 §6.2).",
-                a.description
-            )
-        } else {
-            format!(
-                "{sender} sends a {} alert, {} (RFC 8446 §6).",
-                a.level, a.description
-            )
-        };
-    }
-    let f = t.link_of(step).map(|link| Facts::of(t, link));
-    let retried = t.steps[..step]
-        .iter()
-        .any(|earlier| earlier.title == "HelloRetryRequest");
-    match s.title.as_str() {
-        "ClientHello" if retried => format!(
-            "{from} answers the HelloRetryRequest with a second ClientHello, the same but for its key share, now on the group the {to} asked for (RFC 8446 §4.1.2, §4.1.4)."
-        ),
-        "ClientHello" => {
-            let n = f.as_ref().map_or(0, |f| f.offered_suites().len());
-            format!(
-                "{from} opens the connection: ClientHello offers {n} cipher suite{} and carries a key share and its client_random, in the clear (RFC 8446 §4.1.2).",
-                if n == 1 { "" } else { "s" }
-            )
-        }
-        "ServerHello" => format!(
-            "{from} picks {} and answers with its own key share and server_random, in the clear; its handshake messages after it are encrypted under its handshake traffic key (RFC 8446 §4.1.3, §7.1).",
-            f.and_then(|f| f.suite())
-                .unwrap_or_else(|| "the suite named in its ServerHello".into())
-        ),
-        "HelloRetryRequest" => format!(
-            "{from} asks the {to} for a key share on another group: a HelloRetryRequest, a ServerHello with a fixed random (RFC 8446 §4.1.4)."
-        ),
-        "ChangeCipherSpec" => format!(
-            "{from} sends a dummy change_cipher_spec, for middleboxes that expect TLS 1.2 (RFC 8446 Appendix D.4); the {to} drops it (§5)."
-        ),
-        "EncryptedExtensions" => format!(
-            "{from} sends the extensions that do not set up keys, encrypted under its handshake traffic key (RFC 8446 §4.3.1)."
-        ),
-        "Certificate" => format!(
-            "{from} sends its certificate chain, encrypted; the {to} validates it against its own trust store (RFC 8446 §4.4.2, RFC 5280 §6.1)."
-        ),
-        "CertificateVerify" => format!(
-            "{from} signs the transcript so far with its certificate's private key, proving it holds that key; the {to} checks the signature (RFC 8446 §4.4.3)."
-        ),
-        "Finished" => format!(
-            "{from} sends Finished, an HMAC over the whole transcript with a key derived from its handshake traffic secret; the {to} checks it (RFC 8446 §4.4.4)."
-        ),
-        "NewSessionTicket" => {
-            format!("{from} sends a ticket the {to} could resume with later (RFC 8446 §4.6.1).")
-        }
-        "KeyUpdate" => format!(
-            "{from} moves its sending side to the next application traffic secret (RFC 8446 §4.6.3)."
-        ),
-        "ApplicationData" => {
-            let relay = s.from == tlslab_core::timeline::Actor::Network;
-            let to_server = t.link_of(step).is_some_and(|l| s.to == l.server);
-            let what = if to_server { "request" } else { "response" };
-            if relay {
-                format!(
-                    "{from} passes on the {what} it decrypted from the other connection, encrypted again for the {to} (RFC 8446 §5.2)."
-                )
-            } else {
-                format!(
-                    "{from} sends the HTTP {what}, protected with its application traffic key (RFC 8446 §5.2)."
-                )
-            }
-        }
-        other => format!("{from} sends {other} to the {to}."),
-    }
 }
 
 #[cfg(test)]

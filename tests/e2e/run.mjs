@@ -1995,6 +1995,79 @@ test('key exchange picker (issue 15): ECDHE re-runs with protocol=, its own suit
     await until(wrong.page, 'the link notice names suite', () => /suite/.test(document.querySelector('[data-notice]')?.textContent ?? ''));
 });
 
+test('TLS 1.3 on the page (issue 17): picker, chapters with chapter 4 gone, records by key, one round trip, the key schedule in beats, recipes and files', async ({ open, soft }) => {
+    const { page } = await open('?seed=5', FAST);
+    const rsaTrips = await page.getAttribute('[data-field="round_trips"]', 'data-value');
+    assert.equal(rsaTrips, '2', 'TLS 1.2 with RSA: the request leaves after two round trips');
+    await page.locator('select[data-control="protocol"]').selectOption('tls13');
+    await until(page, 'protocol=tls13 in the URL', () => new URL(location.href).searchParams.get('protocol') === 'tls13');
+    await page.locator('svg[data-diagram] g[data-title="EncryptedExtensions"]').waitFor();
+    assert.equal((await page.locator('header h1').textContent()).trim(), 'TLS 1.3 handshake');
+    assert.equal(await page.getAttribute('[data-field="round_trips"]', 'data-value'), '1', 'TLS 1.3: one round trip');
+    assert.ok(await page.locator('button[data-chapter="4"]').isDisabled(), 'chapter 4 does not exist in TLS 1.3');
+    assert.match(await page.locator('[data-field="gone"]').textContent(), /no premaster is made, encrypted or sent/);
+    await openExperiment(page);
+    const suites = await page.locator('select[data-control="suite"] option').evaluateAll((os) => os.map((o) => o.value).filter(Boolean));
+    assert.deepEqual(suites, ['TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256'], 'TLS 1.3 suites');
+    const scenarios = await page.locator('select[data-control="scenario"] option').evaluateAll((os) => os.map((o) => o.value));
+    assert.ok(scenarios.includes('hello-retry') && scenarios.includes('forged-certificate-verify') && !scenarios.includes('bad-premaster'), `TLS 1.3 scenarios: ${scenarios}`);
+
+    // Records drawn by their keys: the hellos in the clear, the server's flight under handshake keys, the data under application keys.
+    const keys = await page.$$eval('svg[data-diagram] g[data-step]', (gs) => gs.map((g) => `${g.dataset.title}:${g.classList.contains('handshake-keys') ? 'hs' : g.classList.contains('encrypted') ? 'app' : 'clear'}`));
+    assert.deepEqual(keys.slice(0, 10), ['ClientHello:clear', 'ServerHello:clear', 'ChangeCipherSpec:clear', 'EncryptedExtensions:hs', 'Certificate:hs', 'CertificateVerify:hs', 'Finished:hs', 'ChangeCipherSpec:clear', 'Finished:hs', 'ApplicationData:app'], 'record keys');
+    assert.equal(await page.locator('svg[data-diagram] .flight').count(), 3, 'the flights of the client: hello, Finished with the request, close_notify');
+
+    // Every step: a sentence and a chapter told with RFC 8446, none of TLS 1.2's.
+    const titles = (await diagramView(page)).steps.map((s) => s.title);
+    for (let n = 0; n < titles.length; n++) {
+        await selectStep(page, n);
+        const story = await page.locator('[data-field="step_story"]').textContent();
+        const wire = await page.locator('[data-panel="story"] .wire').textContent();
+        await soft(async () => assert.ok(/RFC 8446/.test(story) && /§/.test(wire) && !/RFC 5246|ServerHelloDone|ClientKeyExchange/.test(story + wire), `step ${n} ${titles[n]}: ${story} | ${wire.slice(0, 200)}`));
+    }
+
+    // The key schedule in beats at ServerHello: the shared secret, each Extract and Expand-Label, the keys.
+    await selectStep(page, titles.indexOf('ServerHello'));
+    const count = Number(await page.getAttribute('[data-panel="beats"]', 'data-beats'));
+    const captions = [];
+    for (let b = 1; b <= count; b++) {
+        await page.click(`[data-go-beat="${b}"]`);
+        await until(page, `beat ${b}`, (b) => document.querySelector('[data-panel="beats"]')?.getAttribute('data-beat') === String(b), b);
+        captions.push(await page.locator('[data-field="beat_caption"]').textContent());
+    }
+    const joined = captions.join(' | ');
+    for (const want of ['shared secret', 'early secret is HKDF-Extract', 'handshake secret = HKDF-Extract', 'client_handshake_traffic_secret = Derive-Secret', '"key"', '"iv"']) {
+        await soft(async () => assert.ok(joined.includes(want), `ServerHello beats say ${want}: ${joined}`));
+    }
+    await page.screenshot({ path: join(ARTIFACTS, 'tls13-key-schedule-beat.png') });
+    // The server's Finished: the client recomputes the HMAC, and it matches.
+    await selectStep(page, titles.indexOf('Finished'));
+    assert.ok(await page.locator('[data-panel="beats"] .stage.ok, [data-panel="beats"] [data-go-beat]').count() > 1, 'Finished has beats');
+
+    // Reproduce: the HKDF and Finished recipes print what the page shows, with OpenSSL.
+    const dir = await mkdtemp(join(tmpdir(), 'tlslab-tls13-'));
+    try {
+        const recipes = await recipesAt(page, titles.indexOf('Finished'));
+        assert.ok(recipes.some((r) => r.title.startsWith('HKDF-Expand-Label')), JSON.stringify(recipes.map((r) => r.title)));
+        for (const r of recipes.filter((r) => /^HKDF|^verify_data/.test(r.title))) {
+            await soft(async () => assert.equal(await runCommand(r.openssl, dir), r.prints, r.title));
+        }
+        // Files: the capture and the key log, with which tshark shows the request.
+        await selectStep(page, titles.length - 1);
+        await openFiles(page);
+        const pcap = await download(page, '[data-download="pcap"]');
+        const keylog = await download(page, '[data-download="keys"]');
+        assert.match(keylog.bytes.toString('utf8'), /^CLIENT_HANDSHAKE_TRAFFIC_SECRET /m, 'a TLS 1.3 key log');
+        await writeFile(join(dir, pcap.name), pcap.bytes);
+        await writeFile(join(dir, keylog.name), keylog.bytes);
+        const tshark = await page.locator('[data-command="tshark"]').textContent();
+        assert.match(await runCommand(`${tshark.replace(' -V', '')} -Y http`, dir), /GET \/ HTTP\/1\.1/, 'tshark with the key log shows the request');
+        assert.match(await page.locator('.why-key').textContent(), /TLS 1\.3/);
+    } finally {
+        await rm(dir, { recursive: true, force: true });
+    }
+}, { timeout: 120_000 });
+
 // ---- embedding (issue 5, first part): link parameters, embed mode, share, postMessage ----
 
 test('embed: ?theme, compact chrome at 320x480 without horizontal scroll, notice for unknown parameters, share panel', async ({ open, soft }) => {
@@ -2103,6 +2176,9 @@ test('course page: two embedded instances, postMessage goto/play/pause and annou
     await page.evaluate(() => document.getElementById('happy').contentWindow.postMessage({ version: 1, type: 'setProtocol', protocol: 'tls12-ecdhe' }, '*'));
     await happy.locator('svg[data-diagram] g[data-title="ServerKeyExchange"]').waitFor({ timeout: 10_000 });
     assert.equal(await happy.locator('[data-panel="outcome"]').getAttribute('data-scenario'), 'happy', 'setProtocol keeps the scenario');
+    // And under TLS 1.3 (issue 17).
+    await page.evaluate(() => document.getElementById('happy').contentWindow.postMessage({ version: 1, type: 'setProtocol', protocol: 'tls13' }, '*'));
+    await happy.locator('svg[data-diagram] g[data-title="EncryptedExtensions"]').waitFor({ timeout: 10_000 });
 });
 
 test('trunk serve: the development page (its autoreload script and websocket) has a clean console', async ({ open }) => {

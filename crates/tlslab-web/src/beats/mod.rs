@@ -8,6 +8,8 @@
 //! Finished (verify_data made, then checked). Every other step is one beat: the message
 //! crossing. Every value comes from the timeline.
 
+mod tls13;
+
 use crate::view::lane_title;
 use tlslab_core::bytes::Bytes;
 use tlslab_core::timeline::{
@@ -72,12 +74,8 @@ fn inner(t: &Timeline, step: usize) -> Vec<Beat> {
     let Some(s) = t.steps.get(step) else {
         return Vec::new();
     };
-    // The other beats draw TLS 1.2's key exchange, key schedule and Finished.
     if t.spoke_tls13() {
-        return match t.link_of(step) {
-            Some(link) if s.title == "Certificate" => certificate(t, step, link),
-            _ => Vec::new(),
-        };
+        return tls13::beats(t, step);
     }
     match (t.link_of(step), s.title.as_str()) {
         (Some(link), "Certificate") => certificate(t, step, link),

@@ -2068,6 +2068,95 @@ test('TLS 1.3 on the page (issue 17): picker, chapters with chapter 4 gone, reco
     }
 }, { timeout: 120_000 });
 
+/** The comparison on screen: the pair, each side's step, and the summary table's values by row. */
+function compareView(page) {
+    return page.evaluate(() => {
+        const root = document.querySelector('[data-panel="compare"]');
+        const rows = Object.fromEntries([...document.querySelectorAll('[data-panel="compare-summary"] tr[data-row]')].map((r) => [r.dataset.row, [...r.querySelectorAll('td')].map((td) => td.getAttribute('data-value'))]));
+        const sides = [...document.querySelectorAll('.compare-side')].map((s) => ({ protocol: s.dataset.protocol, step: Number(s.dataset.step), top: s.getBoundingClientRect().top }));
+        return { pair: root?.dataset.pair, rows, sides, url: location.search };
+    });
+}
+
+test('compare (issue 17): two protocols side by side, the table of what differs, stepped together or apart, links, postMessage, phone and embed', async ({ open, soft }) => {
+    const { page } = await open('?compare=tls12-rsa,tls13&seed=5', FAST);
+    await until(page, 'both sides and the stolen-key runs', () => [...document.querySelectorAll('[data-row="stolen_key"] td')].every((td) => td.dataset.value));
+    let v = await compareView(page);
+    assert.equal(v.pair, 'tls12-rsa,tls13');
+    assert.deepEqual(v.rows.round_trips, ['2', '1'], 'round trips before the first application byte');
+    assert.deepEqual(v.rows.certificate, ['clear', 'encrypted'], 'the certificate');
+    assert.deepEqual(v.rows.encrypted_handshake, ['2', '5'], 'handshake messages encrypted');
+    assert.deepEqual(v.rows.stolen_key, ['decrypted', 'not-decrypted'], 'the stolen-key result');
+    assert.deepEqual(v.rows.outcome, ['success', 'success']);
+    assert.ok(v.rows.bytes.every((b) => Number(b) > 1000), `bytes: ${v.rows.bytes}`);
+    assert.equal(await page.locator('svg[data-diagram]').count(), 2, 'two diagrams');
+    await page.screenshot({ path: join(ARTIFACTS, 'compare-wide.png'), fullPage: true });
+
+    // Stepped together, then each on its own.
+    await page.click('[data-action="compare-next"]');
+    await page.click('[data-action="compare-next"]');
+    await until(page, 'step 3 on both sides', () => [...document.querySelectorAll('.compare-side')].every((s) => s.dataset.step === '2'));
+    await until(page, 'step=3 in the URL', () => new URL(location.href).searchParams.get('step') === '3');
+    await page.locator('[data-control="together"]').uncheck();
+    await page.locator('.compare-side[data-side="1"] [data-action="side-next"]').click();
+    await until(page, 'the right side alone moves', () => document.querySelector('.compare-side[data-side="1"]').dataset.step === '3' && document.querySelector('.compare-side[data-side="0"]').dataset.step === '2');
+    // A click on a message moves its own side.
+    await page.locator('.compare-side[data-side="0"] svg[data-diagram] g[data-step="0"]').click();
+    await until(page, 'the left side at step 1', () => document.querySelector('.compare-side[data-side="0"]').dataset.step === '0');
+
+    // The pickers re-run both; the link follows.
+    await page.locator('[data-control="compare-right"]').selectOption('tls12-ecdhe');
+    await until(page, 'compare=tls12-rsa,tls12-ecdhe', () => new URL(location.href).searchParams.get('compare') === 'tls12-rsa,tls12-ecdhe');
+    await until(page, 'ECDHE on the right', () => document.querySelector('.compare-side[data-side="1"] svg[data-diagram] g[data-title="ServerKeyExchange"]'));
+    await until(page, 'the stolen key under ECDHE', () => document.querySelector('[data-row="stolen_key"] td:nth-of-type(2)')?.dataset.value === 'not-decrypted');
+    await page.locator('[data-panel="compare"] select[data-control="scenario"]').selectOption('mitm');
+    await until(page, 'mitm on both', () => [...document.querySelectorAll('[data-row="outcome"] td')].every((td) => td.dataset.value === 'client sends unknown_ca'));
+    assert.equal(new URL(page.url()).searchParams.get('scenario'), 'mitm');
+
+    // postMessage: setCompare, setScenario, goto (both sides).
+    await page.evaluate(() => window.postMessage({ version: 1, type: 'setCompare', compare: 'tls12-ecdhe,tls13' }, '*'));
+    await until(page, 'setCompare', () => document.querySelector('[data-panel="compare"]').dataset.pair === 'tls12-ecdhe,tls13');
+    await page.evaluate(() => window.postMessage({ version: 1, type: 'setScenario', scenario: 'bit-flip' }, '*'));
+    await until(page, 'setScenario bit-flip', () => [...document.querySelectorAll('[data-row="outcome"] td')].every((td) => td.dataset.value === 'server sends bad_record_mac'));
+    await page.locator('[data-control="together"]').check();
+    await page.evaluate(() => window.postMessage({ version: 1, type: 'goto', step: 4 }, '*'));
+    await until(page, 'goto 4 on both', () => [...document.querySelectorAll('.compare-side')].every((s) => s.dataset.step === '3'));
+
+    // A deep link opens the same; a link to one protocol twice is reported and the single view shown.
+    const linked = await open('?compare=tls12-ecdhe,tls13&scenario=bit-flip&seed=5&step=4', FAST);
+    v = await compareView(linked.page);
+    assert.deepEqual(v.sides.map((s) => [s.protocol, s.step]), [['tls12-ecdhe', 3], ['tls13', 3]], 'the deep link');
+    assert.deepEqual(v.rows.round_trips, ['2', '1'], 'the request (flipped on the way) left after two round trips, and after one');
+    const twice = await open('?compare=tls13,tls13&seed=5', FAST);
+    await until(twice.page, 'the link notice names compare', () => /compare/.test(document.querySelector('[data-notice]')?.textContent ?? ''));
+    assert.equal(await twice.page.locator('[data-panel="compare"]').count(), 0, 'no comparison of one protocol with itself');
+
+    // From the single view: the Compare link, and setCompare.
+    const single = await open('?protocol=tls12-ecdhe&scenario=expired&seed=7', FAST);
+    await single.page.click('[data-action="compare"]');
+    await single.page.locator('[data-panel="compare"]').waitFor();
+    await until(single.page, 'ready', () => document.body.dataset.ready === 'true');
+    v = await compareView(single.page);
+    assert.equal(v.pair, 'tls12-ecdhe,tls13');
+    assert.match(v.url, /scenario=expired/);
+    assert.match(v.url, /seed=7/);
+    const host = await open('?seed=7', FAST);
+    await host.page.evaluate(() => window.postMessage({ version: 1, type: 'setCompare', compare: 'tls12-rsa,tls13' }, '*'));
+    await host.page.locator('[data-panel="compare"]').waitFor({ timeout: 10_000 });
+
+    // A phone, dark: stacked, no sideways scroll; embed mode at 320 px.
+    const phone = await open('?compare=tls12-rsa,tls13&seed=5&step=5', { ...FAST, viewport: { width: 390, height: 844 }, colorScheme: 'dark' });
+    v = await compareView(phone.page);
+    assert.ok(v.sides[1].top > v.sides[0].top + 200, `stacked on a phone: ${JSON.stringify(v.sides)}`);
+    await soft(() => expectNoHorizontalScroll(phone.page, 'compare at 390x844'));
+    await phone.page.screenshot({ path: join(ARTIFACTS, 'compare-390x844-dark.png'), fullPage: true });
+    const embedded = await open('?compare=tls12-rsa,tls13&seed=5&embed=1', { ...FAST, viewport: { width: 320, height: 480 } });
+    assert.ok(await embedded.page.evaluate(() => document.documentElement.hasAttribute('data-embed')), 'embed mode');
+    await soft(() => expectNoHorizontalScroll(embedded.page, 'compare embedded at 320x480'));
+    await embedded.page.click('[data-action="compare-next"]');
+    await until(embedded.page, 'steps in embed mode', () => [...document.querySelectorAll('.compare-side')].every((s) => s.dataset.step === '1'));
+}, { timeout: 120_000 });
+
 // ---- embedding (issue 5, first part): link parameters, embed mode, share, postMessage ----
 
 test('embed: ?theme, compact chrome at 320x480 without horizontal scroll, notice for unknown parameters, share panel', async ({ open, soft }) => {

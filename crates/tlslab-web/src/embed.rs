@@ -104,6 +104,11 @@ pub enum Command {
         version: u32,
         protocol: String,
     },
+    /// Two protocols side by side (`"tls12-rsa,tls13"`), as `compare=` in a link.
+    SetCompare {
+        version: u32,
+        compare: String,
+    },
     SetView {
         version: u32,
         #[serde(default)]
@@ -125,6 +130,7 @@ impl Command {
             | Command::Pause { version }
             | Command::SetScenario { version, .. }
             | Command::SetProtocol { version, .. }
+            | Command::SetCompare { version, .. }
             | Command::SetView { version, .. } => *version,
         }
     }
@@ -165,4 +171,9 @@ pub fn announce(message: &Announcement) {
         // The app's state is public (it is in the URL); any host may listen.
         let _ = parent.post_message(&value, "*");
     }
+}
+
+/// Says on the console why a host's message did nothing.
+pub fn warn(message: &str) {
+    web_sys::console::warn_1(&format!("tlslab: {message}").into());
 }

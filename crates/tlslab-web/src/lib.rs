@@ -2,6 +2,7 @@
 //! in a Web Worker. The app computes nothing about TLS itself.
 
 pub mod beats;
+pub mod compare;
 pub mod embed;
 pub mod glossary;
 pub mod hooks;

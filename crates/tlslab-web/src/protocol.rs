@@ -53,6 +53,18 @@ pub fn protocol_on_page(id: &str) -> Option<Protocol> {
     Protocol::from_id(id).filter(|p| ON_PAGE.contains(p))
 }
 
+/// Two different protocols the page runs, from `compare=` (`tls12-rsa,tls13`).
+pub fn pair_on_page(ids: &str) -> Option<[Protocol; 2]> {
+    let (a, b) = ids.split_once(',')?;
+    let pair = [protocol_on_page(a)?, protocol_on_page(b)?];
+    (pair[0] != pair[1]).then_some(pair)
+}
+
+/// `compare=`'s value for `pair`.
+pub fn pair_id(pair: [Protocol; 2]) -> String {
+    format!("{},{}", pair[0].id(), pair[1].id())
+}
+
 /// The largest seed handed out: JavaScript's Number.MAX_SAFE_INTEGER.
 pub const MAX_SEED: u64 = (1 << 53) - 1;
 

@@ -1,9 +1,10 @@
 //! The page's URL: where a run and a step can be linked to
-//! (`?protocol=ID&scenario=ID&seed=N&step=K&suite=NAME&clock=UNIX&ems=0`), and how the page looks
+//! (`?protocol=ID&scenario=ID&seed=N&step=K&suite=NAME&clock=UNIX&ems=0`), or two protocols
+//! side by side (`?compare=ID,ID&scenario=ID&seed=N&step=K`), and how the page looks
 //! (`theme=light|dark|auto`, `embed=1`, `autoplay=1`, `speed=0.5|1|2|4`) and presents it to a
 //! class (`present=1`, `level=intro`, `quiz=1`, `spoilers=0|1`).
 
-use crate::protocol::{MAX_SEED, Suite, protocol_on_page};
+use crate::protocol::{MAX_SEED, Suite, pair_id, pair_on_page, protocol_on_page};
 use crate::state::{Classroom, Level, RunParams};
 use tlslab_core::driver::Protocol;
 use tlslab_core::scenario::Scenario;
@@ -17,6 +18,8 @@ pub struct Link {
     pub beat: Option<usize>,
     /// Absent: RSA key exchange, as every link made before `protocol=` existed.
     pub protocol: Option<Protocol>,
+    /// Two protocols side by side, for the same scenario and seed.
+    pub compare: Option<[Protocol; 2]>,
     pub suite: Option<Suite>,
     pub scenario: Option<Scenario>,
     /// The client's clock, seconds since the Unix epoch.
@@ -51,9 +54,9 @@ impl Link {
         let Ok(params) = UrlSearchParams::new_with_str(query) else {
             return Link::default();
         };
-        const KNOWN: [&str; 16] = [
-            "seed", "step", "beat", "protocol", "suite", "scenario", "clock", "ems", "theme",
-            "embed", "autoplay", "speed", "present", "level", "quiz", "spoilers",
+        const KNOWN: [&str; 17] = [
+            "seed", "step", "beat", "protocol", "compare", "suite", "scenario", "clock", "ems",
+            "theme", "embed", "autoplay", "speed", "present", "level", "quiz", "spoilers",
         ];
         let mut invalid: Vec<String> = js_sys::try_iter(&params.keys())
             .ok()
@@ -84,14 +87,20 @@ impl Link {
             .map(|n| n - 1);
         let protocol =
             read("protocol", &|v| protocol_on_page(v).is_some()).and_then(|v| protocol_on_page(&v));
-        let runs = protocol.unwrap_or_default();
-        // A suite or a scenario of another protocol is reported like one that does not exist.
+        let compare =
+            read("compare", &|v| pair_on_page(v).is_some()).and_then(|v| pair_on_page(&v));
+        let runs = match compare {
+            Some(pair) => pair.to_vec(),
+            None => vec![protocol.unwrap_or_default()],
+        };
+        // A suite or a scenario of another protocol is reported like one that does not exist
+        // (side by side, each protocol runs its own suites).
         let suite = read("suite", &|v| {
-            Suite::from_name(v).is_some_and(|s| s.protocol() == runs)
+            compare.is_none() && Suite::from_name(v).is_some_and(|s| runs.contains(&s.protocol()))
         })
         .and_then(|v| Suite::from_name(&v));
         let scenario = read("scenario", &|v| {
-            Scenario::from_id(v).is_some_and(|s| s.applies_to(runs))
+            Scenario::from_id(v).is_some_and(|s| runs.iter().all(|p| s.applies_to(*p)))
         })
         .and_then(|v| Scenario::from_id(&v));
         let clock = read("clock", &|v| v.parse::<u64>().is_ok()).and_then(|v| v.parse().ok());
@@ -120,6 +129,7 @@ impl Link {
             step,
             beat,
             protocol,
+            compare,
             suite,
             scenario,
             clock,
@@ -163,6 +173,9 @@ impl Link {
 
     pub fn query(&self) -> String {
         let mut parts = Vec::new();
+        if let Some(pair) = self.compare {
+            parts.push(format!("compare={}", pair_id(pair)));
+        }
         // RSA key exchange is what a link without protocol= shows.
         if let Some(protocol) = self.protocol.filter(|p| *p != Protocol::Tls12Rsa) {
             parts.push(format!("protocol={}", protocol.id()));

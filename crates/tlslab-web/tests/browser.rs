@@ -411,8 +411,7 @@ struct DiagramHost {
 
 #[function_component(DiagramWithModel)]
 fn diagram_with_model(props: &DiagramHost) -> Html {
-    let model = use_reducer(|| (*loaded()).clone());
-    html! { <Diagram timeline={timeline()} step={props.step} speed={1.0} dispatch={model.dispatcher()} /> }
+    html! { <Diagram timeline={timeline()} step={props.step} speed={1.0} on_select={Callback::noop()} /> }
 }
 
 #[wasm_bindgen_test]

@@ -29,7 +29,7 @@ fn document() -> Option<web_sys::EventTarget> {
 }
 
 /// Sets `<body data-NAME="value">`, which the tests and the benchmark read.
-fn set_body_data(name: &str, value: &str) {
+pub(crate) fn set_body_data(name: &str, value: &str) {
     if let Some(body) = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.body())

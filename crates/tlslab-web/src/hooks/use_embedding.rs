@@ -2,8 +2,8 @@
 //! announcements of what is on screen out.
 
 use super::use_event;
-use crate::embed::{self, Announcement, Command};
-use crate::protocol::protocol_on_page;
+use crate::embed::{self, Announcement, Command, warn};
+use crate::protocol::{pair_on_page, protocol_on_page};
 use crate::state::{Action, Classroom, Level, Model, RunParams};
 use std::cell::RefCell;
 use tlslab_core::scenario::Scenario;
@@ -121,6 +121,26 @@ fn obey(
             Some(protocol) => start.emit(params.borrow().with_protocol(protocol)),
             None => warn(&format!("unknown protocol {protocol:?}")),
         },
+        // The comparison is a view of its own: the page opens it at its link.
+        Command::SetCompare { compare, .. } => match pair_on_page(&compare) {
+            Some(pair) => {
+                let p = params.borrow();
+                let link = crate::url::Link {
+                    compare: Some(pair),
+                    scenario: Some(p.scenario).filter(|s| pair.iter().all(|q| s.applies_to(*q))),
+                    seed: Some(p.seed),
+                    clock: p.clock,
+                    ems: Some(p.ems),
+                    ..crate::url::Link::current()
+                };
+                if let Some(location) = web_sys::window().map(|w| w.location()) {
+                    let _ = location.set_search(&link.query());
+                }
+            }
+            None => warn(&format!(
+                "compare needs two protocols of the page: {compare:?}"
+            )),
+        },
         Command::SetView {
             present,
             level,
@@ -146,9 +166,4 @@ fn obey(
             dispatch.dispatch(Action::Classroom(c));
         }
     }
-}
-
-/// Says on the console why a host's message did nothing.
-fn warn(message: &str) {
-    web_sys::console::warn_1(&format!("tlslab: {message}").into());
 }

@@ -2,6 +2,7 @@
 //! playback clock, keyboard, address bar) and the layout of the children.
 
 use super::chapters::Chapters;
+use super::compare::Compare;
 use super::files::Files;
 use super::import_error::ImportError;
 use super::imported::Imported;
@@ -19,11 +20,32 @@ use crate::hooks::{
 use crate::runner;
 use crate::state::{Classroom, Model, RunParams, Source};
 use crate::url::Link;
+use std::rc::Rc;
 use yew::prelude::*;
 
+/// The page: one handshake, or two side by side when the link says `compare=`.
 #[function_component(App)]
 pub fn app() -> Html {
     let link = use_opening_link();
+    match link.compare {
+        Some(pair) => html! {
+            <ContextProvider<Classroom> context={link.classroom}>
+                <Compare {link} {pair} />
+            </ContextProvider<Classroom>>
+        },
+        None => html! { <Single {link} /> },
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct SingleProps {
+    link: Rc<Link>,
+}
+
+/// One handshake: the toolbar, the chapters, the diagram and the inspector.
+#[function_component(Single)]
+fn single(props: &SingleProps) -> Html {
+    let link = props.link.clone();
     let model = use_reducer(|| first_model(&link));
     let start = use_worker(&model);
     use_embedding(&model, &start);

@@ -3,7 +3,7 @@
 //! arrow; protected records are drawn double, alerts in the alert colour, tampering marked on
 //! the network lane; the current one travels across and stays highlighted.
 
-use crate::state::{Action, Model, Shared};
+use crate::state::Shared;
 use tlslab_core::scenario::{NetworkRole, Scenario};
 use tlslab_core::timeline::{Actor, Chapter, EventKind, RecordKeys, Step};
 use yew::prelude::*;
@@ -30,7 +30,12 @@ pub struct DiagramProps {
     pub timeline: Shared,
     pub step: usize,
     pub speed: f64,
-    pub dispatch: UseReducerDispatcher<Model>,
+    /// A message was chosen (clicked, or Enter on it).
+    pub on_select: Callback<usize>,
+    /// Whether the window may scroll to bring the current message into view (not with two
+    /// diagrams on the page: each would pull the window its way).
+    #[prop_or(true)]
+    pub scroll_page: bool,
 }
 
 /// How a message looks, from its records.
@@ -83,8 +88,9 @@ pub fn diagram(props: &DiagramProps) -> Html {
         let current_ref = current_ref.clone();
         let scroller = scroller.clone();
         let positioned = use_mut_ref(|| false);
+        let scroll_page = props.scroll_page;
         use_effect_with(props.step, move |_| {
-            let first = !std::mem::replace(&mut *positioned.borrow_mut(), true);
+            let first = !std::mem::replace(&mut *positioned.borrow_mut(), true) && scroll_page;
             // In a task of its own, once the panels rendered with this step have their size.
             gloo_timers::callback::Timeout::new(0, move || {
                 keep_in_view(current_ref.cast(), scroller.cast(), first)
@@ -99,16 +105,13 @@ pub fn diagram(props: &DiagramProps) -> Html {
         let episode = s.from == s.to;
         let l = look(t, i, s);
         let current = i == props.step;
-        let select = {
-            let d = props.dispatch.clone();
-            Callback::from(move |_| d.dispatch(Action::Go(i)))
-        };
+        let select = props.on_select.reform(move |_: MouseEvent| i);
         let keyboard = {
-            let d = props.dispatch.clone();
+            let on_select = props.on_select.clone();
             Callback::from(move |e: KeyboardEvent| {
                 if e.key() == "Enter" || e.key() == " " {
                     e.prevent_default();
-                    d.dispatch(Action::Go(i));
+                    on_select.emit(i);
                 }
             })
         };

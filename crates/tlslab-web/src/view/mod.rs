@@ -5,6 +5,7 @@ pub mod beats;
 pub mod bytes;
 pub mod certificate;
 pub mod chapters;
+pub mod compare;
 pub mod diagram;
 pub mod files;
 pub mod import_error;

@@ -107,6 +107,8 @@ pub fn run_form(props: &RunFormProps) -> Html {
                     }) }
                 </select>
             </label>
+            <a class="compare-link" data-action="compare" href={compare_link(&params)}
+               title="This scenario and seed under two protocols, side by side">{ "Compare" }</a>
             <label>
                 <span>{ "Scenario" }</span>
                 <select data-control="scenario" onchange={choose_scenario} aria-label="Scenario">
@@ -153,6 +155,26 @@ pub fn run_form(props: &RunFormProps) -> Html {
             </details>
         </form>
     }
+}
+
+/// The comparison of this run's protocol with TLS 1.3 (of TLS 1.3 with RSA key exchange), for
+/// the same scenario where it applies to both, seed and clock.
+fn compare_link(params: &RunParams) -> String {
+    let pair = match params.protocol {
+        Protocol::Tls13 => [Protocol::Tls12Rsa, Protocol::Tls13],
+        other => [other, Protocol::Tls13],
+    };
+    crate::url::Link {
+        compare: Some(pair),
+        scenario: Some(params.scenario).filter(|s| pair.iter().all(|p| s.applies_to(*p))),
+        seed: Some(params.seed),
+        clock: params.clock,
+        ems: Some(params.ems),
+        theme: crate::url::Link::current().theme,
+        embed: crate::url::Link::current().embed,
+        ..Default::default()
+    }
+    .query()
 }
 
 /// `YYYY-MM-DD` (UTC) for a Unix time, as a date input shows it.

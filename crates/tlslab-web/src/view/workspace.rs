@@ -2,7 +2,7 @@
 
 use super::diagram::Diagram;
 use super::inspector::Inspector;
-use crate::state::{Model, Run, Tab};
+use crate::state::{Action, Model, Run, Tab};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -22,11 +22,15 @@ pub struct WorkspaceProps {
 #[function_component(Workspace)]
 pub fn workspace(props: &WorkspaceProps) -> Html {
     let dispatch = &props.dispatch;
+    let go = {
+        let d = dispatch.clone();
+        Callback::from(move |step| d.dispatch(Action::Go(step)))
+    };
     match &props.run {
         Run::Ready { timeline, .. } => html! {
             <div class="workspace">
                 <section class="flow" id="flow" tabindex="-1" aria-label="Message flow">
-                    <Diagram timeline={timeline.clone()} step={props.step} dispatch={dispatch.clone()} speed={props.speed} />
+                    <Diagram timeline={timeline.clone()} step={props.step} on_select={go} speed={props.speed} />
                 </section>
                 <Inspector timeline={timeline.clone()} step={props.step} beat={props.beat} speed={props.speed} tab={props.tab}
                            plaintext={props.plaintext} dispatch={dispatch.clone()} />

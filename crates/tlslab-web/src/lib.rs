@@ -1,5 +1,5 @@
-//! The tlslab web app: renders the timeline of a real TLS 1.2 handshake that the core computes
-//! in a Web Worker. The app computes nothing about TLS itself.
+//! The tlslab web app: renders the timeline of a real TLS handshake (TLS 1.2 or 1.3) that the
+//! core computes in a Web Worker. The app computes nothing about TLS itself.
 
 pub mod beats;
 pub mod compare;

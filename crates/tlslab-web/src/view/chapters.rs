@@ -1,5 +1,6 @@
-//! The six chapters of the simplified story as navigation, and the current chapter's
-//! correction ([`StoryBox`]): what the simple story says and what really crosses the wire.
+//! The chapters of the simplified story as navigation (TLS 1.3 has no chapter 4), and the
+//! current chapter's correction ([`StoryBox`]): what the simple story says and what really
+//! crosses the wire.
 
 use super::prose::prose;
 use crate::state::{Action, Classroom, Level, Model, Shared};

@@ -246,9 +246,9 @@ pub fn diagram(props: &DiagramProps) -> Html {
 /// What the lines and marks mean, and how long the client waited to send its request.
 fn legend(tls13: bool, trips: Option<usize>) -> String {
     let lines = if tls13 {
-        "One line: in the clear. Double dashed: under handshake traffic keys. Double: under application traffic keys (RFC 8446 §7.3)."
+        "One line: in the clear. Double dashed: under handshake traffic keys. Double: under application traffic keys."
     } else {
-        "One line: in the clear. Double: encrypted under the keys cut from the key block (RFC 5246 §6.3)."
+        "One line: in the clear. Double: encrypted under the keys cut from the key block."
     };
     let trips = match trips {
         Some(1) => " RT n: the client's n-th round trip. Its request left after one round trip."

@@ -20,10 +20,7 @@ pub struct Question {
 
 /// The run's questions, in step order.
 pub fn questions(t: &Timeline) -> Vec<Question> {
-    // The questions and their answers are TLS 1.2's.
-    if t.spoke_tls13() {
-        return Vec::new();
-    }
+    // TLS 1.3 has no premaster to ask about (`premaster` finds no ClientKeyExchange).
     let mut all: Vec<Question> = [certificate(t), premaster(t), alert(t)]
         .into_iter()
         .flatten()
@@ -265,8 +262,13 @@ fn alert(t: &Timeline) -> Option<Question> {
         choices,
         correct,
         why: format!(
-            "The {} sends {description} (RFC 5246 §7.2.2): {reason}",
-            lane(t, *sender).to_lowercase()
+            "The {} sends {description} ({}): {reason}",
+            lane(t, *sender).to_lowercase(),
+            if t.spoke_tls13() {
+                "RFC 8446 §6.2"
+            } else {
+                "RFC 5246 §7.2.2"
+            }
         ),
     })
 }
@@ -294,6 +296,23 @@ mod tests {
                 (q.id, q.choices[q.correct].clone())
             })
             .collect()
+    }
+
+    /// TLS 1.3: the certificate and the alert, from the run; no premaster to ask about.
+    #[test]
+    fn a_tls13_quiz_asks_of_the_certificate_and_the_alert() {
+        let ids: Vec<&str> = answers_in(Protocol::Tls13, Scenario::Expired)
+            .into_iter()
+            .map(|(id, _)| id)
+            .collect();
+        assert_eq!(ids, ["certificate", "alert"]);
+        let mut config = RunConfig::new(1, 1_795_651_200);
+        config.protocol = Protocol::Tls13;
+        config.scenario = Scenario::ForgedCertificateVerify;
+        let t = run(&config).expect("the demo PKI loads");
+        let alert = questions(&t).into_iter().find(|q| q.id == "alert").unwrap();
+        assert_eq!(alert.choices[alert.correct], "decrypt_error");
+        assert!(alert.why.contains("RFC 8446 §6.2"), "{}", alert.why);
     }
 
     #[test]

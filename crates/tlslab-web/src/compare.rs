@@ -64,7 +64,8 @@ pub struct CompareModel {
     pub params: CompareParams,
     pub generation: u64,
     pub runs: [Slot; 2],
-    pub leaks: [Option<Shared>; 2],
+    /// Each protocol's stolen-key run, for the table's last row.
+    pub leaks: [Slot; 2],
     pub steps: [usize; 2],
     pub together: bool,
 }
@@ -95,7 +96,7 @@ impl CompareModel {
             params,
             generation: 1,
             runs: [Slot::Waiting, Slot::Waiting],
-            leaks: [None, None],
+            leaks: [Slot::Waiting, Slot::Waiting],
             steps: [step, step],
             together: true,
         }
@@ -131,7 +132,7 @@ impl Reducible for CompareModel {
                 m.params = params;
                 m.generation += 1;
                 m.runs = [Slot::Waiting, Slot::Waiting];
-                m.leaks = [None, None];
+                m.leaks = [Slot::Waiting, Slot::Waiting];
             }
             CompareAction::Loaded { id, result } => {
                 if id / 4 != m.generation {
@@ -144,8 +145,8 @@ impl Reducible for CompareModel {
                         m.runs[slot] = Slot::Ready(t);
                     }
                     (0 | 1, Err(e)) => m.runs[slot] = Slot::Failed(e),
-                    (_, Ok(t)) => m.leaks[slot - 2] = Some(t),
-                    (_, Err(_)) => {}
+                    (_, Ok(t)) => m.leaks[slot - 2] = Slot::Ready(t),
+                    (_, Err(e)) => m.leaks[slot - 2] = Slot::Failed(e),
                 }
             }
             CompareAction::Go { side, step } => {

@@ -164,6 +164,19 @@ impl Link {
         }
     }
 
+    /// The comparison of `pair` for the run `params` describe: its seed, clock and extended
+    /// master secret, and its scenario where that applies to both protocols.
+    pub fn comparing(pair: [Protocol; 2], params: &RunParams) -> Link {
+        Link {
+            compare: Some(pair),
+            scenario: Some(params.scenario).filter(|s| pair.iter().all(|p| s.applies_to(*p))),
+            seed: Some(params.seed),
+            clock: params.clock,
+            ems: Some(params.ems),
+            ..Link::default()
+        }
+    }
+
     pub fn current() -> Link {
         web_sys::window()
             .and_then(|w| w.location().search().ok())

@@ -484,8 +484,11 @@ impl Chapter {
             (_, "ClientKeyExchange") => Chapter::Premaster,
             // TLS 1.3's dummy change_cipher_spec after a hello (RFC 8446 appendix D.4).
             (_, "ChangeCipherSpec") if current <= Chapter::ServerHello => current,
-            (false, "ChangeCipherSpec" | "Finished") => return Chapter::ClientFinished,
-            (true, "ChangeCipherSpec" | "Finished") => return Chapter::ServerFinished,
+            (false, "ChangeCipherSpec" | "Finished") if current == Chapter::ServerFinished => {
+                return Chapter::ClientFinished;
+            }
+            (false, "ChangeCipherSpec" | "Finished") => Chapter::ClientFinished,
+            (true, "ChangeCipherSpec" | "Finished") => Chapter::ServerFinished,
             // A TLS 1.3 client's certificate travels with its Finished (RFC 8446 section 4.4).
             (false, "Certificate" | "CertificateVerify") if current == Chapter::ServerFinished => {
                 return Chapter::ClientFinished;

@@ -223,6 +223,16 @@ impl Timeline {
         }
     }
 
+    /// How the run agrees its keys on the wire: by the negotiated suite, or before one is chosen,
+    /// by what the client offered ([`Self::protocol`]). A caught downgrade of TLS 1.3 is the
+    /// ECDHE of the TLS 1.2 suite the server chose.
+    pub fn key_exchange(&self) -> KeyExchange {
+        self.negotiated_suite()
+            .and_then(CipherSuite::from_name)
+            .and_then(suite::params)
+            .map_or_else(|| self.protocol().key_exchange(), |p| p.kx)
+    }
+
     /// Whether the run spoke TLS 1.3 (RFC 8446): its suite is TLS 1.3's, or, before one was
     /// chosen, it offered TLS 1.3. (A caught downgrade is a TLS 1.3 run by [`Self::protocol`]
     /// that spoke TLS 1.2 on the wire.)

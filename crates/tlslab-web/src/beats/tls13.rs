@@ -22,7 +22,7 @@ pub(super) fn beats(t: &Timeline, step: usize) -> Vec<Beat> {
     let mut out = Vec::new();
     let names = Names::of(t, step, link.client);
     for c in computed(t, step, link.client) {
-        out.extend(beat(t, link.client, c, &names));
+        out.extend(beat(t, link.client, link.server, c, &names));
     }
     for c in computed(t, step, link.server) {
         if matches!(
@@ -33,7 +33,13 @@ pub(super) fn beats(t: &Timeline, step: usize) -> Vec<Beat> {
                     ..
                 }
         ) {
-            out.extend(beat(t, link.server, c, &Names::of(t, step, link.server)));
+            out.extend(beat(
+                t,
+                link.server,
+                link.server,
+                c,
+                &Names::of(t, step, link.server),
+            ));
         }
     }
     // A step of one beat is told by its sentence alone.
@@ -85,6 +91,8 @@ fn secret_name(label: &str) -> &str {
         "c ap traffic" => "client_application_traffic_secret_0",
         "s ap traffic" => "server_application_traffic_secret_0",
         "exp master" => "exporter_master_secret",
+        "res master" => "resumption_master_secret",
+        "traffic upd" => "the next application traffic secret",
         "finished" => "finished_key",
         other => other,
     }
@@ -98,8 +106,9 @@ fn value(label: impl Into<String>, value: &Bytes, side: Actor) -> Item {
     }
 }
 
-/// The beat of one computation by `who`, if it is one worth a beat.
-fn beat(t: &Timeline, who: Actor, c: &Computation, names: &Names) -> Option<Beat> {
+/// The beat of one computation by `who`, if it is one worth a beat; `signer` is the end that
+/// signs CertificateVerify on this connection (with a man in the middle, the attacker).
+fn beat(t: &Timeline, who: Actor, signer: Actor, c: &Computation, names: &Names) -> Option<Beat> {
     let name = name(t, who);
     let (caption, items, ok) = match c {
         Computation::Random { name: n, value: v } => (
@@ -166,6 +175,7 @@ fn beat(t: &Timeline, who: Actor, c: &Computation, names: &Names) -> Option<Beat
                 "derived" => format!("Derive-Secret({from}, \"derived\", \"\"): the salt of the next Extract (§7.1)."),
                 "key" | "iv" => format!("HKDF-Expand-Label({from}, \"{label}\", \"\", {}): a write {} (§7.3).", output.len(), if label == "key" { "key" } else { "IV" }),
                 "finished" => format!("finished_key = HKDF-Expand-Label({from}, \"finished\", \"\", Hash.length) (§4.4.4)."),
+                "traffic upd" => format!("After a KeyUpdate, the next application traffic secret = HKDF-Expand-Label({from}, \"traffic upd\", \"\", Hash.length) (§7.2)."),
                 _ => format!("{} = Derive-Secret({from}, \"{label}\", transcript hash) (§7.1).", secret_name(label)),
             };
             let mut items = vec![value(from, secret, who)];
@@ -183,14 +193,14 @@ fn beat(t: &Timeline, who: Actor, c: &Computation, names: &Names) -> Option<Beat
             ),
             vec![
                 value("signed content", signed, who),
-                value("signature", signature, Actor::Server),
+                value("signature", signature, signer),
                 Item::Op("verify".into()),
                 Item::Verdict(*ok),
             ],
             Some(*ok),
         ),
-        Computation::VerifyData { label, handshake_hash, verify_data, received: None, .. } => (
-            format!("The {name} computes its Finished: verify_data = HMAC(finished_key, transcript hash), \"{label}\" (§4.4.4)."),
+        Computation::VerifyData { handshake_hash, verify_data, received: None, .. } => (
+            format!("The {name} computes its Finished: verify_data = HMAC(finished_key, transcript hash) (§4.4.4)."),
             vec![
                 value("transcript hash", handshake_hash, who),
                 Item::Op("HMAC".into()),

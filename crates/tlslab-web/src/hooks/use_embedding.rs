@@ -124,14 +124,11 @@ fn obey(
         // The comparison is a view of its own: the page opens it at its link.
         Command::SetCompare { compare, .. } => match pair_on_page(&compare) {
             Some(pair) => {
-                let p = params.borrow();
+                let look = crate::url::Link::current();
                 let link = crate::url::Link {
-                    compare: Some(pair),
-                    scenario: Some(p.scenario).filter(|s| pair.iter().all(|q| s.applies_to(*q))),
-                    seed: Some(p.seed),
-                    clock: p.clock,
-                    ems: Some(p.ems),
-                    ..crate::url::Link::current()
+                    theme: look.theme,
+                    embed: look.embed,
+                    ..crate::url::Link::comparing(pair, &params.borrow())
                 };
                 if let Some(location) = web_sys::window().map(|w| w.location()) {
                     let _ = location.set_search(&link.query());

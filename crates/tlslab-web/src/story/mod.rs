@@ -100,21 +100,47 @@ struct Facts<'t> {
     key_block_len: Option<usize>,
 }
 
+/// The first message titled `title` that crossed connection `link`.
+fn message<'t>(t: &'t Timeline, link: Link, title: &str) -> Option<&'t Message> {
+    t.events.iter().find_map(|e| match &e.kind {
+        EventKind::MessageSent(m) | EventKind::MessageReceived(m)
+            if m.title == title
+                && t.steps
+                    .get(e.step)
+                    .is_some_and(|s| link.carries(s.from, s.to)) =>
+        {
+            Some(m)
+        }
+        _ => None,
+    })
+}
+
+/// The alert of step `step` in one sentence, citing `sections`: close_notify's, a fatal
+/// alert's and any other's (RFC 5246 §7.2.1, §7.2.2, §7.2; RFC 8446 §6.1, §6.2, §6).
+fn alert_sentence(t: &Timeline, step: usize, sections: [&str; 3]) -> Option<String> {
+    let (sender, a) = t.alert_in(step)?;
+    let sender = lane_title(sender, t.network);
+    let [close, fatal, other] = sections;
+    Some(if a.description == "close_notify" {
+        format!(
+            "{sender} sends close_notify: it will send nothing more on this connection ({close})."
+        )
+    } else if a.is_fatal() {
+        format!(
+            "{sender} sends the fatal alert {}, and the connection ends here ({fatal}).",
+            a.description
+        )
+    } else {
+        format!(
+            "{sender} sends a {} alert, {} ({other}).",
+            a.level, a.description
+        )
+    })
+}
+
 impl<'t> Facts<'t> {
     fn of(t: &'t Timeline, link: Link) -> Self {
-        let message = |title: &str| {
-            t.events.iter().find_map(|e| match &e.kind {
-                EventKind::MessageSent(m) | EventKind::MessageReceived(m)
-                    if m.title == title
-                        && t.steps
-                            .get(e.step)
-                            .is_some_and(|s| link.carries(s.from, s.to)) =>
-                {
-                    Some(m)
-                }
-                _ => None,
-            })
-        };
+        let message = |title: &str| message(t, link, title);
         let last = t.steps.len().saturating_sub(1);
         let checks = t
             .events_on(last, link)
@@ -142,6 +168,21 @@ impl<'t> Facts<'t> {
             key_block,
             key_block_len,
         }
+    }
+
+    /// Who sent close_notify on this connection, in order.
+    fn closers(&self) -> Vec<String> {
+        (0..self.t.steps.len())
+            .filter(|&i| {
+                self.t
+                    .steps
+                    .get(i)
+                    .is_some_and(|st| self.link.carries(st.from, st.to))
+            })
+            .filter_map(|i| self.t.alert_in(i))
+            .filter(|(_, a)| a.description == "close_notify")
+            .map(|(sender, _)| lane_title(sender, self.t.network).to_string())
+            .collect()
     }
 
     fn client(&self) -> String {
@@ -178,10 +219,7 @@ impl<'t> Facts<'t> {
     /// Whether this connection agrees its premaster by ECDHE (RFC 8422): by its suite, or
     /// before one is chosen, by what the client offered.
     fn ecdhe(&self) -> bool {
-        match self.params() {
-            Some(p) => p.kx == KeyExchange::Ecdhe,
-            None => self.t.protocol() == Protocol::Tls12Ecdhe,
-        }
+        self.t.key_exchange() == KeyExchange::Ecdhe
     }
 
     /// Whether the client checked ServerKeyExchange's signature on this connection, and how
@@ -376,7 +414,7 @@ pub fn wire(t: &Timeline, chapter: Chapter, link: Link) -> Vec<String> {
                 let checked = match f.share_signature_checked() {
                     Some(true) => format!("The {client} checks it with the certificate's public key: this is how the {server} proves it holds that key, and it ties the share to this handshake, so a share swapped on the path is caught."),
                     Some(false) => format!("The {client} checks it with the certificate's public key and it does not verify over the share that arrived: the share was swapped on the path, and the {client} stops with decrypt_error (RFC 5246 §7.2.2)."),
-                    None => format!("The {client} never checks it in this run: it stops at the certificate first."),
+                    None => format!("The {client} never checks it in this run: it stopped before."),
                 };
                 s.insert(1, format!("{carried} {checked}"));
             }
@@ -442,12 +480,7 @@ pub fn wire(t: &Timeline, chapter: Chapter, link: Link) -> Vec<String> {
             let steps: Vec<usize> = (0..t.steps.len())
                 .filter(|&i| t.steps.get(i).is_some_and(|st| link.carries(st.from, st.to)))
                 .collect();
-            let closers: Vec<String> = steps
-                .iter()
-                .filter_map(|&i| t.alert_in(i))
-                .filter(|(_, a)| a.description == "close_notify")
-                .map(|(sender, _)| lane_title(sender, t.network).to_string())
-                .collect();
+            let closers = f.closers();
             let fatal = steps
                 .iter()
                 .filter_map(|&i| t.alert_in(i))
@@ -474,23 +507,12 @@ pub fn step_sentence(t: &Timeline, step: usize) -> Option<String> {
     if t.spoke_tls13() {
         return Some(tls13::step_sentence(t, step, from, &to));
     }
-    if let Some((sender, a)) = t.alert_in(step) {
-        let sender = lane_title(sender, t.network);
-        return Some(if a.description == "close_notify" {
-            format!(
-                "{sender} sends close_notify: it will send nothing more on this connection (RFC 5246 §7.2.1)."
-            )
-        } else if a.is_fatal() {
-            format!(
-                "{sender} sends the fatal alert {}, and the connection ends here (RFC 5246 §7.2.2).",
-                a.description
-            )
-        } else {
-            format!(
-                "{sender} sends a {} alert, {} (RFC 5246 §7.2).",
-                a.level, a.description
-            )
-        });
+    if let Some(sentence) = alert_sentence(
+        t,
+        step,
+        ["RFC 5246 §7.2.1", "RFC 5246 §7.2.2", "RFC 5246 §7.2"],
+    ) {
+        return Some(sentence);
     }
     let link = t.link_of(step)?;
     let f = Facts::of(t, link);

@@ -2,8 +2,7 @@
 //! of the usual story's steps became, from the run's own messages. Chapter 4 no longer exists,
 //! and the server finishes (chapter 6) before the client (chapter 5).
 
-use super::{Facts, list, values};
-use crate::view::lane_title;
+use super::{Facts, alert_sentence, list, message, values};
 use tlslab_core::timeline::{Actor, Chapter, Computation, EventKind, Link, Message, Timeline};
 
 /// What chapter 4 of the usual story became: nothing crosses the wire for it.
@@ -21,19 +20,42 @@ impl Facts<'_> {
     }
 
     /// The first message on this connection titled `title`.
-    fn message13(&self, title: &str) -> Option<&Message> {
-        self.t.events.iter().find_map(|e| match &e.kind {
-            EventKind::MessageSent(m) | EventKind::MessageReceived(m)
-                if m.title == title
-                    && self
-                        .t
-                        .steps
-                        .get(e.step)
-                        .is_some_and(|s| self.link.carries(s.from, s.to)) =>
-            {
-                Some(m)
-            }
-            _ => None,
+    fn message(&self, title: &str) -> Option<&Message> {
+        message(self.t, self.link, title)
+    }
+
+    /// Whether `actor` checked the Finished it received, and how it came out (`None`: it
+    /// never got that far, or, in a recording, its side was not recorded).
+    fn finished_checked(&self, actor: Actor) -> Option<bool> {
+        let last = self.t.steps.len().saturating_sub(1);
+        self.t
+            .computations_on(last, self.link, actor)
+            .find_map(|c| match c {
+                Computation::VerifyData {
+                    received: Some(_),
+                    matches,
+                    ..
+                } => Some(matches.unwrap_or(false)),
+                _ => None,
+            })
+    }
+
+    /// Whether the client derived the master secret (after the server's Finished, §7.1).
+    fn client_master(&self) -> bool {
+        let last = self.t.steps.len().saturating_sub(1);
+        self.t
+            .computations_on(last, self.link, self.link.client)
+            .any(|c| matches!(c, Computation::HkdfExtract { name, .. } if name == "master"))
+    }
+
+    /// Whether a change_cipher_spec crossed in `chapter`: the dummy of middlebox
+    /// compatibility mode (Appendix D.4).
+    fn compat_ccs(&self, chapter: Chapter) -> bool {
+        self.t.steps.iter().enumerate().any(|(i, st)| {
+            st.chapter == chapter
+                && st.title == "ChangeCipherSpec"
+                && self.link.carries(st.from, st.to)
+                && self.t.alert_in(i).is_none()
         })
     }
 
@@ -153,11 +175,11 @@ pub(super) fn client_hello(f: &Facts) -> Vec<String> {
 pub(super) fn tls12_answer(f: &Facts) -> Vec<String> {
     let (client, server) = (f.client(), f.server());
     let mut s = vec![format!(
-        "ServerHello (RFC 5246 §7.4.1.3) answers with TLS 1.2: it has no supported_versions, so the {server} did not see TLS 1.3 offered, and it picks {}.",
+        "ServerHello (RFC 5246 §7.4.1.3) answers with TLS 1.2: it has no supported_versions, so the {server} did not see TLS 1.3 offered or does not speak it, and it picks {}.",
         f.suite().unwrap_or_else(|| "a TLS 1.2 suite".into())
     )];
     if downgrade_sentinel(f.server_hello) {
-        s.push(format!("Its server_random ends in 44 4F 57 4E 47 52 44 01, \"DOWNGRD\" and 01: a {server} that speaks TLS 1.3 writes this when it answers with TLS 1.2 (RFC 8446 §4.1.3). The random is covered by the TLS 1.2 signature, so nobody on the path can remove it. The {client} offered TLS 1.3, so it sees that someone took that offer out of its ClientHello, and it stops with illegal_parameter."));
+        s.push(format!("Its server_random ends in 44 4F 57 4E 47 52 44 01, \"DOWNGRD\" and 01: a {server} that speaks TLS 1.3 writes this when it answers with TLS 1.2 (RFC 8446 §4.1.3). The random is covered by the TLS 1.2 signature, so nobody on the path can remove it. The {client} offered TLS 1.3, so the {server} did not see that offer: someone took it out of the ClientHello, and the {client} stops with illegal_parameter."));
     } else {
         s.push(format!("Its server_random carries no downgrade sentinel, so the {client} goes on in TLS 1.2 (RFC 8446 §4.1.3, Appendix D)."));
     }
@@ -172,9 +194,12 @@ pub(super) fn wire(t: &Timeline, chapter: Chapter, link: Link) -> Vec<String> {
         Chapter::ClientHello => client_hello(&f),
         Chapter::ServerHello => {
             let mut s = Vec::new();
-            if let Some(hrr) = f.message13("HelloRetryRequest") {
-                let group = values(&hrr.fields, "selected_group").into_iter().next().unwrap_or_default();
-                s.push(format!("The {server} first answers with a HelloRetryRequest (§4.1.4): it accepts none of the groups the {client} sent a share on, and names {group}. The {client} sends its ClientHello again, the same but for a share on {group}: one more round trip."));
+            if let Some(hrr) = f.message("HelloRetryRequest") {
+                let s2 = match values(&hrr.fields, "selected_group").into_iter().next() {
+                    Some(group) => format!("it accepts none of the groups the {client} sent a share on, and names {group}. The {client} sends its ClientHello again, the same but for a share on {group}"),
+                    None => format!("it asks for another ClientHello. The {client} sends it again, changed as the HelloRetryRequest asks"),
+                };
+                s.push(format!("The {server} first answers with a HelloRetryRequest (§4.1.4): {s2}: one more round trip."));
             }
             let share = f.key_pair(link.server);
             s.push(format!(
@@ -183,15 +208,12 @@ pub(super) fn wire(t: &Timeline, chapter: Chapter, link: Link) -> Vec<String> {
                 share.as_ref().map_or("public key".into(), |(g, n)| format!("{g} public key ({n} bytes)"))
             ));
             if let Some((group, _)) = share {
-                s.push(format!("Each side combines its own private key with the other's share and gets the same shared secret ({group}, {}), which never crosses the wire. With the hash of the two hellos it gives each direction a handshake traffic secret (HKDF, §7.1). Every handshake message the {server} sends after ServerHello is encrypted under its own.", group_rfc(&group)));
+                s.push(format!("Each side combines its own private key with the other's share and gets the same shared secret ({group}, {}), which never crosses the wire. With the transcript hash up to ServerHello it gives each direction a handshake traffic secret (HKDF, §7.1). Every handshake message the {server} sends after ServerHello is encrypted under its own.", group_rfc(&group)));
             }
-            let compat = t.steps.iter().enumerate().any(|(i, st)| {
-                st.chapter == Chapter::ServerHello && st.title == "ChangeCipherSpec" && link.carries(st.from, st.to) && t.alert_in(i).is_none()
-            });
-            if compat {
+            if f.compat_ccs(Chapter::ServerHello) {
                 s.push("A change_cipher_spec record comes with the hellos: a dummy for middleboxes that expect TLS 1.2, which the receiver drops (Appendix D.4, §5). It switches nothing.".into());
             }
-            if let Some(ee) = f.message13("EncryptedExtensions") {
+            if let Some(ee) = f.message("EncryptedExtensions") {
                 let ext = values(&ee.fields, "extension_type");
                 s.push(format!("EncryptedExtensions (§4.3.1), the first encrypted message, carries the extensions that set up no keys: {}.", if ext.is_empty() { "none in this run".into() } else { list(&ext) }));
             }
@@ -221,22 +243,29 @@ pub(super) fn wire(t: &Timeline, chapter: Chapter, link: Link) -> Vec<String> {
         Chapter::Premaster => vec![NO_PREMASTER.into()],
         Chapter::ServerFinished => vec![
             format!("The {server} finishes first, at the end of its first flight (§2). Finished (§4.4.4) carries verify_data = HMAC(finished_key, Transcript-Hash(ClientHello..CertificateVerify)), {} bytes of {}, where finished_key = HKDF-Expand-Label(server_handshake_traffic_secret, \"finished\", \"\", {}) (§4.4.4).", f.hash_len(), f.prf_hash(), f.hash_len()),
-            format!("The {client} recomputes it over its own transcript: it matches only if both saw the same handshake and derived the same handshake secret."),
-            format!("Both ends now derive the master secret and, from it and the transcript up to this Finished, each direction's application traffic secret (§7.1). The {server} may send application data from here, though it has no assurance yet that the {client} is live: the ClientHello might be a replay (§4.4.4)."),
+            match f.finished_checked(link.client) {
+                Some(true) => format!("The {client} recomputes it over its own transcript, and it matches: both saw the same handshake and derived the same handshake secret."),
+                Some(false) => format!("The {client} recomputes it over its own transcript, and it does not match: it stops with decrypt_error (§4.4.4, §6.2)."),
+                None => format!("The {client} never checks it in this run: it stopped before, at the message its alert answers."),
+            },
+            if f.client_master() {
+                format!("Both ends now derive the master secret and, from it and the transcript up to this Finished, each direction's application traffic secret (§7.1). The {server} may send application data from here, though it has no assurance yet that the {client} is live: the ClientHello might be a replay (§4.4.4).")
+            } else {
+                format!("The {client} stopped before deriving the master secret and the application traffic secrets (§7.1).")
+            },
             "Correction: no ChangeCipherSpec switches the keys; each side moves to the next keys at fixed points of the handshake (§7.1, §7.3).".into(),
         ],
         Chapter::ClientFinished => {
-            let compat = t.steps.iter().enumerate().any(|(i, st)| {
-                st.chapter == Chapter::ClientFinished && st.title == "ChangeCipherSpec" && link.carries(st.from, st.to) && t.alert_in(i).is_none()
-            });
             let mut s = Vec::new();
-            if compat {
+            if f.compat_ccs(Chapter::ClientFinished) {
                 s.push(format!("The {client}'s dummy change_cipher_spec goes first, for middleboxes; it switches nothing (Appendix D.4)."));
             }
             s.push(format!("The {client}'s Finished (§4.4.4) is an HMAC over the transcript up to the {server}'s Finished, with its own finished_key, encrypted under the {client}'s handshake traffic key. The {server} checks it, and the handshake is complete."));
-            let data = t.steps.iter().any(|st| st.title == "ApplicationData" && st.from == link.client && st.to == link.server);
-            if data {
-                s.push(format!("The {client} sends its first application data right after it, in the same flight: one round trip after its ClientHello, where a full TLS 1.2 handshake takes two (§2)."));
+            // The browser's own connection (a man in the middle's waits for the browser's).
+            match t.round_trips_before_data().filter(|_| link.client == Actor::Client) {
+                Some(1) => s.push(format!("The {client} sends its first application data right after it, in the same flight: one round trip after its ClientHello, where a full TLS 1.2 handshake takes two (§2).")),
+                Some(n) => s.push(format!("The {client} sends its first application data right after it, in the same flight: {n} round trips after its first ClientHello, the HelloRetryRequest costing the one TLS 1.3 saves (§2, §4.1.4).")),
+                None => {}
             }
             s.push(format!("Correction: Finished is not encrypted with a premaster; there is none. The {client}'s handshake traffic key comes from the shared secret and the transcript through HKDF (§7.1, §7.3)."));
             s
@@ -252,13 +281,7 @@ pub(super) fn wire(t: &Timeline, chapter: Chapter, link: Link) -> Vec<String> {
             if t.links().len() > 1 {
                 s.push("With two connections, the attacker decrypts each record it receives on one and encrypts it again for the other: it reads and could change everything.".into());
             }
-            let closers: Vec<String> = (0..t.steps.len())
-                .filter(|&i| t.steps.get(i).is_some_and(|st| link.carries(st.from, st.to)))
-                .filter_map(|i| t.alert_in(i))
-                .filter(|(_, a)| a.description == "close_notify")
-                .map(|(sender, _)| lane_title(sender, t.network).to_string())
-                .collect();
-            match closers.as_slice() {
+            match f.closers().as_slice() {
                 [_, _, ..] => s.push("Each side ends with a close_notify alert (§6.1), protected like the data.".into()),
                 [one] => s.push(format!("{one} ends with a close_notify alert (§6.1), protected like the data.")),
                 [] => {}
@@ -272,23 +295,10 @@ pub(super) fn wire(t: &Timeline, chapter: Chapter, link: Link) -> Vec<String> {
 /// [`super::step_sentence`] for a TLS 1.3 run, with RFC 8446's sections.
 pub(super) fn step_sentence(t: &Timeline, step: usize, from: &str, to: &str) -> String {
     let s = &t.steps[step];
-    if let Some((sender, a)) = t.alert_in(step) {
-        let sender = lane_title(sender, t.network);
-        return if a.description == "close_notify" {
-            format!(
-                "{sender} sends close_notify: it will send nothing more on this connection (RFC 8446 §6.1)."
-            )
-        } else if a.is_fatal() {
-            format!(
-                "{sender} sends the fatal alert {}, and the connection ends here (RFC 8446 §6.2).",
-                a.description
-            )
-        } else {
-            format!(
-                "{sender} sends a {} alert, {} (RFC 8446 §6).",
-                a.level, a.description
-            )
-        };
+    if let Some(sentence) =
+        alert_sentence(t, step, ["RFC 8446 §6.1", "RFC 8446 §6.2", "RFC 8446 §6"])
+    {
+        return sentence;
     }
     let f = t.link_of(step).map(|link| Facts::of(t, link));
     let retried = t.steps[..step]
@@ -323,10 +333,18 @@ pub(super) fn step_sentence(t: &Timeline, step: usize, from: &str, to: &str) -> 
             "{from} sends its certificate chain, encrypted; the {to} validates it against its own trust store (RFC 8446 §4.4.2, RFC 5280 §6.1)."
         ),
         "CertificateVerify" => format!(
-            "{from} signs the transcript so far with its certificate's private key, proving it holds that key; the {to} checks the signature (RFC 8446 §4.4.3)."
+            "{from} signs the transcript so far with its certificate's private key, proving it holds that key; {} (RFC 8446 §4.4.3).",
+            match f.and_then(|f| f.share_signature_checked()) {
+                Some(_) => format!("the {to} checks the signature"),
+                None => format!("the {to}, which stopped before, never checks it"),
+            }
         ),
         "Finished" => format!(
-            "{from} sends Finished, an HMAC over the whole transcript with a key derived from its handshake traffic secret; the {to} checks it (RFC 8446 §4.4.4)."
+            "{from} sends Finished, an HMAC over the whole transcript with a key derived from its handshake traffic secret; {} (RFC 8446 §4.4.4).",
+            match f.map(|f| (f.finished_checked(s.to), f.t.recorded.is_some())) {
+                Some((Some(_), _) | (None, true)) => format!("the {to} checks it"),
+                _ => format!("the {to}, which stopped before, never checks it"),
+            }
         ),
         "NewSessionTicket" => {
             format!("{from} sends a ticket the {to} could resume with later (RFC 8446 §4.6.1).")
@@ -349,5 +367,50 @@ pub(super) fn step_sentence(t: &Timeline, step: usize, from: &str, to: &str) -> 
             }
         }
         other => format!("{from} sends {other} to the {to}."),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tlslab_core::driver::{Protocol, RunConfig, run};
+    use tlslab_core::scenario::Scenario;
+
+    fn told(scenario: Scenario, chapter: Chapter) -> String {
+        let mut config = RunConfig::new(4, 1_795_651_200);
+        config.protocol = Protocol::Tls13;
+        config.scenario = scenario;
+        let t = run(&config).expect("the demo PKI loads");
+        wire(&t, chapter, t.links()[0]).join(" ")
+    }
+
+    /// What chapters 6 and 5 say follows how far the client got, and how many round trips
+    /// it took; no TLS 1.3 chapter cites TLS 1.2's RFC.
+    #[test]
+    fn the_finished_chapters_follow_the_run() {
+        let happy = told(Scenario::Happy, Chapter::ServerFinished);
+        assert!(
+            happy.contains("and it matches") && happy.contains("Both ends now derive"),
+            "{happy}"
+        );
+        let expired = told(Scenario::Expired, Chapter::ServerFinished);
+        assert!(
+            expired.contains("never checks it") && expired.contains("stopped before deriving"),
+            "{expired}"
+        );
+        assert!(told(Scenario::Happy, Chapter::ClientFinished).contains("one round trip after"));
+        assert!(told(Scenario::HelloRetry, Chapter::ClientFinished).contains("2 round trips"));
+        for scenario in Scenario::ALL
+            .into_iter()
+            .filter(|s| s.applies_to(Protocol::Tls13))
+        {
+            for chapter in crate::story::CHAPTERS.iter().map(|c| c.chapter) {
+                let text = told(scenario, chapter);
+                assert!(
+                    !text.contains("RFC 5246") || scenario == Scenario::Downgrade,
+                    "{scenario:?} {chapter:?}: {text}"
+                );
+            }
+        }
     }
 }

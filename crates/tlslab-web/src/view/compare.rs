@@ -6,6 +6,7 @@
 use super::chapters::StepSentence;
 use super::diagram::Diagram;
 use super::knowledge::KnowledgePanel;
+use super::link_notice::LinkNotice;
 use crate::compare::{CompareAction, CompareModel, CompareParams, Slot, Summary, leak_opens};
 use crate::embed::{self, Announcement, Command};
 use crate::hooks::use_event;
@@ -153,6 +154,7 @@ pub fn compare(props: &CompareProps) -> Html {
                     <button type="button" data-action="run-again" onclick={new_seed}>{ "New random run" }</button>
                 </form>
             </header>
+            <LinkNotice invalid={link.invalid.clone()} />
             <main id="main">
                 <SummaryTable runs={m.runs.clone()} leaks={m.leaks.clone()} pair={params.pair} />
                 <div class="compare-player" role="group" aria-label="Step both">
@@ -240,7 +242,7 @@ fn compare_side(props: &SideProps) -> Html {
 #[derive(Properties, PartialEq)]
 struct SummaryProps {
     runs: [Slot; 2],
-    leaks: [Option<Shared>; 2],
+    leaks: [Slot; 2],
     pair: [Protocol; 2],
 }
 
@@ -275,13 +277,16 @@ fn summary_table(props: &SummaryProps) -> Html {
             Protocol::Tls13 => "it only signed the transcript (RFC 8446 §4.4.3)",
         };
         match &props.leaks[side] {
-            Some(t) if leak_opens(t) => {
+            Slot::Ready(t) if leak_opens(t) => {
                 html! { <td data-value="decrypted" class="bad">{ format!("Decrypted: {kx}") }</td> }
             }
-            Some(_) => {
+            Slot::Ready(_) => {
                 html! { <td data-value="not-decrypted" class="ok">{ format!("Nothing decrypted: {kx}") }</td> }
             }
-            None => html! { <td>{ "…" }</td> },
+            Slot::Failed(message) => {
+                html! { <td data-value="failed">{ format!("Could not run: {message}") }</td> }
+            }
+            Slot::Waiting => html! { <td>{ "…" }</td> },
         }
     };
     html! {
@@ -296,8 +301,8 @@ fn summary_table(props: &SummaryProps) -> Html {
                     Some(n) => (n.to_string(), n.to_string()),
                     None => (String::new(), "none: no application data was sent".into()),
                 }) }
-                { row("messages", "Messages on the wire", &|s| (s.messages.to_string(), s.messages.to_string())) }
-                { row("bytes", "Bytes on the wire", &|s| (s.bytes.to_string(), format!("{} bytes", s.bytes))) }
+                { row("messages", "Messages on the wire (every connection)", &|s| (s.messages.to_string(), s.messages.to_string())) }
+                { row("bytes", "Bytes on the wire (every connection, record headers included)", &|s| (s.bytes.to_string(), format!("{} bytes", s.bytes))) }
                 { row("encrypted_handshake", "Handshake messages encrypted", &|s| (s.encrypted_handshake.to_string(), s.encrypted_handshake.to_string())) }
                 { row("certificate", "The server's certificate", &|s| match s.certificate {
                     Some(RecordKeys::Clear) => ("clear".into(), "in the clear: anyone on the path reads it".into()),
@@ -349,7 +354,7 @@ fn use_runs(model: &UseReducerHandle<CompareModel>) -> Callback<CompareParams> {
             match Runner::new(on_finished) {
                 Ok(runner) => *worker.borrow_mut() = Some(runner),
                 Err(message) => {
-                    for slot in 0..2 {
+                    for slot in 0..4 {
                         dispatch.dispatch(CompareAction::Loaded {
                             id: g * 4 + slot,
                             result: Err(message.clone()),

@@ -4,7 +4,7 @@
 //! ECDHE and TLS 1.3 it lacks both ephemeral private keys, which no later leak reveals.
 
 use crate::state::Shared;
-use tlslab_core::driver::Protocol;
+use tlslab_core::msgs::handshake::KeyExchange;
 use tlslab_core::timeline::{Actor, EventKind, Known, ValueName};
 use yew::prelude::*;
 
@@ -120,11 +120,11 @@ pub fn knowledge_panel(props: &KnowledgeProps) -> Html {
                     if observer_has_both_shares {
                         <p class="note">{ "The observer sees the randoms, the server's name in the ClientHello and both key shares, but neither private key, so it cannot compute the shared secret; and since the certificate travels encrypted, it does not even see which certificate the server sent (RFC 8446 §4.4.2). Each private key stays with its side and a real endpoint discards it after the handshake: even the server's certificate key, if it leaks later, only ever signed the transcript (§4.4.3). This is forward secrecy." }</p>
                     }
-                } else if props.timeline.protocol() == Protocol::Tls12Ecdhe {
+                } else if props.timeline.key_exchange() == KeyExchange::Ecdhe {
                     if observer_has_both_shares {
                         <p class="note">{ "The observer sees the randoms, the certificate and both public shares, but neither private key, so it cannot compute the premaster (RFC 8422 §5.10). Each private key stays with its side, and a real endpoint discards it after the handshake: even the server's certificate key, if it leaks later, only ever signed a share. This is forward secrecy." }</p>
                     }
-                } else {
+                } else if props.timeline.key_exchange() == KeyExchange::Rsa && k.observer.iter().any(|o| o.name == ValueName::EncryptedPremaster) {
                     <p class="note">{ "The observer sees the randoms, the certificate and the encrypted premaster, but not the premaster itself, so it cannot derive the keys. With RSA key exchange that protection rests on one thing: the server's private key. Anyone who records this session and later obtains that key decrypts the premaster and everything after it; forward-secret key exchanges (ECDHE) do not have this weakness." }</p>
                 }
             }

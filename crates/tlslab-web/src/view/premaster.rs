@@ -46,7 +46,7 @@ pub fn premaster_panel(props: &PremasterProps) -> Html {
             })
         });
     let Some(p) = encrypted else {
-        if t.protocol() == tlslab_core::driver::Protocol::Tls12Ecdhe {
+        if t.key_exchange() == tlslab_core::msgs::handshake::KeyExchange::Ecdhe {
             return html! { <super::key_share::KeySharePanel timeline={t.clone()} step={props.step} {link} /> };
         }
         return html! {

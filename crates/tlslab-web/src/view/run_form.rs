@@ -164,15 +164,11 @@ fn compare_link(params: &RunParams) -> String {
         Protocol::Tls13 => [Protocol::Tls12Rsa, Protocol::Tls13],
         other => [other, Protocol::Tls13],
     };
+    let look = crate::url::Link::current();
     crate::url::Link {
-        compare: Some(pair),
-        scenario: Some(params.scenario).filter(|s| pair.iter().all(|p| s.applies_to(*p))),
-        seed: Some(params.seed),
-        clock: params.clock,
-        ems: Some(params.ems),
-        theme: crate::url::Link::current().theme,
-        embed: crate::url::Link::current().embed,
-        ..Default::default()
+        theme: look.theme,
+        embed: look.embed,
+        ..crate::url::Link::comparing(pair, params)
     }
     .query()
 }

@@ -9,6 +9,9 @@
 // 3. Longest main-thread task (PerformanceObserver 'longtask', buffered; Chromium reports tasks of
 //    50 ms or more) during load, and during a full autoplay at 4x.
 // 4. The handshake inside wasm, as the app reports it: document.body.dataset.runMs.
+// 5. The load in phases, medians: the page's wasm arriving (resource timing), then the app's
+//    own marks (runner::mark): app start (compiled and instantiated), worker ready, the first
+//    reply, data-ready; and in which phase each load's longest task fell.
 
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
@@ -83,6 +86,11 @@ async function oneLoad(browser, server) {
         await p.page.waitForFunction(() => document.body.dataset.runMs !== undefined, null, { timeout: 3_000 }).catch(() => {});
         await sleep(1_000);
         const r = await p.page.evaluate(() => ({
+            marks: (() => {
+                const mark = (n) => performance.getEntriesByName(`tlslab:${n}`)[0]?.startTime ?? null;
+                const wasm = performance.getEntriesByType('resource').find((e) => /tlslab-web-[^/]*_bg\.wasm$/.test(e.name));
+                return { wasm: wasm ? wasm.responseEnd : null, app: mark('app-start'), worker: mark('worker-ready'), reply: mark('reply'), decoded: mark('decoded') };
+            })(),
             readyAt: window.__bench.readyAt,
             longtasks: window.__bench.longtasks,
             longtaskError: window.__bench.longtaskError,
@@ -127,6 +135,19 @@ async function oneAutoplay(browser, server) {
         await p.close();
     }
 }
+
+/** The phases of one load: [name, from, to] in ms since navigation start. */
+const PHASES = [
+    ['navigation -> page wasm received', () => 0, (m) => m.wasm],
+    ['page wasm -> app start (compile, instantiate)', (m) => m.wasm, (m) => m.app],
+    ['app start -> worker ready (its wasm fetched, compiled)', (m) => m.app, (m) => m.worker],
+    ['worker ready -> first reply (handshake, JSON sent)', (m) => m.worker, (m) => m.reply],
+    ['first reply -> decoded (the timeline JSON read)', (m) => m.reply, (m) => m.decoded],
+    ['decoded -> data-ready (first render)', (m) => m.decoded, (m) => m.ready],
+];
+
+/** The phase a moment falls in, by name. */
+const phaseOf = (m, t) => PHASES.find(([, from, to]) => from(m) !== null && to(m) !== null && t >= from(m) && t < to(m))?.[0] ?? 'after data-ready';
 
 const fmtMs = (v) => (Number.isFinite(v) ? `${v.toFixed(v < 10 ? 1 : 0)} ms` : 'n/a');
 const fmtKiB = (b) => `${(b / 1024).toFixed(1)} KiB`;
@@ -192,6 +213,25 @@ async function main() {
     console.log(`${'measure'.padEnd(w0)}  ${'value'.padEnd(w1)}  aim`);
     console.log(`${'-'.repeat(w0)}  ${'-'.repeat(w1)}  ---------`);
     for (const [a, b, c] of rows) console.log(`${a.padEnd(w0)}  ${b.padEnd(w1)}  ${c}`);
+
+    // The load in phases, each a median over the loads that marked both ends.
+    const marks = loads.map((l) => ({ ...l.marks, ready: l.readyAt }));
+    result.phases_ms = Object.fromEntries(
+        PHASES.map(([name, from, to]) => {
+            const spans = marks.filter((m) => from(m) !== null && to(m) !== null).map((m) => to(m) - from(m));
+            return [name, spans.length ? median(spans) : null];
+        }),
+    );
+    const longest = loads.map((l, i) => {
+        const t = l.longtasks.reduce((a, b) => (b.duration > (a?.duration ?? 0) ? b : a), null);
+        return t ? phaseOf(marks[i], t.start) : null;
+    }).filter(Boolean);
+    result.longest_task_phase = longest;
+    console.log('');
+    console.log(`load phases, median of ${LOADS}:`);
+    for (const [name, ms] of Object.entries(result.phases_ms)) console.log(`  ${fmtMs(ms).padStart(8)}  ${name}`);
+    const counts = longest.reduce((c, p) => ({ ...c, [p]: (c[p] ?? 0) + 1 }), {});
+    console.log(`  the longest task of each load fell in: ${Object.entries(counts).map(([p, n]) => `${p} (${n})`).join('; ') || 'no task of 50 ms or more'}`);
 
     const longtaskError = loads.find((l) => l.longtaskError)?.longtaskError;
     if (longtaskError) console.log(`\nnote: PerformanceObserver('longtask') failed: ${longtaskError}`);

@@ -2,5 +2,6 @@
 //! (see `index.html` and `Trunk.toml` at the repository root).
 
 fn main() {
+    tlslab_web::runner::mark("app-start");
     yew::Renderer::<tlslab_web::view::app::App>::new().render();
 }

@@ -53,6 +53,7 @@ impl Runner {
         let on_finished = Rc::new(on_finished);
         let finish = move |reply: RunReply| {
             let finished = Finished::decode(reply);
+            mark("decoded");
             let on_finished = on_finished.clone();
             Timeout::new(0, move || on_finished(finished)).forget();
         };
@@ -62,6 +63,7 @@ impl Runner {
             Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
                 match serde_wasm_bindgen::from_value::<FromWorker>(event.data()) {
                     Ok(FromWorker::Ready) => {
+                        mark("worker-ready");
                         for request in queue.borrow_mut().take().unwrap_or_default() {
                             if let Err(e) = post(&worker, &request) {
                                 finish(RunReply {
@@ -72,7 +74,10 @@ impl Runner {
                             }
                         }
                     }
-                    Ok(FromWorker::Reply(reply)) => finish(reply),
+                    Ok(FromWorker::Reply(reply)) => {
+                        mark("reply");
+                        finish(reply)
+                    }
                     Err(e) => finish(RunReply {
                         id: 0,
                         result: Err(format!("unreadable message from the worker: {e}")),
@@ -107,6 +112,14 @@ fn post(worker: &Worker, request: &RunRequest) -> Result<(), String> {
 impl Drop for Runner {
     fn drop(&mut self) {
         self.worker.terminate();
+    }
+}
+
+/// Marks a moment of the first load on the page's performance timeline (`tlslab:NAME`), which
+/// the benchmark reads to split the load into phases; a browser without it loses nothing.
+pub fn mark(name: &str) {
+    if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = performance.mark(&format!("tlslab:{name}"));
     }
 }
 

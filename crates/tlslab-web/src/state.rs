@@ -266,6 +266,9 @@ pub struct Model {
     pub question_steps: Vec<usize>,
     /// The choices made, by the step each question comes before.
     pub answers: Vec<(usize, usize)>,
+    /// The inspector has been drawn once. The first run's diagram is drawn one task before
+    /// it, so that no single task draws the whole page (see `view::workspace`).
+    pub inspector_drawn: bool,
 }
 
 impl Model {
@@ -292,6 +295,7 @@ impl Model {
             asking: None,
             question_steps: Vec::new(),
             answers: Vec::new(),
+            inspector_drawn: false,
         }
     }
 
@@ -413,6 +417,8 @@ impl Model {
 }
 
 pub enum Action {
+    /// Draw the inspector (once the first run's diagram is on screen).
+    DrawInspector,
     /// Run request `id` with these parameters was sent to the worker.
     Start {
         id: u64,
@@ -473,6 +479,7 @@ impl Reducible for Model {
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut m = (*self).clone();
         match action {
+            Action::DrawInspector => m.inspector_drawn = true,
             Action::Start { id, params } => {
                 m.request = id;
                 m.params = params;

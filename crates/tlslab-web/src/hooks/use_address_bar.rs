@@ -11,7 +11,8 @@ use yew::prelude::*;
 /// whoever waits for it reads the final link.
 #[hook]
 pub fn use_address_bar(model: &Model, opening: &Link) {
-    let ready = model.run.timeline().is_some();
+    // Ready once the whole view is drawn, the inspector included (see `view::workspace`).
+    let ready = model.run.timeline().is_some() && model.inspector_drawn;
     let live_run = model.source == Source::Live;
     let link = Link {
         theme: opening.theme,

@@ -88,7 +88,7 @@ fn single(props: &SingleProps) -> Html {
             }
             <main id="main">
                 <Workspace run={model.run.clone()} seed={model.params.seed} step={model.step} beat={model.beat_index()} tab={model.tab}
-                           plaintext={model.plaintext} speed={model.speed} dispatch={dispatch} />
+                           plaintext={model.plaintext} speed={model.speed} inspector_drawn={model.inspector_drawn} dispatch={dispatch} />
                 <Glossary />
             </main>
             <Live {timeline} step={model.step} beat={model.beat_index()} />

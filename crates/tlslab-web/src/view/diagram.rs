@@ -36,6 +36,11 @@ pub struct DiagramProps {
     /// diagrams on the page: each would pull the window its way).
     #[prop_or(true)]
     pub scroll_page: bool,
+    /// Whether the panels around the diagram are drawn, so that the window's first scroll to
+    /// the current message is not undone by the page growing (the inspector is drawn after
+    /// the first run's diagram, see `workspace`).
+    #[prop_or(true)]
+    pub settled: bool,
 }
 
 /// How a message looks, from its records.
@@ -89,8 +94,9 @@ pub fn diagram(props: &DiagramProps) -> Html {
         let scroller = scroller.clone();
         let positioned = use_mut_ref(|| false);
         let scroll_page = props.scroll_page;
-        use_effect_with(props.step, move |_| {
-            let first = !std::mem::replace(&mut *positioned.borrow_mut(), true) && scroll_page;
+        use_effect_with((props.step, props.settled), move |&(_, settled)| {
+            let first =
+                settled && !std::mem::replace(&mut *positioned.borrow_mut(), true) && scroll_page;
             // In a task of its own, once the panels rendered with this step have their size.
             gloo_timers::callback::Timeout::new(0, move || {
                 keep_in_view(current_ref.cast(), scroller.cast(), first)

@@ -27,6 +27,16 @@ impl CompareParams {
             .filter(move |s| pair.iter().all(|p| s.applies_to(*p)))
     }
 
+    /// The same with `protocol` on `side`; if it was on the other side, the two swap.
+    pub fn with_side(&self, side: usize, protocol: Protocol) -> CompareParams {
+        let mut pair = self.pair;
+        if pair[1 - side.min(1)] == protocol {
+            pair.swap(0, 1);
+        }
+        pair[side.min(1)] = protocol;
+        self.with_pair(pair)
+    }
+
     /// The same, with `pair`; a scenario that does not apply to both becomes the happy path.
     pub fn with_pair(&self, pair: [Protocol; 2]) -> CompareParams {
         let scenario = Some(self.scenario)

@@ -14,7 +14,7 @@ mod use_worker;
 pub use use_address_bar::use_address_bar;
 pub use use_classroom_look::use_classroom_look;
 pub use use_dismiss::use_dismiss;
-pub use use_embedding::use_embedding;
+pub use use_embedding::{use_embedding, use_host_commands};
 pub use use_event::use_event;
 pub use use_keyboard::use_keyboard;
 pub use use_opening_link::use_opening_link;

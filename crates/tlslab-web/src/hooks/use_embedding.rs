@@ -27,6 +27,12 @@ fn use_commands(model: &UseReducerHandle<Model>, start: &Callback<RunParams>) {
     *classroom.borrow_mut() = model.classroom;
     let dispatch = model.dispatcher();
     let start = start.clone();
+    use_host_commands(move |command| obey(command, &dispatch, &start, &params, &classroom));
+}
+
+/// Hands each command the host posts to `obey`; a message that is not one is logged.
+#[hook]
+pub fn use_host_commands(obey: impl Fn(Command) + 'static) {
     let window = || web_sys::window().map(EventTarget::from);
     use_event(window, "message", move |e: MessageEvent| {
         let data = e.data();
@@ -38,7 +44,7 @@ fn use_commands(model: &UseReducerHandle<Model>, start: &Callback<RunParams>) {
             return;
         }
         match Command::parse(data) {
-            Ok(command) => obey(command, &dispatch, &start, &params, &classroom),
+            Ok(command) => obey(command),
             Err(why) => warn(&format!("message ignored: {why}")),
         }
     });

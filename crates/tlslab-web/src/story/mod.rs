@@ -115,6 +115,29 @@ fn message<'t>(t: &'t Timeline, link: Link, title: &str) -> Option<&'t Message> 
     })
 }
 
+/// Step `step`'s HTTP request or response in one sentence: sent under `keys`, or passed on by a
+/// man in the middle, citing `section`.
+fn data_sentence(
+    t: &Timeline,
+    step: usize,
+    (from, to): (&str, &str),
+    keys: &str,
+    section: &str,
+) -> String {
+    let Some(s) = t.steps.get(step) else {
+        return String::new();
+    };
+    let to_server = t.link_of(step).is_some_and(|l| s.to == l.server);
+    let what = if to_server { "request" } else { "response" };
+    if s.from == tlslab_core::timeline::Actor::Network {
+        format!(
+            "{from} passes on the {what} it decrypted from the other connection, encrypted again for the {to} ({section})."
+        )
+    } else {
+        format!("{from} sends the HTTP {what}, protected with {keys} ({section}).")
+    }
+}
+
 /// The alert of step `step` in one sentence, citing `sections`: close_notify's, a fatal
 /// alert's and any other's (RFC 5246 §7.2.1, §7.2.2, §7.2; RFC 8446 §6.1, §6.2, §6).
 fn alert_sentence(t: &Timeline, step: usize, sections: [&str; 3]) -> Option<String> {
@@ -552,21 +575,7 @@ pub fn step_sentence(t: &Timeline, step: usize) -> Option<String> {
             "{from} sends Finished, its first protected record: the {to} checks its verify_data against the transcript it saw itself (RFC 5246 §7.4.9)."
         ),
         "ApplicationData" => {
-            let relay = s.from == tlslab_core::timeline::Actor::Network;
-            let what = if s.to == link.server {
-                "request"
-            } else {
-                "response"
-            };
-            if relay {
-                format!(
-                    "{from} passes on the {what} it decrypted from the other connection, encrypted again for the {to} (RFC 5246 §6.2.3)."
-                )
-            } else {
-                format!(
-                    "{from} sends the HTTP {what}, protected with its write keys (RFC 5246 §6.2.3)."
-                )
-            }
+            data_sentence(t, step, (from, &to), "its write keys", "RFC 5246 §6.2.3")
         }
         other => format!("{from} sends {other} to the {to}."),
     })

@@ -2,7 +2,7 @@
 //! of the usual story's steps became, from the run's own messages. Chapter 4 no longer exists,
 //! and the server finishes (chapter 6) before the client (chapter 5).
 
-use super::{Facts, alert_sentence, list, message, values};
+use super::{Facts, alert_sentence, data_sentence, list, message, values};
 use tlslab_core::timeline::{Actor, Chapter, Computation, EventKind, Link, Message, Timeline};
 
 /// What chapter 4 of the usual story became: nothing crosses the wire for it.
@@ -352,20 +352,13 @@ pub(super) fn step_sentence(t: &Timeline, step: usize, from: &str, to: &str) -> 
         "KeyUpdate" => format!(
             "{from} moves its sending side to the next application traffic secret (RFC 8446 §4.6.3)."
         ),
-        "ApplicationData" => {
-            let relay = s.from == Actor::Network;
-            let to_server = t.link_of(step).is_some_and(|l| s.to == l.server);
-            let what = if to_server { "request" } else { "response" };
-            if relay {
-                format!(
-                    "{from} passes on the {what} it decrypted from the other connection, encrypted again for the {to} (RFC 8446 §5.2)."
-                )
-            } else {
-                format!(
-                    "{from} sends the HTTP {what}, protected with its application traffic key (RFC 8446 §5.2)."
-                )
-            }
-        }
+        "ApplicationData" => data_sentence(
+            t,
+            step,
+            (from, to),
+            "its application traffic key",
+            "RFC 8446 §5.2",
+        ),
         other => format!("{from} sends {other} to the {to}."),
     }
 }

@@ -9,7 +9,6 @@ use super::knowledge::KnowledgePanel;
 use super::link_notice::LinkNotice;
 use crate::compare::{CompareAction, CompareModel, CompareParams, Slot, Summary, leak_opens};
 use crate::embed::{self, Announcement, Command};
-use crate::hooks::use_event;
 use crate::protocol::{ON_PAGE, RunRequest, pair_on_page, protocol_on_page};
 use crate::runner::{self, Runner};
 use crate::state::Shared;
@@ -19,7 +18,6 @@ use tlslab_core::driver::Protocol;
 use tlslab_core::scenario::Scenario;
 use tlslab_core::timeline::RecordKeys;
 use wasm_bindgen::JsCast;
-use web_sys::{EventTarget, MessageEvent};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -44,7 +42,7 @@ pub fn compare(props: &CompareProps) -> Html {
         )
     });
     let start = use_runs(&model);
-    use_host_commands(&model, &start);
+    use_commands(&model, &start);
     use_compare_address(&model, &link);
 
     let m = &*model;
@@ -64,24 +62,8 @@ pub fn compare(props: &CompareProps) -> Html {
             }
         })
     };
-    let choose_left = rerun(|p, v| {
-        let left = protocol_on_page(v)?;
-        let right = if left == p.pair[1] {
-            p.pair[0]
-        } else {
-            p.pair[1]
-        };
-        Some(p.with_pair([left, right]))
-    });
-    let choose_right = rerun(|p, v| {
-        let right = protocol_on_page(v)?;
-        let left = if right == p.pair[0] {
-            p.pair[1]
-        } else {
-            p.pair[0]
-        };
-        Some(p.with_pair([left, right]))
-    });
+    let choose_left = rerun(|p, v| Some(p.with_side(0, protocol_on_page(v)?)));
+    let choose_right = rerun(|p, v| Some(p.with_side(1, protocol_on_page(v)?)));
     let choose_scenario = rerun(|p, v| {
         Some(CompareParams {
             scenario: Scenario::from_id(v)?,
@@ -426,14 +408,18 @@ fn use_compare_address(model: &CompareModel, opening: &Link) {
         .max()
         .unwrap_or(0);
     let scenario = p.scenario.id();
-    use_effect_with((link, ready, model.generation), move |(link, ready, _)| {
+    use_effect_with((link, ready), |(link, ready)| {
         if *ready {
             link.replace_current();
+            crate::hooks::set_body_data("ready", "true");
+        }
+    });
+    use_effect_with((ready, model.generation), move |(ready, _)| {
+        if *ready {
             embed::announce(&Announcement::Ready {
                 scenario: scenario.into(),
                 steps,
             });
-            crate::hooks::set_body_data("ready", "true");
         }
     });
 }
@@ -441,29 +427,21 @@ fn use_compare_address(model: &CompareModel, opening: &Link) {
 /// The host's commands in the comparison: `setCompare`, `setScenario`, `goto` (a step, on
 /// both sides); the others belong to the single view and are refused with a warning.
 #[hook]
-fn use_host_commands(model: &UseReducerHandle<CompareModel>, start: &Callback<CompareParams>) {
+fn use_commands(model: &UseReducerHandle<CompareModel>, start: &Callback<CompareParams>) {
     let params = use_mut_ref(|| model.params.clone());
     *params.borrow_mut() = model.params.clone();
     let dispatch = model.dispatcher();
     let start = start.clone();
-    let window = || web_sys::window().map(EventTarget::from);
-    use_event(window, "message", move |e: MessageEvent| {
-        let data = e.data();
-        let source = js_sys::Reflect::get(&data, &"source".into())
-            .ok()
-            .and_then(|v| v.as_string());
-        if source.as_deref() == Some(embed::SOURCE) {
-            return;
-        }
+    crate::hooks::use_host_commands(move |command| {
         let p = params.borrow().clone();
-        match Command::parse(data) {
-            Ok(Command::SetCompare { compare, .. }) => match pair_on_page(&compare) {
+        match command {
+            Command::SetCompare { compare, .. } => match pair_on_page(&compare) {
                 Some(pair) => start.emit(p.with_pair(pair)),
                 None => embed::warn(&format!(
                     "compare needs two protocols of the page: {compare:?}"
                 )),
             },
-            Ok(Command::SetScenario { scenario, .. }) => match Scenario::from_id(&scenario) {
+            Command::SetScenario { scenario, .. } => match Scenario::from_id(&scenario) {
                 Some(s) if CompareParams::scenarios(p.pair).any(|a| a == s) => {
                     start.emit(CompareParams { scenario: s, ..p })
                 }
@@ -471,14 +449,13 @@ fn use_host_commands(model: &UseReducerHandle<CompareModel>, start: &Callback<Co
                     "scenario {scenario:?} does not apply to both protocols"
                 )),
             },
-            Ok(Command::Goto {
+            Command::Goto {
                 step: Some(step), ..
-            }) if step >= 1 => dispatch.dispatch(CompareAction::Go {
+            } if step >= 1 => dispatch.dispatch(CompareAction::Go {
                 side: None,
                 step: step - 1,
             }),
-            Ok(other) => embed::warn(&format!("not in the comparison: {other:?}")),
-            Err(why) => embed::warn(&format!("message ignored: {why}")),
+            other => embed::warn(&format!("not in the comparison: {other:?}")),
         }
     });
 }

@@ -10,8 +10,6 @@
 //! The signature covers the DER bytes of `tbsCertificate` *as received*, so those bytes are cut
 //! out of the input rather than re-encoded from the decoded structure.
 
-use core::fmt::Write as _;
-
 use der::{Decode, Reader, SliceReader, Tagged};
 use rsa::PublicKey;
 use x509_cert::Certificate;
@@ -20,8 +18,8 @@ use x509_cert::ext::pkix::{BasicConstraints, ExtendedKeyUsage, KeyUsage, Subject
 use x509_cert::name::Name;
 
 use super::keys::{self, KeyError};
-use super::oids;
 use super::pkcs1::HashAlg;
+use super::{dn, oids};
 use crate::msgs::enums::AlertDescription;
 
 /// A certificate that decoded, uses RSA, and whose extensions were understood.
@@ -104,8 +102,8 @@ impl ParsedCert {
         let ext = extensions(&cert)?;
         Ok(ParsedCert {
             der: der.to_vec(),
-            subject: name_string(tbs.subject()),
-            issuer: name_string(tbs.issuer()),
+            subject: dn::to_string(tbs.subject()),
+            issuer: dn::to_string(tbs.issuer()),
             not_before: tbs.validity().not_before.to_unix_duration().as_secs(),
             not_after: tbs.validity().not_after.to_unix_duration().as_secs(),
             tbs_der,
@@ -139,15 +137,6 @@ impl ParsedCert {
             .filter_map(|atv| directory_string(&atv.value))
             .collect()
     }
-}
-
-/// The RFC 4514 string form of a name ("CN=example.com,O=tlslab"), never panicking.
-fn name_string(name: &Name) -> String {
-    let mut s = String::new();
-    if write!(s, "{name}").is_err() {
-        s = "(name that cannot be displayed)".into();
-    }
-    s
 }
 
 fn directory_string(value: &der::Any) -> Option<String> {

@@ -26,6 +26,7 @@
 
 mod cert;
 pub mod demo;
+mod dn;
 pub mod hostname;
 pub mod issue;
 pub mod keys;

@@ -4,14 +4,15 @@
 //! `ready` (with the scenario and the number of steps), each `step` change, and `end` when the
 //! last step is shown (with the alert, if any), and in a quiz each `answer` (the question's id,
 //! the choice from 1, whether it was right). It accepts `goto` (`step` or `chapter`), `play`,
-//! `pause`, `setScenario` (`scenario`: an id), `setProtocol` (`protocol`: `tls12-rsa` or
-//! `tls12-ecdhe`) and `setView` (any of `present`, `quiz`,
+//! `pause`, `setScenario` (`scenario`: an id), `setProtocol` (`protocol`: `tls12-rsa`,
+//! `tls12-ecdhe` or `tls13`), `setCompare` (`compare`: two of those, comma-separated) and
+//! `setView` (any of `present`, `quiz`,
 //! `spoilers`: booleans; `level`: `full` or `intro`). Anything else is logged and ignored. Steps
 //! are numbered as the page shows them, from 1, as in links.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use tlslab_core::timeline::Outcome;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 pub const VERSION: u32 = 1;
 pub const SOURCE: &str = "tlslab";
@@ -80,72 +81,156 @@ struct Envelope<'a> {
 }
 
 /// What a host may ask.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[serde(tag = "type", rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Command {
     Goto {
-        version: u32,
-        #[serde(default)]
         step: Option<usize>,
-        #[serde(default)]
         chapter: Option<u8>,
     },
-    Play {
-        version: u32,
-    },
-    Pause {
-        version: u32,
-    },
+    Play,
+    Pause,
     SetScenario {
-        version: u32,
         scenario: String,
     },
     SetProtocol {
-        version: u32,
         protocol: String,
     },
-    /// Two protocols side by side (`"tls12-rsa,tls13"`), as `compare=` in a link.
+    /// Two protocol ids joined by a comma, as in `compare=` links.
     SetCompare {
-        version: u32,
         compare: String,
     },
     SetView {
-        version: u32,
-        #[serde(default)]
         present: Option<bool>,
-        #[serde(default)]
         level: Option<String>,
-        #[serde(default)]
         quiz: Option<bool>,
-        #[serde(default)]
         spoilers: Option<bool>,
     },
 }
 
 impl Command {
-    fn version(&self) -> u32 {
-        match self {
-            Command::Goto { version, .. }
-            | Command::Play { version }
-            | Command::Pause { version }
-            | Command::SetScenario { version, .. }
-            | Command::SetProtocol { version, .. }
-            | Command::SetCompare { version, .. }
-            | Command::SetView { version, .. } => *version,
+    /// Reads a host's message: an object with `version` 1, a known `type` and that type's
+    /// fields, nothing else. Read field by field rather than by a serde derive, whose tagged-enum
+    /// code weighed more than the rest of this module.
+    pub fn parse(data: JsValue) -> Result<Command, String> {
+        let fields = Fields::of(data).map_err(|e| format!("not a tlslab command: {e}"))?;
+        let command = fields
+            .command()
+            .map_err(|e| format!("not a tlslab command: {e}"))?;
+        match fields.whole::<u32>("version") {
+            Ok(Some(VERSION)) => Ok(command),
+            Ok(Some(other)) => Err(format!(
+                "unsupported version {other} (this app speaks {VERSION})"
+            )),
+            Ok(None) => Err("not a tlslab command: missing field `version`".into()),
+            Err(e) => Err(format!("not a tlslab command: {e}")),
+        }
+    }
+}
+
+/// A host's message as an object's fields.
+struct Fields {
+    data: JsValue,
+    keys: Vec<String>,
+}
+
+impl Fields {
+    fn of(data: JsValue) -> Result<Fields, String> {
+        let object = data
+            .dyn_ref::<js_sys::Object>()
+            .filter(|_| !data.is_function() && !js_sys::Array::is_array(&data))
+            .ok_or("expected an object")?;
+        let keys = js_sys::Object::keys(object)
+            .iter()
+            .filter_map(|k| k.as_string())
+            .collect();
+        Ok(Fields { data, keys })
+    }
+
+    fn command(&self) -> Result<Command, String> {
+        let kind = self.string("type")?.ok_or("missing field `type`")?;
+        let (command, own): (Command, &[&str]) = match kind.as_str() {
+            "goto" => (
+                Command::Goto {
+                    step: self.whole("step")?,
+                    chapter: self.whole("chapter")?,
+                },
+                &["step", "chapter"],
+            ),
+            "play" => (Command::Play, &[]),
+            "pause" => (Command::Pause, &[]),
+            "setScenario" => (
+                Command::SetScenario {
+                    scenario: self.required("scenario")?,
+                },
+                &["scenario"],
+            ),
+            "setProtocol" => (
+                Command::SetProtocol {
+                    protocol: self.required("protocol")?,
+                },
+                &["protocol"],
+            ),
+            "setCompare" => (
+                Command::SetCompare {
+                    compare: self.required("compare")?,
+                },
+                &["compare"],
+            ),
+            "setView" => (
+                Command::SetView {
+                    present: self.boolean("present")?,
+                    level: self.string("level")?,
+                    quiz: self.boolean("quiz")?,
+                    spoilers: self.boolean("spoilers")?,
+                },
+                &["present", "level", "quiz", "spoilers"],
+            ),
+            other => return Err(format!("unknown type `{other}`")),
+        };
+        let unknown = self
+            .keys
+            .iter()
+            .find(|k| !["type", "version"].contains(&k.as_str()) && !own.contains(&k.as_str()));
+        match unknown {
+            Some(key) => Err(format!("unknown field `{key}` for `{kind}`")),
+            None => Ok(command),
         }
     }
 
-    /// Reads a message from a host; `Err` says why it is ignored.
-    pub fn parse(data: JsValue) -> Result<Command, String> {
-        let command: Command = serde_wasm_bindgen::from_value(data)
-            .map_err(|e| format!("not a tlslab command: {e}"))?;
-        if command.version() != VERSION {
-            return Err(format!(
-                "unsupported version {} (this app speaks {VERSION})",
-                command.version()
-            ));
-        }
-        Ok(command)
+    /// A field's value; absent, undefined and null all read as none.
+    fn get(&self, key: &str) -> Option<JsValue> {
+        js_sys::Reflect::get(&self.data, &key.into())
+            .ok()
+            .filter(|v| !v.is_undefined() && !v.is_null())
+    }
+
+    fn string(&self, key: &str) -> Result<Option<String>, String> {
+        self.get(key)
+            .map(|v| v.as_string().ok_or(format!("`{key}` is not a string")))
+            .transpose()
+    }
+
+    fn required(&self, key: &str) -> Result<String, String> {
+        self.string(key)?.ok_or(format!("missing field `{key}`"))
+    }
+
+    fn boolean(&self, key: &str) -> Result<Option<bool>, String> {
+        self.get(key)
+            .map(|v| v.as_bool().ok_or(format!("`{key}` is not true or false")))
+            .transpose()
+    }
+
+    /// A whole number that fits `T`.
+    fn whole<T: TryFrom<u64>>(&self, key: &str) -> Result<Option<T>, String> {
+        let Some(value) = self.get(key) else {
+            return Ok(None);
+        };
+        value
+            .as_f64()
+            .filter(|n| n.fract() == 0.0 && *n >= 0.0 && *n <= u32::MAX as f64)
+            .and_then(|n| T::try_from(n as u64).ok())
+            .map(Some)
+            .ok_or(format!("`{key}` is not a whole number in range"))
     }
 }
 

@@ -158,7 +158,7 @@ pub fn pieces(text: &str) -> Vec<Piece<'_>> {
     let mut out = Vec::new();
     let mut seen: Vec<&str> = Vec::new();
     let (mut plain_from, mut at) = (0, 0);
-    let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+    let word = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
     while at < text.len() {
         let rest = &text[at..];
         // A term starts a word and ends one.

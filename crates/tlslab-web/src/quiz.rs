@@ -77,7 +77,7 @@ fn certificate(t: &Timeline) -> Option<Question> {
         id: "certificate",
         prompt: format!(
             "The client asked for {host}, and the {} is about to send its certificate chain. What will the client do with it?",
-            lane(t, t.steps[step].from).to_lowercase()
+            lane(t, t.steps[step].from).to_ascii_lowercase()
         ),
         choices: vec![
             format!(
@@ -122,13 +122,13 @@ fn premaster(t: &Timeline) -> Option<Question> {
     }
     let mut choices = vec![format!(
         "Only the {}: only its private key opens what the certificate's public key locked",
-        to.to_lowercase()
+        to.to_ascii_lowercase()
     )];
     if let Some(third) = third {
         choices.push(format!(
             "The {} and the {}",
-            to.to_lowercase(),
-            lane(t, third).to_lowercase()
+            to.to_ascii_lowercase(),
+            lane(t, third).to_ascii_lowercase()
         ));
     }
     choices.push("Anyone who records the connection: the premaster crosses the wire".into());
@@ -141,12 +141,12 @@ fn premaster(t: &Timeline) -> Option<Question> {
     let who = match third.filter(|_| correct == 1) {
         Some(third) => format!(
             "The {} holds the matching private key, and so does the {}: it decrypts the premaster from the bytes it saw.",
-            to.to_lowercase(),
-            lane(t, third).to_lowercase()
+            to.to_ascii_lowercase(),
+            lane(t, third).to_ascii_lowercase()
         ),
         None => format!(
             "Only the matching private key decrypts it, and in this run only the {} holds it. The bytes on the wire are useless to anyone else.",
-            to.to_lowercase()
+            to.to_ascii_lowercase()
         ),
     };
     let why = format!(
@@ -157,7 +157,7 @@ fn premaster(t: &Timeline) -> Option<Question> {
         id: "premaster",
         prompt: format!(
             "The client is about to send the premaster secret to the {}. Who will be able to read it?",
-            to.to_lowercase()
+            to.to_ascii_lowercase()
         ),
         choices,
         correct,
@@ -173,14 +173,14 @@ fn ecdh_premaster(
     third: Option<(&str, bool)>,
     receiver_knows: bool,
 ) -> Option<Question> {
-    let to = to.to_lowercase();
+    let to = to.to_ascii_lowercase();
     let mut choices = vec![format!(
         "Only the client and the {to}: each holds one of the two private keys"
     )];
     if let Some((third, _)) = third {
         choices.push(format!(
             "The client, the {to} and the {}",
-            third.to_lowercase()
+            third.to_ascii_lowercase()
         ));
     }
     choices.push("Anyone who records the connection: both shares cross the wire".into());
@@ -194,7 +194,7 @@ fn ecdh_premaster(
         match third {
             Some((third, false)) => format!(
                 ", the {} included: it never held one of these private keys",
-                third.to_lowercase()
+                third.to_ascii_lowercase()
             ),
             _ => String::new(),
         }
@@ -257,13 +257,13 @@ fn alert(t: &Timeline) -> Option<Question> {
         id: "alert",
         prompt: format!(
             "The {} is about to end the handshake with a fatal alert. Which one?",
-            lane(t, *sender).to_lowercase()
+            lane(t, *sender).to_ascii_lowercase()
         ),
         choices,
         correct,
         why: format!(
             "The {} sends {description} ({}): {reason}",
-            lane(t, *sender).to_lowercase(),
+            lane(t, *sender).to_ascii_lowercase(),
             if t.spoke_tls13() {
                 "RFC 8446 §6.2"
             } else {

@@ -267,6 +267,86 @@ fn a_reply_for_an_older_request_is_ignored() {
 }
 
 /// A run request as the page posts it to the worker.
+/// A host's message, written as a host page writes it.
+fn js(source: &str) -> wasm_bindgen::JsValue {
+    js_sys::eval(&format!("({source})")).expect("valid JavaScript")
+}
+
+#[wasm_bindgen_test]
+fn host_commands_are_read_field_by_field_and_anything_else_is_refused() {
+    use tlslab_web::embed::Command;
+    let parse = |source: &str| Command::parse(js(source));
+    assert_eq!(
+        parse("{version: 1, type: 'goto', step: 4}"),
+        Ok(Command::Goto {
+            step: Some(4),
+            chapter: None
+        })
+    );
+    assert_eq!(
+        parse("{version: 1, type: 'goto', chapter: 3, step: null}"),
+        Ok(Command::Goto {
+            step: None,
+            chapter: Some(3)
+        })
+    );
+    assert_eq!(parse("{type: 'play', version: 1}"), Ok(Command::Play));
+    assert_eq!(
+        parse("{version: 1, type: 'setCompare', compare: 'tls12-rsa,tls13'}"),
+        Ok(Command::SetCompare {
+            compare: "tls12-rsa,tls13".into()
+        })
+    );
+    assert_eq!(
+        parse("{version: 1, type: 'setView', present: true, level: 'intro'}"),
+        Ok(Command::SetView {
+            present: Some(true),
+            level: Some("intro".into()),
+            quiz: None,
+            spoilers: None
+        })
+    );
+    for (source, why) in [
+        ("'goto 0'", "expected an object"),
+        ("[1]", "expected an object"),
+        ("{version: 1}", "missing field `type`"),
+        ("{type: 'goto', step: 1}", "missing field `version`"),
+        ("{version: 2, type: 'play'}", "unsupported version 2"),
+        ("{version: 1, type: 'jump'}", "unknown type `jump`"),
+        (
+            "{version: 1, type: 'play', step: 2}",
+            "unknown field `step` for `play`",
+        ),
+        (
+            "{version: 1, type: 'goto', step: -1}",
+            "`step` is not a whole number",
+        ),
+        (
+            "{version: 1, type: 'goto', chapter: 300}",
+            "`chapter` is not a whole number",
+        ),
+        (
+            "{version: 1, type: 'goto', step: 1.5}",
+            "`step` is not a whole number",
+        ),
+        (
+            "{version: 1, type: 'setScenario'}",
+            "missing field `scenario`",
+        ),
+        (
+            "{version: 1, type: 'setProtocol', protocol: 13}",
+            "`protocol` is not a string",
+        ),
+        (
+            "{version: 1, type: 'setView', quiz: 'yes'}",
+            "`quiz` is not true or false",
+        ),
+    ] {
+        let error = parse(source).expect_err(source);
+        assert!(error.contains(why), "{source}: {error}");
+    }
+}
+
 fn posted(request: &RunRequest) -> wasm_bindgen::JsValue {
     serde_wasm_bindgen::to_value(request).unwrap()
 }

@@ -102,7 +102,7 @@ const PRINT_HEX: &str = "| xxd -p | tr -d '\\n'; echo";
 
 /// TLS 1.2's PRF, P_<hash> (RFC 5246 section 5), in Python; `digest` is hashlib's name.
 fn python_prf(digest: &str) -> String {
-    let hash = digest.to_uppercase();
+    let hash = digest.to_ascii_uppercase();
     format!(
         "import hashlib, hmac
 
@@ -457,13 +457,13 @@ fn hkdf_extract_recipe(
         explanation: format!(
             "The {stage} secret = HKDF-Extract(salt, IKM) = HMAC-{}(salt, IKM) (RFC 8446 \
              section 7.1, RFC 5869 section 2.2).",
-            digest.to_uppercase()
+            digest.to_ascii_uppercase()
         ),
         openssl: format!(
             "openssl kdf -keylen {} -kdfopt digest:{} -kdfopt mode:EXTRACT_ONLY -kdfopt \
              hexkey:{ikm} -kdfopt hexsalt:{salt} -binary HKDF {PRINT_HEX}",
             secret.len(),
-            digest.to_uppercase()
+            digest.to_ascii_uppercase()
         ),
         python: format!(
             "import hashlib, hmac\nprint(hmac.new(bytes.fromhex(\"{salt}\"), bytes.fromhex(\"{ikm}\"), hashlib.{digest}).hexdigest())\n"
@@ -507,7 +507,7 @@ fn hkdf_expand_recipe(
         openssl: format!(
             "openssl kdf -keylen {n} -kdfopt digest:{} -kdfopt mode:EXPAND_ONLY -kdfopt \
              hexkey:{secret} -kdfopt hexinfo:{info} -binary HKDF {PRINT_HEX}",
-            digest.to_uppercase()
+            digest.to_ascii_uppercase()
         ),
         python: format!(
             "import hashlib, hmac
@@ -547,7 +547,7 @@ fn prf_recipe(
         openssl: format!(
             "openssl kdf -keylen {n} -kdfopt digest:{} -kdfopt hexsecret:{secret} -kdfopt \
              'seed:{label}' -kdfopt hexseed:{seed} -binary TLS1-PRF {PRINT_HEX}",
-            digest.to_uppercase()
+            digest.to_ascii_uppercase()
         ),
         python: format!(
             "{}
@@ -693,7 +693,7 @@ fn cbc_mac(mac_key: &Bytes, r: &CbcRecord) -> Recipe {
         format!("{}{}", r.mac_header.hex(), r.plaintext.hex()),
     );
     Recipe {
-        title: format!("Record MAC (HMAC-{})", digest.to_uppercase()),
+        title: format!("Record MAC (HMAC-{})", digest.to_ascii_uppercase()),
         explanation: "The MAC the record carries: HMAC with the sender's MAC key over seq_num + \
                       type + version + length + content (RFC 5246 section 6.2.3.1), computed \
                       before encryption (MAC-then-encrypt)."
@@ -782,7 +782,7 @@ fn finished13_recipe(digest: &str, key: &Bytes, hash: &Bytes, verify_data: &Byte
         openssl: format!(
             "echo {hash} | xxd -r -p | openssl mac -digest {} -macopt hexkey:{key} -binary \
              HMAC {PRINT_HEX}",
-            digest.to_uppercase()
+            digest.to_ascii_uppercase()
         ),
         python: format!(
             "import hashlib, hmac

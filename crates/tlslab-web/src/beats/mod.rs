@@ -109,7 +109,7 @@ fn inner(t: &Timeline, step: usize) -> Vec<Beat> {
 }
 
 fn name(t: &Timeline, actor: Actor) -> String {
-    lane_title(actor, t.network).to_lowercase()
+    lane_title(actor, t.network).to_ascii_lowercase()
 }
 
 /// What `actor` computed during step `step` itself.

@@ -113,8 +113,8 @@ fn obey(
             }
         }
         Command::Goto { .. } => warn("goto needs a step or a chapter"),
-        Command::Play { .. } => dispatch.dispatch(Action::Play),
-        Command::Pause { .. } => dispatch.dispatch(Action::Pause),
+        Command::Play => dispatch.dispatch(Action::Play),
+        Command::Pause => dispatch.dispatch(Action::Pause),
         Command::SetScenario { scenario, .. } => match Scenario::from_id(&scenario) {
             Some(s) if !s.applies_to(params.borrow().protocol) => warn(&format!(
                 "scenario {scenario:?} does not apply to {}; setProtocol first",
@@ -149,7 +149,6 @@ fn obey(
             level,
             quiz,
             spoilers,
-            ..
         } => {
             let mut c = *classroom.borrow();
             let level = match level.as_deref().map(Level::from_id) {

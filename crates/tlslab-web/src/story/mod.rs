@@ -209,11 +209,11 @@ impl<'t> Facts<'t> {
     }
 
     fn client(&self) -> String {
-        lane_title(self.link.client, self.t.network).to_lowercase()
+        lane_title(self.link.client, self.t.network).to_ascii_lowercase()
     }
 
     fn server(&self) -> String {
-        lane_title(self.link.server, self.t.network).to_lowercase()
+        lane_title(self.link.server, self.t.network).to_ascii_lowercase()
     }
 
     fn extensions(hello: Option<&Message>) -> Vec<String> {
@@ -525,7 +525,7 @@ pub fn step_sentence(t: &Timeline, step: usize) -> Option<String> {
     let s = t.steps.get(step)?;
     let (from, to) = (
         lane_title(s.from, t.network),
-        lane_title(s.to, t.network).to_lowercase(),
+        lane_title(s.to, t.network).to_ascii_lowercase(),
     );
     if t.spoke_tls13() {
         return Some(tls13::step_sentence(t, step, from, &to));

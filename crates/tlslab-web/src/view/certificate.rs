@@ -46,8 +46,8 @@ fn kind_title(kind: CheckKind) -> &'static str {
 pub fn certificate_panel(props: &CertificateProps) -> Html {
     let t = &props.timeline;
     let link = props.link;
-    let client = super::lane_title(link.client, t.network).to_lowercase();
-    let server = super::lane_title(link.server, t.network).to_lowercase();
+    let client = super::lane_title(link.client, t.network).to_ascii_lowercase();
+    let server = super::lane_title(link.server, t.network).to_ascii_lowercase();
     let checks: Vec<&CertCheck> = t
         .events_on(props.step, link)
         .filter_map(|e| match &e.kind {

@@ -76,8 +76,8 @@ pub fn key_share_panel(props: &KeySharePanelProps) -> Html {
             _ => None,
         });
     let (client, server) = (
-        super::lane_title(link.client, t.network).to_lowercase(),
-        super::lane_title(link.server, t.network).to_lowercase(),
+        super::lane_title(link.client, t.network).to_ascii_lowercase(),
+        super::lane_title(link.server, t.network).to_ascii_lowercase(),
     );
     let (s, c) = (side(link.server), side(link.client));
     let Some(group) = s.as_ref().or(c.as_ref()).map(|side| side.group.clone()) else {

@@ -109,7 +109,7 @@ pub fn keys_panel(props: &KeysProps) -> Html {
         return html! {
             <div class="keys-panel">
                 { randoms }
-                <p class="empty">{ format!("The {} derives the master secret as it switches to the new keys (ChangeCipherSpec{}); the {} derives its own on receiving ClientKeyExchange.", super::lane_title(link.client, t.network).to_lowercase(), super::step_on(t, Some(link), "ChangeCipherSpec"), super::lane_title(link.server, t.network).to_lowercase()) }</p>
+                <p class="empty">{ format!("The {} derives the master secret as it switches to the new keys (ChangeCipherSpec{}); the {} derives its own on receiving ClientKeyExchange.", super::lane_title(link.client, t.network).to_ascii_lowercase(), super::step_on(t, Some(link), "ChangeCipherSpec"), super::lane_title(link.server, t.network).to_ascii_lowercase()) }</p>
             </div>
         };
     };
@@ -142,7 +142,7 @@ fn schedule13(t: &Shared, link: Link, client: &Computations, server: &Computatio
     } else {
         (link.server, server)
     };
-    let who = super::lane_title(side, t.network).to_lowercase();
+    let who = super::lane_title(side, t.network).to_ascii_lowercase();
     let shared = list.iter().find_map(|c| match c {
         Computation::EcdhSharedSecret {
             premaster, group, ..
@@ -350,8 +350,8 @@ impl Sides<'_> {
                 <Value label={format!("{} of the transcript ({purpose})", hash_name(&hash))} value={hash} field={field(hash_field)} tone={tone("public")} />
                 <Value label="verify_data" value={verify_data} field={field(vd_field)} tone={tone(super::actor_name(who))} />
                 { match checked {
-                    Some(true) => html! { <p class="verdict ok">{ format!("The {} computed the same value: both ends of this connection saw the same handshake.", name(peer_lane).to_lowercase()) }</p> },
-                    Some(false) => html! { <p class="verdict bad">{ format!("The {} computed a different value and aborts.", name(peer_lane).to_lowercase()) }</p> },
+                    Some(true) => html! { <p class="verdict ok">{ format!("The {} computed the same value: both ends of this connection saw the same handshake.", name(peer_lane).to_ascii_lowercase()) }</p> },
+                    Some(false) => html! { <p class="verdict bad">{ format!("The {} computed a different value and aborts.", name(peer_lane).to_ascii_lowercase()) }</p> },
                     None => html! {},
                 } }
             </section>

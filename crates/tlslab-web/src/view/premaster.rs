@@ -20,8 +20,8 @@ pub struct PremasterProps {
 pub fn premaster_panel(props: &PremasterProps) -> Html {
     let t = &props.timeline;
     let link = props.link;
-    let client = super::lane_title(link.client, t.network).to_lowercase();
-    let server = super::lane_title(link.server, t.network).to_lowercase();
+    let client = super::lane_title(link.client, t.network).to_ascii_lowercase();
+    let server = super::lane_title(link.server, t.network).to_ascii_lowercase();
     let encrypted = t
         .computations_on(props.step, link, link.client)
         .find_map(|c| match c {

@@ -13,6 +13,7 @@
 
 pub mod detail;
 pub mod import;
+mod packed;
 pub mod query;
 pub mod recorder;
 

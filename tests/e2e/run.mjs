@@ -3097,6 +3097,9 @@ test('import: a run recorded by tlslab connect against openssl s_server opens, a
 
 test('import: malformed files (not JSON, an out-of-range index, another format, too large) are refused and the run stays', async ({ open, soft }) => {
     const { page } = await open('?seed=1&step=5', FAST);
+    // The import worker is loaded on demand (issue 18): not by the first view, only by a file.
+    const loaded = () => page.evaluate(() => performance.getEntriesByType('resource').some((e) => /tlslab-import/.test(e.name)));
+    await soft(async () => assert.equal(await loaded(), false, 'the first view does not load the import worker'));
     await openFiles(page);
     const good = JSON.parse((await download(page, '[data-download="timeline"]')).bytes.toString('utf8'));
     const outOfRange = structuredClone(good);
@@ -3119,6 +3122,7 @@ test('import: malformed files (not JSON, an out-of-range index, another format, 
         await soft(async () => assert.ok((await page.locator('[data-panel="step"]').textContent()).includes('ClientKeyExchange'), `${name}: the step shown stays`));
     }
     await page.screenshot({ path: join(ARTIFACTS, 'import-error.png') });
+    await soft(async () => assert.equal(await loaded(), true, 'opening a file loads the import worker'));
     // A good file afterwards opens and clears the error.
     await page.setInputFiles('input[data-control="open-timeline"]', { name: 'good.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(good)) });
     await page.locator('[data-imported]').waitFor();

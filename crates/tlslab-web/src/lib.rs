@@ -6,6 +6,8 @@ pub mod compare;
 pub mod embed;
 pub mod glossary;
 pub mod hooks;
+pub mod import_worker;
+pub mod importer;
 pub mod protocol;
 pub mod quiz;
 pub mod runner;

@@ -27,7 +27,7 @@ impl Finished {
     fn decode(reply: RunReply) -> Finished {
         let result = reply
             .result
-            .and_then(|json| serde_json::from_str(&json).map_err(|e| e.to_string()));
+            .and_then(|packed| Timeline::unpack(&packed.0).map_err(|e| e.to_string()));
         Finished {
             id: reply.id,
             result,

@@ -1,7 +1,7 @@
 //! The Web Worker: runs the real handshake off the main thread, so the page never freezes
 //! while RSA works.
 
-use crate::protocol::{FromWorker, RunReply, RunRequest};
+use crate::protocol::{FromWorker, Packed, RunReply, RunRequest};
 use serde::Deserialize;
 use tlslab_core::driver::{self, RunConfig};
 use wasm_bindgen::JsCast;
@@ -58,8 +58,8 @@ fn run(request: &RunRequest) -> RunReply {
     config.scenario = request.scenario;
     let started = js_sys::Date::now();
     let result = driver::run(&config)
-        .map_err(|e| format!("the scenario could not be set up: {e}"))
-        .and_then(|t| serde_json::to_string(&t).map_err(|e| e.to_string()));
+        .map(|t| Packed(t.pack()))
+        .map_err(|e| format!("the scenario could not be set up: {e}"));
     RunReply {
         id: request.id,
         result,

@@ -364,7 +364,7 @@ fn the_worker_runs_the_scenario_and_suite_it_is_asked_for() {
     };
     let reply = tlslab_web::worker::answer(posted(&request));
     assert_eq!(reply.id, 3);
-    let t: Timeline = serde_json::from_str(&reply.result.unwrap()).unwrap();
+    let t: Timeline = Timeline::unpack(&reply.result.unwrap().0).unwrap();
     assert_eq!(t.scenario, Scenario::Expired);
     // Left to themselves the peers would agree on GCM.
     let selected = t.events.iter().find_map(|e| match &e.kind {
@@ -422,7 +422,7 @@ fn the_worker_runs_the_protocol_it_is_asked_for() {
         ems: true,
     };
     let reply = tlslab_web::worker::answer(posted(&request));
-    let t: Timeline = serde_json::from_str(&reply.result.unwrap()).unwrap();
+    let t: Timeline = Timeline::unpack(&reply.result.unwrap().0).unwrap();
     assert_eq!(t.protocol(), Protocol::Tls12Ecdhe);
     assert_eq!(
         t.negotiated_suite(),
@@ -434,8 +434,7 @@ fn the_worker_runs_the_protocol_it_is_asked_for() {
         ..request
     });
     js_sys::Reflect::delete_property(&old.clone().into(), &"protocol".into()).unwrap();
-    let t: Timeline =
-        serde_json::from_str(&tlslab_web::worker::answer(old).result.unwrap()).unwrap();
+    let t: Timeline = Timeline::unpack(&tlslab_web::worker::answer(old).result.unwrap().0).unwrap();
     assert_eq!(t.protocol(), Protocol::Tls12Rsa);
 }
 

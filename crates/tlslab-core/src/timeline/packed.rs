@@ -286,22 +286,108 @@ macro_rules! pack_enum {
     };
 }
 
-pack_struct!(Timeline { format, seed, now, server_name, scenario, network, steps, events, outcome, recorded });
+pack_struct!(Timeline {
+    format,
+    seed,
+    now,
+    server_name,
+    scenario,
+    network,
+    steps,
+    events,
+    outcome,
+    recorded
+});
 pack_struct!(Recording { server });
-pack_struct!(Step { title, from, to, chapter, events, knowledge });
-pack_struct!(Knowledge { client, server, observer });
+pack_struct!(Step {
+    title,
+    from,
+    to,
+    chapter,
+    events,
+    knowledge
+});
+pack_struct!(Knowledge {
+    client,
+    server,
+    observer
+});
 pack_struct!(Known { name, value });
 pack_struct!(Event { actor, step, kind });
-pack_struct!(Message { title, content_type, bytes, fields });
-pack_struct!(WireRecord { content_type, bytes, fields, protection });
-pack_struct!(Field { name, start, len, value, children });
-pack_struct!(GcmRecord { seq_num, nonce_explicit, nonce, additional_data, plaintext, ciphertext, tag });
-pack_struct!(CbcRecord { seq_num, mac_algorithm, iv, mac_header, mac, padding, plaintext, ciphertext });
-pack_struct!(AlertInfo { level, description, reason });
-pack_struct!(PremasterEncryption { premaster, pkcs1_block, ciphertext, modulus_bits, modulus, public_exponent });
-pack_struct!(MasterSecretDerivation { extended, premaster, label, seed, master_secret });
-pack_struct!(KeyBlock { client_write_mac_key, server_write_mac_key, client_write_key, server_write_key, client_write_iv, server_write_iv });
-pack_struct!(CertCheck { kind, certificate, rfc, inputs, passed, explanation });
+pack_struct!(Message {
+    title,
+    content_type,
+    bytes,
+    fields
+});
+pack_struct!(WireRecord {
+    content_type,
+    bytes,
+    fields,
+    protection
+});
+pack_struct!(Field {
+    name,
+    start,
+    len,
+    value,
+    children
+});
+pack_struct!(GcmRecord {
+    seq_num,
+    nonce_explicit,
+    nonce,
+    additional_data,
+    plaintext,
+    ciphertext,
+    tag
+});
+pack_struct!(CbcRecord {
+    seq_num,
+    mac_algorithm,
+    iv,
+    mac_header,
+    mac,
+    padding,
+    plaintext,
+    ciphertext
+});
+pack_struct!(AlertInfo {
+    level,
+    description,
+    reason
+});
+pack_struct!(PremasterEncryption {
+    premaster,
+    pkcs1_block,
+    ciphertext,
+    modulus_bits,
+    modulus,
+    public_exponent
+});
+pack_struct!(MasterSecretDerivation {
+    extended,
+    premaster,
+    label,
+    seed,
+    master_secret
+});
+pack_struct!(KeyBlock {
+    client_write_mac_key,
+    server_write_mac_key,
+    client_write_key,
+    server_write_key,
+    client_write_iv,
+    server_write_iv
+});
+pack_struct!(CertCheck {
+    kind,
+    certificate,
+    rfc,
+    inputs,
+    passed,
+    explanation
+});
 pack_struct!(CertRef { index, subject });
 pack_struct!(CheckInput { name, label, value });
 

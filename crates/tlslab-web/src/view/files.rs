@@ -73,7 +73,8 @@ pub fn download_key(key: &export::KeyFile) {
     }
 }
 
-/// Reads a chosen timeline file and dispatches `Imported` or `ImportFailed`.
+/// Reads a chosen timeline file (in the import worker) and dispatches `Imported` or
+/// `ImportFailed`.
 fn open_file(file: web_sys::File, dispatch: UseReducerDispatcher<Model>) {
     let name = file.name();
     let size = file.size();
@@ -89,21 +90,22 @@ fn open_file(file: web_sys::File, dispatch: UseReducerDispatcher<Model>) {
     }
     let (d, n) = (dispatch.clone(), name.clone());
     let read = Closure::<dyn FnMut(JsValue)>::new(move |text: JsValue| {
-        let action = match text.as_string().map(|s| Timeline::import(&s)) {
-            Some(Ok(t)) => Action::Imported {
-                name: n.clone(),
-                timeline: Shared(Rc::new(t)),
-            },
-            Some(Err(e)) => Action::ImportFailed {
-                name: n.clone(),
-                message: e.to_string(),
-            },
-            None => Action::ImportFailed {
+        let Some(text) = text.as_string() else {
+            return d.dispatch(Action::ImportFailed {
                 name: n.clone(),
                 message: "the file is not text".into(),
-            },
+            });
         };
-        d.dispatch(action);
+        let (d, n) = (d.clone(), n.clone());
+        crate::importer::import(text, move |result| {
+            d.dispatch(match result {
+                Ok(t) => Action::Imported {
+                    name: n,
+                    timeline: Shared(Rc::new(t)),
+                },
+                Err(message) => Action::ImportFailed { name: n, message },
+            })
+        });
     });
     let failed = Closure::<dyn FnMut(JsValue)>::new(move |_: JsValue| {
         dispatch.dispatch(Action::ImportFailed {

@@ -1068,6 +1068,17 @@ test('panels: bytes (hover and focus both ways), certificate, premaster, keys, k
     await selectStep(page, STEP.certificate);
     await openTab(page, 'bytes');
     const leaf = firstCertificate(unhex(await wireBytes(page)).subarray(5));
+    // Both certificates have a field named data, at one path: a byte of the second lights only it.
+    await soft(async () => {
+        const datas = await page.$$eval('[data-panel="bytes"] li[data-field-path$="/ASN.1Cert/data"]', (els) => els.map((e) => [Number(e.dataset.start), Number(e.dataset.len)]));
+        assert.equal(datas.length, 2, 'two ASN.1Cert/data items');
+        const byte = datas[1][0] + 10;
+        await page.locator(`[data-panel="bytes"] [data-byte="${byte}"]`).hover();
+        await until(page, `hovering byte ${byte} of the second certificate lights a data item`, () => document.querySelectorAll('[data-panel="bytes"] li.hl[data-field-path$="/ASN.1Cert/data"]').length > 0);
+        const lit = await page.$$eval('[data-panel="bytes"] li.hl[data-field-path$="/ASN.1Cert/data"]', (els) => els.map((e) => Number(e.dataset.start)));
+        assert.deepEqual(lit, [datas[1][0]], 'only the second certificate\'s data item is lit');
+        await page.mouse.move(1, 1);
+    });
     await openTab(page, 'certificate');
     const checks = await page.$$eval('[data-panel="certificate"] [data-check]', (els) =>
         els.map((e) => ({

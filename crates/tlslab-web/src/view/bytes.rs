@@ -3,6 +3,7 @@
 
 use super::value::Value;
 use crate::state::{Action, Model, Shared};
+use std::fmt::Write as _;
 use tlslab_core::bytes::{Bytes, to_hex};
 use tlslab_core::crypto::suite::params_named;
 use tlslab_core::timeline::{Field, GcmRecord, Protection, ValueName};
@@ -26,7 +27,8 @@ struct Span {
 
 #[function_component(BytesPanel)]
 pub fn bytes_panel(props: &BytesProps) -> Html {
-    let hover = use_state(|| None::<Span>);
+    // Set only when the field under the pointer changes: each set draws the dump again.
+    let hover = use_state_eq(|| None::<Span>);
     let t = &props.timeline;
     let Some(step) = t.steps.get(props.step) else {
         return html! {};
@@ -65,35 +67,65 @@ pub fn bytes_panel(props: &BytesProps) -> Html {
         _ => None,
     };
 
-    // Each byte's innermost field, and a colour per leaf field.
-    let mut owner: Vec<Option<(Span, usize)>> = vec![None; bytes.len()];
+    // Each byte's innermost field (an index into `fields`) and a colour per leaf field.
+    let mut fields = Vec::new();
+    let mut owner: Vec<Option<(usize, usize)>> = vec![None; bytes.len()];
     let mut leaf = 0usize;
     for f in &tree {
-        mark(f, "", &mut owner, &mut leaf);
+        mark(f, "", &mut fields, &mut owner, &mut leaf);
     }
 
-    let set_hover = |span: Option<Span>| {
-        let hover = hover.clone();
-        Callback::from(move |_| hover.set(span.clone()))
-    };
     let highlighted = (*hover).clone();
-    let hex_rows = bytes.chunks(16).enumerate().map(|(row, chunk)| {
-        let cells = chunk.iter().enumerate().map(|(col, b)| {
-            let i = row * 16 + col;
-            let (span, colour) = owner[i].clone().map_or((None, None), |(s, c)| (Some(s), Some(c)));
-            let lit = highlighted.as_ref().is_some_and(|h| i >= h.start && i < h.start + h.len);
-            html! {
-                <span data-byte={i.to_string()}
-                      class={classes!("b", colour.map(|c| format!("f{}", c % 6)), lit.then_some("hl"))}
-                      onmouseenter={set_hover(span)} onmouseleave={set_hover(None)}>{ to_hex(&[*b]) }</span>
+    // One listener for the whole dump, not two per byte: a record holds thousands of bytes,
+    // and each byte costs the first drawing of the panel (and every hover) its share.
+    let on_over = {
+        let hover = hover.clone();
+        let owner = owner.clone();
+        let fields = fields.clone();
+        Callback::from(move |e: MouseEvent| {
+            use wasm_bindgen::JsCast;
+            let byte = e
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .and_then(|el| el.get_attribute("data-byte"))
+                .and_then(|i| i.parse::<usize>().ok());
+            let field = byte
+                .and_then(|i| owner.get(i).copied().flatten())
+                .and_then(|(f, _)| fields.get(f).cloned());
+            if let Some(field) = field {
+                hover.set(Some(field));
             }
-        });
-        html! {
-            <div class="hex-row">
-                <span class="offset">{ format!("{:04x}", row * 16) }</span>
-                <span class="cells">{ for cells }</span>
-            </div>
+        })
+    };
+    let on_leave = {
+        let hover = hover.clone();
+        Callback::from(move |_: MouseEvent| hover.set(None))
+    };
+    // Each row is written as markup and parsed by the browser: a record holds up to thousands
+    // of bytes, and creating their elements one call at a time from wasm made drawing the panel
+    // a task of 50 ms or more. The markup holds only numbers, hex digits and fixed classes.
+    // Yew compares each row's markup, so a hover redraws only the rows whose highlight changed.
+    let hex_rows = bytes.chunks(16).enumerate().map(|(row, chunk)| {
+        let mut markup = String::with_capacity(64 + chunk.len() * 48);
+        let _ = write!(
+            markup,
+            r#"<div class="hex-row"><span class="offset">{:04x}</span><span class="cells">"#,
+            row * 16
+        );
+        for (col, b) in chunk.iter().enumerate() {
+            let i = row * 16 + col;
+            let colour = owner[i].map_or(0, |(_, c)| c % 6 + 1);
+            let lit = highlighted
+                .as_ref()
+                .is_some_and(|h| i >= h.start && i < h.start + h.len);
+            let _ = write!(
+                markup,
+                r#"<span data-byte="{i}" class="{}">{b:02x}</span>"#,
+                BYTE_CLASS[usize::from(lit)][colour],
+            );
         }
+        markup.push_str("</span></div>");
+        Html::from_html_unchecked(markup.into())
     });
     let toggle = {
         let d = props.dispatch.clone();
@@ -122,7 +154,7 @@ pub fn bytes_panel(props: &BytesProps) -> Html {
             }
             <div class="bytes-grid">
                 <div class={classes!("hex", show_plaintext.then_some("plain"), (protected && !show_plaintext).then_some("cipher"))}
-                     aria-label="Hex dump">{ for hex_rows }</div>
+                     aria-label="Hex dump" onmouseover={on_over} onmouseleave={on_leave}>{ for hex_rows }</div>
                 // One tree widget (ARIA tree pattern): one tab stop, arrow keys inside.
                 // Keyed by what it shows, so a new record starts with its first item as the stop.
                 <ul class="tree" role="tree" aria-label="Fields" key={format!("{}-{show_plaintext}", props.step)}
@@ -144,22 +176,39 @@ struct TreeCtx<'a> {
     special: Option<(&'static str, &'static str)>,
 }
 
-fn mark(f: &Field, parent: &str, owner: &mut [Option<(Span, usize)>], leaf: &mut usize) {
+/// A byte's class: highlighted or not, then no field or the colour of its leaf field (of six).
+const BYTE_CLASS: [[&str; 7]; 2] = [
+    ["b", "b f0", "b f1", "b f2", "b f3", "b f4", "b f5"],
+    [
+        "b hl", "b f0 hl", "b f1 hl", "b f2 hl", "b f3 hl", "b f4 hl", "b f5 hl",
+    ],
+];
+
+/// Numbers the fields in tree order (into `fields`) and gives each byte its innermost field and
+/// that field's colour.
+fn mark(
+    f: &Field,
+    parent: &str,
+    fields: &mut Vec<Span>,
+    owner: &mut [Option<(usize, usize)>],
+    leaf: &mut usize,
+) {
     let path = join(parent, &f.name);
-    let span = Span {
+    let index = fields.len();
+    fields.push(Span {
         path: path.clone(),
         start: f.start,
         len: f.len,
-    };
+    });
     let colour = *leaf;
     if f.children.is_empty() {
         *leaf += 1;
     }
     for slot in owner.iter_mut().skip(f.start).take(f.len) {
-        *slot = Some((span.clone(), colour));
+        *slot = Some((index, colour));
     }
     for c in &f.children {
-        mark(c, &path, owner, leaf);
+        mark(c, &path, fields, owner, leaf);
     }
 }
 
@@ -277,7 +326,11 @@ fn field_item(f: &Field, parent: &str, level: usize, first: bool, ctx: &TreeCtx)
         }),
         Callback::from(move |_: FocusEvent| hide()),
     );
-    let lit = ctx.highlighted.as_ref().is_some_and(|h| h.path == path);
+    // Paths repeat (two certificates each have a `data`): the start tells them apart.
+    let lit = ctx
+        .highlighted
+        .as_ref()
+        .is_some_and(|h| h.path == path && h.start == f.start);
     let slice = ctx.bytes.get(f.start..f.start + f.len).unwrap_or_default();
     let hook = ctx
         .special

@@ -262,7 +262,8 @@ pub struct Model {
     pub classroom: Classroom,
     /// In a quiz: the step whose question is on screen (the view waits before it).
     pub asking: Option<usize>,
-    /// The steps the run's questions come before (`crate::quiz`), worked out once per run.
+    /// The steps the run's questions come before (`crate::quiz`), worked out once per run, in
+    /// a quiz (empty otherwise).
     pub question_steps: Vec<usize>,
     /// The choices made, by the step each question comes before.
     pub answers: Vec<(usize, usize)>,
@@ -334,6 +335,18 @@ impl Model {
         self.asking = None;
     }
 
+    /// In a quiz, the steps of the run's questions. Working them out costs a first load about
+    /// 13 ms, so only a quiz does it: on arriving at a run, or when a quiz begins.
+    fn work_out_questions(&mut self) {
+        if self.classroom.quiz && self.question_steps.is_empty() {
+            self.question_steps = self
+                .run
+                .timeline()
+                .map(|t| crate::quiz::questions(t).iter().map(|q| q.step).collect())
+                .unwrap_or_default();
+        }
+    }
+
     /// In a quiz, the first step after the current one and up to `target` whose question is
     /// still open.
     fn question_before(&self, target: usize) -> Option<usize> {
@@ -357,11 +370,8 @@ impl Model {
     /// Shows a new timeline at `target` (a link's step, or where the reader was): in a quiz
     /// from the start, so no question is skipped.
     fn arrive(&mut self, target: usize) {
-        self.question_steps = self
-            .run
-            .timeline()
-            .map(|t| crate::quiz::questions(t).iter().map(|q| q.step).collect())
-            .unwrap_or_default();
+        self.question_steps.clear();
+        self.work_out_questions();
         self.answers.clear();
         if self.classroom.quiz {
             self.go(0);
@@ -616,6 +626,7 @@ impl Reducible for Model {
             Action::Present(on) => m.classroom.present = on,
             Action::Classroom(classroom) => {
                 m.classroom = classroom;
+                m.work_out_questions();
                 m.tab = classroom.tab(m.tab);
                 if !classroom.quiz {
                     m.asking = None;

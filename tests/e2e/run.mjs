@@ -3142,6 +3142,23 @@ test('import: malformed files (not JSON, an out-of-range index, another format, 
     assert.ok(banner.includes('good.json') && banner.includes('seed 1'), `banner for a simulated run: ${banner}`);
 });
 
+test('import: when the import worker cannot be loaded, the page says so and the run stays', async ({ open, soft }) => {
+    const opened = await open('?seed=1&step=5', FAST);
+    const { page } = opened;
+    await page.context().route(/tlslab-import/, (route) => route.abort());
+    await openFiles(page);
+    await page.setInputFiles('input[data-control="open-timeline"]', { name: 'run.json', mimeType: 'application/json', buffer: Buffer.from('{}') });
+    await until(page, 'the import error for run.json', () => document.querySelector('[role="alert"][data-import-error]')?.textContent.includes('run.json'));
+    const text = await page.locator('[role="alert"][data-import-error]').textContent();
+    await soft(async () => assert.match(text, /import worker could not be loaded/, 'the message says why'));
+    await soft(async () => assert.equal(await page.locator('[data-progress]').getAttribute('data-step'), '4', 'the step stays'));
+    // The request this test refused is the only one that failed.
+    const ours = (e) => /tlslab-import/.test(e);
+    assert.ok(opened.rec.failed.some(ours), 'the import worker was requested, and refused');
+    opened.rec.failed = opened.rec.failed.filter((e) => !ours(e));
+    opened.rec.consoleErrors = opened.rec.consoleErrors.filter((e) => !ours(e));
+});
+
 // ---- classroom (issue 14): a first screen that orients, presenter mode, levels, quiz, glossary, phones ----
 
 /** What is on screen of `selector`: its box, and whether it is inside the window. */

@@ -4,6 +4,7 @@
 use crate::import_worker::READY;
 use crate::protocol::ImportReply;
 use std::cell::RefCell;
+use std::rc::Rc;
 use tlslab_core::timeline::Timeline;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
@@ -19,10 +20,11 @@ pub fn import(text: String, done: impl FnOnce(Result<Timeline, String>) + 'stati
         Ok(worker) => worker,
         Err(e) => return done(Err(format!("cannot start the import worker: {e:?}"))),
     };
-    // The text waits for the worker to listen; `done` runs once, with the reply.
-    let pending = RefCell::new(Some((text, done)));
+    // The text waits for the worker to listen; `done` runs once, with the reply or the
+    // worker's failure to load.
+    let pending = Rc::new(RefCell::new(Some((text, done))));
     let on_message = {
-        let worker = worker.clone();
+        let (worker, pending) = (worker.clone(), pending.clone());
         Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
             let data = event.data();
             if data.as_string().as_deref() == Some(READY) {
@@ -31,17 +33,37 @@ pub fn import(text: String, done: impl FnOnce(Result<Timeline, String>) + 'stati
                 }
                 return;
             }
-            let Some((_, done)) = pending.borrow_mut().take() else {
-                return;
-            };
-            worker.terminate();
-            done(read(data));
+            finish(&worker, &pending, read(data));
+        })
+    };
+    let on_error = {
+        let (worker, pending) = (worker.clone(), pending.clone());
+        Closure::<dyn FnMut(JsValue)>::new(move |_: JsValue| {
+            let why = "the import worker could not be loaded".to_string();
+            finish(&worker, &pending, Err(why));
         })
     };
     worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-    // One small closure per file opened; it must outlive this call. The file's text leaves it
-    // when posted, and `done` when called.
+    worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    // Two small closures per file opened; they must outlive this call. The file's text leaves
+    // them when posted, and `done` when called.
     on_message.forget();
+    on_error.forget();
+}
+
+type Pending<F> = Rc<RefCell<Option<(String, F)>>>;
+
+/// Ends the worker and hands `done` the outcome, once.
+fn finish<F: FnOnce(Result<Timeline, String>)>(
+    worker: &Worker,
+    pending: &Pending<F>,
+    outcome: Result<Timeline, String>,
+) {
+    let Some((_, done)) = pending.borrow_mut().take() else {
+        return;
+    };
+    worker.terminate();
+    done(outcome);
 }
 
 fn read(reply: JsValue) -> Result<Timeline, String> {

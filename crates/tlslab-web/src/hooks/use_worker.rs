@@ -43,11 +43,16 @@ pub fn use_worker(model: &UseReducerHandle<Model>) -> Callback<RunParams> {
         let start = start.clone();
         let first = model.params.clone();
         use_effect_with((), move |_| {
-            match Runner::new(move |finished| dispatch.dispatch(action(finished))) {
-                Ok(runner) => *worker.borrow_mut() = Some(runner),
-                Err(message) => set_body_data("error", &message),
-            }
-            start.emit(first);
+            // In the task after the first drawing: the worker's start (fetching and compiling
+            // its wasm, on a machine with few cores) then does not lengthen that task.
+            gloo_timers::callback::Timeout::new(0, move || {
+                match Runner::new(move |finished| dispatch.dispatch(action(finished))) {
+                    Ok(runner) => *worker.borrow_mut() = Some(runner),
+                    Err(message) => set_body_data("error", &message),
+                }
+                start.emit(first);
+            })
+            .forget();
         });
     }
     start

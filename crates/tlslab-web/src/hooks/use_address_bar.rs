@@ -23,10 +23,16 @@ pub fn use_address_bar(model: &Model, opening: &Link) {
     };
     use_effect_with((link, ready, live_run), move |(link, ready, live_run)| {
         if *ready {
-            if *live_run {
-                link.replace_current();
-            }
-            set_body_data("ready", "true");
+            // In a task of its own: the browser's first replaceState of a page can take
+            // 10 ms, which made the task that draws the inspector a long one.
+            let (link, live_run) = (link.clone(), *live_run);
+            gloo_timers::callback::Timeout::new(0, move || {
+                if live_run {
+                    link.replace_current();
+                }
+                set_body_data("ready", "true");
+            })
+            .forget();
         }
     });
 }

@@ -41,6 +41,12 @@ const QUERY = opt('--query', '');
 // Installed before any page script: records when data-ready appears, long tasks, frame gaps.
 function instrument() {
     const b = (window.__bench = { readyAt: null, longtasks: [], gapFrom: Infinity, maxGap: 0 });
+    // Where the player is: "step/beat", for the walk to see a key press land.
+    b.position = () =>
+        [
+            document.querySelector('[data-progress]')?.getAttribute('data-step'),
+            document.querySelector('[data-panel="beats"]')?.getAttribute('data-beat') ?? '1',
+        ].join('/');
     try {
         new PerformanceObserver((list) => {
             for (const e of list.getEntries()) b.longtasks.push({ start: e.startTime, duration: e.duration });
@@ -87,11 +93,22 @@ async function transferSize() {
 /** The links each measured like the default, with --others cold loads each. */
 const OTHER_LINKS = ['?protocol=tls12-ecdhe', '?protocol=tls13', '?compare=tls12-rsa,tls13'];
 
-async function oneLoad(browser, server, query = QUERY) {
+/** A cold page (its own browser context), instrumented, loaded at `query` until data-ready. */
+async function opened(browser, server, query) {
     const p = await newPage(browser, { allowedOrigin: server.origin });
+    await p.context.addInitScript(instrument);
     try {
-        await p.context.addInitScript(instrument);
         await gotoReady(p.page, server.base + query, 30_000);
+    } catch (err) {
+        await p.close();
+        throw err;
+    }
+    return p;
+}
+
+async function oneLoad(browser, server, query = QUERY) {
+    const p = await opened(browser, server, query);
+    try {
         await p.page.waitForFunction(() => window.__bench.readyAt !== null, null, { timeout: 5_000 });
         // runMs may arrive with or just after data-ready; then let the load settle for a second.
         await p.page.waitForFunction(() => document.body.dataset.runMs !== undefined, null, { timeout: 3_000 }).catch(() => {});
@@ -117,11 +134,9 @@ async function oneLoad(browser, server, query = QUERY) {
 }
 
 async function oneAutoplay(browser, server) {
-    const p = await newPage(browser, { allowedOrigin: server.origin });
+    const p = await opened(browser, server, QUERY);
     try {
-        await p.context.addInitScript(instrument);
         const { page } = p;
-        await gotoReady(page, server.base + QUERY, 30_000);
         await sleep(1_000);
         await page.locator('select[data-control="speed"]').selectOption('4');
         await page.locator('[data-action="restart"]').click();
@@ -152,18 +167,12 @@ async function oneAutoplay(browser, server) {
 
 /** Every beat of every step by ArrowRight, and at each step every inspector tab opened. */
 async function oneWalk(browser, server, query) {
-    const p = await newPage(browser, { allowedOrigin: server.origin });
+    const p = await opened(browser, server, query);
     try {
-        await p.context.addInitScript(instrument);
         const { page } = p;
-        await gotoReady(page, server.base + query, 30_000);
         await sleep(1_000);
         const t0 = await page.evaluate(() => performance.now());
-        const position = () =>
-            page.evaluate(() => [
-                document.querySelector('[data-progress]')?.getAttribute('data-step'),
-                document.querySelector('[data-panel="beats"]')?.getAttribute('data-beat') ?? '1',
-            ].join('/'));
+        const position = () => page.evaluate(() => window.__bench.position());
         const steps = Number(await page.locator('[data-progress]').getAttribute('data-steps'));
         let moves = 0;
         let tabs = 0;
@@ -188,10 +197,7 @@ async function oneWalk(browser, server, query) {
                 const before = await position();
                 actions.push([await now(), `step ${step + 1}, ArrowRight from ${before}`]);
                 await page.keyboard.press('ArrowRight');
-                await page.waitForFunction((before) => [
-                    document.querySelector('[data-progress]')?.getAttribute('data-step'),
-                    document.querySelector('[data-panel="beats"]')?.getAttribute('data-beat') ?? '1',
-                ].join('/') !== before, before, { timeout: 5_000, polling: 20 });
+                await page.waitForFunction((before) => window.__bench.position() !== before, before, { timeout: 5_000, polling: 20 });
                 moves++;
                 if ((await position()).split('/')[0] !== before.split('/')[0]) break;
             }

@@ -263,8 +263,8 @@ pub struct Model {
     /// In a quiz: the step whose question is on screen (the view waits before it).
     pub asking: Option<usize>,
     /// The steps the run's questions come before (`crate::quiz`), worked out once per run, in
-    /// a quiz (empty otherwise).
-    pub question_steps: Vec<usize>,
+    /// a quiz (`None` until then).
+    pub question_steps: Option<Vec<usize>>,
     /// The choices made, by the step each question comes before.
     pub answers: Vec<(usize, usize)>,
     /// The inspector has been drawn once. The first run's diagram is drawn one task before
@@ -294,7 +294,7 @@ impl Model {
             share_open: false,
             classroom: Classroom::default(),
             asking: None,
-            question_steps: Vec::new(),
+            question_steps: None,
             answers: Vec::new(),
             inspector_drawn: false,
         }
@@ -338,12 +338,11 @@ impl Model {
     /// In a quiz, the steps of the run's questions. Working them out costs a first load about
     /// 13 ms, so only a quiz does it: on arriving at a run, or when a quiz begins.
     fn work_out_questions(&mut self) {
-        if self.classroom.quiz && self.question_steps.is_empty() {
+        if self.classroom.quiz && self.question_steps.is_none() {
             self.question_steps = self
                 .run
                 .timeline()
-                .map(|t| crate::quiz::questions(t).iter().map(|q| q.step).collect())
-                .unwrap_or_default();
+                .map(|t| crate::quiz::questions(t).iter().map(|q| q.step).collect());
         }
     }
 
@@ -352,6 +351,7 @@ impl Model {
     fn question_before(&self, target: usize) -> Option<usize> {
         self.question_steps
             .iter()
+            .flatten()
             .copied()
             .filter(|_| self.classroom.quiz)
             .find(|&s| s > self.step && s <= target && self.answer(s).is_none())
@@ -370,7 +370,7 @@ impl Model {
     /// Shows a new timeline at `target` (a link's step, or where the reader was): in a quiz
     /// from the start, so no question is skipped.
     fn arrive(&mut self, target: usize) {
-        self.question_steps.clear();
+        self.question_steps = None;
         self.work_out_questions();
         self.answers.clear();
         if self.classroom.quiz {

@@ -3159,6 +3159,38 @@ test('import: when the import worker cannot be loaded, the page says so and the 
     opened.rec.consoleErrors = opened.rec.consoleErrors.filter((e) => !ours(e));
 });
 
+test('worker: when the handshake worker cannot be loaded, the page says so', async ({ open, soft }) => {
+    const opened = await open('?seed=1', { ready: false });
+    const { page } = opened;
+    await page.context().route(/handshake-worker\.js/, (route) => route.abort());
+    await page.goto(opened.url);
+    await until(page, 'the run error', () => document.querySelector('.status.error[role="alert"]'));
+    const text = await page.locator('.status.error[role="alert"]').textContent();
+    await soft(async () => assert.match(text, /handshake could not run: the handshake worker could not be loaded/, 'the message says why'));
+    await soft(async () => assert.equal(await page.locator('.status[role="status"]').count(), 0, 'no run is left waiting'));
+    const ours = (e) => /handshake-worker/.test(e);
+    assert.ok(opened.rec.failed.some(ours), 'the worker was requested, and refused');
+    opened.rec.failed = opened.rec.failed.filter((e) => !ours(e));
+    opened.rec.consoleErrors = opened.rec.consoleErrors.filter((e) => !ours(e));
+});
+
+test('worker: when the worker cannot import the page\'s glue, the page says why', async ({ open, soft }) => {
+    const opened = await open('?seed=1', { ready: false });
+    const { page } = opened;
+    // The page fetches its glue once; the worker's import of it is the second request.
+    let requests = 0;
+    await page.context().route(/tlslab-web-[0-9a-f]+\.js$/, (route) => (requests++ === 0 ? route.continue() : route.abort()));
+    await page.goto(opened.url);
+    await until(page, 'the run error', () => document.querySelector('.status.error[role="alert"]'));
+    const text = await page.locator('.status.error[role="alert"]').textContent();
+    await soft(async () => assert.match(text, /handshake could not run: the handshake worker stopped: .*import/i, 'the message carries the reason'));
+    const ours = (e) => /tlslab-web-[0-9a-f]+\.js/.test(e);
+    assert.equal(requests, 2, 'the page and the worker each requested the glue');
+    opened.rec.failed = opened.rec.failed.filter((e) => !ours(e));
+    opened.rec.consoleErrors = opened.rec.consoleErrors.filter((e) => !ours(e));
+    opened.rec.pageErrors = opened.rec.pageErrors.filter((e) => !/import/i.test(e));
+});
+
 // ---- classroom (issue 14): a first screen that orients, presenter mode, levels, quiz, glossary, phones ----
 
 /** What is on screen of `selector`: its box, and whether it is inside the window. */

@@ -73,7 +73,7 @@ pub type ImportReply = Result<Packed, String>;
 /// Everything the worker says.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum FromWorker {
-    /// Its wasm is loaded and it listens: messages sent before this would be lost.
+    /// Its wasm is loaded and it listens (requests sent before wait in its script).
     Ready,
     Reply(RunReply),
 }

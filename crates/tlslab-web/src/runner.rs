@@ -8,10 +8,21 @@ use std::rc::Rc;
 use tlslab_core::timeline::Timeline;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
-use web_sys::{MessageEvent, Worker};
+use web_sys::{ErrorEvent, Event, MessageEvent, Worker, WorkerOptions, WorkerType};
 
-/// Trunk writes the worker's loader next to index.html; a relative URL keeps sub-paths working.
-const WORKER_URL: &str = "./tlslab-worker_loader.js";
+/// The worker's script, copied next to index.html by Trunk; a relative URL keeps sub-paths
+/// working.
+const WORKER_URL: &str = "./handshake-worker.js";
+
+#[wasm_bindgen]
+extern "C" {
+    type ImportMeta;
+    #[wasm_bindgen(method, getter)]
+    fn url(this: &ImportMeta) -> String;
+    /// The page's wasm-bindgen glue is an ES module: its `import.meta` names its URL.
+    #[wasm_bindgen(thread_local_v2, js_namespace = import, js_name = meta)]
+    static IMPORT_META: ImportMeta;
+}
 
 /// How a run ended, as the page receives it.
 pub struct Finished {
@@ -34,79 +45,115 @@ impl Finished {
             run_ms: reply.run_ms,
         }
     }
+
+    fn failed(id: u64, message: String) -> Finished {
+        Finished {
+            id,
+            result: Err(message),
+            run_ms: 0.0,
+        }
+    }
+}
+
+/// The requests the worker has not answered, or why it is gone.
+enum Link {
+    Up(Vec<u64>),
+    Failed(String),
 }
 
 pub struct Runner {
     worker: Worker,
-    /// Requests made before the worker said it was ready; `None` once it is.
-    queue: Rc<RefCell<Option<Vec<RunRequest>>>>,
+    link: Rc<RefCell<Link>>,
     _on_message: Closure<dyn FnMut(MessageEvent)>,
+    _on_error: Closure<dyn FnMut(Event)>,
 }
 
 impl Runner {
-    /// `on_finished` runs in a task after the one that decoded the reply, so reading a
-    /// timeline and drawing it are two short tasks rather than one long one.
+    /// Starts the worker with this page's own compiled module, so nothing is fetched or
+    /// compiled twice; requests can be made at once. `on_finished` runs in a task after the one
+    /// that decoded the reply, so reading a timeline and drawing it are two short tasks rather
+    /// than one long one.
     pub fn new(on_finished: impl Fn(Finished) + 'static) -> Result<Runner, String> {
-        let worker =
-            Worker::new(WORKER_URL).map_err(|e| format!("cannot start the worker: {e:?}"))?;
-        let queue: Rc<RefCell<Option<Vec<RunRequest>>>> = Rc::new(RefCell::new(Some(Vec::new())));
+        let options = WorkerOptions::new();
+        options.set_type(WorkerType::Module);
+        let worker = Worker::new_with_options(WORKER_URL, &options)
+            .map_err(|e| format!("cannot start the worker: {e:?}"))?;
+        let link = Rc::new(RefCell::new(Link::Up(Vec::new())));
         let on_finished = Rc::new(on_finished);
-        let finish = move |reply: RunReply| {
-            let finished = Finished::decode(reply);
-            mark("decoded");
+        let finish = move |finished: Finished| {
             let on_finished = on_finished.clone();
             Timeout::new(0, move || on_finished(finished)).forget();
         };
         let on_message = {
-            let worker = worker.clone();
-            let queue = queue.clone();
+            let (link, finish) = (link.clone(), finish.clone());
             Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
                 match serde_wasm_bindgen::from_value::<FromWorker>(event.data()) {
-                    Ok(FromWorker::Ready) => {
-                        mark("worker-ready");
-                        for request in queue.borrow_mut().take().unwrap_or_default() {
-                            if let Err(e) = post(&worker, &request) {
-                                finish(RunReply {
-                                    id: request.id,
-                                    result: Err(e),
-                                    run_ms: 0.0,
-                                });
-                            }
-                        }
-                    }
+                    Ok(FromWorker::Ready) => mark("worker-ready"),
                     Ok(FromWorker::Reply(reply)) => {
                         mark("reply");
-                        finish(reply)
+                        if let Link::Up(unanswered) = &mut *link.borrow_mut() {
+                            unanswered.retain(|id| *id != reply.id);
+                        }
+                        let finished = Finished::decode(reply);
+                        mark("decoded");
+                        finish(finished);
                     }
-                    Err(e) => finish(RunReply {
-                        id: 0,
-                        result: Err(format!("unreadable message from the worker: {e}")),
-                        run_ms: 0.0,
-                    }),
+                    Err(e) => finish(Finished::failed(
+                        0,
+                        format!("unreadable message from the worker: {e}"),
+                    )),
+                }
+            })
+        };
+        // The worker's script or the glue failed to load, or its wasm trapped: every request
+        // it has not answered fails, and so does every later one.
+        let on_error = {
+            let link = link.clone();
+            Closure::<dyn FnMut(Event)>::new(move |event: Event| {
+                // A script that fails to load sends a plain Event, without a message.
+                let why = match event.dyn_ref::<ErrorEvent>() {
+                    Some(error) => format!("the handshake worker stopped: {}", error.message()),
+                    None => "the handshake worker could not be loaded".to_string(),
+                };
+                let before = std::mem::replace(&mut *link.borrow_mut(), Link::Failed(why.clone()));
+                if let Link::Up(unanswered) = before {
+                    for id in unanswered {
+                        finish(Finished::failed(id, why.clone()));
+                    }
                 }
             })
         };
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        let start = js_sys::Object::new();
+        let glue = IMPORT_META.with(ImportMeta::url);
+        let set = |key: &str, value: &JsValue| js_sys::Reflect::set(&start, &key.into(), value);
+        set("glue", &glue.into())
+            .and_then(|_| set("module", &wasm_bindgen::module()))
+            .and_then(|_| worker.post_message(&start))
+            .map_err(|e| format!("cannot start the worker: {e:?}"))?;
         Ok(Runner {
             worker,
-            queue,
+            link,
             _on_message: on_message,
+            _on_error: on_error,
         })
     }
 
     /// Asks for a run; the reply arrives through the callback given to `new`.
     pub fn run(&self, request: &RunRequest) -> Result<(), String> {
-        if let Some(waiting) = self.queue.borrow_mut().as_mut() {
-            waiting.push(request.clone());
-            return Ok(());
-        }
-        post(&self.worker, request)
+        let mut link = self.link.borrow_mut();
+        let unanswered = match &mut *link {
+            Link::Up(unanswered) => unanswered,
+            Link::Failed(why) => return Err(why.clone()),
+        };
+        let value = serde_wasm_bindgen::to_value(request).map_err(|e| e.to_string())?;
+        self.worker
+            .post_message(&value)
+            .map_err(|e| format!("{e:?}"))?;
+        unanswered.push(request.id);
+        Ok(())
     }
-}
-
-fn post(worker: &Worker, request: &RunRequest) -> Result<(), String> {
-    let value = serde_wasm_bindgen::to_value(request).map_err(|e| e.to_string())?;
-    worker.post_message(&value).map_err(|e| format!("{e:?}"))
 }
 
 impl Drop for Runner {

@@ -8,54 +8,88 @@ use crate::state::{Action, Model, RunParams, Shared};
 use std::rc::Rc;
 use yew::prelude::*;
 
-/// Starts the worker once, asks it for the model's first run, and returns the callback that
-/// asks for the next ones.
+/// Starts the worker during the first drawing and asks it for the model's first run at once;
+/// returns the callback that asks for the next ones.
 #[hook]
 pub fn use_worker(model: &UseReducerHandle<Model>) -> Callback<RunParams> {
-    let worker = use_mut_ref(|| None::<Runner>);
-    let next_id = use_mut_ref(|| 0u64);
+    // The worker instantiates the page's own compiled module, so it compiles nothing: it boots
+    // and runs the first handshake while the page draws.
+    let worker = {
+        let dispatch = model.dispatcher();
+        let first = model.params.clone();
+        use_mut_ref(move || {
+            let runner = Runner::new(move |finished| dispatch.dispatch(action(finished)));
+            let mut worker = Handshakes { runner, sent: 0 };
+            let first = worker.send(&first);
+            (worker, Some(first))
+        })
+    };
     let start = {
         let dispatch = model.dispatcher();
         let worker = worker.clone();
         use_callback((), move |params: RunParams, _| {
-            let id = {
-                let mut n = next_id.borrow_mut();
-                *n += 1;
-                *n
-            };
-            let request = RunRequest {
-                id,
-                seed: params.seed,
-                protocol: params.protocol,
-                now: params.clock.unwrap_or_else(runner::now),
-                suite: params.suite,
-                scenario: params.scenario,
-                ems: params.ems,
-            };
-            dispatch.dispatch(Action::Start { id, params });
-            if let Some(Err(message)) = worker.borrow().as_ref().map(|w| w.run(&request)) {
-                dispatch.dispatch(Action::Failed { id, message });
-            }
+            let (id, sent) = worker.borrow_mut().0.send(&params);
+            started(&dispatch, id, params, sent);
         })
     };
     {
         let dispatch = model.dispatcher();
-        let start = start.clone();
         let first = model.params.clone();
         use_effect_with((), move |_| {
-            // In the task after the first drawing: the worker's start (fetching and compiling
-            // its wasm, on a machine with few cores) then does not lengthen that task.
+            if let Err(message) = &worker.borrow().0.runner {
+                set_body_data("error", message);
+            }
+            let sent = worker.borrow_mut().1.take();
+            // In the task after the first drawing, which the model's change would lengthen.
             gloo_timers::callback::Timeout::new(0, move || {
-                match Runner::new(move |finished| dispatch.dispatch(action(finished))) {
-                    Ok(runner) => *worker.borrow_mut() = Some(runner),
-                    Err(message) => set_body_data("error", &message),
+                if let Some((id, sent)) = sent {
+                    started(&dispatch, id, first, sent);
                 }
-                start.emit(first);
             })
             .forget();
         });
     }
     start
+}
+
+/// The worker and the number of requests made to it.
+struct Handshakes {
+    runner: Result<Runner, String>,
+    sent: u64,
+}
+
+impl Handshakes {
+    /// Asks for a run; returns its id and whether the request left.
+    fn send(&mut self, params: &RunParams) -> (u64, Result<(), String>) {
+        self.sent += 1;
+        let request = RunRequest {
+            id: self.sent,
+            seed: params.seed,
+            protocol: params.protocol,
+            now: params.clock.unwrap_or_else(runner::now),
+            suite: params.suite,
+            scenario: params.scenario,
+            ems: params.ems,
+        };
+        let sent = match &self.runner {
+            Ok(runner) => runner.run(&request),
+            Err(message) => Err(message.clone()),
+        };
+        (self.sent, sent)
+    }
+}
+
+/// Tells the model a run has started, and that it failed if its request could not leave.
+fn started(
+    dispatch: &UseReducerDispatcher<Model>,
+    id: u64,
+    params: RunParams,
+    sent: Result<(), String>,
+) {
+    dispatch.dispatch(Action::Start { id, params });
+    if let Err(message) = sent {
+        dispatch.dispatch(Action::Failed { id, message });
+    }
 }
 
 fn action(finished: Finished) -> Action {

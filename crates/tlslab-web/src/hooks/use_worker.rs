@@ -12,23 +12,27 @@ use yew::prelude::*;
 /// returns the callback that asks for the next ones.
 #[hook]
 pub fn use_worker(model: &UseReducerHandle<Model>) -> Callback<RunParams> {
-    // The worker instantiates the page's own compiled module, so it compiles nothing: it boots
-    // and runs the first handshake while the page draws.
+    // The worker instantiates the page's own compiled module, so it compiles nothing. The
+    // browser starts its thread once this drawing ends, and the first request is waiting then.
     let worker = {
         let dispatch = model.dispatcher();
         let first = model.params.clone();
         use_mut_ref(move || {
             let runner = Runner::new(move |finished| dispatch.dispatch(action(finished)));
-            let mut worker = Handshakes { runner, sent: 0 };
-            let first = worker.send(&first);
-            (worker, Some(first))
+            let mut worker = Handshakes {
+                runner,
+                sent: 0,
+                first: None,
+            };
+            worker.first = Some(worker.send(&first));
+            worker
         })
     };
     let start = {
         let dispatch = model.dispatcher();
         let worker = worker.clone();
         use_callback((), move |params: RunParams, _| {
-            let (id, sent) = worker.borrow_mut().0.send(&params);
+            let (id, sent) = worker.borrow_mut().send(&params);
             started(&dispatch, id, params, sent);
         })
     };
@@ -36,17 +40,15 @@ pub fn use_worker(model: &UseReducerHandle<Model>) -> Callback<RunParams> {
         let dispatch = model.dispatcher();
         let first = model.params.clone();
         use_effect_with((), move |_| {
-            if let Err(message) = &worker.borrow().0.runner {
+            if let Err(message) = &worker.borrow().runner {
                 set_body_data("error", message);
             }
-            let sent = worker.borrow_mut().1.take();
-            // In the task after the first drawing, which the model's change would lengthen.
-            gloo_timers::callback::Timeout::new(0, move || {
-                if let Some((id, sent)) = sent {
-                    started(&dispatch, id, first, sent);
-                }
-            })
-            .forget();
+            // The model hears of the first run in the task after the first drawing, which its
+            // change would lengthen.
+            if let Some((id, sent)) = worker.borrow_mut().first.take() {
+                gloo_timers::callback::Timeout::new(0, move || started(&dispatch, id, first, sent))
+                    .forget();
+            }
         });
     }
     start
@@ -56,6 +58,8 @@ pub fn use_worker(model: &UseReducerHandle<Model>) -> Callback<RunParams> {
 struct Handshakes {
     runner: Result<Runner, String>,
     sent: u64,
+    /// The first run's id and whether its request left, until the model hears of it.
+    first: Option<(u64, Result<(), String>)>,
 }
 
 impl Handshakes {

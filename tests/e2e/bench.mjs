@@ -263,11 +263,11 @@ async function main() {
     console.log('first view: the files a cold load fetches (gzip -9):');
     for (const r of first) console.log(`  ${fmtKiB(r.gzip).padStart(11)}  (raw ${fmtKiB(r.raw).padStart(10)})  ${r.file}`);
     console.log(`  ${fmtKiB(total).padStart(11)}  in all`);
-    // A file one load requests twice (the worker imports the page's glue) is counted once: the
-    // second request is an HTTP cache hit, except on a host that forbids caching (this
-    // benchmark's server sends no-store).
+    // A file one load requests twice (the worker imports the page's glue) is counted once: a
+    // host that allows caching serves the second request from the cache. This benchmark's
+    // server sends no-store, so here it crosses twice.
     const twice = [...new Set(loads.flatMap((l) => l.fetched.filter((f, i) => l.fetched.indexOf(f) !== i)))];
-    if (twice.length) console.log(`  requested twice per load, counted once (a cache hit the second time): ${twice.join(', ')}`);
+    if (twice.length) console.log(`  requested twice per load, counted once (cached by an ordinary host): ${twice.join(', ')}`);
     console.log('not fetched by a first view (on demand, or other pages):');
     for (const r of later) console.log(`  ${fmtKiB(r.gzip).padStart(11)}  (raw ${fmtKiB(r.raw).padStart(10)})  ${r.file}`);
 

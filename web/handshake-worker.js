@@ -5,10 +5,12 @@
 self.onmessage = async ({ data }) => {
     // The page does not wait for the worker: requests that arrive while it loads wait here.
     const early = [];
-    self.onmessage = (event) => early.push(event);
+    const hold = (event) => early.push(event);
+    self.onmessage = hold;
     try {
         const glue = await import(data.glue);
         await glue.default({ module_or_path: data.module });
+        if (self.onmessage === hold) throw new Error('the module installed no message handler');
     } catch (e) {
         // Thrown outside the promise, so the page's Worker receives an error event.
         setTimeout(() => {

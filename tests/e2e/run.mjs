@@ -3142,6 +3142,18 @@ test('import: malformed files (not JSON, an out-of-range index, another format, 
     assert.ok(banner.includes('good.json') && banner.includes('seed 1'), `banner for a simulated run: ${banner}`);
 });
 
+/**
+ * For a test that refuses a request on purpose: checks that the request was made and refused,
+ * and forgives the failure and the console errors it caused (every test ends by checking that
+ * nothing else failed).
+ */
+function forgiveRefused(opened, pattern, what) {
+    const ours = (e) => pattern.test(e);
+    assert.ok(opened.rec.failed.some(ours), `${what} was requested, and refused`);
+    opened.rec.failed = opened.rec.failed.filter((e) => !ours(e));
+    opened.rec.consoleErrors = opened.rec.consoleErrors.filter((e) => !ours(e));
+}
+
 test('import: when the import worker cannot be loaded, the page says so and the run stays', async ({ open, soft }) => {
     const opened = await open('?seed=1&step=5', FAST);
     const { page } = opened;
@@ -3152,11 +3164,7 @@ test('import: when the import worker cannot be loaded, the page says so and the 
     const text = await page.locator('[role="alert"][data-import-error]').textContent();
     await soft(async () => assert.match(text, /import worker could not be loaded/, 'the message says why'));
     await soft(async () => assert.equal(await page.locator('[data-progress]').getAttribute('data-step'), '4', 'the step stays'));
-    // The request this test refused is the only one that failed.
-    const ours = (e) => /tlslab-import/.test(e);
-    assert.ok(opened.rec.failed.some(ours), 'the import worker was requested, and refused');
-    opened.rec.failed = opened.rec.failed.filter((e) => !ours(e));
-    opened.rec.consoleErrors = opened.rec.consoleErrors.filter((e) => !ours(e));
+    forgiveRefused(opened, /tlslab-import/, 'the import worker');
 });
 
 test('worker: when the handshake worker cannot be loaded, the page says so', async ({ open, soft }) => {
@@ -3168,10 +3176,7 @@ test('worker: when the handshake worker cannot be loaded, the page says so', asy
     const text = await page.locator('.status.error[role="alert"]').textContent();
     await soft(async () => assert.match(text, /handshake could not run: the handshake worker could not be loaded/, 'the message says why'));
     await soft(async () => assert.equal(await page.locator('.status[role="status"]').count(), 0, 'no run is left waiting'));
-    const ours = (e) => /handshake-worker/.test(e);
-    assert.ok(opened.rec.failed.some(ours), 'the worker was requested, and refused');
-    opened.rec.failed = opened.rec.failed.filter((e) => !ours(e));
-    opened.rec.consoleErrors = opened.rec.consoleErrors.filter((e) => !ours(e));
+    forgiveRefused(opened, /handshake-worker/, 'the worker');
 });
 
 test('worker: when the worker cannot import the page\'s glue, the page says why', async ({ open, soft }) => {
@@ -3184,10 +3189,8 @@ test('worker: when the worker cannot import the page\'s glue, the page says why'
     await until(page, 'the run error', () => document.querySelector('.status.error[role="alert"]'));
     const text = await page.locator('.status.error[role="alert"]').textContent();
     await soft(async () => assert.match(text, /handshake could not run: the handshake worker stopped: .*import/i, 'the message carries the reason'));
-    const ours = (e) => /tlslab-web-[0-9a-f]+\.js/.test(e);
     assert.equal(requests, 2, 'the page and the worker each requested the glue');
-    opened.rec.failed = opened.rec.failed.filter((e) => !ours(e));
-    opened.rec.consoleErrors = opened.rec.consoleErrors.filter((e) => !ours(e));
+    forgiveRefused(opened, /tlslab-web-[0-9a-f]+\.js/, 'the glue');
     opened.rec.pageErrors = opened.rec.pageErrors.filter((e) => !/import/i.test(e));
 });
 

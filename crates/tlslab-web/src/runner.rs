@@ -55,15 +55,15 @@ impl Finished {
     }
 }
 
-/// The requests the worker has not answered, or why it is gone.
-enum Link {
-    Up(Vec<u64>),
-    Failed(String),
+/// The worker's side of the conversation: the requests it has not answered, or why it is gone.
+enum Channel {
+    Open(Vec<u64>),
+    Broken(String),
 }
 
 pub struct Runner {
     worker: Worker,
-    link: Rc<RefCell<Link>>,
+    channel: Rc<RefCell<Channel>>,
     _on_message: Closure<dyn FnMut(MessageEvent)>,
     _on_error: Closure<dyn FnMut(Event)>,
 }
@@ -78,20 +78,20 @@ impl Runner {
         options.set_type(WorkerType::Module);
         let worker = Worker::new_with_options(WORKER_URL, &options)
             .map_err(|e| format!("cannot start the worker: {e:?}"))?;
-        let link = Rc::new(RefCell::new(Link::Up(Vec::new())));
+        let channel = Rc::new(RefCell::new(Channel::Open(Vec::new())));
         let on_finished = Rc::new(on_finished);
         let finish = move |finished: Finished| {
             let on_finished = on_finished.clone();
             Timeout::new(0, move || on_finished(finished)).forget();
         };
         let on_message = {
-            let (link, finish) = (link.clone(), finish.clone());
+            let (channel, finish) = (channel.clone(), finish.clone());
             Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
                 match serde_wasm_bindgen::from_value::<FromWorker>(event.data()) {
                     Ok(FromWorker::Ready) => mark("worker-ready"),
                     Ok(FromWorker::Reply(reply)) => {
                         mark("reply");
-                        if let Link::Up(unanswered) = &mut *link.borrow_mut() {
+                        if let Channel::Open(unanswered) = &mut *channel.borrow_mut() {
                             unanswered.retain(|id| *id != reply.id);
                         }
                         let finished = Finished::decode(reply);
@@ -108,15 +108,16 @@ impl Runner {
         // The worker's script or the glue failed to load, or its wasm trapped: every request
         // it has not answered fails, and so does every later one.
         let on_error = {
-            let link = link.clone();
+            let channel = channel.clone();
             Closure::<dyn FnMut(Event)>::new(move |event: Event| {
                 // A script that fails to load sends a plain Event, without a message.
                 let why = match event.dyn_ref::<ErrorEvent>() {
                     Some(error) => format!("the handshake worker stopped: {}", error.message()),
                     None => "the handshake worker could not be loaded".to_string(),
                 };
-                let before = std::mem::replace(&mut *link.borrow_mut(), Link::Failed(why.clone()));
-                if let Link::Up(unanswered) = before {
+                let before =
+                    std::mem::replace(&mut *channel.borrow_mut(), Channel::Broken(why.clone()));
+                if let Channel::Open(unanswered) = before {
                     for id in unanswered {
                         finish(Finished::failed(id, why.clone()));
                     }
@@ -134,7 +135,7 @@ impl Runner {
             .map_err(|e| format!("cannot start the worker: {e:?}"))?;
         Ok(Runner {
             worker,
-            link,
+            channel,
             _on_message: on_message,
             _on_error: on_error,
         })
@@ -142,10 +143,10 @@ impl Runner {
 
     /// Asks for a run; the reply arrives through the callback given to `new`.
     pub fn run(&self, request: &RunRequest) -> Result<(), String> {
-        let mut link = self.link.borrow_mut();
-        let unanswered = match &mut *link {
-            Link::Up(unanswered) => unanswered,
-            Link::Failed(why) => return Err(why.clone()),
+        let mut channel = self.channel.borrow_mut();
+        let unanswered = match &mut *channel {
+            Channel::Open(unanswered) => unanswered,
+            Channel::Broken(why) => return Err(why.clone()),
         };
         let value = serde_wasm_bindgen::to_value(request).map_err(|e| e.to_string())?;
         self.worker
